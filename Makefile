@@ -1,0 +1,41 @@
+# The README's commands. Every target that needs tools runs scripts/setup.sh first, so a
+# fresh machine needs nothing but `make`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: demo test build lint node node-stop setup bench-sizes clean
+
+## demo: full marketplace scenario on a local node it starts and stops itself
+demo:
+	bash scripts/demo.sh
+
+## test: unit tests and e2e tests on substrate-contracts-node
+test:
+	bash scripts/test.sh
+
+## build: release builds of every contract with cargo-contract, printing sizes
+build:
+	bash scripts/build.sh
+
+## lint: formatting check and clippy with warnings as errors
+lint:
+	bash scripts/setup.sh
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --features e2e/e2e-tests -- -D warnings
+
+## node: start a dev node in the background on ws://127.0.0.1:9944
+node:
+	bash scripts/setup.sh
+	bash scripts/node.sh start
+
+## node-stop: stop the node `make node` started
+node-stop:
+	bash scripts/node.sh stop
+
+## setup: install the pinned toolchain, cargo-contract and the node if missing
+setup:
+	bash scripts/setup.sh
+
+clean:
+	cargo clean
+	rm -rf .run deployments/local.json

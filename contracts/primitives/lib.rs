@@ -1,0 +1,115 @@
+//! Types every marketplace contract agrees on.
+//!
+//! - **Ids**: models, license offers and (later) escrows are numbered by the contract
+//!   that owns them; the aliases keep their widths in one place.
+//! - **[`Asset`]**: what a price is paid in — the chain's native unit or an allow-listed
+//!   PSP22 token.
+//! - **[`LicenseKind`]**: the terms a license offer sells.
+//! - **[`Page`]**: the one shape of every paginated getter, so a dApp pages through
+//!   models, offers and attestations the same way.
+//!
+//! This crate holds no storage and no messages; it is a plain library.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+use ink::prelude::vec::Vec;
+use ink::primitives::AccountId;
+
+/// Id of a model in the registry; ids start at 1 and are never reused.
+pub type ModelId = u64;
+/// Index of a license offer within its model, starting at 0.
+pub type OfferId = u32;
+/// Basis points: 1 bps = 0.01 %.
+pub type Bps = u16;
+/// Amounts, as in ink!'s default environment.
+pub type Balance = u128;
+/// Milliseconds since the Unix epoch, as the chain's timestamp pallet reports.
+pub type Timestamp = u64;
+
+/// 100 % in basis points.
+pub const BPS_DENOMINATOR: Bps = 10_000;
+
+/// What a price is paid in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Asset {
+    /// The chain's native currency, sent as the transferred value of a payable call.
+    Native,
+    /// A PSP22 token at this contract address; it must be on the registry's allow-list.
+    Psp22(AccountId),
+}
+
+/// The terms a license offer sells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum LicenseKind {
+    /// Use of the model forever.
+    Perpetual,
+    /// Use of the model for this many milliseconds after the purchase is released.
+    TimeBound {
+        /// Length of the license in milliseconds; never zero.
+        duration_ms: u64,
+    },
+    /// A number of metered calls (inference requests, tokens, …) counted by a gateway.
+    Metered {
+        /// Units bought; never zero.
+        units: u64,
+    },
+}
+
+impl LicenseKind {
+    /// A TimeBound of zero milliseconds or a Metered of zero units sells nothing.
+    pub fn is_valid(&self) -> bool {
+        match self {
+            LicenseKind::Perpetual => true,
+            LicenseKind::TimeBound { duration_ms } => *duration_ms > 0,
+            LicenseKind::Metered { units } => *units > 0,
+        }
+    }
+}
+
+/// One page of a paginated getter.
+///
+/// `next` is the cursor to pass to get the following page, or `None` on the last page.
+/// Getters cap the page length (see each contract's `MAX_PAGE`) so a page's encoded
+/// size stays far below the 16 KiB a contract may return.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Page<T> {
+    /// The items on this page, in cursor order.
+    pub items: Vec<T>,
+    /// Cursor of the next page, if there is one.
+    pub next: Option<u64>,
+}
+
+/// Clamps a caller's page length to `1..=max`: zero means "as many as allowed".
+pub fn page_len(limit: u32, max: u32) -> u32 {
+    if limit == 0 || limit > max {
+        max
+    } else {
+        limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn license_kind_rejects_empty_terms() {
+        assert!(LicenseKind::Perpetual.is_valid());
+        assert!(LicenseKind::TimeBound { duration_ms: 1 }.is_valid());
+        assert!(!LicenseKind::TimeBound { duration_ms: 0 }.is_valid());
+        assert!(LicenseKind::Metered { units: 1 }.is_valid());
+        assert!(!LicenseKind::Metered { units: 0 }.is_valid());
+    }
+
+    #[test]
+    fn page_len_clamps_to_max() {
+        assert_eq!(page_len(0, 10), 10);
+        assert_eq!(page_len(3, 10), 3);
+        assert_eq!(page_len(10, 10), 10);
+        assert_eq!(page_len(u32::MAX, 10), 10);
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make test`: every unit test, then every e2e test on substrate-contracts-node.
+# Fails if any test fails, or if no e2e test ran (a missing node is a failure, never a
+# skip). Prints how many unit and e2e tests ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+mkdir -p .run
+
+node_bin=${CONTRACTS_NODE:-$(command -v substrate-contracts-node || true)}
+if [ -z "$node_bin" ] || ! "$node_bin" --version >/dev/null 2>&1; then
+  echo "test: FAILED: substrate-contracts-node not found; e2e tests cannot run (run scripts/setup.sh)" >&2
+  exit 1
+fi
+export CONTRACTS_NODE=$node_bin
+
+# Sums the "N passed" / "N failed" of every `test result:` line in a cargo test log.
+count() { grep -Eo "[0-9]+ $1" "$2" | awk '{s += $1} END {print s + 0}'; }
+
+echo "test: unit tests (cargo test --workspace)"
+cargo test --workspace 2>&1 | tee .run/unit-tests.log
+unit=$(count passed .run/unit-tests.log)
+
+echo "test: e2e tests on $("$node_bin" --version) (cargo test -p e2e --features e2e-tests)"
+start=$(date +%s)
+cargo test -p e2e --features e2e-tests 2>&1 | tee .run/e2e-tests.log
+e2e=$(count passed .run/e2e-tests.log)
+secs=$(( $(date +%s) - start ))
+
+if [ "$e2e" -eq 0 ]; then
+  echo "test: FAILED: no e2e test ran" >&2
+  exit 1
+fi
+echo "test: OK: $unit unit tests passed, $e2e e2e tests passed on the node (e2e stage ${secs}s)"

@@ -1,0 +1,325 @@
+//! model_registry on the node: the listing journey and its refusals.
+
+use crate::{events_of, wall_clock_ms, E2EResult};
+use ink::primitives::Hash;
+use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
+use market_token::{MarketToken, MarketTokenRef};
+use model_registry::model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
+use model_registry::{
+    Error, ModelRegistry, ModelRegistryRef, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE,
+    MAX_URI_LEN,
+};
+use primitives::{Asset, LicenseKind};
+
+fn v(major: u32, minor: u32, patch: u32) -> Version {
+    Version {
+        major,
+        minor,
+        patch,
+    }
+}
+
+#[ink_e2e::test]
+async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given a registry (20 % royalty cap) and a market token it allows, both by alice.
+    let mut constructor = ModelRegistryRef::new(2_000);
+    let registry = client
+        .instantiate("model_registry", &ink_e2e::alice(), &mut constructor)
+        .submit()
+        .await
+        .expect("instantiate model_registry");
+    let mut reg = registry.call_builder::<ModelRegistry>();
+    let mut token_ctor = MarketTokenRef::new(1_000_000, None, Some(String::from("MKT")), 12);
+    let token = client
+        .instantiate("market_token", &ink_e2e::alice(), &mut token_ctor)
+        .submit()
+        .await
+        .expect("instantiate market_token");
+    let _ = token.call_builder::<MarketToken>();
+    client
+        .call(&ink_e2e::alice(), &reg.allow_asset(token.account_id))
+        .submit()
+        .await?
+        .return_value()
+        .expect("allow token");
+    let bob = account_id(AccountKeyring::Bob);
+    let charlie = account_id(AccountKeyring::Charlie);
+
+    // When bob registers a base model and a fine-tune of it with a 5 % royalty.
+    let base = client
+        .call(
+            &ink_e2e::bob(),
+            &reg.register_model(
+                String::from("llama-mini"),
+                String::from("ipfs://bafybase"),
+                Hash::from([1; 32]),
+                v(1, 0, 0),
+                None,
+                0,
+                vec![String::from("llm")],
+            ),
+        )
+        .submit()
+        .await?;
+    let base_id = base.return_value().expect("register base");
+    let registered: Vec<ModelRegistered> = events_of(base.contract_emitted_events()?);
+    assert_eq!(registered.len(), 1);
+    assert_eq!((registered[0].model_id, registered[0].owner), (base_id, bob));
+    let child_id = client
+        .call(
+            &ink_e2e::bob(),
+            &reg.register_model(
+                String::from("llama-mini-chat"),
+                String::from("ipfs://bafychat"),
+                Hash::from([2; 32]),
+                v(0, 1, 0),
+                Some(base_id),
+                500,
+                vec![String::from("llm"), String::from("chat")],
+            ),
+        )
+        .submit()
+        .await?
+        .return_value()
+        .expect("register child");
+    assert_eq!((base_id, child_id), (1, 2));
+
+    // And publishes a native perpetual offer and a metered one in the token.
+    let res = client
+        .call(
+            &ink_e2e::bob(),
+            &reg.add_offer(child_id, LicenseKind::Perpetual, 5_000, Asset::Native),
+        )
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Ok(0));
+    let added: Vec<OfferAdded> = events_of(res.contract_emitted_events()?);
+    assert_eq!((added[0].model_id, added[0].offer_id, added[0].price), (child_id, 0, 5_000));
+    let res = client
+        .call(
+            &ink_e2e::bob(),
+            &reg.add_offer(
+                child_id,
+                LicenseKind::Metered { units: 1_000 },
+                250,
+                Asset::Psp22(token.account_id),
+            ),
+        )
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Ok(1));
+
+    // And alice makes charlie an auditor, who attests the fine-tune for an hour.
+    client
+        .call(&ink_e2e::alice(), &reg.add_auditor(charlie))
+        .submit()
+        .await?
+        .return_value()
+        .expect("add auditor");
+    let expires_at = wall_clock_ms() + 3_600_000;
+    let res = client
+        .call(
+            &ink_e2e::charlie(),
+            &reg.attest(child_id, Hash::from([9; 32]), expires_at),
+        )
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Ok(()));
+    let attested: Vec<ModelAttested> = events_of(res.contract_emitted_events()?);
+    assert_eq!((attested[0].model_id, attested[0].auditor), (child_id, charlie));
+    let valid = client
+        .call(&ink_e2e::alice(), &reg.is_attestation_valid(child_id, charlie))
+        .dry_run()
+        .await?
+        .return_value();
+    assert!(valid);
+
+    // And deprecates the base model in favour of the fine-tune.
+    let res = client
+        .call(&ink_e2e::bob(), &reg.deprecate(base_id, Some(child_id)))
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Ok(()));
+    let deprecated: Vec<ModelDeprecated> = events_of(res.contract_emitted_events()?);
+    assert_eq!(deprecated[0].successor, Some(child_id));
+
+    // Then everything reads back from the chain.
+    let child = client
+        .call(&ink_e2e::alice(), &reg.model(child_id))
+        .dry_run()
+        .await?
+        .return_value()
+        .expect("child model");
+    assert_eq!((child.parent, child.royalty_bps, child.offer_count), (Some(base_id), 500, 2));
+    let base_model = client
+        .call(&ink_e2e::alice(), &reg.model(base_id))
+        .dry_run()
+        .await?
+        .return_value()
+        .expect("base model");
+    assert_eq!(
+        base_model.status,
+        ModelStatus::Deprecated {
+            successor: Some(child_id)
+        }
+    );
+    let offers = client
+        .call(&ink_e2e::alice(), &reg.offers(child_id, 0, 0))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(offers.items.len(), 2);
+    assert_eq!(offers.items[1].asset, Asset::Psp22(token.account_id));
+
+    // And pages split the owner's models: 12 more make 14, so pages of 10 and 4.
+    for i in 0..12u8 {
+        client
+            .call(
+                &ink_e2e::bob(),
+                &reg.register_model(
+                    format!("variant-{i}"),
+                    String::from("ipfs://bafyvariant"),
+                    Hash::from([i; 32]),
+                    v(1, 0, 0),
+                    None,
+                    0,
+                    vec![String::from("llm")],
+                ),
+            )
+            .submit()
+            .await?
+            .return_value()
+            .expect("register variant");
+    }
+    let first = client
+        .call(&ink_e2e::alice(), &reg.models_by_owner(bob, 0, 0))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(first.items.len(), MAX_PAGE as usize);
+    let next = first.next.expect("a second page");
+    let second = client
+        .call(&ink_e2e::alice(), &reg.models_by_owner(bob, next, 0))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(second.items.len(), 4);
+    assert_eq!(second.next, None);
+    let by_tag = client
+        .call(&ink_e2e::alice(), &reg.models_by_tag(String::from("llm"), 10, 3))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(by_tag.items.len(), 3);
+    assert_eq!(by_tag.next, Some(13));
+    let chat = client
+        .call(&ink_e2e::alice(), &reg.models_by_tag(String::from("chat"), 0, 0))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(chat.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![child_id]);
+    Ok(())
+}
+
+#[ink_e2e::test]
+async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given a registry with one model owned by bob.
+    let mut constructor = ModelRegistryRef::new(1_000);
+    let registry = client
+        .instantiate("model_registry", &ink_e2e::alice(), &mut constructor)
+        .submit()
+        .await
+        .expect("instantiate model_registry");
+    let mut reg = registry.call_builder::<ModelRegistry>();
+    let register = |name: String, uri: String, parent, royalty| {
+        reg.register_model(
+            name,
+            uri,
+            Hash::from([7; 32]),
+            v(1, 0, 0),
+            parent,
+            royalty,
+            Vec::new(),
+        )
+    };
+    let id = client
+        .call(
+            &ink_e2e::bob(),
+            &register(String::from("base"), String::from("ipfs://b"), None, 0),
+        )
+        .submit()
+        .await?
+        .return_value()
+        .expect("register");
+
+    // When each bad call is submitted on chain, it returns its own error variant.
+    let cases = [
+        (
+            register("n".repeat(MAX_NAME_LEN + 1), String::from("ipfs://b"), None, 0),
+            Error::InvalidName,
+        ),
+        (
+            register(String::from("ok"), "u".repeat(MAX_URI_LEN + 1), None, 0),
+            Error::InvalidUri,
+        ),
+        (
+            register(String::from("ok"), String::from("ipfs://b"), Some(id), 1_001),
+            Error::RoyaltyAboveCap,
+        ),
+        (
+            register(String::from("ok"), String::from("ipfs://b"), Some(999), 0),
+            Error::ParentNotFound,
+        ),
+    ];
+    for (call, expected) in cases {
+        let res = client.call(&ink_e2e::charlie(), &call).submit().await?;
+        assert_eq!(res.return_value(), Err(expected));
+        assert!(res.contract_emitted_events()?.is_empty());
+    }
+    let mut reg = registry.call_builder::<ModelRegistry>();
+    let res = client
+        .call(&ink_e2e::charlie(), &reg.delist(id))
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Err(Error::NotModelOwner));
+    let res = client
+        .call(&ink_e2e::bob(), &reg.update_metadata(999, String::from("ipfs://x")))
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Err(Error::ModelNotFound));
+    let res = client
+        .call(
+            &ink_e2e::bob(),
+            &reg.add_offer(id, LicenseKind::Perpetual, 0, Asset::Native),
+        )
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Err(Error::ZeroPrice));
+    let res = client
+        .call(&ink_e2e::charlie(), &reg.add_auditor(account_id(AccountKeyring::Charlie)))
+        .submit()
+        .await?;
+    assert_eq!(res.return_value(), Err(Error::NotAdmin));
+
+    // Then the chain holds exactly what it held before.
+    let count = client
+        .call(&ink_e2e::alice(), &reg.model_count())
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(count, 1);
+    let model = client
+        .call(&ink_e2e::alice(), &reg.model(id))
+        .dry_run()
+        .await?
+        .return_value()
+        .expect("model");
+    assert_eq!(model.status, ModelStatus::Active);
+    assert_eq!(model.offer_count, 0);
+    assert_eq!(model.metadata_uri, "ipfs://b");
+    Ok(())
+}
