@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
 mkdir -p .run
 
 CONTRACTS=(market_token model_registry)
@@ -17,13 +18,17 @@ for name in "${CONTRACTS[@]}"; do
     echo "build: FAILED: $name (full log: $log)" >&2
     exit 1
   fi
+  # cargo-contract colours its output; strip the escapes before looking for warnings.
+  sed -i 's/\x1b\[[0-9;]*m//g' "$log"
   if grep -qE '^(warning|WARNING)' "$log"; then
     grep -E -A6 '^(warning|WARNING)' "$log" | head -n 40
     echo "build: FAILED: $name built with warnings (full log: $log)" >&2
     exit 1
   fi
-  sizes=$(grep -Eo 'Original wasm size: [0-9.]+K, Optimized: [0-9.]+K' "$log" || true)
-  summary+=("  $name: ${sizes:-size not reported} -> target/ink/$name/$name.contract")
+  # cargo-contract prints sizes only when it re-optimizes; read the artifact instead.
+  wasm=target/ink/$name/$name.wasm
+  [ -f "$wasm" ] || { echo "build: FAILED: $name: $wasm missing" >&2; exit 1; }
+  summary+=("$(printf '  %-16s optimized wasm %7d bytes  (target/ink/%s/%s.contract)' "$name" "$(wc -c <"$wasm")" "$name" "$name")")
 done
 echo "build: OK"
 printf '%s\n' "${summary[@]}"

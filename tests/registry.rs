@@ -4,7 +4,7 @@ use crate::{events_of, wall_clock_ms, E2EResult};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
 use market_token::{MarketToken, MarketTokenRef};
-use model_registry::model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
+use model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
 use model_registry::{
     Error, ModelRegistry, ModelRegistryRef, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE,
     MAX_URI_LEN,
@@ -66,7 +66,10 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
     let base_id = base.return_value().expect("register base");
     let registered: Vec<ModelRegistered> = events_of(base.contract_emitted_events()?);
     assert_eq!(registered.len(), 1);
-    assert_eq!((registered[0].model_id, registered[0].owner), (base_id, bob));
+    assert_eq!(
+        (registered[0].model_id, registered[0].owner),
+        (base_id, bob)
+    );
     let child_id = client
         .call(
             &ink_e2e::bob(),
@@ -96,7 +99,10 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         .await?;
     assert_eq!(res.return_value(), Ok(0));
     let added: Vec<OfferAdded> = events_of(res.contract_emitted_events()?);
-    assert_eq!((added[0].model_id, added[0].offer_id, added[0].price), (child_id, 0, 5_000));
+    assert_eq!(
+        (added[0].model_id, added[0].offer_id, added[0].price),
+        (child_id, 0, 5_000)
+    );
     let res = client
         .call(
             &ink_e2e::bob(),
@@ -128,9 +134,15 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         .await?;
     assert_eq!(res.return_value(), Ok(()));
     let attested: Vec<ModelAttested> = events_of(res.contract_emitted_events()?);
-    assert_eq!((attested[0].model_id, attested[0].auditor), (child_id, charlie));
+    assert_eq!(
+        (attested[0].model_id, attested[0].auditor),
+        (child_id, charlie)
+    );
     let valid = client
-        .call(&ink_e2e::alice(), &reg.is_attestation_valid(child_id, charlie))
+        .call(
+            &ink_e2e::alice(),
+            &reg.is_attestation_valid(child_id, charlie),
+        )
         .dry_run()
         .await?
         .return_value();
@@ -152,7 +164,10 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         .await?
         .return_value()
         .expect("child model");
-    assert_eq!((child.parent, child.royalty_bps, child.offer_count), (Some(base_id), 500, 2));
+    assert_eq!(
+        (child.parent, child.royalty_bps, child.offer_count),
+        (Some(base_id), 500, 2)
+    );
     let base_model = client
         .call(&ink_e2e::alice(), &reg.model(base_id))
         .dry_run()
@@ -208,18 +223,27 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
     assert_eq!(second.items.len(), 4);
     assert_eq!(second.next, None);
     let by_tag = client
-        .call(&ink_e2e::alice(), &reg.models_by_tag(String::from("llm"), 10, 3))
+        .call(
+            &ink_e2e::alice(),
+            &reg.models_by_tag(String::from("llm"), 10, 3),
+        )
         .dry_run()
         .await?
         .return_value();
     assert_eq!(by_tag.items.len(), 3);
     assert_eq!(by_tag.next, Some(13));
     let chat = client
-        .call(&ink_e2e::alice(), &reg.models_by_tag(String::from("chat"), 0, 0))
+        .call(
+            &ink_e2e::alice(),
+            &reg.models_by_tag(String::from("chat"), 0, 0),
+        )
         .dry_run()
         .await?
         .return_value();
-    assert_eq!(chat.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![child_id]);
+    assert_eq!(
+        chat.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        vec![child_id]
+    );
     Ok(())
 }
 
@@ -259,7 +283,12 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
     // When each bad call is submitted on chain, it returns its own error variant.
     let cases = [
         (
-            register("n".repeat(MAX_NAME_LEN + 1), String::from("ipfs://b"), None, 0),
+            register(
+                "n".repeat(MAX_NAME_LEN + 1),
+                String::from("ipfs://b"),
+                None,
+                0,
+            ),
             Error::InvalidName,
         ),
         (
@@ -267,7 +296,12 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
             Error::InvalidUri,
         ),
         (
-            register(String::from("ok"), String::from("ipfs://b"), Some(id), 1_001),
+            register(
+                String::from("ok"),
+                String::from("ipfs://b"),
+                Some(id),
+                1_001,
+            ),
             Error::RoyaltyAboveCap,
         ),
         (
@@ -287,7 +321,10 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
         .await?;
     assert_eq!(res.return_value(), Err(Error::NotModelOwner));
     let res = client
-        .call(&ink_e2e::bob(), &reg.update_metadata(999, String::from("ipfs://x")))
+        .call(
+            &ink_e2e::bob(),
+            &reg.update_metadata(999, String::from("ipfs://x")),
+        )
         .submit()
         .await?;
     assert_eq!(res.return_value(), Err(Error::ModelNotFound));
@@ -300,7 +337,10 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
         .await?;
     assert_eq!(res.return_value(), Err(Error::ZeroPrice));
     let res = client
-        .call(&ink_e2e::charlie(), &reg.add_auditor(account_id(AccountKeyring::Charlie)))
+        .call(
+            &ink_e2e::charlie(),
+            &reg.add_auditor(account_id(AccountKeyring::Charlie)),
+        )
         .submit()
         .await?;
     assert_eq!(res.return_value(), Err(Error::NotAdmin));

@@ -38,13 +38,56 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use self::model_registry::{
-    Attestation, Error, Model, ModelRegistry, ModelRegistryRef, ModelStatus, Offer, OfferStatus, Version,
+    Attestation, Error, Model, ModelRegistry, ModelRegistryRef, Offer, OfferStatus, Version,
     MAX_NAME_LEN, MAX_OFFERS_PER_MODEL, MAX_PAGE, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN,
     ROYALTY_HARD_CAP_BPS,
 };
+/// The events, for dApps and tests that decode them.
+pub use self::model_registry::{
+    AdminChanged, AssetAllowed, AssetDisallowed, AttestationRevoked, AuditorAdded,
+    AuditorRemoved, MaxRoyaltyChanged, ModelAttested, ModelDelisted, ModelDeprecated,
+    ModelMetadataUpdated, ModelOwnershipTransferred, ModelRegistered, ModelTagsUpdated,
+    ModelVersionPublished, OfferAdded, OfferRetired, OfferUpdated,
+};
+
+pub use self::status::ModelStatus;
+
+/// Enums with data-carrying variants live outside the contract module only to scope one
+/// lint: their derived SCALE encoding casts the variant index to `u8`, and cargo-contract
+/// runs clippy with `-D clippy::cast_possible_truncation`.
+mod status {
+    #![allow(clippy::cast_possible_truncation)]
+    use crate::model_registry::MAX_TAG_LEN;
+    use ink::primitives::AccountId;
+    use primitives::ModelId;
+
+    /// A list of model ids the registry keeps for paging.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub(crate) enum IndexKey {
+        Owner(AccountId),
+        /// A tag, zero-padded to 32 bytes (tags never contain a zero byte).
+        Tag([u8; MAX_TAG_LEN]),
+    }
+
+    /// Where a model is in its lifecycle.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub enum ModelStatus {
+        /// Listed and sellable.
+        Active,
+        /// Superseded; `successor` names the model to move to, if any.
+        Deprecated { successor: Option<ModelId> },
+        /// Withdrawn for good.
+        Delisted,
+    }
+}
 
 #[ink::contract]
 mod model_registry {
+    use crate::status::IndexKey;
+    use crate::ModelStatus;
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
     use primitives::{page_len, Asset, Bps, LicenseKind, ModelId, OfferId, Page};
@@ -74,19 +117,6 @@ mod model_registry {
         pub major: u32,
         pub minor: u32,
         pub patch: u32,
-    }
-
-    /// Where a model is in its lifecycle.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum ModelStatus {
-        /// Listed and sellable.
-        Active,
-        /// Superseded; `successor` names the model to move to, if any.
-        Deprecated { successor: Option<ModelId> },
-        /// Withdrawn for good.
-        Delisted,
     }
 
     /// A registered model.
@@ -153,16 +183,6 @@ mod model_registry {
         pub issued_at: Timestamp,
         pub expires_at: Timestamp,
         pub revoked: bool,
-    }
-
-    /// A list of model ids the registry keeps for paging.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    enum IndexKey {
-        Owner(AccountId),
-        /// A tag, zero-padded to 32 bytes (tags never contain a zero byte).
-        Tag([u8; MAX_TAG_LEN]),
     }
 
     // ---------------------------------------------------------------- events
@@ -1020,7 +1040,12 @@ mod model_registry {
         /// Listed models carrying `tag`, from position `cursor`, at most `limit`. An
         /// invalid tag matches nothing.
         #[ink(message)]
-        pub fn models_by_tag(&self, tag: String, cursor: u64, limit: u32) -> Page<(ModelId, Model)> {
+        pub fn models_by_tag(
+            &self,
+            tag: String,
+            cursor: u64,
+            limit: u32,
+        ) -> Page<(ModelId, Model)> {
             match tag_key(&tag) {
                 Some(key) => self.index_page(IndexKey::Tag(key), cursor, limit),
                 None => Page {
@@ -1039,7 +1064,10 @@ mod model_registry {
         /// Offers of a model by id, from offer id `cursor`, at most `limit`.
         #[ink(message)]
         pub fn offers(&self, model_id: ModelId, cursor: u64, limit: u32) -> Page<Offer> {
-            let count = self.models.get(model_id).map_or(0, |m| u64::from(m.offer_count));
+            let count = self
+                .models
+                .get(model_id)
+                .map_or(0, |m| u64::from(m.offer_count));
             let end = cursor
                 .saturating_add(u64::from(page_len(limit, MAX_PAGE)))
                 .min(count);
@@ -1090,7 +1118,12 @@ mod model_registry {
         /// Attestations of a model, one per auditor that ever attested it, from position
         /// `cursor`, at most `limit`.
         #[ink(message)]
-        pub fn attestations(&self, model_id: ModelId, cursor: u64, limit: u32) -> Page<Attestation> {
+        pub fn attestations(
+            &self,
+            model_id: ModelId,
+            cursor: u64,
+            limit: u32,
+        ) -> Page<Attestation> {
             let count = self
                 .models
                 .get(model_id)
@@ -1470,7 +1503,11 @@ mod model_registry {
                 c.register_model(name, uri, hash(1), v(1, 0, 0), None, 0, t)
             };
             let ok_uri = || String::from("ipfs://x");
-            assert_refused!(c, reg(&mut c, text(0), ok_uri(), vec![]), Error::InvalidName);
+            assert_refused!(
+                c,
+                reg(&mut c, text(0), ok_uri(), vec![]),
+                Error::InvalidName
+            );
             assert_refused!(
                 c,
                 reg(&mut c, text(MAX_NAME_LEN + 1), ok_uri(), vec![]),
@@ -1484,10 +1521,21 @@ mod model_registry {
             );
             assert_refused!(
                 c,
-                reg(&mut c, text(5), ok_uri(), tags(&["a", "b", "c", "d", "e", "f"])),
+                reg(
+                    &mut c,
+                    text(5),
+                    ok_uri(),
+                    tags(&["a", "b", "c", "d", "e", "f"])
+                ),
                 Error::TooManyTags
             );
-            for bad in ["", "LLM", "has space", "émoji", &"t".repeat(MAX_TAG_LEN + 1)] {
+            for bad in [
+                "",
+                "LLM",
+                "has space",
+                "émoji",
+                &"t".repeat(MAX_TAG_LEN + 1),
+            ] {
                 assert_refused!(
                     c,
                     reg(&mut c, text(5), ok_uri(), tags(&["ok", bad])),
@@ -1532,7 +1580,10 @@ mod model_registry {
             set_now(T0 + 5);
             c.update_metadata(id, String::from("ipfs://v2")).unwrap();
             let m = c.model(id).unwrap();
-            assert_eq!((m.metadata_uri.as_str(), m.updated_at), ("ipfs://v2", T0 + 5));
+            assert_eq!(
+                (m.metadata_uri.as_str(), m.updated_at),
+                ("ipfs://v2", T0 + 5)
+            );
             let e: ModelMetadataUpdated = last_event();
             assert_eq!((e.model_id, e.metadata_uri.as_str()), (id, "ipfs://v2"));
         }
@@ -1542,7 +1593,11 @@ mod model_registry {
             let mut c = setup();
             let id = register(&mut c, "m", &[]);
             assert_refused!(c, c.update_metadata(id, text(0)), Error::InvalidUri);
-            assert_refused!(c, c.update_metadata(id, text(MAX_URI_LEN + 1)), Error::InvalidUri);
+            assert_refused!(
+                c,
+                c.update_metadata(id, text(MAX_URI_LEN + 1)),
+                Error::InvalidUri
+            );
             assert_refused!(c, c.update_metadata(7, text(3)), Error::ModelNotFound);
             set_caller(accounts().bob);
             assert_refused!(c, c.update_metadata(id, text(3)), Error::NotModelOwner);
@@ -1571,7 +1626,10 @@ mod model_registry {
             let m = c.model(id).unwrap();
             assert_eq!((m.version, m.weights_hash), (v(2, 0, 0), hash(4)));
             let e: ModelVersionPublished = last_event();
-            assert_eq!((e.model_id, e.version, e.weights_hash), (id, v(2, 0, 0), hash(4)));
+            assert_eq!(
+                (e.model_id, e.version, e.weights_hash),
+                (id, v(2, 0, 0), hash(4))
+            );
         }
 
         #[ink::test]
@@ -1602,7 +1660,10 @@ mod model_registry {
             let a = register(&mut c, "a", &["llm", "vision"]);
             let b = register(&mut c, "b", &["llm"]);
             c.set_tags(a, tags(&["audio", "llm"])).unwrap();
-            assert_eq!(ids(&c.models_by_tag(String::from("vision"), 0, 0)), Vec::<u64>::new());
+            assert_eq!(
+                ids(&c.models_by_tag(String::from("vision"), 0, 0)),
+                Vec::<u64>::new()
+            );
             assert_eq!(ids(&c.models_by_tag(String::from("audio"), 0, 0)), vec![a]);
             let mut llm = ids(&c.models_by_tag(String::from("llm"), 0, 0));
             llm.sort();
@@ -1708,7 +1769,10 @@ mod model_registry {
             assert_eq!(ids(&c.models_by_owner(accounts().bob, 0, 0)), vec![a]);
             assert_eq!(c.model(a).unwrap().owner, accounts().bob);
             let e: ModelOwnershipTransferred = last_event();
-            assert_eq!((e.model_id, e.from, e.to), (a, accounts().alice, accounts().bob));
+            assert_eq!(
+                (e.model_id, e.from, e.to),
+                (a, accounts().alice, accounts().bob)
+            );
             // The old owner lost control, the new one has it.
             assert_refused!(c, c.delist(a), Error::NotModelOwner);
             set_caller(accounts().bob);
@@ -1739,7 +1803,9 @@ mod model_registry {
             let o1 = c
                 .add_offer(
                     id,
-                    LicenseKind::TimeBound { duration_ms: 60_000 },
+                    LicenseKind::TimeBound {
+                        duration_ms: 60_000,
+                    },
                     5,
                     Asset::Psp22(token),
                 )
@@ -1837,7 +1903,10 @@ mod model_registry {
             c.update_offer(id, o, LicenseKind::Metered { units: 100 }, 7, Asset::Native)
                 .unwrap();
             let offer = c.offer(id, o).unwrap();
-            assert_eq!((offer.kind, offer.price), (LicenseKind::Metered { units: 100 }, 7));
+            assert_eq!(
+                (offer.kind, offer.price),
+                (LicenseKind::Metered { units: 100 }, 7)
+            );
             let e: OfferUpdated = last_event();
             assert_eq!((e.model_id, e.offer_id, e.price), (id, o, 7));
         }
@@ -1850,7 +1919,11 @@ mod model_registry {
                 .add_offer(id, LicenseKind::Perpetual, 10, Asset::Native)
                 .unwrap();
             let perp = LicenseKind::Perpetual;
-            assert_refused!(c, c.update_offer(id, o, perp, 0, Asset::Native), Error::ZeroPrice);
+            assert_refused!(
+                c,
+                c.update_offer(id, o, perp, 0, Asset::Native),
+                Error::ZeroPrice
+            );
             assert_refused!(
                 c,
                 c.update_offer(id, o, perp, 1, Asset::Psp22(accounts().eve)),
@@ -1905,7 +1978,10 @@ mod model_registry {
             set_caller(auditor);
             c.attest(id, hash(9), T0 + 1_000).unwrap();
             let e: ModelAttested = last_event();
-            assert_eq!((e.model_id, e.auditor, e.expires_at), (id, auditor, T0 + 1_000));
+            assert_eq!(
+                (e.model_id, e.auditor, e.expires_at),
+                (id, auditor, T0 + 1_000)
+            );
             assert!(c.is_attestation_valid(id, auditor));
             assert_eq!(c.attestation(id, auditor).unwrap().report_hash, hash(9));
             set_now(T0 + 1_000);
@@ -2078,8 +2154,14 @@ mod model_registry {
             assert_eq!(by_tag.next, None);
             assert_eq!(c.models_by_owner(accounts().alice, 0, 0).next, Some(10));
             assert_eq!(c.owner_model_count(accounts().alice), 25);
-            assert!(c.models_by_owner(accounts().alice, u64::MAX, 1).items.is_empty());
-            assert!(c.models_by_tag(String::from("NOT VALID"), 0, 0).items.is_empty());
+            assert!(c
+                .models_by_owner(accounts().alice, u64::MAX, 1)
+                .items
+                .is_empty());
+            assert!(c
+                .models_by_tag(String::from("NOT VALID"), 0, 0)
+                .items
+                .is_empty());
             assert_eq!(c.tag_model_count(String::from("NOT VALID")), 0);
         }
 
