@@ -47,6 +47,20 @@ def plain(value):
     return value
 
 
+def _reason(proc):
+    """The first line of what cargo-contract said went wrong (it may answer in JSON)."""
+    text = proc.stderr.strip() or proc.stdout.strip()
+    try:
+        err, _ = json.JSONDecoder().raw_decode(text)
+        if isinstance(err, dict) and len(err) == 1:
+            (kind, body), = err.items()
+            text = f"{kind}: {body.get('error', body) if isinstance(body, dict) else body}"
+    except json.JSONDecodeError:
+        pass
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else f"exit code {proc.returncode}"
+
+
 class Chain:
     """Deploys and calls contracts on one node with cargo-contract."""
 
@@ -61,8 +75,7 @@ class Chain:
             self.log.write("$ " + " ".join(cmd) + "\n" + proc.stdout + proc.stderr + "\n")
             self.log.flush()
         if proc.returncode != 0:
-            detail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
-            raise ChainError(f"`cargo contract {args[0]}` failed: {' '.join(detail[:3])}")
+            raise ChainError(f"`cargo contract {args[0]}` failed: {_reason(proc)}")
         try:
             return json.loads(proc.stdout)
         except json.JSONDecodeError as err:

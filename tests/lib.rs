@@ -9,15 +9,35 @@
 //! `scripts/test.sh` always sets it and fails if no e2e test ran.
 #![cfg(all(test, feature = "e2e-tests"))]
 
+/// Asserts that a call is refused with the typed error `$expected`, on the node, twice:
+/// its dry-run returns `Err($expected)` (the variant, decoded), and submitting it as an
+/// extrinsic fails (an ink! message that returns `Err` reverts, so nothing it wrote is
+/// kept and none of its events are deposited).
+macro_rules! assert_refused {
+    ($client:expr, $signer:expr, $call:expr, $expected:expr) => {{
+        let call = $call;
+        let dry = $client.call($signer, &call).dry_run().await?;
+        assert_eq!(dry.return_value(), Err($expected));
+        let submitted = $client.call($signer, &call).submit().await;
+        assert!(
+            submitted.is_err(),
+            "a call refused with {:?} must fail on chain",
+            $expected
+        );
+    }};
+}
+
 mod registry;
 mod token;
+
+use ink_e2e::events::{ContractEmitted, EventWithTopics};
 
 /// Error type of every e2e test.
 pub type E2EResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Decodes the `ContractEmitted` events of a call as `T`, skipping other event types.
 fn events_of<T: ink::scale::Decode>(
-    events: Vec<ink_e2e::EventWithTopics<ink_e2e::ContractEmitted<ink::env::DefaultEnvironment>>>,
+    events: Vec<EventWithTopics<ContractEmitted<ink::env::DefaultEnvironment>>>,
 ) -> Vec<T> {
     events
         .into_iter()

@@ -4,11 +4,11 @@ use crate::{events_of, wall_clock_ms, E2EResult};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
 use market_token::{MarketToken, MarketTokenRef};
-use model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
 use model_registry::{
     Error, ModelRegistry, ModelRegistryRef, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE,
     MAX_URI_LEN,
 };
+use model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
 use primitives::{Asset, LicenseKind};
 
 fn v(major: u32, minor: u32, patch: u32) -> Version {
@@ -63,8 +63,8 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         )
         .submit()
         .await?;
-    let base_id = base.return_value().expect("register base");
     let registered: Vec<ModelRegistered> = events_of(base.contract_emitted_events()?);
+    let base_id = base.return_value().expect("register base");
     assert_eq!(registered.len(), 1);
     assert_eq!(
         (registered[0].model_id, registered[0].owner),
@@ -97,8 +97,8 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         )
         .submit()
         .await?;
-    assert_eq!(res.return_value(), Ok(0));
     let added: Vec<OfferAdded> = events_of(res.contract_emitted_events()?);
+    assert_eq!(res.return_value(), Ok(0));
     assert_eq!(
         (added[0].model_id, added[0].offer_id, added[0].price),
         (child_id, 0, 5_000)
@@ -132,8 +132,8 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         )
         .submit()
         .await?;
-    assert_eq!(res.return_value(), Ok(()));
     let attested: Vec<ModelAttested> = events_of(res.contract_emitted_events()?);
+    assert_eq!(res.return_value(), Ok(()));
     assert_eq!(
         (attested[0].model_id, attested[0].auditor),
         (child_id, charlie)
@@ -153,8 +153,8 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
         .call(&ink_e2e::bob(), &reg.deprecate(base_id, Some(child_id)))
         .submit()
         .await?;
-    assert_eq!(res.return_value(), Ok(()));
     let deprecated: Vec<ModelDeprecated> = events_of(res.contract_emitted_events()?);
+    assert_eq!(res.return_value(), Ok(()));
     assert_eq!(deprecated[0].successor, Some(child_id));
 
     // Then everything reads back from the chain.
@@ -259,7 +259,7 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
         .await
         .expect("instantiate model_registry");
     let mut reg = registry.call_builder::<ModelRegistry>();
-    let register = |name: String, uri: String, parent, royalty| {
+    let mut register = |name: String, uri: String, parent, royalty| {
         reg.register_model(
             name,
             uri,
@@ -310,40 +310,33 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
         ),
     ];
     for (call, expected) in cases {
-        let res = client.call(&ink_e2e::charlie(), &call).submit().await?;
-        assert_eq!(res.return_value(), Err(expected));
-        assert!(res.contract_emitted_events()?.is_empty());
+        assert_refused!(client, &ink_e2e::charlie(), call, expected);
     }
     let mut reg = registry.call_builder::<ModelRegistry>();
-    let res = client
-        .call(&ink_e2e::charlie(), &reg.delist(id))
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Err(Error::NotModelOwner));
-    let res = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.update_metadata(999, String::from("ipfs://x")),
-        )
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Err(Error::ModelNotFound));
-    let res = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.add_offer(id, LicenseKind::Perpetual, 0, Asset::Native),
-        )
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Err(Error::ZeroPrice));
-    let res = client
-        .call(
-            &ink_e2e::charlie(),
-            &reg.add_auditor(account_id(AccountKeyring::Charlie)),
-        )
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Err(Error::NotAdmin));
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        reg.delist(id),
+        Error::NotModelOwner
+    );
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        reg.update_metadata(999, String::from("ipfs://x")),
+        Error::ModelNotFound
+    );
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        reg.add_offer(id, LicenseKind::Perpetual, 0, Asset::Native),
+        Error::ZeroPrice
+    );
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        reg.add_auditor(account_id(AccountKeyring::Charlie)),
+        Error::NotAdmin
+    );
 
     // Then the chain holds exactly what it held before.
     let count = client

@@ -44,8 +44,8 @@ async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E
         .call(&ink_e2e::alice(), &call.transfer(bob, 1_000, Vec::new()))
         .submit()
         .await?;
-    assert_eq!(res.return_value(), Ok(()));
     let transfers: Vec<Transfer> = events_of(res.contract_emitted_events()?);
+    assert_eq!(res.return_value(), Ok(()));
     assert_eq!(transfers.len(), 1);
     assert_eq!(
         (transfers[0].from, transfers[0].to, transfers[0].value),
@@ -93,14 +93,12 @@ async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E
     assert_eq!(allowance, 100);
 
     // A transfer_from beyond the allowance is refused on chain and moves nothing.
-    let res = client
-        .call(
-            &ink_e2e::charlie(),
-            &call.transfer_from(bob, charlie, 101, Vec::new()),
-        )
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Err(PSP22Error::InsufficientAllowance));
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        call.transfer_from(bob, charlie, 101, Vec::new()),
+        PSP22Error::InsufficientAllowance
+    );
     let bob_after = client
         .call(&ink_e2e::alice(), &call.balance_of(bob))
         .dry_run()
@@ -109,10 +107,24 @@ async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E
     assert_eq!(bob_after, 800);
 
     // So is a transfer beyond the balance.
-    let res = client
-        .call(&ink_e2e::bob(), &call.transfer(alice, 801, Vec::new()))
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Err(PSP22Error::InsufficientBalance));
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        call.transfer(alice, 801, Vec::new()),
+        PSP22Error::InsufficientBalance
+    );
+    let balances = (
+        client
+            .call(&ink_e2e::alice(), &call.balance_of(bob))
+            .dry_run()
+            .await?
+            .return_value(),
+        client
+            .call(&ink_e2e::alice(), &call.balance_of(alice))
+            .dry_run()
+            .await?
+            .return_value(),
+    );
+    assert_eq!(balances, (800, SUPPLY - 1_000));
     Ok(())
 }

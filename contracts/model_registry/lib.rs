@@ -37,17 +37,17 @@
 //! One [`Error`] enum; each variant names the state that refused the call.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
+/// The events, for dApps and tests that decode them.
+pub use self::model_registry::{
+    AdminChanged, AssetAllowed, AssetDisallowed, AttestationRevoked, AuditorAdded, AuditorRemoved,
+    MaxRoyaltyChanged, ModelAttested, ModelDelisted, ModelDeprecated, ModelMetadataUpdated,
+    ModelOwnershipTransferred, ModelRegistered, ModelTagsUpdated, ModelVersionPublished,
+    OfferAdded, OfferRetired, OfferUpdated,
+};
 pub use self::model_registry::{
     Attestation, Error, Model, ModelRegistry, ModelRegistryRef, Offer, OfferStatus, Version,
     MAX_NAME_LEN, MAX_OFFERS_PER_MODEL, MAX_PAGE, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN,
     ROYALTY_HARD_CAP_BPS,
-};
-/// The events, for dApps and tests that decode them.
-pub use self::model_registry::{
-    AdminChanged, AssetAllowed, AssetDisallowed, AttestationRevoked, AuditorAdded,
-    AuditorRemoved, MaxRoyaltyChanged, ModelAttested, ModelDelisted, ModelDeprecated,
-    ModelMetadataUpdated, ModelOwnershipTransferred, ModelRegistered, ModelTagsUpdated,
-    ModelVersionPublished, OfferAdded, OfferRetired, OfferUpdated,
 };
 
 pub use self::status::ModelStatus;
