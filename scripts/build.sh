@@ -8,7 +8,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 mkdir -p .run
 
-CONTRACTS=(market_token model_registry)
+CONTRACTS=(market_token model_registry escrow)
 summary=()
 for name in "${CONTRACTS[@]}"; do
   log=.run/build-$name.log

@@ -8,7 +8,11 @@
 //! - **[`Page`]**: the one shape of every paginated getter, so a dApp pages through
 //!   models, offers and attestations the same way.
 //!
-//! This crate holds no storage and no messages; it is a plain library.
+//! - **[`vault`]**: the escrow vault's interface ([`EscrowVault`], called through
+//!   `contract_ref!`), its terms, states and [`VaultError`].
+//! - **[`math`]**: exact basis-point shares and splits that add up to the unit.
+//!
+//! This crate holds no storage and no messages of its own; it is a plain library.
 #![cfg_attr(not(feature = "std"), no_std)]
 // cargo-contract lints every path dependency with `-D clippy::cast_possible_truncation`;
 // the derived `StorageLayout` of an enum casts the variant index to `u8`, which that lint
@@ -18,8 +22,14 @@
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
+pub mod math;
+pub mod vault;
+pub use vault::*;
+
 /// Id of a model in the registry; ids start at 1 and are never reused.
 pub type ModelId = u64;
+/// Id of a license sold by the registry; ids start at 1 and are never reused.
+pub type LicenseId = u64;
 /// Index of a license offer within its model, starting at 0.
 pub type OfferId = u32;
 /// Basis points: 1 bps = 0.01 %.
