@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test build lint node node-stop setup bench-sizes clean
+.PHONY: demo test build lint bench node node-stop setup clean
 
 ## demo: full marketplace scenario on a local node it starts and stops itself
 demo:
@@ -16,6 +16,10 @@ test:
 ## build: release builds of every contract with cargo-contract, printing sizes
 build:
 	bash scripts/build.sh
+
+## bench: dry-run weights of the vault's messages with 1 and 200 escrows, contract sizes
+bench:
+	bash scripts/bench.sh
 
 ## lint: formatting check and clippy with warnings as errors
 lint:

@@ -114,6 +114,13 @@ class Chain:
         gas = out["gas_consumed"]
         return gas["ref_time"], gas["proof_size"]
 
+    def submit(self, bundle, contract, message, args=(), suri="//Alice", value=0):
+        """Submits a message without reading its return value (cargo-contract still
+        dry-runs it first and refuses to submit a call that would revert)."""
+        self._run(["call", bundle, "--contract", contract, "--message", message,
+                   *self._args(args), "--suri", suri, "--value", str(value),
+                   "--execute", "--skip-confirm"])
+
     def call(self, bundle, contract, message, args=(), suri="//Alice", value=0):
         """Dry-runs, then submits a message; fails if the dry-run returns an error.
 

@@ -27,6 +27,7 @@ macro_rules! assert_refused {
     }};
 }
 
+mod escrow;
 mod registry;
 mod token;
 

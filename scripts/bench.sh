@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: cost benchmark on a local node this script starts and always stops.
+# Writes bench/results.json and prints dry-run weights of the vault's messages with 1
+# and with 200 existing escrows, plus every contract's optimized size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+bash scripts/build.sh
+export NODE_PORT=${BENCH_PORT:-9977}
+trap 'bash scripts/node.sh stop' EXIT
+bash scripts/node.sh start
+python3 scripts/bench.py "ws://127.0.0.1:$NODE_PORT" bench/results.json

@@ -1,0 +1,364 @@
+//! The escrow vault on the node: native and PSP22 orders paid out exactly, a refund
+//! driven by a third party after the deadline, and a stream claimed and stopped.
+
+use crate::{events_of, wall_clock_ms, E2EResult};
+use escrow::{Escrow, EscrowRef, EscrowSettled, Reserves, StreamClaimed};
+use ink::primitives::Hash;
+use ink_e2e::{account_id, AccountKeyring, ChainBackend, ContractsBackend};
+use market_token::{MarketToken, MarketTokenRef};
+use primitives::{Asset, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms};
+use psp22::PSP22;
+
+pub const FEE_BPS: u16 = 250;
+pub const BOND_BPS: u16 = 500;
+
+/// Terms of an order from the caller to charlie with a 5 % royalty to ferdie.
+pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
+    OrderTerms {
+        payee: account_id(AccountKeyring::Charlie),
+        asset,
+        amount,
+        delivery_deadline: deadline_ms,
+        review_window_ms: 60_000,
+        royalties: vec![Royalty {
+            receiver: account_id(AccountKeyring::Ferdie),
+            bps: 500,
+        }],
+        context: 1,
+        collateral: None,
+    }
+}
+
+/// A vault with alice as arbiter and eve as treasury.
+macro_rules! deploy_vault {
+    ($client:expr) => {{
+        let mut ctor = EscrowRef::new(
+            account_id(AccountKeyring::Alice),
+            account_id(AccountKeyring::Eve),
+            FEE_BPS,
+            BOND_BPS,
+            60_000,
+        );
+        $client
+            .instantiate("escrow", &ink_e2e::alice(), &mut ctor)
+            .submit()
+            .await
+            .expect("instantiate escrow")
+    }};
+}
+pub(crate) use deploy_vault;
+
+#[ink_e2e::test]
+async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given a vault and an order of 1 000 000 from bob to charlie.
+    let vault = deploy_vault!(client);
+    let mut v = vault.call_builder::<Escrow>();
+    let (bob, charlie, eve, ferdie) = (
+        account_id(AccountKeyring::Bob),
+        account_id(AccountKeyring::Charlie),
+        account_id(AccountKeyring::Eve),
+        account_id(AccountKeyring::Ferdie),
+    );
+    let amount = 1_000_000_007u128;
+    let id = client
+        .call(
+            &ink_e2e::bob(),
+            &v.open_order(bob, terms(Asset::Native, amount, wall_clock_ms() + 600_000)),
+        )
+        .value(amount)
+        .submit()
+        .await?
+        .return_value()
+        .expect("open order");
+
+    // When charlie delivers and bob releases.
+    client
+        .call(&ink_e2e::charlie(), &v.deliver(id, Hash::from([5; 32])))
+        .submit()
+        .await?
+        .return_value()
+        .expect("deliver");
+    let res = client
+        .call(&ink_e2e::bob(), &v.release(id))
+        .submit()
+        .await?;
+    let settled: Vec<EscrowSettled> = events_of(res.contract_emitted_events()?);
+    res.return_value().expect("release");
+
+    // Then fee, royalty and payout add up to the deposit, the payee taking the dust.
+    let e = &settled[0];
+    assert_eq!(e.reason, SettleReason::Released);
+    assert_eq!((e.fee, e.royalties), (25_000_000, 50_000_000));
+    assert_eq!(e.to_payee, amount - 25_000_000 - 50_000_000);
+    let credit = |who| v.credit_of(who, Asset::Native);
+    for (who, expected) in [(charlie, e.to_payee), (eve, e.fee), (ferdie, e.royalties)] {
+        let got = client
+            .call(&ink_e2e::alice(), &credit(who))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(got, expected);
+    }
+
+    // And charlie pulls his credit: it leaves the vault once.
+    let before = client.free_balance(charlie).await?;
+    let paid = client
+        .call(&ink_e2e::charlie(), &v.withdraw(Asset::Native))
+        .submit()
+        .await?
+        .return_value()
+        .expect("withdraw");
+    assert_eq!(paid, e.to_payee);
+    let after = client.free_balance(charlie).await?;
+    assert!(after > before, "the withdrawal reached charlie");
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        v.withdraw(Asset::Native),
+        primitives::VaultError::NothingToWithdraw
+    );
+    let r: Reserves = client
+        .call(&ink_e2e::alice(), &v.reserves(Asset::Native))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(r.owed, e.fee + e.royalties);
+    assert!(r.holdings >= r.owed);
+    Ok(())
+}
+
+#[ink_e2e::test]
+async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given an order whose delivery deadline is 4 s away and a payee who never delivers.
+    let vault = deploy_vault!(client);
+    let mut v = vault.call_builder::<Escrow>();
+    let bob = account_id(AccountKeyring::Bob);
+    let id = client
+        .call(
+            &ink_e2e::bob(),
+            &v.open_order(
+                bob,
+                terms(Asset::Native, 5_000_000, wall_clock_ms() + 4_000),
+            ),
+        )
+        .value(5_000_000)
+        .submit()
+        .await?
+        .return_value()
+        .expect("open order");
+    assert_refused!(
+        client,
+        &ink_e2e::dave(),
+        v.refund(id),
+        primitives::VaultError::DeliveryDeadlineNotReached
+    );
+
+    // When the deadline passes (the dev node's clock is the wall clock; a transaction
+    // seals a block so the chain sees the new time), dave refunds it.
+    std::thread::sleep(std::time::Duration::from_millis(5_000));
+    client
+        .call(&ink_e2e::alice(), &v.set_fee_bps(FEE_BPS))
+        .submit()
+        .await?
+        .return_value()
+        .expect("tick");
+    let res = client
+        .call(&ink_e2e::dave(), &v.refund(id))
+        .submit()
+        .await?;
+    let settled: Vec<EscrowSettled> = events_of(res.contract_emitted_events()?);
+    res.return_value().expect("refund");
+
+    // Then bob's whole deposit is his credit again.
+    assert_eq!(settled[0].reason, SettleReason::RefundedAfterDeadline);
+    assert_eq!(settled[0].refund, 5_000_000);
+    let credit = client
+        .call(&ink_e2e::alice(), &v.credit_of(bob, Asset::Native))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(credit, 5_000_000);
+    Ok(())
+}
+
+#[ink_e2e::test]
+async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given a 60 s stream from bob to charlie at 1 000 per ms.
+    let vault = deploy_vault!(client);
+    let mut v = vault.call_builder::<Escrow>();
+    let bob = account_id(AccountKeyring::Bob);
+    let start = wall_clock_ms() + 1_000;
+    let rate = 1_000u128;
+    let deposit = rate * 60_000;
+    let t = StreamTerms {
+        payee: account_id(AccountKeyring::Charlie),
+        asset: Asset::Native,
+        rate_per_ms: rate,
+        start,
+        end: start + 60_000,
+        context: 9,
+        collateral: None,
+    };
+    let id = client
+        .call(&ink_e2e::bob(), &v.open_stream(bob, t))
+        .value(deposit)
+        .submit()
+        .await?
+        .return_value()
+        .expect("open stream");
+
+    // When time passes, anyone claims for charlie, and bob stops the stream.
+    // (A transaction seals a block, so the claim's dry-run sees the new time and
+    // estimates the gas of the path that really runs.)
+    std::thread::sleep(std::time::Duration::from_millis(4_000));
+    client
+        .call(&ink_e2e::alice(), &v.set_fee_bps(FEE_BPS))
+        .submit()
+        .await?
+        .return_value()
+        .expect("tick");
+    let res = client
+        .call(&ink_e2e::dave(), &v.claim(id))
+        .submit()
+        .await
+        .expect("claim");
+    let claimed: Vec<StreamClaimed> = events_of(res.contract_emitted_events()?);
+    // The return value is the dry-run's, one block earlier; the event is what ran.
+    res.return_value().expect("claim");
+    let gross = claimed[0].gross;
+    assert!(gross > 0 && gross < deposit);
+    assert_eq!(
+        claimed[0].to_payee + claimed[0].fee + claimed[0].royalties,
+        gross
+    );
+    // The dry-run runs one block earlier, when nothing had accrued since the claim, so
+    // it skips the payee's credit write that the real call makes: add a margin.
+    let res = client
+        .call(&ink_e2e::bob(), &v.stop_stream(id))
+        .extra_gas_portion(50)
+        .submit()
+        .await
+        .expect("stop");
+    let settled: Vec<EscrowSettled> = events_of(res.contract_emitted_events()?);
+    res.return_value().expect("stop");
+
+    // Then claimed + paid at stop + refunded is exactly the deposit.
+    let e = &settled[0];
+    assert_eq!(e.reason, SettleReason::StoppedByPayer);
+    assert!(e.refund > 0);
+    assert_eq!(gross + e.to_payee + e.fee + e.royalties + e.refund, deposit);
+    let bob_credit = client
+        .call(&ink_e2e::alice(), &v.credit_of(bob, Asset::Native))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(bob_credit, e.refund);
+    Ok(())
+}
+
+#[ink_e2e::test]
+async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given the market token, allowed in the vault, and bob holding 10 000 of it.
+    let vault = deploy_vault!(client);
+    let mut v = vault.call_builder::<Escrow>();
+    let mut ctor = MarketTokenRef::new(1_000_000, None, None, 12);
+    let token = client
+        .instantiate("market_token", &ink_e2e::alice(), &mut ctor)
+        .submit()
+        .await
+        .expect("instantiate market_token");
+    let mut t = token.call_builder::<MarketToken>();
+    let asset = Asset::Psp22(token.account_id);
+    let (bob, charlie) = (
+        account_id(AccountKeyring::Bob),
+        account_id(AccountKeyring::Charlie),
+    );
+    client
+        .call(&ink_e2e::alice(), &t.transfer(bob, 10_000, Vec::new()))
+        .submit()
+        .await?
+        .return_value()
+        .expect("fund bob");
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
+        primitives::VaultError::AssetNotAllowed
+    );
+    client
+        .call(
+            &ink_e2e::alice(),
+            &v.set_asset_allowed(token.account_id, true),
+        )
+        .submit()
+        .await?
+        .return_value()
+        .expect("allow token");
+
+    // Without an approval the pull fails and nothing is opened.
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
+        primitives::VaultError::TokenTransferFailed
+    );
+
+    // When bob approves the vault and opens a 4 000 order, then releases it.
+    client
+        .call(&ink_e2e::bob(), &t.approve(vault.account_id, 4_000))
+        .submit()
+        .await?
+        .return_value()
+        .expect("approve");
+    let id = client
+        .call(
+            &ink_e2e::bob(),
+            &v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
+        )
+        .submit()
+        .await?
+        .return_value()
+        .expect("open order");
+    let r: Reserves = client
+        .call(&ink_e2e::alice(), &v.reserves(asset))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!((r.owed, r.holdings), (4_000, 4_000));
+    client
+        .call(&ink_e2e::bob(), &v.release(id))
+        .submit()
+        .await?
+        .return_value()
+        .expect("release");
+
+    // Then charlie withdraws his share in the token: 4 000 − 2.5 % − 5 %.
+    let paid = client
+        .call(&ink_e2e::charlie(), &v.withdraw(asset))
+        .submit()
+        .await?
+        .return_value()
+        .expect("withdraw");
+    assert_eq!(paid, 3_700);
+    let balance = client
+        .call(&ink_e2e::alice(), &t.balance_of(charlie))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!(balance, 3_700);
+    let r: Reserves = client
+        .call(&ink_e2e::alice(), &v.reserves(asset))
+        .dry_run()
+        .await?
+        .return_value();
+    assert_eq!((r.owed, r.holdings), (300, 300));
+    Ok(())
+}
