@@ -2,7 +2,7 @@
 //! driven by a third party after the deadline, and a stream claimed and stopped.
 
 use crate::{events_of, wall_clock_ms, E2EResult};
-use escrow::{Escrow, EscrowRef, EscrowSettled, Reserves, StreamClaimed};
+use escrow::{Escrow, EscrowSettled, Reserves, StreamClaimed};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ChainBackend, ContractsBackend};
 use market_token::{MarketToken, MarketTokenRef};
@@ -32,11 +32,11 @@ pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
 /// A vault with alice as arbiter and eve as treasury.
 macro_rules! deploy_vault {
     ($client:expr) => {{
-        let mut ctor = EscrowRef::new(
-            account_id(AccountKeyring::Alice),
-            account_id(AccountKeyring::Eve),
-            FEE_BPS,
-            BOND_BPS,
+        let mut ctor = ::escrow::EscrowRef::new(
+            ink_e2e::account_id(ink_e2e::AccountKeyring::Alice),
+            ink_e2e::account_id(ink_e2e::AccountKeyring::Eve),
+            $crate::escrow::FEE_BPS,
+            $crate::escrow::BOND_BPS,
             60_000,
         );
         $client

@@ -28,6 +28,8 @@ macro_rules! assert_refused {
 }
 
 mod escrow;
+mod hostile;
+mod purchase;
 mod registry;
 mod token;
 
@@ -36,12 +38,17 @@ use ink_e2e::events::{ContractEmitted, EventWithTopics};
 /// Error type of every e2e test.
 pub type E2EResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// Decodes the `ContractEmitted` events of a call as `T`, skipping other event types.
-fn events_of<T: ink::scale::Decode>(
+/// The `ContractEmitted` events of a call that are of type `T`, recognised by their
+/// signature topic (ink! 5 puts it first), so events of other types that happen to
+/// decode as `T` are never mistaken for it.
+fn events_of<T: ink::scale::Decode + ink::env::Event>(
     events: Vec<EventWithTopics<ContractEmitted<ink::env::DefaultEnvironment>>>,
 ) -> Vec<T> {
     events
         .into_iter()
+        .filter(|e| {
+            T::SIGNATURE_TOPIC.is_some() && e.topics.first().map(|t| t.0) == T::SIGNATURE_TOPIC
+        })
         .filter_map(|e| T::decode(&mut &e.event.data[..]).ok())
         .collect()
 }

@@ -37,6 +37,10 @@
 //! One [`Error`] enum; each variant names the state that refused the call.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
+pub use self::model_registry::{
+    license_valid, LicensePurchased, ModelRated, PurchasePeriodsChanged, UnitsConsumed,
+    VaultChanged,
+};
 /// The events, for dApps and tests that decode them.
 pub use self::model_registry::{
     AdminChanged, AssetAllowed, AssetDisallowed, AttestationRevoked, AuditorAdded, AuditorRemoved,
@@ -45,12 +49,12 @@ pub use self::model_registry::{
     OfferAdded, OfferRetired, OfferUpdated,
 };
 pub use self::model_registry::{
-    Attestation, Error, Model, ModelRegistry, ModelRegistryRef, Offer, OfferStatus, Version,
+    Attestation, License, Model, ModelRegistry, ModelRegistryRef, Offer, OfferStatus, Version,
     MAX_NAME_LEN, MAX_OFFERS_PER_MODEL, MAX_PAGE, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN,
     ROYALTY_HARD_CAP_BPS,
 };
 
-pub use self::status::ModelStatus;
+pub use self::status::{Error, ModelStatus};
 
 /// Enums with data-carrying variants live outside the contract module only to scope one
 /// lint: their derived SCALE encoding casts the variant index to `u8`, and cargo-contract
@@ -59,7 +63,103 @@ mod status {
     #![allow(clippy::cast_possible_truncation)]
     use crate::model_registry::MAX_TAG_LEN;
     use ink::primitives::AccountId;
-    use primitives::ModelId;
+    use primitives::{ModelId, VaultError};
+
+    /// Why the registry refused a call. Nothing changed when one is returned.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Error {
+        /// The caller is not the admin.
+        NotAdmin,
+        /// The caller does not own the model.
+        NotModelOwner,
+        /// The caller is not on the auditor allow-list.
+        NotAuditor,
+        /// No model has this id.
+        ModelNotFound,
+        /// The model has no offer with this id.
+        OfferNotFound,
+        /// The named parent model does not exist.
+        ParentNotFound,
+        /// The named parent model is delisted.
+        ParentDelisted,
+        /// The named successor does not exist.
+        SuccessorNotFound,
+        /// A model cannot succeed itself, and a delisted model succeeds nothing.
+        InvalidSuccessor,
+        /// The model is delisted; nothing about it can change any more.
+        ModelDelisted,
+        /// Only an active model may do this (e.g. publish offers, be deprecated).
+        ModelNotActive,
+        /// The offer is retired; it cannot be changed or retired again.
+        OfferRetired,
+        /// The model already has `MAX_OFFERS_PER_MODEL` offers.
+        TooManyOffers,
+        /// Name empty or longer than `MAX_NAME_LEN` bytes.
+        InvalidName,
+        /// Metadata URI empty or longer than `MAX_URI_LEN` bytes.
+        InvalidUri,
+        /// More than `MAX_TAGS` tags.
+        TooManyTags,
+        /// A tag is empty, longer than `MAX_TAG_LEN`, or not `a-z0-9-`.
+        InvalidTag,
+        /// The same tag appears twice.
+        DuplicateTag,
+        /// The royalty exceeds the registry's current `max_royalty_bps`.
+        RoyaltyAboveCap,
+        /// A royalty needs a parent to pay.
+        RoyaltyWithoutParent,
+        /// A cap above `ROYALTY_HARD_CAP_BPS` was asked for.
+        RoyaltyCapTooHigh,
+        /// A new version must be greater than the current one.
+        VersionNotIncreasing,
+        /// An offer must cost something.
+        ZeroPrice,
+        /// TimeBound needs a duration and Metered needs units.
+        InvalidLicenseTerms,
+        /// The PSP22 token is not on the allow-list.
+        AssetNotAllowed,
+        /// The token is already on the allow-list.
+        AssetAlreadyAllowed,
+        /// The account is already an auditor.
+        AlreadyAuditor,
+        /// An attestation must expire in the future.
+        ExpiryNotInFuture,
+        /// The caller has no live attestation on this model.
+        AttestationNotFound,
+        /// Transferring a model or admin role to its current holder.
+        SameAccount,
+        /// A counter would overflow.
+        Overflow,
+        /// No escrow vault is configured yet (`set_vault`).
+        VaultNotSet,
+        /// The vault refused the call; its reason is inside.
+        Vault(VaultError),
+        /// The call to the vault failed (trapped or could not be decoded).
+        VaultCallFailed,
+        /// Native offers need exactly the price as transferred value; PSP22 offers none.
+        WrongPayment,
+        /// A model owner cannot buy a license to their own model.
+        CannotBuyOwnModel,
+        /// No license has this id.
+        LicenseNotFound,
+        /// Only the license's buyer may do this.
+        NotLicenseHolder,
+        /// Ratings are whole stars from 1 to 5.
+        InvalidRating,
+        /// This license already rated its model.
+        AlreadyRated,
+        /// The license's order has not been released to the seller in full.
+        LicenseNotReleased,
+        /// The license is not valid now (not released, expired, or used up).
+        LicenseNotValid,
+        /// Only metered licenses count units.
+        NotMetered,
+        /// More units than the license has left.
+        UnitsExhausted,
+        /// A period or an amount of units must be above zero.
+        InvalidPeriod,
+    }
 
     /// A list of model ids the registry keeps for paging.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,11 +186,16 @@ mod status {
 
 #[ink::contract]
 mod model_registry {
-    use crate::status::IndexKey;
+    use crate::status::{Error, IndexKey};
     use crate::ModelStatus;
+    use ink::codegen::TraitCallBuilder;
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
     use primitives::{page_len, Asset, Bps, LicenseKind, ModelId, OfferId, Page};
+    use primitives::{
+        EscrowId, EscrowState, EscrowStatus, EscrowVault, LicenseId, OrderTerms, Royalty,
+        BPS_DENOMINATOR,
+    };
 
     /// Longest model name, in bytes.
     pub const MAX_NAME_LEN: usize = 64;
@@ -183,6 +288,36 @@ mod model_registry {
         pub issued_at: Timestamp,
         pub expires_at: Timestamp,
         pub revoked: bool,
+    }
+
+    /// A license bought through the escrow vault. It is valid once its order has been
+    /// released to the seller in full; see [`license_valid`].
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct License {
+        pub buyer: AccountId,
+        pub model_id: ModelId,
+        pub offer_id: OfferId,
+        pub kind: LicenseKind,
+        pub price: Balance,
+        pub asset: Asset,
+        /// The vault order holding the payment.
+        pub escrow_id: EscrowId,
+        pub purchased_at: Timestamp,
+        /// Units a Metered license has used (counted by the model owner's gateway).
+        pub units_used: u64,
+        /// Whether the buyer has rated the model with this license.
+        pub rated: bool,
+    }
+
+    /// Sum and count of a model's ratings.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct RatingTotals {
+        pub sum: u64,
+        pub count: u32,
     }
 
     // ---------------------------------------------------------------- events
@@ -349,75 +484,56 @@ mod model_registry {
         pub max_royalty_bps: Bps,
     }
 
-    // ---------------------------------------------------------------- errors
-
-    /// Why the registry refused a call. Nothing changed when one is returned.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// The caller is not the admin.
-        NotAdmin,
-        /// The caller does not own the model.
-        NotModelOwner,
-        /// The caller is not on the auditor allow-list.
-        NotAuditor,
-        /// No model has this id.
-        ModelNotFound,
-        /// The model has no offer with this id.
-        OfferNotFound,
-        /// The named parent model does not exist.
-        ParentNotFound,
-        /// The named parent model is delisted.
-        ParentDelisted,
-        /// The named successor does not exist.
-        SuccessorNotFound,
-        /// A model cannot succeed itself, and a delisted model succeeds nothing.
-        InvalidSuccessor,
-        /// The model is delisted; nothing about it can change any more.
-        ModelDelisted,
-        /// Only an active model may do this (e.g. publish offers, be deprecated).
-        ModelNotActive,
-        /// The offer is retired; it cannot be changed or retired again.
-        OfferRetired,
-        /// The model already has `MAX_OFFERS_PER_MODEL` offers.
-        TooManyOffers,
-        /// Name empty or longer than `MAX_NAME_LEN` bytes.
-        InvalidName,
-        /// Metadata URI empty or longer than `MAX_URI_LEN` bytes.
-        InvalidUri,
-        /// More than `MAX_TAGS` tags.
-        TooManyTags,
-        /// A tag is empty, longer than `MAX_TAG_LEN`, or not `a-z0-9-`.
-        InvalidTag,
-        /// The same tag appears twice.
-        DuplicateTag,
-        /// The royalty exceeds the registry's current `max_royalty_bps`.
-        RoyaltyAboveCap,
-        /// A royalty needs a parent to pay.
-        RoyaltyWithoutParent,
-        /// A cap above `ROYALTY_HARD_CAP_BPS` was asked for.
-        RoyaltyCapTooHigh,
-        /// A new version must be greater than the current one.
-        VersionNotIncreasing,
-        /// An offer must cost something.
-        ZeroPrice,
-        /// TimeBound needs a duration and Metered needs units.
-        InvalidLicenseTerms,
-        /// The PSP22 token is not on the allow-list.
-        AssetNotAllowed,
-        /// The token is already on the allow-list.
-        AssetAlreadyAllowed,
-        /// The account is already an auditor.
-        AlreadyAuditor,
-        /// An attestation must expire in the future.
-        ExpiryNotInFuture,
-        /// The caller has no live attestation on this model.
-        AttestationNotFound,
-        /// Transferring a model or admin role to its current holder.
-        SameAccount,
-        /// A counter would overflow.
-        Overflow,
+    /// The admin pointed the registry at an escrow vault.
+    #[ink(event)]
+    pub struct VaultChanged {
+        #[ink(topic)]
+        pub vault: AccountId,
     }
+
+    /// The admin changed the delivery period and review window of new purchases.
+    #[ink(event)]
+    pub struct PurchasePeriodsChanged {
+        pub delivery_period_ms: u64,
+        pub review_window_ms: u64,
+    }
+
+    /// A buyer paid for a license; the money waits in the vault's order `escrow_id`.
+    #[ink(event)]
+    pub struct LicensePurchased {
+        #[ink(topic)]
+        pub license_id: LicenseId,
+        #[ink(topic)]
+        pub model_id: ModelId,
+        #[ink(topic)]
+        pub buyer: AccountId,
+        pub offer_id: OfferId,
+        pub escrow_id: EscrowId,
+        pub price: Balance,
+        pub asset: Asset,
+    }
+
+    /// The model owner counted units used by a metered license.
+    #[ink(event)]
+    pub struct UnitsConsumed {
+        #[ink(topic)]
+        pub license_id: LicenseId,
+        pub units: u64,
+        pub remaining: u64,
+    }
+
+    /// A buyer rated a model.
+    #[ink(event)]
+    pub struct ModelRated {
+        #[ink(topic)]
+        pub model_id: ModelId,
+        #[ink(topic)]
+        pub rater: AccountId,
+        pub license_id: LicenseId,
+        pub stars: u8,
+    }
+
+    // ---------------------------------------------------------------- errors
 
     /// The registry's result type.
     pub type Result<T> = core::result::Result<T, Error>;
@@ -443,7 +559,22 @@ mod model_registry {
         index_len: Mapping<IndexKey, u32>,
         index_item: Mapping<(IndexKey, u32), ModelId>,
         index_pos: Mapping<(IndexKey, ModelId), u32>,
+        /// The escrow vault purchases are paid into.
+        vault: Option<AccountId>,
+        /// New purchases: how long the seller has to deliver, and the buyer to review.
+        delivery_period_ms: u64,
+        review_window_ms: u64,
+        license_count: LicenseId,
+        licenses: Mapping<LicenseId, License>,
+        /// The latest license an account bought for a model.
+        latest_license: Mapping<(AccountId, ModelId), LicenseId>,
+        ratings: Mapping<ModelId, RatingTotals>,
     }
+
+    /// Delivery period of new purchases until the admin changes it: 7 days.
+    pub const DEFAULT_DELIVERY_PERIOD_MS: u64 = 7 * 86_400_000;
+    /// Review window of new purchases until the admin changes it: 3 days.
+    pub const DEFAULT_REVIEW_WINDOW_MS: u64 = 3 * 86_400_000;
 
     impl ModelRegistry {
         /// Creates an empty registry whose admin is the caller.
@@ -467,6 +598,13 @@ mod model_registry {
                 index_len: Mapping::default(),
                 index_item: Mapping::default(),
                 index_pos: Mapping::default(),
+                vault: None,
+                delivery_period_ms: DEFAULT_DELIVERY_PERIOD_MS,
+                review_window_ms: DEFAULT_REVIEW_WINDOW_MS,
+                license_count: 0,
+                licenses: Mapping::default(),
+                latest_license: Mapping::default(),
+                ratings: Mapping::default(),
             })
         }
 
@@ -876,6 +1014,310 @@ mod model_registry {
             Ok(())
         }
 
+        // ------------------------------------------------------------ licenses
+
+        /// Buys a license to `model_id` under offer `offer_id`. The price goes into an
+        /// escrow order in the vault (payee: the model owner; royalty: the parent model's
+        /// owner at `royalty_bps`, if any); the license becomes valid when that order is
+        /// released to the seller (see [`license_valid`]).
+        ///
+        /// Native offers: send exactly the price. PSP22 offers: send nothing, and approve
+        /// the **vault** (not the registry) for the price beforehand; the vault pulls it.
+        ///
+        /// Errors: `ModelNotFound`, `ModelNotActive`, `OfferNotFound`, `OfferRetired`,
+        /// `CannotBuyOwnModel`, `VaultNotSet`, `WrongPayment`, `ParentNotFound`,
+        /// `Overflow`, `Vault(..)` (the vault's own refusal), `VaultCallFailed`.
+        /// Emits `LicensePurchased`.
+        #[ink(message, payable)]
+        pub fn purchase_license(
+            &mut self,
+            model_id: ModelId,
+            offer_id: OfferId,
+        ) -> Result<LicenseId> {
+            let buyer = self.env().caller();
+            let value = self.env().transferred_value();
+            let now = self.env().block_timestamp();
+            let model = self.models.get(model_id).ok_or(Error::ModelNotFound)?;
+            if model.status != ModelStatus::Active {
+                return Err(Error::ModelNotActive);
+            }
+            let offer = self
+                .offers
+                .get((model_id, offer_id))
+                .ok_or(Error::OfferNotFound)?;
+            if offer.status != OfferStatus::Active {
+                return Err(Error::OfferRetired);
+            }
+            if buyer == model.owner {
+                return Err(Error::CannotBuyOwnModel);
+            }
+            let vault = self.vault.ok_or(Error::VaultNotSet)?;
+            let expected = match offer.asset {
+                Asset::Native => offer.price,
+                Asset::Psp22(_) => 0,
+            };
+            if value != expected {
+                return Err(Error::WrongPayment);
+            }
+            let license_id = self.license_count.checked_add(1).ok_or(Error::Overflow)?;
+            let delivery_deadline = now
+                .checked_add(self.delivery_period_ms)
+                .ok_or(Error::Overflow)?;
+            let royalties = match model.parent {
+                Some(parent) if model.royalty_bps > 0 => {
+                    let parent = self.models.get(parent).ok_or(Error::ParentNotFound)?;
+                    ink::prelude::vec![Royalty {
+                        receiver: parent.owner,
+                        bps: model.royalty_bps,
+                    }]
+                }
+                _ => Vec::new(),
+            };
+            let terms = OrderTerms {
+                payee: model.owner,
+                asset: offer.asset,
+                amount: offer.price,
+                delivery_deadline,
+                review_window_ms: self.review_window_ms,
+                royalties,
+                context: license_id,
+                collateral: None,
+            };
+            // The vault call is the last step before this message writes anything.
+            let mut v: ink::contract_ref!(EscrowVault) = vault.into();
+            let escrow_id = match v
+                .call_mut()
+                .open_order(buyer, terms)
+                .transferred_value(value)
+                .try_invoke()
+            {
+                Ok(Ok(Ok(id))) => id,
+                Ok(Ok(Err(e))) => return Err(Error::Vault(e)),
+                _ => return Err(Error::VaultCallFailed),
+            };
+            let license = License {
+                buyer,
+                model_id,
+                offer_id,
+                kind: offer.kind,
+                price: offer.price,
+                asset: offer.asset,
+                escrow_id,
+                purchased_at: now,
+                units_used: 0,
+                rated: false,
+            };
+            self.licenses.insert(license_id, &license);
+            self.latest_license.insert((buyer, model_id), &license_id);
+            self.license_count = license_id;
+            self.env().emit_event(LicensePurchased {
+                license_id,
+                model_id,
+                buyer,
+                offer_id,
+                escrow_id,
+                price: offer.price,
+                asset: offer.asset,
+            });
+            Ok(license_id)
+        }
+
+        /// Whether `account`'s latest license for `model_id` is valid now: its order was
+        /// released to the seller in full, and it has not expired (TimeBound) or been
+        /// used up (Metered). Reads the order's state from the vault; `false` if that
+        /// read fails.
+        #[ink(message)]
+        pub fn has_valid_license(&self, account: AccountId, model_id: ModelId) -> bool {
+            let Some(license) = self
+                .latest_license
+                .get((account, model_id))
+                .and_then(|id| self.licenses.get(id))
+            else {
+                return false;
+            };
+            license_valid(
+                &license,
+                self.escrow_status(license.escrow_id),
+                self.env().block_timestamp(),
+            )
+        }
+
+        /// Counts `units` used by a metered license and returns how many are left. Only
+        /// the model's current owner (who runs the inference gateway) may count.
+        ///
+        /// Errors: `LicenseNotFound`, `ModelNotFound`, `NotModelOwner`, `InvalidPeriod`
+        /// (zero units), `NotMetered`, `LicenseNotValid`, `UnitsExhausted`.
+        /// Emits `UnitsConsumed`.
+        #[ink(message)]
+        pub fn consume_units(&mut self, license_id: LicenseId, units: u64) -> Result<u64> {
+            let mut license = self
+                .licenses
+                .get(license_id)
+                .ok_or(Error::LicenseNotFound)?;
+            let model = self
+                .models
+                .get(license.model_id)
+                .ok_or(Error::ModelNotFound)?;
+            if self.env().caller() != model.owner {
+                return Err(Error::NotModelOwner);
+            }
+            if units == 0 {
+                return Err(Error::InvalidPeriod);
+            }
+            let LicenseKind::Metered { units: total } = license.kind else {
+                return Err(Error::NotMetered);
+            };
+            if !license_valid(
+                &license,
+                self.escrow_status(license.escrow_id),
+                self.env().block_timestamp(),
+            ) {
+                return Err(Error::LicenseNotValid);
+            }
+            let used = license
+                .units_used
+                .checked_add(units)
+                .ok_or(Error::UnitsExhausted)?;
+            let remaining = total.checked_sub(used).ok_or(Error::UnitsExhausted)?;
+            license.units_used = used;
+            self.licenses.insert(license_id, &license);
+            self.env().emit_event(UnitsConsumed {
+                license_id,
+                units,
+                remaining,
+            });
+            Ok(remaining)
+        }
+
+        /// Rates the license's model with 1 to 5 stars, once per license. Only the buyer,
+        /// and only once the order was released to the seller in full.
+        ///
+        /// Errors: `LicenseNotFound`, `NotLicenseHolder`, `InvalidRating`,
+        /// `AlreadyRated`, `LicenseNotReleased`, `Overflow`. Emits `ModelRated`.
+        #[ink(message)]
+        pub fn rate_model(&mut self, license_id: LicenseId, stars: u8) -> Result<()> {
+            let mut license = self
+                .licenses
+                .get(license_id)
+                .ok_or(Error::LicenseNotFound)?;
+            let rater = self.env().caller();
+            if rater != license.buyer {
+                return Err(Error::NotLicenseHolder);
+            }
+            if !(1..=5).contains(&stars) {
+                return Err(Error::InvalidRating);
+            }
+            if license.rated {
+                return Err(Error::AlreadyRated);
+            }
+            if !released_in_full(self.escrow_status(license.escrow_id)) {
+                return Err(Error::LicenseNotReleased);
+            }
+            let mut totals = self.ratings.get(license.model_id).unwrap_or_default();
+            totals.sum = totals
+                .sum
+                .checked_add(u64::from(stars))
+                .ok_or(Error::Overflow)?;
+            totals.count = totals.count.checked_add(1).ok_or(Error::Overflow)?;
+            license.rated = true;
+            self.ratings.insert(license.model_id, &totals);
+            self.licenses.insert(license_id, &license);
+            self.env().emit_event(ModelRated {
+                model_id: license.model_id,
+                rater,
+                license_id,
+                stars,
+            });
+            Ok(())
+        }
+
+        #[ink(message)]
+        pub fn license(&self, license_id: LicenseId) -> Option<License> {
+            self.licenses.get(license_id)
+        }
+
+        /// The latest license `account` bought for `model_id`.
+        #[ink(message)]
+        pub fn license_of(&self, account: AccountId, model_id: ModelId) -> Option<LicenseId> {
+            self.latest_license.get((account, model_id))
+        }
+
+        #[ink(message)]
+        pub fn license_count(&self) -> LicenseId {
+            self.license_count
+        }
+
+        /// `(sum of stars, number of ratings)` of a model.
+        #[ink(message)]
+        pub fn rating(&self, model_id: ModelId) -> (u64, u32) {
+            let t = self.ratings.get(model_id).unwrap_or_default();
+            (t.sum, t.count)
+        }
+
+        /// Average rating × 100, rounded down (4.5 stars → 450); `None` when unrated.
+        #[ink(message)]
+        pub fn average_rating_x100(&self, model_id: ModelId) -> Option<u32> {
+            let t = self.ratings.get(model_id)?;
+            let avg = t.sum.checked_mul(100)?.checked_div(u64::from(t.count))?;
+            u32::try_from(avg).ok()
+        }
+
+        /// The vault purchases are paid into, if set.
+        #[ink(message)]
+        pub fn vault(&self) -> Option<AccountId> {
+            self.vault
+        }
+
+        /// `(delivery_period_ms, review_window_ms)` of new purchases.
+        #[ink(message)]
+        pub fn purchase_periods(&self) -> (u64, u64) {
+            (self.delivery_period_ms, self.review_window_ms)
+        }
+
+        /// Points the registry at the escrow vault (admin only). The vault must also list
+        /// the registry as a controller.
+        ///
+        /// Errors: `NotAdmin`. Emits `VaultChanged`.
+        #[ink(message)]
+        pub fn set_vault(&mut self, vault: AccountId) -> Result<()> {
+            self.only_admin()?;
+            self.vault = Some(vault);
+            self.env().emit_event(VaultChanged { vault });
+            Ok(())
+        }
+
+        /// Sets the delivery period and review window of new purchases (admin only).
+        ///
+        /// Errors: `NotAdmin`, `InvalidPeriod` (zero). Emits `PurchasePeriodsChanged`.
+        #[ink(message)]
+        pub fn set_purchase_periods(
+            &mut self,
+            delivery_period_ms: u64,
+            review_window_ms: u64,
+        ) -> Result<()> {
+            self.only_admin()?;
+            if delivery_period_ms == 0 || review_window_ms == 0 {
+                return Err(Error::InvalidPeriod);
+            }
+            self.delivery_period_ms = delivery_period_ms;
+            self.review_window_ms = review_window_ms;
+            self.env().emit_event(PurchasePeriodsChanged {
+                delivery_period_ms,
+                review_window_ms,
+            });
+            Ok(())
+        }
+
+        /// The vault's view of an order; `None` if there is no vault or the read fails.
+        fn escrow_status(&self, escrow_id: EscrowId) -> Option<EscrowStatus> {
+            let vault = self.vault?;
+            let v: ink::contract_ref!(EscrowVault) = vault.into();
+            match v.call().escrow_status(escrow_id).try_invoke() {
+                Ok(Ok(status)) => status,
+                _ => None,
+            }
+        }
+
         // ------------------------------------------------------------ admin
 
         /// Adds an account to the auditor allow-list.
@@ -1250,6 +1692,35 @@ mod model_registry {
         }
     }
 
+    // ---------------------------------------------------------------- licenses
+
+    /// Whether the seller was paid the whole order: settled with a 100 % payee share (a
+    /// release, an auto-release after review, or a ruling entirely for the seller).
+    fn released_in_full(status: Option<EscrowStatus>) -> bool {
+        matches!(
+            status,
+            Some(EscrowStatus {
+                state: EscrowState::Settled,
+                settlement: Some(s),
+            }) if s.payee_share_bps == BPS_DENOMINATOR
+        )
+    }
+
+    /// A license is valid when its order was released to the seller in full and, for a
+    /// TimeBound license, less than `duration_ms` has passed since that release; for a
+    /// Metered one, while units are left.
+    pub fn license_valid(license: &License, status: Option<EscrowStatus>, now: Timestamp) -> bool {
+        if !released_in_full(status) {
+            return false;
+        }
+        let released_at = status.and_then(|s| s.settlement).map(|s| s.at).unwrap_or(0);
+        match license.kind {
+            LicenseKind::Perpetual => true,
+            LicenseKind::TimeBound { duration_ms } => now < released_at.saturating_add(duration_ms),
+            LicenseKind::Metered { units } => license.units_used < units,
+        }
+    }
+
     // ---------------------------------------------------------------- validation
 
     fn check_name(name: &str) -> Result<()> {
@@ -1392,6 +1863,13 @@ mod model_registry {
             for tag in ["llm", "vision", "audio", "speech", "new-tag"] {
                 c.models_by_tag(String::from(tag), 0, MAX_PAGE)
                     .encode_to(&mut out);
+            }
+            (c.vault(), c.purchase_periods(), c.license_count()).encode_to(&mut out);
+            for id in 1..=c.license_count().saturating_add(2) {
+                c.license(id).encode_to(&mut out);
+            }
+            for id in 1..=c.model_count().saturating_add(1) {
+                c.rating(id).encode_to(&mut out);
             }
             out
         }
@@ -2119,6 +2597,174 @@ mod model_registry {
             assert_refused!(c, c.disallow_asset(a.frank), Error::NotAdmin);
             assert_refused!(c, c.set_max_royalty_bps(1), Error::NotAdmin);
             assert_refused!(c, c.set_admin(a.bob), Error::NotAdmin);
+        }
+
+        // ------------------------------------------------------------ licenses
+
+        fn set_value(v: Balance) {
+            test::set_value_transferred::<E>(v);
+        }
+
+        /// bob's model 1 with a native offer (0, price 100), a PSP22 offer (1, price 7)
+        /// and a retired offer (2); the caller is charlie afterwards.
+        fn shop() -> (ModelRegistry, ModelId) {
+            let a = accounts();
+            let mut c = setup();
+            c.allow_asset(a.frank).unwrap();
+            set_caller(a.bob);
+            let id = register(&mut c, "shop-model", &["llm"]);
+            c.add_offer(id, LicenseKind::Perpetual, 100, Asset::Native)
+                .unwrap();
+            c.add_offer(
+                id,
+                LicenseKind::Metered { units: 5 },
+                7,
+                Asset::Psp22(a.frank),
+            )
+            .unwrap();
+            c.add_offer(id, LicenseKind::Perpetual, 1, Asset::Native)
+                .unwrap();
+            c.retire_offer(id, 2).unwrap();
+            set_caller(a.charlie);
+            (c, id)
+        }
+
+        #[ink::test]
+        fn purchase_refusals_happen_before_the_vault_and_change_nothing() {
+            let a = accounts();
+            let (mut c, id) = shop();
+            set_value(100);
+            assert_refused!(c, c.purchase_license(id, 0), Error::VaultNotSet);
+            set_caller(a.alice);
+            set_value(0);
+            c.set_vault(a.django).unwrap();
+            set_caller(a.charlie);
+            set_value(100);
+            assert_refused!(c, c.purchase_license(99, 0), Error::ModelNotFound);
+            assert_refused!(c, c.purchase_license(id, 9), Error::OfferNotFound);
+            set_value(1);
+            assert_refused!(c, c.purchase_license(id, 2), Error::OfferRetired);
+            set_value(99);
+            assert_refused!(c, c.purchase_license(id, 0), Error::WrongPayment);
+            set_value(101);
+            assert_refused!(c, c.purchase_license(id, 0), Error::WrongPayment);
+            set_value(7);
+            assert_refused!(c, c.purchase_license(id, 1), Error::WrongPayment);
+            set_caller(a.bob);
+            set_value(100);
+            assert_refused!(c, c.purchase_license(id, 0), Error::CannotBuyOwnModel);
+            set_value(0);
+            c.deprecate(id, None).unwrap();
+            set_caller(a.charlie);
+            set_value(100);
+            assert_refused!(c, c.purchase_license(id, 0), Error::ModelNotActive);
+            set_value(0);
+        }
+
+        #[ink::test]
+        fn admin_sets_vault_and_purchase_periods() {
+            let a = accounts();
+            let mut c = setup();
+            assert_eq!(
+                c.purchase_periods(),
+                (DEFAULT_DELIVERY_PERIOD_MS, DEFAULT_REVIEW_WINDOW_MS)
+            );
+            set_caller(a.bob);
+            assert_refused!(c, c.set_vault(a.bob), Error::NotAdmin);
+            assert_refused!(c, c.set_purchase_periods(1, 1), Error::NotAdmin);
+            set_caller(a.alice);
+            assert_refused!(c, c.set_purchase_periods(0, 1), Error::InvalidPeriod);
+            assert_refused!(c, c.set_purchase_periods(1, 0), Error::InvalidPeriod);
+            c.set_vault(a.django).unwrap();
+            let e: VaultChanged = last_event();
+            assert_eq!(e.vault, a.django);
+            c.set_purchase_periods(4_000, 5_000).unwrap();
+            let e: PurchasePeriodsChanged = last_event();
+            assert_eq!((e.delivery_period_ms, e.review_window_ms), (4_000, 5_000));
+            assert_eq!(
+                (c.vault(), c.purchase_periods()),
+                (Some(a.django), (4_000, 5_000))
+            );
+        }
+
+        fn license(kind: LicenseKind, units_used: u64) -> License {
+            License {
+                buyer: accounts().charlie,
+                model_id: 1,
+                offer_id: 0,
+                kind,
+                price: 100,
+                asset: Asset::Native,
+                escrow_id: 1,
+                purchased_at: T0,
+                units_used,
+                rated: false,
+            }
+        }
+
+        fn settled(share: Bps, at: Timestamp) -> Option<EscrowStatus> {
+            Some(EscrowStatus {
+                state: EscrowState::Settled,
+                settlement: Some(primitives::Settlement {
+                    reason: primitives::SettleReason::Released,
+                    at,
+                    payee_share_bps: share,
+                }),
+            })
+        }
+
+        #[ink::test]
+        fn license_valid_needs_a_full_release_then_checks_kind() {
+            let p = license(LicenseKind::Perpetual, 0);
+            assert!(!license_valid(&p, None, T0));
+            let open = Some(EscrowStatus {
+                state: EscrowState::Funded,
+                settlement: None,
+            });
+            assert!(!license_valid(&p, open, T0));
+            assert!(!license_valid(&p, settled(0, T0), T0));
+            assert!(!license_valid(&p, settled(9_999, T0), T0));
+            assert!(license_valid(&p, settled(10_000, T0), T0 + 1_000_000));
+            let t = license(LicenseKind::TimeBound { duration_ms: 1_000 }, 0);
+            assert!(license_valid(&t, settled(10_000, T0), T0 + 999));
+            assert!(!license_valid(&t, settled(10_000, T0), T0 + 1_000));
+            let m = license(LicenseKind::Metered { units: 5 }, 4);
+            assert!(license_valid(&m, settled(10_000, T0), T0));
+            let used_up = license(LicenseKind::Metered { units: 5 }, 5);
+            assert!(!license_valid(&used_up, settled(10_000, T0), T0));
+        }
+
+        #[ink::test]
+        fn rating_and_metering_refusals_change_nothing() {
+            let a = accounts();
+            let (mut c, id) = shop();
+            assert_eq!(id, 1);
+            c.licenses.insert(1, &license(LicenseKind::Perpetual, 0));
+            c.licenses
+                .insert(2, &license(LicenseKind::Metered { units: 5 }, 0));
+            let mut rated = license(LicenseKind::Perpetual, 0);
+            rated.rated = true;
+            c.licenses.insert(3, &rated);
+            c.license_count = 3;
+            set_caller(a.django);
+            assert_refused!(c, c.rate_model(1, 5), Error::NotLicenseHolder);
+            set_caller(a.charlie);
+            assert_refused!(c, c.rate_model(9, 5), Error::LicenseNotFound);
+            assert_refused!(c, c.rate_model(1, 0), Error::InvalidRating);
+            assert_refused!(c, c.rate_model(1, 6), Error::InvalidRating);
+            assert_refused!(c, c.rate_model(3, 5), Error::AlreadyRated);
+            // No vault answers, so the order cannot be shown released.
+            assert_refused!(c, c.rate_model(1, 5), Error::LicenseNotReleased);
+
+            assert_refused!(c, c.consume_units(2, 1), Error::NotModelOwner);
+            set_caller(a.bob);
+            assert_refused!(c, c.consume_units(9, 1), Error::LicenseNotFound);
+            assert_refused!(c, c.consume_units(2, 0), Error::InvalidPeriod);
+            assert_refused!(c, c.consume_units(1, 1), Error::NotMetered);
+            assert_refused!(c, c.consume_units(2, 1), Error::LicenseNotValid);
+            assert!(!c.has_valid_license(a.charlie, id));
+            assert_eq!(c.average_rating_x100(id), None);
+            assert_eq!(c.rating(id), (0, 0));
         }
 
         // ------------------------------------------------------------ pages

@@ -71,7 +71,11 @@ pub fn split_ruling(amount: Balance, payee_bps: Bps) -> Option<(Balance, Balance
 pub fn bps_of_ceil(amount: Balance, bps: Bps) -> Option<Balance> {
     let floor = bps_of(amount, bps)?;
     let d = Balance::from(BPS_DENOMINATOR);
-    let exact = amount.checked_rem(d)?.checked_mul(Balance::from(bps))?.checked_rem(d)? == 0;
+    let exact = amount
+        .checked_rem(d)?
+        .checked_mul(Balance::from(bps))?
+        .checked_rem(d)?
+        == 0;
     if exact {
         Some(floor)
     } else {
@@ -93,7 +97,16 @@ mod tests {
         assert_eq!(bps_of(u128::MAX, 0), Some(0));
         assert_eq!(bps_of(100, 10_001), None);
         // Against a wide reference on values that fit: floor(a*b/d).
-        for a in [0u128, 1, 7, 9_999, 10_000, 10_001, 123_456_789, u64::MAX as u128] {
+        for a in [
+            0u128,
+            1,
+            7,
+            9_999,
+            10_000,
+            10_001,
+            123_456_789,
+            u64::MAX as u128,
+        ] {
             for b in [0u16, 1, 3, 250, 4_999, 10_000] {
                 assert_eq!(bps_of(a, b), Some(a * b as u128 / 10_000), "{a} {b}");
             }

@@ -214,11 +214,8 @@ pub trait EscrowVault {
 
     /// Opens a stream paid by `payer`, prepaying `rate_per_ms × (end − start)`.
     #[ink(message, payable)]
-    fn open_stream(
-        &mut self,
-        payer: AccountId,
-        terms: StreamTerms,
-    ) -> Result<EscrowId, VaultError>;
+    fn open_stream(&mut self, payer: AccountId, terms: StreamTerms)
+        -> Result<EscrowId, VaultError>;
 
     /// Releases an order to its payee (payer or the controller that opened it).
     #[ink(message)]
