@@ -8,6 +8,8 @@ Actors are the dev chain's well-known accounts:
   Bob     author of a base model
   Dave    author of a fine-tune of Bob's model, paying Bob a royalty on each sale
   Charlie auditor who attests the fine-tune
+  Eve     buyer of two licenses (one paid in native currency, one in the token)
+  Ferdie  treasury of the escrow vault (receives the 2.5 % platform fee)
 
 Writes deployments/local.json (addresses, code hashes, url) and prints a summary read
 back from the chain. Exits non-zero on the first step that fails.
@@ -23,6 +25,7 @@ from chain import Chain, ChainError, fail  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOKEN = os.path.join(ROOT, "target/ink/market_token/market_token.contract")
+VAULT = os.path.join(ROOT, "target/ink/escrow/escrow.contract")
 REGISTRY = os.path.join(ROOT, "target/ink/model_registry/model_registry.contract")
 
 ACCOUNTS = {
@@ -30,9 +33,15 @@ ACCOUNTS = {
     "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty": "Bob",
     "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y": "Charlie",
     "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy": "Dave",
+    "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw": "Eve",
+    "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL": "Ferdie",
 }
 UNIT = 10**12  # the dev chain's native unit and the demo token both have 12 decimals
 DAY_MS = 86_400_000
+
+
+def addr(name):
+    return next(a for a, n in ACCOUNTS.items() if n == name)
 
 
 def who(address):
@@ -103,7 +112,10 @@ def run(chain, url):
     if model is None or len(offers["items"]) != 2 or not valid:
         fail(f"read-back does not match what was written: {model!r} {offers!r} {valid!r}")
 
-    deployment = {"url": url, "market_token": token, "model_registry": registry}
+    purchases = buy_licenses(chain, token, registry, child, symbol)
+
+    deployment = {"url": url, "market_token": token, "model_registry": registry,
+                  "escrow": purchases["vault"]}
     os.makedirs(os.path.join(ROOT, "deployments"), exist_ok=True)
     with open(os.path.join(ROOT, "deployments/local.json"), "w") as out:
         json.dump(deployment, out, indent=2)
@@ -145,7 +157,81 @@ def run(chain, url):
     print(f"  market token  {symbol}, total supply {amount(supply, symbol)}")
     print(f"  contracts     market_token {token}")
     print(f"                model_registry {registry}")
+    print(f"                escrow         {purchases['vault']}")
     print("  (addresses saved to deployments/local.json)")
+    print("=" * 72)
+    print_purchases(purchases, symbol)
+
+
+def buy_licenses(chain, token, registry, model_id, symbol):
+    """Eve buys both of the fine-tune's licenses through the escrow vault."""
+    step("deploying escrow (arbiter Alice, treasury Ferdie, fee 2.5 %, dispute bond 5 %)")
+    vault = chain.instantiate(VAULT, "new",
+                              [addr("Alice"), addr("Ferdie"), 250, 500, DAY_MS], "//Alice")
+    step("wiring: the vault lists the registry as controller and allows MMT; "
+         "the registry pays into the vault")
+    chain.call(VAULT, vault, "set_controller", [registry, "true"], "//Alice")
+    chain.call(VAULT, vault, "set_asset_allowed", [token, "true"], "//Alice")
+    chain.call(REGISTRY, registry, "set_vault", [vault], "//Alice")
+
+    bought = []
+    step("Eve buys the perpetual license for 25 UNIT; the money waits in escrow")
+    lic = chain.call(REGISTRY, registry, "purchase_license", [model_id, 0], "//Eve", 25 * UNIT)
+    bought.append(lic)
+    valid_before = chain.query(REGISTRY, registry, "has_valid_license", [addr("Eve"), model_id])
+    escrow_id = chain.query(REGISTRY, registry, "license", [lic])["escrow_id"]
+    step(f"Dave delivers (escrow #{escrow_id}), Eve accepts and releases it")
+    chain.call(VAULT, vault, "deliver", [escrow_id, "0x" + "44" * 32], "//Dave")
+    chain.call(VAULT, vault, "EscrowVault::release", [escrow_id], "//Eve")
+    valid_after = chain.query(REGISTRY, registry, "has_valid_license", [addr("Eve"), model_id])
+    if valid_before or not valid_after:
+        fail(f"license validity wrong: before release {valid_before}, after {valid_after}")
+
+    step(f"Alice sends Eve 100 {symbol}; Eve approves the vault for 40 {symbol} and buys "
+         "1,000 metered calls")
+    chain.call(TOKEN, token, "PSP22::transfer", [addr("Eve"), 100 * UNIT, "[]"], "//Alice")
+    chain.call(TOKEN, token, "PSP22::approve", [vault, 40 * UNIT], "//Eve")
+    lic2 = chain.call(REGISTRY, registry, "purchase_license", [model_id, 1], "//Eve")
+    bought.append(lic2)
+    escrow2 = chain.query(REGISTRY, registry, "license", [lic2])["escrow_id"]
+    chain.call(VAULT, vault, "deliver", [escrow2, "0x" + "55" * 32], "//Dave")
+    chain.call(VAULT, vault, "EscrowVault::release", [escrow2], "//Eve")
+    step("Dave's gateway counts 120 calls; Eve rates the model 5 stars")
+    left = chain.call(REGISTRY, registry, "consume_units", [lic2, 120], "//Dave")
+    chain.call(REGISTRY, registry, "rate_model", [lic, 5], "//Eve")
+
+    credits = {}
+    for asset, label in (("Native", "UNIT"), (f"Psp22({token})", symbol)):
+        for name in ("Dave", "Bob", "Ferdie"):
+            credits[(name, label)] = chain.query(VAULT, vault, "credit_of", [addr(name), asset])
+    step("Dave withdraws his native credit from the vault")
+    withdrawn = chain.call(VAULT, vault, "EscrowVault::withdraw", ["Native"], "//Dave")
+    reserves = chain.query(VAULT, vault, "reserves", ["Native"])
+    token_reserves = chain.query(VAULT, vault, "reserves", [f"Psp22({token})"])
+    return {
+        "vault": vault, "licenses": bought, "credits": credits, "withdrawn": withdrawn,
+        "units_left": left, "rating": chain.query(REGISTRY, registry, "average_rating_x100",
+                                                  [model_id]),
+        "reserves": reserves, "token_reserves": token_reserves, "model": model_id,
+    }
+
+
+def print_purchases(p, symbol):
+    print(f"Purchases of model #{p['model']} through the escrow vault")
+    print("=" * 72)
+    print(f"  licenses      #{p['licenses'][0]} perpetual (25 UNIT), "
+          f"#{p['licenses'][1]} metered (40 {symbol}); both valid after release")
+    print("  who received what (credited by the vault, pulled with withdraw):")
+    roles = {"Dave": "seller", "Bob": "parent-model royalty 5 %", "Ferdie": "platform fee 2.5 %"}
+    for (name, label), value in p["credits"].items():
+        print(f"    {name:<7} {roles[name]:<26} {amount(value, label):>16}")
+    print(f"  Dave withdrew {amount(p['withdrawn'], 'UNIT')} to his account")
+    print(f"  metered license: {p['units_left']} calls left; rating "
+          f"{(p['rating'] or 0) / 100:g} / 5")
+    r, t = p["reserves"], p["token_reserves"]
+    print(f"  vault reserves: UNIT owed {amount(r['owed'], 'UNIT')}, held "
+          f"{amount(r['holdings'], 'UNIT')}; "
+          f"{symbol} owed {amount(t['owed'], symbol)}, held {amount(t['holdings'], symbol)}")
     print("=" * 72)
 
 
