@@ -80,6 +80,13 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
         .await?
         .return_value()
         .expect("deliver");
+    // (Value sent to a message that is not payable is refused by the chain.)
+    let paid_to_unpayable = client
+        .call(&ink_e2e::bob(), &v.release(id))
+        .value(1)
+        .submit()
+        .await;
+    assert!(paid_to_unpayable.is_err(), "release is not payable");
     let res = client
         .call(&ink_e2e::bob(), &v.release(id))
         .submit()
