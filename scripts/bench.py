@@ -55,7 +55,7 @@ def measure(chain, vault, newest, deadline):
 def main(url, out_path):
     chain = Chain(url)
     deadline = int(time.time() * 1000) + 86_400_000
-    vault = chain.instantiate(VAULT, "new", [ALICE, CHARLIE, 250, 500, 60_000], "//Alice")
+    vault = chain.instantiate(VAULT, "new", [ALICE, CHARLIE, 250, 500, 60_000, 1_000], "//Alice")
     chain.submit(VAULT, vault, "EscrowVault::open_order", [ALICE, order_terms(deadline)],
                  "//Alice", AMOUNT)
     small_n = chain.query(VAULT, vault, "escrow_count")

@@ -165,9 +165,11 @@ def run(chain, url):
 
 def buy_licenses(chain, token, registry, model_id, symbol):
     """Eve buys both of the fine-tune's licenses through the escrow vault."""
-    step("deploying escrow (arbiter Alice, treasury Ferdie, fee 2.5 %, dispute bond 5 %)")
+    step("deploying escrow (arbiter Alice, treasury Ferdie, fee 2.5 %, dispute bond 5 %, "
+         "smallest native escrow 0.001 UNIT)")
     vault = chain.instantiate(VAULT, "new",
-                              [addr("Alice"), addr("Ferdie"), 250, 500, DAY_MS], "//Alice")
+                              [addr("Alice"), addr("Ferdie"), 250, 500, DAY_MS, UNIT // 1000],
+                              "//Alice")
     step("wiring: the vault lists the registry as controller and allows MMT; "
          "the registry pays into the vault")
     chain.call(VAULT, vault, "set_controller", [registry, "true"], "//Alice")
@@ -175,30 +177,35 @@ def buy_licenses(chain, token, registry, model_id, symbol):
     chain.call(REGISTRY, registry, "set_vault", [vault], "//Alice")
 
     bought = []
-    step("Eve buys the perpetual license for 25 UNIT; the money waits in escrow")
-    lic = chain.call(REGISTRY, registry, "purchase_license", [model_id, 0], "//Eve", 25 * UNIT)
+    step("Eve buys the perpetual license (offer version 1) for 25 UNIT; the money waits "
+         "in escrow")
+    version = chain.query(REGISTRY, registry, "offer", [model_id, 0])["version"]
+    lic = chain.call(REGISTRY, registry, "purchase_license", [model_id, 0, version], "//Eve",
+                     25 * UNIT)
     bought.append(lic)
     valid_before = chain.query(REGISTRY, registry, "has_valid_license", [addr("Eve"), model_id])
     escrow_id = chain.query(REGISTRY, registry, "license", [lic])["escrow_id"]
-    step(f"Dave delivers (escrow #{escrow_id}), Eve accepts and releases it")
+    step(f"Dave delivers (escrow #{escrow_id}), Eve accepts it: release_license")
     chain.call(VAULT, vault, "deliver", [escrow_id, "0x" + "44" * 32], "//Dave")
-    chain.call(VAULT, vault, "EscrowVault::release", [escrow_id], "//Eve")
+    chain.call(REGISTRY, registry, "release_license", [lic], "//Eve")
     valid_after = chain.query(REGISTRY, registry, "has_valid_license", [addr("Eve"), model_id])
     if valid_before or not valid_after:
         fail(f"license validity wrong: before release {valid_before}, after {valid_after}")
 
-    step(f"Alice sends Eve 100 {symbol}; Eve approves the vault for 40 {symbol} and buys "
+    step(f"Alice sends Eve 100 {symbol}; Eve approves the registry for 40 {symbol} and buys "
          "1,000 metered calls")
     chain.call(TOKEN, token, "PSP22::transfer", [addr("Eve"), 100 * UNIT, "[]"], "//Alice")
-    chain.call(TOKEN, token, "PSP22::approve", [vault, 40 * UNIT], "//Eve")
-    lic2 = chain.call(REGISTRY, registry, "purchase_license", [model_id, 1], "//Eve")
+    chain.call(TOKEN, token, "PSP22::approve", [registry, 40 * UNIT], "//Eve")
+    version = chain.query(REGISTRY, registry, "offer", [model_id, 1])["version"]
+    lic2 = chain.call(REGISTRY, registry, "purchase_license", [model_id, 1, version], "//Eve")
     bought.append(lic2)
     escrow2 = chain.query(REGISTRY, registry, "license", [lic2])["escrow_id"]
     chain.call(VAULT, vault, "deliver", [escrow2, "0x" + "55" * 32], "//Dave")
-    chain.call(VAULT, vault, "EscrowVault::release", [escrow2], "//Eve")
-    step("Dave's gateway counts 120 calls; Eve rates the model 5 stars")
-    left = chain.call(REGISTRY, registry, "consume_units", [lic2, 120], "//Dave")
-    chain.call(REGISTRY, registry, "rate_model", [lic, 5], "//Eve")
+    chain.call(REGISTRY, registry, "release_license", [lic2], "//Eve")
+    step("Dave's gateway counts 120 of Eve's calls; Eve rates the model 5 stars")
+    left = chain.call(REGISTRY, registry, "consume_units", [addr("Eve"), model_id, 120],
+                      "//Dave")
+    chain.call(REGISTRY, registry, "rate_model", [model_id, 5], "//Eve")
 
     credits = {}
     for asset, label in (("Native", "UNIT"), (f"Psp22({token})", symbol)):

@@ -16,7 +16,8 @@ command -v python3 >/dev/null 2>&1 || {
   exit 1
 }
 
-bash scripts/build.sh
+# `make test` has just built the contracts and sets DEMO_SKIP_BUILD=1.
+[ "${DEMO_SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh
 
 export NODE_PORT=${DEMO_PORT:-9955}
 trap 'bash scripts/node.sh stop' EXIT

@@ -1,16 +1,13 @@
 //! The escrow vault on the node: native and PSP22 orders paid out exactly, a refund
 //! driven by a third party after the deadline, and a stream claimed and stopped.
 
-use crate::{events_of, wall_clock_ms, E2EResult};
+use crate::{deploy_vault, events_of, wall_clock_ms, E2EResult, FEE_BPS};
 use escrow::{Escrow, EscrowSettled, Reserves, StreamClaimed};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ChainBackend, ContractsBackend};
 use market_token::{MarketToken, MarketTokenRef};
 use primitives::{Asset, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms};
 use psp22::PSP22;
-
-pub const FEE_BPS: u16 = 250;
-pub const BOND_BPS: u16 = 500;
 
 /// Terms of an order from the caller to charlie with a 5 % royalty to ferdie.
 pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
@@ -29,32 +26,13 @@ pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
     }
 }
 
-/// A vault with alice as arbiter and eve as treasury.
-macro_rules! deploy_vault {
-    ($client:expr) => {{
-        let mut ctor = ::escrow::EscrowRef::new(
-            ink_e2e::account_id(ink_e2e::AccountKeyring::Alice),
-            ink_e2e::account_id(ink_e2e::AccountKeyring::Eve),
-            $crate::escrow::FEE_BPS,
-            $crate::escrow::BOND_BPS,
-            60_000,
-        );
-        $client
-            .instantiate("escrow", &ink_e2e::alice(), &mut ctor)
-            .submit()
-            .await
-            .expect("instantiate escrow")
-    }};
-}
-pub(crate) use deploy_vault;
-
 #[ink_e2e::test]
 async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
     // Given a vault and an order of 1 000 000 from bob to charlie.
-    let vault = deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
+    let vault = deploy_vault(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let (bob, charlie, eve, ferdie) = (
         account_id(AccountKeyring::Bob),
         account_id(AccountKeyring::Charlie),
@@ -141,8 +119,8 @@ async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
     // Given an order whose delivery deadline is 4 s away and a payee who never delivers.
-    let vault = deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
+    let vault = deploy_vault(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let bob = account_id(AccountKeyring::Bob);
     let id = client
         .call(
@@ -197,8 +175,8 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
     // Given a 60 s stream from bob to charlie at 1 000 per ms.
-    let vault = deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
+    let vault = deploy_vault(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let bob = account_id(AccountKeyring::Bob);
     let start = wall_clock_ms() + 1_000;
     let rate = 1_000u128;
@@ -274,8 +252,8 @@ async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBacke
     mut client: Client,
 ) -> E2EResult<()> {
     // Given the market token, allowed in the vault, and bob holding 10 000 of it.
-    let vault = deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
+    let vault = deploy_vault(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let mut ctor = MarketTokenRef::new(1_000_000, None, None, 12);
     let token = client
         .instantiate("market_token", &ink_e2e::alice(), &mut ctor)
@@ -315,12 +293,12 @@ async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBacke
         client,
         &ink_e2e::bob(),
         v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
-        primitives::VaultError::TokenTransferFailed
+        primitives::VaultError::Token(primitives::TokenError::InsufficientAllowance)
     );
 
     // When bob approves the vault and opens a 4 000 order, then releases it.
     client
-        .call(&ink_e2e::bob(), &t.approve(vault.account_id, 4_000))
+        .call(&ink_e2e::bob(), &t.approve(vault, 4_000))
         .submit()
         .await?
         .return_value()

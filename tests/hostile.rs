@@ -1,20 +1,29 @@
-//! The vault against a hostile PSP22 token: one that re-enters the vault during a
-//! transfer gets nothing extra, and one whose transfers fail (an error returned, or a
-//! trap) fails the whole message and leaves everything as it was.
+//! The marketplace against a hostile PSP22 token, on the node. A token that re-enters
+//! the vault (`withdraw`, `release`) or the registry (`purchase_license`) from inside a
+//! transfer gets nothing: the chain denies the re-entry, the token traps, and the whole
+//! message reverts. Each test first shows, from the dry-run's debug buffer, that the
+//! re-entry was really attempted, then that it failed and moved nothing. A token whose
+//! transfers fail (an error returned, or a trap) fails the whole message too, and the
+//! vault says why.
 
-use crate::escrow::{deploy_vault, terms};
-use crate::{wall_clock_ms, E2EResult};
+use crate::escrow::terms;
+use crate::{deploy_market, deploy_vault, wall_clock_ms, E2EResult, Market};
 use escrow::{Escrow, Reserves};
 use hostile_token::{HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, TRAP};
+use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
-use primitives::{Asset, EscrowVault, VaultError};
+use model_registry::{Error, ModelRegistry, Version};
+use primitives::{Asset, EscrowState, EscrowVault, LicenseKind, TokenError, VaultError};
 use psp22::PSP22;
+
+/// What the hostile token writes to the debug buffer before each re-entry attempt.
+const ATTEMPT: &str = "hostile_token: re-entry attempt";
 
 #[ink_e2e::test]
 async fn reentrant_token_is_paid_once<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     // Given a vault that allows the hostile token, and bob holding some of it.
-    let vault = deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
+    let vault = deploy_vault(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let mut ctor = HostileTokenRef::new(1_000_000);
     let token = client
         .instantiate("hostile_token", &ink_e2e::bob(), &mut ctor)
@@ -24,125 +33,198 @@ async fn reentrant_token_is_paid_once<Client: E2EBackend>(mut client: Client) ->
     let mut t = token.call_builder::<HostileToken>();
     let asset = Asset::Psp22(token.account_id);
     let bob = account_id(AccountKeyring::Bob);
-    client
-        .call(
-            &ink_e2e::alice(),
-            &v.set_asset_allowed(token.account_id, true),
-        )
-        .submit()
-        .await?
-        .return_value()
-        .expect("allow");
-    client
-        .call(&ink_e2e::bob(), &t.set_vault(vault.account_id))
-        .submit()
-        .await?;
-    client
-        .call(&ink_e2e::bob(), &t.approve(vault.account_id, 100_000))
-        .submit()
-        .await?
-        .return_value()
-        .expect("approve");
+    tx!(
+        client,
+        &ink_e2e::alice(),
+        v.set_asset_allowed(token.account_id, true)
+    )
+    .expect("allow");
+    tx!(client, &ink_e2e::bob(), t.set_vault(vault));
+    tx!(client, &ink_e2e::bob(), t.approve(vault, 100_000)).expect("approve");
 
     // And the token contract itself is owed 9 250 by the vault (it was the payee of a
     // released 10 000 order: 2.5 % fee and 5 % royalty taken).
     let mut order = terms(asset, 10_000, wall_clock_ms() + 600_000);
     order.payee = token.account_id;
-    let id = client
-        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
-        .submit()
-        .await?
-        .return_value()
-        .expect("open");
-    client
-        .call(&ink_e2e::bob(), &v.release(id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("release");
-    let owed_to_token = client
-        .call(&ink_e2e::alice(), &v.credit_of(token.account_id, asset))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(owed_to_token, 9_250);
+    let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order.clone())).expect("open");
+    tx!(client, &ink_e2e::bob(), v.release(id)).expect("release");
+    assert_eq!(query!(client, v.credit_of(token.account_id, asset)), 9_250);
 
     // When the token turns hostile: while the vault pulls bob's next deposit with
     // transfer_from, the token tries to withdraw its credit from inside that call.
-    // The chain denies the re-entry (the vault never allows it), which traps the token,
-    // so the vault refuses the deposit and nothing changes.
-    client
-        .call(&ink_e2e::bob(), &t.set_mode(REENTER))
-        .submit()
-        .await?
-        .return_value()
-        .expect("mode");
-    assert_refused!(
-        client,
-        &ink_e2e::bob(),
-        v.open_order(bob, order.clone()),
-        VaultError::TokenTransferFailed
-    );
-    // And when the token withdraws its credit itself, letting the vault call back into
-    // it, its transfer hook's second withdraw is denied as well: the payout fails as a
-    // whole and the credit stays where it was.
-    let paid = client
-        .call(&ink_e2e::bob(), &t.attack_withdraw())
-        .submit()
-        .await?
-        .return_value();
-    assert_eq!(paid, 0);
-    let still_owed = client
-        .call(&ink_e2e::alice(), &v.credit_of(token.account_id, asset))
+    tx!(client, &ink_e2e::bob(), t.set_mode(REENTER)).expect("mode");
+    let dry = client
+        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
         .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(still_owed, 9_250);
+        .await?;
+    // The attack ran...
+    assert!(
+        dry.debug_message().contains(ATTEMPT),
+        "{}",
+        dry.debug_message()
+    );
+    // ...and the chain denied it (the vault never allows re-entry), which trapped the
+    // token, so the vault refused the deposit and nothing changed.
+    assert_eq!(dry.return_value(), Err(VaultError::TokenTransferFailed));
+    assert!(client
+        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
+        .submit()
+        .await
+        .is_err());
+
+    // And when the token withdraws its credit itself, letting the vault call back into
+    // it, its transfer hook's second withdraw is tried and denied as well: the payout
+    // fails as a whole and the credit stays where it was.
+    let dry = client
+        .call(&ink_e2e::bob(), &t.attack_withdraw())
+        .dry_run()
+        .await?;
+    assert!(
+        dry.debug_message().contains(ATTEMPT),
+        "{}",
+        dry.debug_message()
+    );
+    assert_eq!(tx!(client, &ink_e2e::bob(), t.attack_withdraw()), 0);
+    assert_eq!(query!(client, v.credit_of(token.account_id, asset)), 9_250);
 
     // Then, behaving again, the token is paid its credit exactly once.
-    client
-        .call(&ink_e2e::bob(), &t.set_mode(NORMAL))
-        .submit()
-        .await?
-        .return_value()
-        .expect("mode");
-    let paid = client
-        .call(&ink_e2e::bob(), &t.attack_withdraw())
-        .submit()
-        .await?
-        .return_value();
-    assert_eq!(paid, 9_250);
-    let again = client
-        .call(&ink_e2e::bob(), &t.attack_withdraw())
-        .submit()
-        .await?
-        .return_value();
-    assert_eq!(again, 0);
-    let held_by_token = client
-        .call(&ink_e2e::bob(), &t.balance_of(token.account_id))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(held_by_token, 9_250);
-    let stats = client
-        .call(&ink_e2e::bob(), &t.reentry_stats())
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(stats.1, 0, "no re-entry ever got money");
-    let r: Reserves = client
-        .call(&ink_e2e::alice(), &v.reserves(asset))
-        .dry_run()
-        .await?
-        .return_value();
+    tx!(client, &ink_e2e::bob(), t.set_mode(NORMAL)).expect("mode");
+    assert_eq!(tx!(client, &ink_e2e::bob(), t.attack_withdraw()), 9_250);
+    assert_eq!(tx!(client, &ink_e2e::bob(), t.attack_withdraw()), 0);
+    assert_eq!(query!(client, t.balance_of(token.account_id)), 9_250);
+    let r: Reserves = query!(client, v.reserves(asset));
     // The first order's fee and royalty are all the vault still owes, and holds.
     assert_eq!((r.owed, r.holdings), (750, 750));
-    let count = client
-        .call(&ink_e2e::alice(), &v.escrow_count())
+    assert_eq!(query!(client, v.escrow_count()), 1);
+    Ok(())
+}
+
+#[ink_e2e::test]
+async fn reentry_into_release_or_a_purchase_is_tried_and_denied<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given the market, and a hostile token allowed in the vault and the registry.
+    let Market {
+        vault, registry, ..
+    } = deploy_market(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
+    let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
+    let mut ctor = HostileTokenRef::new(1_000_000);
+    let token = client
+        .instantiate("hostile_token", &ink_e2e::alice(), &mut ctor)
+        .submit()
+        .await
+        .expect("instantiate hostile_token");
+    let mut t = token.call_builder::<HostileToken>();
+    let asset = Asset::Psp22(token.account_id);
+    let (bob, charlie) = (
+        account_id(AccountKeyring::Bob),
+        account_id(AccountKeyring::Charlie),
+    );
+    tx!(
+        client,
+        &ink_e2e::alice(),
+        v.set_asset_allowed(token.account_id, true)
+    )
+    .expect("allow in vault");
+    tx!(client, &ink_e2e::alice(), reg.allow_asset(token.account_id)).expect("allow offers");
+    tx!(client, &ink_e2e::alice(), t.set_vault(vault));
+    for who in [bob, charlie] {
+        tx!(
+            client,
+            &ink_e2e::alice(),
+            t.transfer(who, 50_000, Vec::new())
+        )
+        .expect("fund");
+    }
+
+    // And bob's open order X, funded in the token.
+    tx!(client, &ink_e2e::bob(), t.approve(vault, 50_000)).expect("approve");
+    let order = terms(asset, 4_000, wall_clock_ms() + 600_000);
+    let x = tx!(client, &ink_e2e::bob(), v.open_order(bob, order.clone())).expect("open X");
+
+    // When the token re-enters `release(X)` while the vault pulls bob's next deposit.
+    tx!(client, &ink_e2e::alice(), t.set_target_release(x));
+    tx!(client, &ink_e2e::alice(), t.set_mode(REENTER)).expect("mode");
+    let dry = client
+        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
         .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(count, 1);
+        .await?;
+    // Then the attack ran, was denied, and X is still open.
+    assert!(dry
+        .debug_message()
+        .contains(&format!("{ATTEMPT} 1 into target 1")));
+    assert_eq!(dry.return_value(), Err(VaultError::TokenTransferFailed));
+    assert!(client
+        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
+        .submit()
+        .await
+        .is_err());
+    let status = query!(client, v.escrow_status(x)).expect("X");
+    assert_eq!(status.state, EscrowState::Funded);
+    assert_eq!(query!(client, v.escrow_count()), 1);
+
+    // When dave sells a license priced in the token, and the token re-enters
+    // `purchase_license` while the registry collects charlie's payment.
+    let model = tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.register_model(
+            "m".into(),
+            "ipfs://m".into(),
+            Hash::from([2; 32]),
+            Version {
+                major: 1,
+                minor: 0,
+                patch: 0
+            },
+            None,
+            0,
+            Vec::new(),
+        )
+    )
+    .expect("model");
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.add_offer(model, LicenseKind::Perpetual, 1_000, asset)
+    )
+    .expect("offer");
+    tx!(client, &ink_e2e::charlie(), t.approve(registry, 10_000)).expect("approve");
+    tx!(
+        client,
+        &ink_e2e::alice(),
+        t.set_target_purchase(registry, model, 0, 1)
+    );
+    let dry = client
+        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0, 1))
+        .dry_run()
+        .await?;
+    // Then the attack ran, was denied (the registry never allows re-entry), and the
+    // purchase as a whole is refused: no license, no order, no tokens moved.
+    assert!(dry
+        .debug_message()
+        .contains(&format!("{ATTEMPT} 1 into target 2")));
+    assert_eq!(dry.return_value(), Err(Error::TokenCallFailed));
+    assert!(client
+        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0, 1))
+        .submit()
+        .await
+        .is_err());
+    assert_eq!(query!(client, reg.license_count()), 0);
+    assert_eq!(query!(client, t.balance_of(charlie)), 50_000);
+
+    // And the same purchase with the token behaving goes through (the re-entry was the
+    // only thing wrong with it).
+    tx!(client, &ink_e2e::alice(), t.set_mode(NORMAL)).expect("mode");
+    let license = tx!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 0, 1)
+    )
+    .expect("purchase");
+    assert_eq!(license, 1);
+    assert_eq!(query!(client, t.balance_of(charlie)), 49_000);
     Ok(())
 }
 
@@ -152,8 +234,8 @@ async fn failing_token_fails_the_whole_message<Client: E2EBackend>(
 ) -> E2EResult<()> {
     // Given a vault that allows the hostile token, bob's approval, and one released
     // order that left charlie a credit of 3 700.
-    let vault = deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
+    let vault = deploy_vault(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let mut ctor = HostileTokenRef::new(1_000_000);
     let token = client
         .instantiate("hostile_token", &ink_e2e::bob(), &mut ctor)
@@ -166,83 +248,47 @@ async fn failing_token_fails_the_whole_message<Client: E2EBackend>(
         account_id(AccountKeyring::Bob),
         account_id(AccountKeyring::Charlie),
     );
-    client
-        .call(
-            &ink_e2e::alice(),
-            &v.set_asset_allowed(token.account_id, true),
-        )
-        .submit()
-        .await?
-        .return_value()
-        .expect("allow");
-    client
-        .call(&ink_e2e::bob(), &t.approve(vault.account_id, 100_000))
-        .submit()
-        .await?
-        .return_value()
-        .expect("approve");
+    tx!(
+        client,
+        &ink_e2e::alice(),
+        v.set_asset_allowed(token.account_id, true)
+    )
+    .expect("allow");
+    tx!(client, &ink_e2e::bob(), t.approve(vault, 100_000)).expect("approve");
     let order = terms(asset, 4_000, wall_clock_ms() + 600_000);
-    let id = client
-        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
-        .submit()
-        .await?
-        .return_value()
-        .expect("open");
-    client
-        .call(&ink_e2e::bob(), &v.release(id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("release");
+    let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order.clone())).expect("open");
+    tx!(client, &ink_e2e::bob(), v.release(id)).expect("release");
 
-    // When the token's transfers fail, at either error layer, every message that moves
-    // it is refused with TokenTransferFailed and changes nothing.
-    for mode in [RETURN_ERR, TRAP] {
-        client
-            .call(&ink_e2e::bob(), &t.set_mode(mode))
-            .submit()
-            .await?
-            .return_value()
-            .expect("mode");
+    // When the token's transfers fail, every message that moves it is refused and
+    // changes nothing: with the token's own reason when it returns an error, with
+    // TokenTransferFailed when the call itself fails (a trap).
+    let refused = TokenError::Custom("hostile_token: refused".into());
+    for (mode, expected) in [
+        (RETURN_ERR, VaultError::Token(refused)),
+        (TRAP, VaultError::TokenTransferFailed),
+    ] {
+        tx!(client, &ink_e2e::bob(), t.set_mode(mode)).expect("mode");
         assert_refused!(
             client,
             &ink_e2e::bob(),
             v.open_order(bob, order.clone()),
-            VaultError::TokenTransferFailed
+            expected.clone()
         );
         assert_refused!(
             client,
             &ink_e2e::charlie(),
             v.withdraw(asset),
-            VaultError::TokenTransferFailed
+            expected.clone()
         );
-        let count = client
-            .call(&ink_e2e::alice(), &v.escrow_count())
-            .dry_run()
-            .await?
-            .return_value();
-        assert_eq!(count, 1);
-        let credit = client
-            .call(&ink_e2e::alice(), &v.credit_of(charlie, asset))
-            .dry_run()
-            .await?
-            .return_value();
-        assert_eq!(credit, 3_700);
+        assert_eq!(query!(client, v.escrow_count()), 1);
+        assert_eq!(query!(client, v.credit_of(charlie, asset)), 3_700);
     }
 
     // Then, once the token behaves again, the credit is still there to withdraw.
-    client
-        .call(&ink_e2e::bob(), &t.set_mode(NORMAL))
-        .submit()
-        .await?
-        .return_value()
-        .expect("mode");
-    let paid = client
-        .call(&ink_e2e::charlie(), &v.withdraw(asset))
-        .submit()
-        .await?
-        .return_value()
-        .expect("withdraw");
-    assert_eq!(paid, 3_700);
+    tx!(client, &ink_e2e::bob(), t.set_mode(NORMAL)).expect("mode");
+    assert_eq!(
+        tx!(client, &ink_e2e::charlie(), v.withdraw(asset)).expect("withdraw"),
+        3_700
+    );
     Ok(())
 }

@@ -1,14 +1,16 @@
-//! License purchases through the vault: the registry opens an order for the buyer with
-//! the parent model's royalty; the license becomes valid on release; buyers rate once;
-//! metered licenses count units.
+//! License purchases through the vault, on the node: the registry opens an order for
+//! the buyer with the parent model's royalty; the license is granted on release; buyers
+//! rate once per model; metered units are pooled. And the same flows tried by a hostile
+//! seller or a buyer probing for loopholes: terms changed mid-purchase, a later
+//! purchase hiding a license, a vault migration forging or hiding one.
 
-use crate::{events_of, E2EResult};
+use crate::{deploy_market, deploy_vault, events_of, E2EResult, Market};
 use escrow::Escrow;
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
-use market_token::{MarketToken, MarketTokenRef};
-use model_registry::{Error, LicensePurchased, ModelRegistry, ModelRegistryRef, Version};
-use primitives::{Asset, EscrowVault, LicenseKind, VaultError};
+use market_token::MarketToken;
+use model_registry::{Error, LicensePurchased, LicenseState, ModelRegistry, Version};
+use primitives::{Asset, EscrowVault, LicenseKind, TokenError, VaultError};
 use psp22::PSP22;
 
 fn v1() -> Version {
@@ -23,245 +25,320 @@ fn v1() -> Version {
 async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
-    // Given a token, a registry and a vault wired together by alice (admin, arbiter).
-    let vault = crate::escrow::deploy_vault!(client);
-    let mut v = vault.call_builder::<Escrow>();
-    let mut ctor = ModelRegistryRef::new(2_000);
-    let registry = client
-        .instantiate("model_registry", &ink_e2e::alice(), &mut ctor)
-        .submit()
-        .await
-        .expect("instantiate model_registry");
-    let mut reg = registry.call_builder::<ModelRegistry>();
-    let mut ctor = MarketTokenRef::new(1_000_000, None, None, 12);
-    let token = client
-        .instantiate("market_token", &ink_e2e::alice(), &mut ctor)
-        .submit()
-        .await
-        .expect("instantiate market_token");
-    let mut t = token.call_builder::<MarketToken>();
-    let asset = Asset::Psp22(token.account_id);
+    // Given the market deployed and wired by alice (admin, arbiter; eve treasury).
+    let Market {
+        vault,
+        registry,
+        token,
+    } = deploy_market(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
+    let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
+    let mut t = ink_e2e::create_call_builder::<MarketToken>(token);
+    let asset = Asset::Psp22(token);
     let (bob, charlie, dave, eve) = (
         account_id(AccountKeyring::Bob),
         account_id(AccountKeyring::Charlie),
         account_id(AccountKeyring::Dave),
         account_id(AccountKeyring::Eve),
     );
-    for call in [
-        v.set_controller(registry.account_id, true),
-        v.set_asset_allowed(token.account_id, true),
-    ] {
-        client
-            .call(&ink_e2e::alice(), &call)
-            .submit()
-            .await?
-            .return_value()
-            .expect("vault setup");
-    }
-    client
-        .call(&ink_e2e::alice(), &reg.set_vault(vault.account_id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("set vault");
-    client
-        .call(&ink_e2e::alice(), &reg.allow_asset(token.account_id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("allow token");
 
     // And bob's base model, dave's fine-tune of it (5 % royalty) with a native perpetual
     // offer of 1 000 000 and a metered one (5 units) for 4 000 tokens.
-    let base = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.register_model(
-                "base".into(),
-                "ipfs://base".into(),
-                Hash::from([1; 32]),
-                v1(),
-                None,
-                0,
-                Vec::new(),
-            ),
+    let base = tx!(
+        client,
+        &ink_e2e::bob(),
+        reg.register_model(
+            "base".into(),
+            "ipfs://base".into(),
+            Hash::from([1; 32]),
+            v1(),
+            None,
+            0,
+            Vec::new(),
         )
-        .submit()
-        .await?
-        .return_value()
-        .expect("base");
-    let model = client
-        .call(
-            &ink_e2e::dave(),
-            &reg.register_model(
-                "tuned".into(),
-                "ipfs://tuned".into(),
-                Hash::from([2; 32]),
-                v1(),
-                Some(base),
-                500,
-                Vec::new(),
-            ),
+    )
+    .expect("base");
+    let model = tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.register_model(
+            "tuned".into(),
+            "ipfs://tuned".into(),
+            Hash::from([2; 32]),
+            v1(),
+            Some(base),
+            500,
+            Vec::new(),
         )
-        .submit()
-        .await?
-        .return_value()
-        .expect("fine-tune");
-    for call in [
-        reg.add_offer(model, LicenseKind::Perpetual, 1_000_000, Asset::Native),
-        reg.add_offer(model, LicenseKind::Metered { units: 5 }, 4_000, asset),
-    ] {
-        client
-            .call(&ink_e2e::dave(), &call)
-            .submit()
-            .await?
-            .return_value()
-            .expect("offer");
-    }
+    )
+    .expect("fine-tune");
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.add_offer(model, LicenseKind::Perpetual, 1_000_000, Asset::Native)
+    )
+    .expect("offer 0");
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.add_offer(model, LicenseKind::Metered { units: 5 }, 4_000, asset)
+    )
+    .expect("offer 1");
 
     // When charlie pays the wrong amount, nothing happens.
     assert_refused!(
         client,
         &ink_e2e::charlie(),
-        reg.purchase_license(model, 0),
-        Error::WrongPayment
+        reg.purchase_license(model, 0, 1),
+        Error::WrongPayment,
+        999_999
     );
 
-    // When charlie buys the perpetual license with 1 000 000 native.
+    // When charlie buys the perpetual license (offer version 1) with 1 000 000 native.
     let res = client
-        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0))
+        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0, 1))
         .value(1_000_000)
         .submit()
         .await?;
     let bought: Vec<LicensePurchased> = events_of(res.contract_emitted_events()?);
     let license = res.return_value().expect("purchase");
     let escrow_id = bought[0].escrow_id;
-    assert_eq!((bought[0].license_id, bought[0].buyer), (license, charlie));
-    let valid = client
-        .call(&ink_e2e::alice(), &reg.has_valid_license(charlie, model))
-        .dry_run()
-        .await?
-        .return_value();
-    assert!(!valid, "not valid while the money waits in escrow");
+    assert_eq!(
+        (bought[0].license_id, bought[0].buyer, bought[0].vault),
+        (license, charlie, vault)
+    );
+    assert!(!query!(client, reg.has_valid_license(charlie, model)));
     assert_refused!(
         client,
         &ink_e2e::charlie(),
-        reg.rate_model(license, 5),
+        reg.rate_model(model, 5),
         Error::LicenseNotReleased
     );
 
-    // And dave delivers and charlie releases, through the vault.
-    client
-        .call(&ink_e2e::dave(), &v.deliver(escrow_id, Hash::from([3; 32])))
-        .submit()
-        .await?
-        .return_value()
-        .expect("deliver");
-    client
-        .call(&ink_e2e::charlie(), &v.release(escrow_id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("release");
+    // And dave delivers through the vault. Charlie cannot release behind the
+    // registry's back (it opened the order), only through it.
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        v.deliver(escrow_id, Hash::from([3; 32]))
+    )
+    .expect("deliver");
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        v.release(escrow_id),
+        VaultError::ControllerOnly
+    );
+    tx!(client, &ink_e2e::charlie(), reg.release_license(license)).expect("release");
 
     // Then the license is valid, and seller, parent owner and treasury are credited.
-    let valid = client
-        .call(&ink_e2e::alice(), &reg.has_valid_license(charlie, model))
-        .dry_run()
-        .await?
-        .return_value();
-    assert!(valid);
+    assert!(query!(client, reg.has_valid_license(charlie, model)));
     for (who, expected) in [(dave, 925_000u128), (bob, 50_000), (eve, 25_000)] {
-        let credit = client
-            .call(&ink_e2e::alice(), &v.credit_of(who, Asset::Native))
-            .dry_run()
-            .await?
-            .return_value();
-        assert_eq!(credit, expected);
+        assert_eq!(query!(client, v.credit_of(who, Asset::Native)), expected);
     }
 
     // And charlie rates the model once.
-    client
-        .call(&ink_e2e::charlie(), &reg.rate_model(license, 4))
-        .submit()
-        .await?
-        .return_value()
-        .expect("rate");
+    tx!(client, &ink_e2e::charlie(), reg.rate_model(model, 4)).expect("rate");
     assert_refused!(
         client,
         &ink_e2e::charlie(),
-        reg.rate_model(license, 5),
+        reg.rate_model(model, 5),
         Error::AlreadyRated
     );
-    let avg = client
-        .call(&ink_e2e::alice(), &reg.average_rating_x100(model))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(avg, Some(400));
+    assert_eq!(query!(client, reg.average_rating_x100(model)), Some(400));
 
-    // When charlie buys the metered license in tokens, approving the vault first.
-    client
-        .call(&ink_e2e::alice(), &t.transfer(charlie, 10_000, Vec::new()))
-        .submit()
-        .await?
-        .return_value()
-        .expect("fund charlie");
+    // When charlie buys the metered license in tokens. An approval of the vault is of
+    // no use to the registry (nobody may spend an approval given to another): the
+    // token's own refusal comes back, and nothing moves.
+    tx!(
+        client,
+        &ink_e2e::alice(),
+        t.transfer(charlie, 10_000, Vec::new())
+    )
+    .expect("fund");
+    tx!(client, &ink_e2e::charlie(), t.approve(vault, 4_000)).expect("approve vault");
     assert_refused!(
         client,
         &ink_e2e::charlie(),
-        reg.purchase_license(model, 1),
-        Error::Vault(VaultError::TokenTransferFailed)
+        reg.purchase_license(model, 1, 1),
+        Error::Token(TokenError::InsufficientAllowance)
     );
-    client
-        .call(&ink_e2e::charlie(), &t.approve(vault.account_id, 4_000))
-        .submit()
-        .await?
-        .return_value()
-        .expect("approve");
+    assert_eq!(query!(client, t.balance_of(charlie)), 10_000);
+    // Approving the registry — the contract charlie calls — is the whole path.
+    tx!(client, &ink_e2e::charlie(), t.approve(registry, 4_000)).expect("approve");
     let res = client
-        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 1))
+        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 1, 1))
         .submit()
         .await?;
     let bought: Vec<LicensePurchased> = events_of(res.contract_emitted_events()?);
     let metered = res.return_value().expect("purchase in tokens");
-    client
-        .call(
-            &ink_e2e::dave(),
-            &v.deliver(bought[0].escrow_id, Hash::from([4; 32])),
-        )
-        .submit()
-        .await?
-        .return_value()
-        .expect("deliver");
-    client
-        .call(&ink_e2e::charlie(), &v.release(bought[0].escrow_id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("release");
+    assert_eq!(query!(client, t.balance_of(charlie)), 6_000);
+    assert_eq!(query!(client, t.balance_of(registry)), 0);
+    assert_eq!(
+        query!(client, t.allowance(charlie, vault)),
+        4_000,
+        "untouched"
+    );
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        v.deliver(bought[0].escrow_id, Hash::from([4; 32]))
+    )
+    .expect("deliver");
+    tx!(client, &ink_e2e::charlie(), reg.release_license(metered)).expect("release");
 
-    // Then the gateway (dave) counts units until they run out.
-    let left = client
-        .call(&ink_e2e::dave(), &reg.consume_units(metered, 3))
-        .submit()
-        .await?
-        .return_value()
-        .expect("consume");
+    // Then the gateway (dave) counts charlie's units until they run out.
+    let left = tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.consume_units(charlie, model, 3)
+    )
+    .expect("consume");
     assert_eq!(left, 2);
     assert_refused!(
         client,
         &ink_e2e::dave(),
-        reg.consume_units(metered, 3),
+        reg.consume_units(charlie, model, 3),
         Error::UnitsExhausted
     );
     for (who, expected) in [(dave, 3_700u128), (bob, 200), (eve, 100)] {
-        let credit = client
-            .call(&ink_e2e::alice(), &v.credit_of(who, asset))
-            .dry_run()
-            .await?
-            .return_value();
-        assert_eq!(credit, expected);
+        assert_eq!(query!(client, v.credit_of(who, asset)), expected);
     }
+    Ok(())
+}
+
+#[ink_e2e::test]
+async fn hostile_seller_cannot_swap_terms_hide_or_forge_a_license<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // Given the market, and dave's model with a perpetual offer (0) and a 1-hour one (1).
+    let Market {
+        vault, registry, ..
+    } = deploy_market(&mut client).await;
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
+    let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
+    let (charlie, ferdie) = (
+        account_id(AccountKeyring::Charlie),
+        account_id(AccountKeyring::Ferdie),
+    );
+    let model = tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.register_model(
+            "m".into(),
+            "ipfs://m".into(),
+            Hash::from([2; 32]),
+            v1(),
+            None,
+            0,
+            Vec::new(),
+        )
+    )
+    .expect("model");
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.add_offer(model, LicenseKind::Perpetual, 1_000_000, Asset::Native)
+    )
+    .expect("offer 0");
+    let hour = LicenseKind::TimeBound {
+        duration_ms: 3_600_000,
+    };
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.add_offer(model, hour, 500_000, Asset::Native)
+    )
+    .expect("offer 1");
+
+    // And charlie holds a granted perpetual license.
+    let first = tx!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 0, 1),
+        1_000_000
+    )
+    .expect("buy");
+    tx!(client, &ink_e2e::charlie(), reg.release_license(first)).expect("release");
+    assert!(query!(client, reg.has_valid_license(charlie, model)));
+
+    // When dave changes offer 1 between charlie's quote (version 1) and his purchase,
+    // the purchase is refused and no order is opened.
+    let quoted = query!(client, reg.offer(model, 1)).expect("offer");
+    assert_eq!(quoted.version, 1);
+    tx!(
+        client,
+        &ink_e2e::dave(),
+        reg.update_offer(
+            model,
+            1,
+            LicenseKind::TimeBound { duration_ms: 1 },
+            500_000,
+            Asset::Native
+        )
+    )
+    .expect("update");
+    let orders = query!(client, v.escrow_count());
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 1, quoted.version),
+        Error::OfferChanged,
+        500_000
+    );
+    assert_eq!(query!(client, v.escrow_count()), orders);
+
+    // When charlie then buys a second license (at version 2), which dave refunds:
+    // the second purchase is the latest, pending and then refunded...
+    let second = tx!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 1, 2),
+        500_000
+    )
+    .expect("second");
+    let escrow = query!(client, reg.license(second))
+        .expect("license")
+        .escrow_id;
+    assert!(
+        query!(client, reg.has_valid_license(charlie, model)),
+        "pending"
+    );
+    tx!(client, &ink_e2e::dave(), v.refund(escrow)).expect("seller refunds");
+    // ...and never hides the perpetual one.
+    assert!(
+        query!(client, reg.has_valid_license(charlie, model)),
+        "refunded"
+    );
+    let page = query!(client, reg.licenses_for_model(charlie, model, 0, 0));
+    let states: Vec<LicenseState> = page.items.iter().map(|l| l.state).collect();
+    assert_eq!(states, vec![LicenseState::Active, LicenseState::NotGranted]);
+
+    // When the admin migrates new purchases to a second vault, where ferdie's first
+    // order gets the same id as charlie's released order in the first vault.
+    let vault_b = deploy_vault(&mut client).await;
+    let mut vb = ink_e2e::create_call_builder::<Escrow>(vault_b);
+    tx!(client, &ink_e2e::alice(), vb.set_controller(registry, true)).expect("controller");
+    tx!(client, &ink_e2e::alice(), reg.set_vault(vault_b)).expect("migrate");
+    let ferdies = tx!(
+        client,
+        &ink_e2e::ferdie(),
+        reg.purchase_license(model, 0, 1),
+        1_000_000
+    )
+    .expect("ferdie buys in vault B");
+    let l = query!(client, reg.license(ferdies)).expect("license");
+    let charlies = query!(client, reg.license(first)).expect("license");
+    // The attack setup is real: same escrow id, released in vault A.
+    assert_eq!((l.vault, l.escrow_id), (vault_b, charlies.escrow_id));
+    assert_eq!(charlies.vault, vault);
+
+    // Then ferdie's license is not forged valid by vault A's release, and charlie's
+    // stays valid after the migration.
+    assert!(!query!(client, reg.has_valid_license(ferdie, model)));
+    assert!(query!(client, reg.has_valid_license(charlie, model)));
+    let rows = query!(client, reg.licenses_of(ferdie, 0, 0));
+    assert_eq!(rows.items.len(), 1);
+    assert_eq!(rows.items[0].state, LicenseState::Pending);
     Ok(())
 }

@@ -12,23 +12,75 @@
 //!   at any time).
 //! - **Stream** (rentals): `rate_per_ms` accrues to the payee between `start` and
 //!   `end`; anyone may `claim` what has accrued (it is credited to the payee); the payer
-//!   may `stop_stream` early (the unused part comes back) or `top_up` to extend `end`.
-//! - **Collateral**: locked for an owner by a controller; only the arbiter can slash it
-//!   (to named receivers); it goes back to the owner when its controller releases it, or
-//!   when the owner takes it after its unlock time — in both cases only when no escrow
-//!   linked to it is open.
+//!   may `stop_stream` early (the unused part comes back) or `top_up` to extend `end`;
+//!   the payee may `refund` it at any time (what accrued to it, the rest back).
+//! - **Collateral**: locked for an owner by a controller (or by the owner itself); only
+//!   the arbiter can slash it (to named receivers); it goes back to the owner when its
+//!   controller releases it, or when the owner takes it after its unlock time — in both
+//!   cases only when no escrow linked to it is open.
+//!
+//! ## Who pays
+//! **The caller pays**, always: deposits, top-ups, bonds and collateral arrive as the
+//! call's transferred value (native) or are pulled with `transfer_from(caller, vault,
+//! amount)` (PSP22). The vault never spends an approval that someone other than its
+//! caller gave: a controller (the registry) collects from its own buyer first and
+//! approves the vault itself. A plain account may only name itself as payer.
+//!
+//! ## Who may act on an escrow
+//! - On an escrow its payer opened: only the payer releases, stops or tops up.
+//! - On an escrow a controller opened for a payer (`opener != payer`): while that
+//!   controller is allow-listed, **only** it may (the payer gets `ControllerOnly`: it
+//!   goes through the controller, which enforces the terms it sold, e.g. a rental's
+//!   maximum hours). Once governance removes the controller, the payer acts directly
+//!   (nothing gets stuck) and the old controller gets `NotController`. Another
+//!   controller gets `NotOpener`, anyone else `NotPayer`.
+//! - Collateral: only its controller extends the lock, and only while allow-listed (or
+//!   when the owner locked it itself); releasing it stays open to its controller even
+//!   after removal (that only returns money to the owner).
+//!
+//! ## Periods
+//! No deadline, window or lock may reach further than `primitives::MAX_PERIOD_MS` (366
+//! days) from now: the ruling window when it is set, and when an escrow opens its
+//! delivery deadline, review window, stream start and length, a top-up's new end, and a
+//! collateral's unlock time (`PeriodTooLong`). So `now + period` never overflows and
+//! nothing is locked for ever.
 //!
 //! ## Disputes
 //! Either party may dispute an open escrow by posting a bond of `bond_bps` of what is at
-//! stake (rounded up), paid in the escrow's asset. The escrow freezes (a stream stops
-//! accruing at that moment). Only the arbiter (the DAO) resolves it, with a split in
-//! basis points of the remainder to the payee side. The disputer gets the bond back if
-//! the ruling gives its side at least half; otherwise the bond is forfeited to the
-//! treasury (the fee pool). If the arbiter has not ruled within `ruling_window_ms`,
-//! anyone may apply the fallback with `expire_dispute`: a delivered order is paid as if
-//! released, an undelivered one is refunded, a stream pays what had accrued when it was
-//! frozen and refunds the rest; the bond goes back to the disputer. So every state has a
-//! path out that someone can trigger after a deadline: nothing can get stuck.
+//! stake (rounded up), paid in the escrow's asset. Native: send at least
+//! `required_bond(id)`; whatever is above it is credited back to the disputer at once,
+//! so a claim in the same block that shrinks the bond cannot make the dispute fail.
+//! PSP22: exactly the bond is pulled, so an approval with a margin always works. The
+//! escrow freezes (a stream stops accruing at that moment), and the dispute keeps the
+//! **ruling deadline it opened with** (`now + ruling_window_ms`, and for an undelivered
+//! order no earlier than its delivery deadline; changing the window later moves no open
+//! dispute). An undelivered order can be disputed only by its payer and only before its
+//! delivery deadline (the payee delivers or refunds; after the deadline anyone refunds).
+//!
+//! Only the arbiter (the DAO) resolves it, with a split in basis points of the remainder
+//! to the payee side. The disputer gets the bond back if the ruling gives its side at
+//! least half; otherwise the bond is forfeited to the treasury (the fee pool). If the
+//! arbiter has not ruled by the ruling deadline, anyone may apply the fallback with
+//! `expire_dispute`: a delivered order is paid as if released, an undelivered one is
+//! refunded, a stream pays what had accrued when it was frozen and refunds the rest.
+//!
+//! **A dispute is not a free cancel**: the payee may still `deliver` a disputed,
+//! undelivered order before its delivery deadline (it stays frozen, the ruling deadline
+//! moves to at least a full window after the delivery, and the fallback then pays it
+//! out). In the fallback the bond follows the outcome exactly as for a ruling: back to
+//! the disputer when its side got at least half, otherwise to the treasury — so freezing
+//! an order the payee delivers anyway, or disputing only to delay a payment already
+//! earned, costs the bond. The payee may also `refund` a disputed escrow (the bond goes
+//! back to the disputer). So every state has a path out that someone can trigger after
+//! a deadline: nothing can get stuck.
+//!
+//! ## Nobody fills someone else's lists
+//! Opening an escrow needs a deposit of at least `min_deposit(asset)` (governed; set it
+//! for a PSP22 when allowing it), and the payee can `refund` any order or stream naming
+//! it, disputed or not, which removes it from both parties' open lists. So a stranger
+//! cannot cheaply fill another account's `open_escrows`. (An allow-listed controller can
+//! name any payer; the registry names only its own caller. Controllers are contracts
+//! governance vetted.)
 //!
 //! ## Money
 //! On every payment to the payee side, the platform fee (`fee_bps`, snapshotted when the
@@ -37,25 +89,32 @@
 //! ruling's split the payer side gets the dust. `to_payee + fee + royalties + refund`
 //! always equals the deposit, to the unit (see `primitives::math`).
 //!
-//! PSP22 deposits are pulled with `transfer_from` (the payer approves the vault first),
-//! and the vault holds what actually arrived (measured by its own balance before and
-//! after). Any failed token transfer, whether the token returns an error or the call
-//! itself fails, fails the whole message.
+//! The vault holds what actually arrived from a PSP22 (measured by its own balance
+//! before and after); a stream, a top-up or a bond that arrives short is refused. A
+//! token's own refusal fails the message with `Token(reason)` (e.g.
+//! `InsufficientAllowance`); a token call that fails in the environment (a trap, a
+//! `LangError`, an undecodable answer) with `TokenTransferFailed`.
 //!
-//! ## Reserves
+//! ## Reserves (the invariant)
 //! Per asset, `owed` counts everything the vault owes: open escrows, bonds, collateral
 //! and unwithdrawn credits. It goes up only when money comes in and down only when
 //! `withdraw` pays out, and `reserves(asset)` shows it next to what the vault holds, so
-//! anyone can check solvency.
+//! anyone can check solvency: `holdings ≥ owed`.
 //!
 //! ## Roles
 //! - **Payer**: opens an escrow for itself, releases, stops, tops up, disputes.
-//! - **Payee**: delivers, refunds voluntarily, disputes.
+//! - **Payee**: delivers, refunds voluntarily (orders and streams), disputes.
 //! - **Controller**: an allow-listed contract (the registry, the compute market) that
-//!   may open escrows and lock collateral on behalf of a payer, and act for the payer on
-//!   escrows it opened. A plain account can only name itself as payer.
+//!   opens escrows and locks collateral on behalf of a payer, and then alone acts for
+//!   the payer on them (see above).
 //! - **Arbiter**: the DAO's address; resolves disputes, slashes collateral, and is the
-//!   governance: fee, treasury, dispute parameters, allow-lists, and its own successor.
+//!   governance: fee, treasury, dispute parameters, minimum deposits, allow-lists. It
+//!   hands the role on in two steps: `propose_arbiter`, then the successor's
+//!   `accept_arbiter`.
+//!
+//! ## Errors
+//! Every message returns `Result<_, VaultError>`; a refused message changes nothing (the
+//! chain reverts it). Each message's doc lists its errors and events.
 //!
 //! ## Cost
 //! No message loops over anything that grows with use: royalties (≤ 4), slash receivers
@@ -63,152 +122,41 @@
 //! swap-remove index so a dApp can page through them with their next deadline.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-pub use self::escrow::{
-    ArbiterChanged, AssetAllowanceChanged, CollateralExtended, CollateralLocked,
-    CollateralReleased, CollateralSlashed, ControllerChanged, DisputeParamsChanged, Escrow,
-    EscrowDisputed, EscrowRef, EscrowSettled, FeeChanged, OrderDelivered, OrderOpened,
-    StreamClaimed, StreamOpened, StreamToppedUp, TreasuryChanged, Withdrawn, MAX_FEE_BPS, MAX_PAGE,
-    MAX_SLASH_RECEIVERS,
+pub use self::escrow::{Escrow, EscrowRef, MAX_FEE_BPS, MAX_PAGE, MAX_SLASH_RECEIVERS};
+pub use self::events::{
+    ArbiterChanged, ArbiterProposed, AssetAllowanceChanged, CollateralExtended, CollateralLocked,
+    CollateralReleased, CollateralSlashed, ControllerChanged, DisputeParamsChanged, EscrowDisputed,
+    EscrowSettled, FeeChanged, MinDepositChanged, OrderDelivered, OrderOpened, StreamClaimed,
+    StreamOpened, StreamToppedUp, TreasuryChanged, VaultCreated, Withdrawn,
 };
 pub use self::types::{Collateral, Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Reserves, Role};
 pub use primitives::VaultError as Error;
 
-/// Types with data-carrying enum variants live outside the contract module only to scope
-/// one lint: their derived SCALE encoding casts the variant index to `u8`, and
-/// cargo-contract runs clippy with `-D clippy::cast_possible_truncation`.
-mod types {
-    #![allow(clippy::cast_possible_truncation)]
-    use ink::prelude::vec::Vec;
-    use ink::primitives::{AccountId, Hash};
-    use primitives::{
-        Asset, Balance, Bps, CollateralId, EscrowId, EscrowState, Royalty, Settlement, Timestamp,
-    };
-
-    /// What differs between an order and a stream.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum EscrowTerms {
-        Order {
-            /// The deposit still held (zero once settled).
-            amount: Balance,
-            delivery_deadline: Timestamp,
-            review_window_ms: u64,
-            delivered_at: Option<Timestamp>,
-            proof: Option<Hash>,
-        },
-        Stream {
-            rate_per_ms: Balance,
-            start: Timestamp,
-            end: Timestamp,
-            /// Everything prepaid, top-ups included.
-            deposit: Balance,
-            /// Gross amount already paid to the payee side by claims.
-            paid_out: Balance,
-            /// When a dispute froze the stream (accrual stops there).
-            frozen_at: Option<Timestamp>,
-        },
-    }
-
-    /// An open dispute and its bond.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Dispute {
-        pub by: AccountId,
-        pub bond: Balance,
-        pub opened_at: Timestamp,
-    }
-
-    /// One escrow, as stored and as returned by `escrow(id)`.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct EscrowRecord {
-        pub payer: AccountId,
-        pub payee: AccountId,
-        pub asset: Asset,
-        /// Who opened it: the payer itself or a controller acting for it.
-        pub opener: AccountId,
-        pub context: u64,
-        pub collateral: Option<CollateralId>,
-        pub fee_bps: Bps,
-        pub royalties: Vec<Royalty>,
-        pub state: EscrowState,
-        pub terms: EscrowTerms,
-        pub dispute: Option<Dispute>,
-        pub settlement: Option<Settlement>,
-        pub opened_at: Timestamp,
-    }
-
-    /// A collateral lock.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Collateral {
-        pub owner: AccountId,
-        pub controller: AccountId,
-        pub asset: Asset,
-        /// What is still locked (slashes reduce it; zero once released).
-        pub amount: Balance,
-        /// From then on the owner may take it back itself, if nothing is open on it.
-        pub unlock_after: Timestamp,
-        /// Escrows open against it.
-        pub open: u32,
-        pub released: bool,
-    }
-
-    /// The caller's side of an escrow in `open_escrows`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Role {
-        Payer,
-        Payee,
-    }
-
-    /// One row of a party's open escrows, with what a dApp shows as "expires in".
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub struct OpenEscrow {
-        pub id: EscrowId,
-        pub role: Role,
-        pub state: EscrowState,
-        pub asset: Asset,
-        /// What the escrow still holds.
-        pub held: Balance,
-        /// The next moment something can happen without the other party: the delivery
-        /// deadline, the end of the review window, the stream's end, or the end of the
-        /// ruling window.
-        pub next_deadline: Timestamp,
-    }
-
-    /// Solvency of one asset: `holdings >= owed` must always hold.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub struct Reserves {
-        /// Everything the vault owes in this asset.
-        pub owed: Balance,
-        /// What the vault holds (its native balance, or its PSP22 balance; zero if the
-        /// token cannot be read).
-        pub holdings: Balance,
-    }
-}
+mod events;
+#[cfg(test)]
+mod mock_token;
+mod money;
+mod token;
+mod types;
 
 #[ink::contract]
 mod escrow {
+    use crate::events::*;
+    use crate::money::{
+        accrued, bond_returns, check_dispute_params, check_fee, held, next_deadline, share_bps,
+    };
+    use crate::token::{psp22_balance_of, psp22_transfer, psp22_transfer_from};
     use crate::types::{
         Collateral, Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Reserves, Role,
     };
-    use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
     use primitives::math::{bps_of_ceil, split_release, split_ruling};
     use primitives::{
         Asset, Bps, CollateralId, EscrowId, EscrowState, EscrowStatus, EscrowVault, OrderTerms,
         Page, Royalty, SettleReason, Settlement, StreamTerms, VaultError, BPS_DENOMINATOR,
-        MAX_ROYALTIES,
+        MAX_PERIOD_MS, MAX_ROYALTIES,
     };
-    use psp22::PSP22;
 
     /// The platform fee can never be set above 10 %.
     pub const MAX_FEE_BPS: Bps = 1_000;
@@ -219,204 +167,19 @@ mod escrow {
 
     pub type Result<T> = core::result::Result<T, VaultError>;
 
-    // ---------------------------------------------------------------- events
-
-    /// An order was opened and funded.
-    #[ink(event)]
-    pub struct OrderOpened {
-        #[ink(topic)]
-        pub id: EscrowId,
-        #[ink(topic)]
-        pub payer: AccountId,
-        #[ink(topic)]
-        pub payee: AccountId,
-        pub opener: AccountId,
-        pub asset: Asset,
-        pub amount: Balance,
-        pub delivery_deadline: Timestamp,
-        pub review_window_ms: u64,
-        pub context: u64,
-    }
-
-    /// A stream was opened and prepaid.
-    #[ink(event)]
-    pub struct StreamOpened {
-        #[ink(topic)]
-        pub id: EscrowId,
-        #[ink(topic)]
-        pub payer: AccountId,
-        #[ink(topic)]
-        pub payee: AccountId,
-        pub opener: AccountId,
-        pub asset: Asset,
-        pub rate_per_ms: Balance,
-        pub start: Timestamp,
-        pub end: Timestamp,
-        pub deposit: Balance,
-        pub context: u64,
-    }
-
-    /// The payee marked an order delivered.
-    #[ink(event)]
-    pub struct OrderDelivered {
-        #[ink(topic)]
-        pub id: EscrowId,
-        pub proof: Hash,
-        pub review_ends: Timestamp,
-    }
-
-    /// Accrued stream money was credited to the payee side.
-    #[ink(event)]
-    pub struct StreamClaimed {
-        #[ink(topic)]
-        pub id: EscrowId,
-        pub gross: Balance,
-        pub to_payee: Balance,
-        pub fee: Balance,
-        pub royalties: Balance,
-    }
-
-    /// A stream was extended.
-    #[ink(event)]
-    pub struct StreamToppedUp {
-        #[ink(topic)]
-        pub id: EscrowId,
-        pub added: Balance,
-        pub new_end: Timestamp,
-    }
-
-    /// A party disputed an escrow and posted a bond.
-    #[ink(event)]
-    pub struct EscrowDisputed {
-        #[ink(topic)]
-        pub id: EscrowId,
-        #[ink(topic)]
-        pub by: AccountId,
-        pub bond: Balance,
-        pub ruling_deadline: Timestamp,
-    }
-
-    /// An escrow reached its terminal state. The amounts are this settlement's credits;
-    /// `to_payee + fee + royalties + refund` is what the escrow still held.
-    #[ink(event)]
-    pub struct EscrowSettled {
-        #[ink(topic)]
-        pub id: EscrowId,
-        #[ink(topic)]
-        pub payer: AccountId,
-        #[ink(topic)]
-        pub payee: AccountId,
-        pub reason: SettleReason,
-        pub to_payee: Balance,
-        pub fee: Balance,
-        pub royalties: Balance,
-        pub refund: Balance,
-        pub bond_returned: Balance,
-        pub bond_forfeited: Balance,
-    }
-
-    /// Collateral was locked.
-    #[ink(event)]
-    pub struct CollateralLocked {
-        #[ink(topic)]
-        pub id: CollateralId,
-        #[ink(topic)]
-        pub owner: AccountId,
-        #[ink(topic)]
-        pub controller: AccountId,
-        pub asset: Asset,
-        pub amount: Balance,
-        pub unlock_after: Timestamp,
-    }
-
-    /// Collateral went back to its owner's credit.
-    #[ink(event)]
-    pub struct CollateralReleased {
-        #[ink(topic)]
-        pub id: CollateralId,
-        #[ink(topic)]
-        pub owner: AccountId,
-        pub amount: Balance,
-    }
-
-    /// The arbiter slashed collateral to receivers.
-    #[ink(event)]
-    pub struct CollateralSlashed {
-        #[ink(topic)]
-        pub id: CollateralId,
-        pub total: Balance,
-        pub remaining: Balance,
-    }
-
-    /// A collateral's controller moved its unlock time later.
-    #[ink(event)]
-    pub struct CollateralExtended {
-        #[ink(topic)]
-        pub id: CollateralId,
-        pub unlock_after: Timestamp,
-    }
-
-    /// An account pulled its credit.
-    #[ink(event)]
-    pub struct Withdrawn {
-        #[ink(topic)]
-        pub account: AccountId,
-        pub asset: Asset,
-        pub amount: Balance,
-    }
-
-    /// Governance changed the platform fee (for escrows opened from now on).
-    #[ink(event)]
-    pub struct FeeChanged {
-        pub fee_bps: Bps,
-    }
-
-    /// Governance changed the treasury.
-    #[ink(event)]
-    pub struct TreasuryChanged {
-        #[ink(topic)]
-        pub treasury: AccountId,
-    }
-
-    /// Governance handed the arbiter role on.
-    #[ink(event)]
-    pub struct ArbiterChanged {
-        #[ink(topic)]
-        pub arbiter: AccountId,
-    }
-
-    /// Governance changed the bond rate or the ruling window.
-    #[ink(event)]
-    pub struct DisputeParamsChanged {
-        pub bond_bps: Bps,
-        pub ruling_window_ms: u64,
-    }
-
-    /// Governance allowed or disallowed a controller.
-    #[ink(event)]
-    pub struct ControllerChanged {
-        #[ink(topic)]
-        pub controller: AccountId,
-        pub allowed: bool,
-    }
-
-    /// Governance allowed or disallowed a PSP22 token for new escrows.
-    #[ink(event)]
-    pub struct AssetAllowanceChanged {
-        #[ink(topic)]
-        pub token: AccountId,
-        pub allowed: bool,
-    }
-
     // ---------------------------------------------------------------- storage
 
     #[ink(storage)]
     pub struct Escrow {
         arbiter: AccountId,
+        /// Proposed by the arbiter; becomes the arbiter when it accepts.
+        pending_arbiter: Option<AccountId>,
         treasury: AccountId,
         fee_bps: Bps,
         bond_bps: Bps,
         ruling_window_ms: u64,
+        /// Smallest deposit a new escrow may hold, per asset (absent: no minimum).
+        min_deposit: Mapping<Asset, Balance>,
         controllers: Mapping<AccountId, ()>,
         allowed_tokens: Mapping<AccountId, ()>,
         escrow_count: u64,
@@ -449,9 +212,12 @@ mod escrow {
         /// - `arbiter`: the DAO (or, before it exists, an operator account); resolves
         ///   disputes and governs.
         /// - `treasury`: receives fees and forfeited bonds.
-        /// - `fee_bps` ≤ [`MAX_FEE_BPS`]; `bond_bps` ≤ 10 000; `ruling_window_ms` > 0.
+        /// - `fee_bps` ≤ [`MAX_FEE_BPS`]; `bond_bps` ≤ 10 000;
+        ///   0 < `ruling_window_ms` ≤ `MAX_PERIOD_MS`.
+        /// - `min_native_deposit`: the smallest native order or stream deposit (0: none).
         ///
-        /// Errors: `FeeTooHigh`, `InvalidShares`, `InvalidPeriod`.
+        /// Errors: `FeeTooHigh`, `InvalidShares`, `InvalidPeriod`, `PeriodTooLong`.
+        /// Emits `VaultCreated`.
         #[ink(constructor)]
         pub fn new(
             arbiter: AccountId,
@@ -459,15 +225,30 @@ mod escrow {
             fee_bps: Bps,
             bond_bps: Bps,
             ruling_window_ms: u64,
+            min_native_deposit: Balance,
         ) -> Result<Self> {
             check_fee(fee_bps)?;
             check_dispute_params(bond_bps, ruling_window_ms)?;
-            Ok(Self {
+            let mut min_deposit = Mapping::default();
+            if min_native_deposit > 0 {
+                min_deposit.insert(Asset::Native, &min_native_deposit);
+            }
+            Self::env().emit_event(VaultCreated {
                 arbiter,
                 treasury,
                 fee_bps,
                 bond_bps,
                 ruling_window_ms,
+                min_native_deposit,
+            });
+            Ok(Self {
+                arbiter,
+                pending_arbiter: None,
+                treasury,
+                fee_bps,
+                bond_bps,
+                ruling_window_ms,
+                min_deposit,
                 controllers: Mapping::default(),
                 allowed_tokens: Mapping::default(),
                 escrow_count: 0,
@@ -484,11 +265,16 @@ mod escrow {
 
         // ------------------------------------------------------------ orders
 
-        /// Marks an order delivered with a proof hash (payee only), before the delivery
-        /// deadline. Starts the review window.
+        /// Marks an order delivered with a proof hash, before its delivery deadline, and
+        /// starts the review window. Also while the order is disputed (if it was not
+        /// delivered yet): it stays `Disputed`, but the fallback will then pay it to the
+        /// payee side, so a dispute cannot be used to escape a delivery.
         ///
-        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayee`, `EscrowNotFunded`,
-        /// `DeliveryDeadlinePassed`, `Overflow`. Emits `OrderDelivered`.
+        /// Who may call: the payee.
+        ///
+        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayee`, `EscrowNotFunded`
+        /// (settled, already delivered), `DeliveryDeadlinePassed`, `Overflow`.
+        /// Emits `OrderDelivered`.
         #[ink(message)]
         pub fn deliver(&mut self, id: EscrowId, proof: Hash) -> Result<()> {
             let mut rec = self.get(id)?;
@@ -496,7 +282,7 @@ mod escrow {
             if self.env().caller() != rec.payee {
                 return Err(VaultError::NotPayee);
             }
-            let review_ends = match &mut rec.terms {
+            let (review_ends, in_dispute) = match &mut rec.terms {
                 EscrowTerms::Order {
                     delivery_deadline,
                     review_window_ms,
@@ -504,9 +290,11 @@ mod escrow {
                     proof: stored,
                     ..
                 } => {
-                    if rec.state != EscrowState::Funded {
-                        return Err(VaultError::EscrowNotFunded);
-                    }
+                    let in_dispute = match rec.state {
+                        EscrowState::Funded => false,
+                        EscrowState::Disputed if delivered_at.is_none() => true,
+                        _ => return Err(VaultError::EscrowNotFunded),
+                    };
                     if now > *delivery_deadline {
                         return Err(VaultError::DeliveryDeadlinePassed);
                     }
@@ -515,14 +303,28 @@ mod escrow {
                         .ok_or(VaultError::Overflow)?;
                     *delivered_at = Some(now);
                     *stored = Some(proof);
-                    ends
+                    (ends, in_dispute)
                 }
                 EscrowTerms::Stream { .. } => return Err(VaultError::WrongEscrowKind),
             };
-            rec.state = EscrowState::Delivered;
+            if in_dispute {
+                // A delivery landing late in the dispute still leaves the arbiter a full
+                // ruling window to look at it before the fallback can pay it out.
+                let window_ends = now
+                    .checked_add(self.ruling_window_ms)
+                    .ok_or(VaultError::Overflow)?;
+                if let Some(d) = rec.dispute.as_mut() {
+                    d.delivered_during = true;
+                    d.ruling_deadline = d.ruling_deadline.max(window_ends);
+                }
+            } else {
+                rec.state = EscrowState::Delivered;
+            }
             self.escrows.insert(id, &rec);
             self.env().emit_event(OrderDelivered {
                 id,
+                payer: rec.payer,
+                payee: rec.payee,
                 proof,
                 review_ends,
             });
@@ -530,7 +332,8 @@ mod escrow {
         }
 
         /// Pays a delivered order to the payee side once its review window has ended.
-        /// Anyone may call it.
+        ///
+        /// Who may call: anyone.
         ///
         /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `EscrowNotDelivered`,
         /// `ReviewWindowOpen`, `Overflow`. Emits `EscrowSettled` (`AutoReleased`).
@@ -560,46 +363,83 @@ mod escrow {
             self.settle_split(id, rec, amount, BPS_DENOMINATOR, SettleReason::AutoReleased)
         }
 
-        /// Gives an order's deposit back to the payer.
+        /// Gives an escrow's money back to the payer.
         ///
-        /// The payee may do it at any time before settlement; anyone may do it once the
-        /// delivery deadline has passed without a delivery.
+        /// Who may call: the payee, at any time before settlement — also while disputed,
+        /// so nobody can park an escrow in someone's open list by disputing it (an
+        /// order: everything back; a stream: what accrued and is unclaimed, until now or
+        /// until its freeze, still goes to the payee side; a dispute's bond goes back to
+        /// the disputer); anyone, for an order whose delivery deadline passed without a
+        /// delivery. Either way the escrow leaves both parties' open lists.
         ///
-        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `EscrowNotOpen`,
-        /// `EscrowNotFunded`, `DeliveryDeadlineNotReached`. Emits `EscrowSettled`
-        /// (`RefundedByPayee` or `RefundedAfterDeadline`).
+        /// Errors: `EscrowNotFound`, `EscrowNotOpen`, `EscrowNotFunded`,
+        /// `DeliveryDeadlineNotReached`, `NotPayee` (a stream, by anyone else),
+        /// `Overflow`. Emits `EscrowSettled` (`RefundedByPayee` or
+        /// `RefundedAfterDeadline`).
         #[ink(message)]
         pub fn refund(&mut self, id: EscrowId) -> Result<()> {
             let rec = self.get(id)?;
             let now = self.env().block_timestamp();
-            let EscrowTerms::Order {
-                amount,
-                delivery_deadline,
-                ..
-            } = rec.terms
-            else {
-                return Err(VaultError::WrongEscrowKind);
-            };
-            if self.env().caller() == rec.payee {
-                if !matches!(rec.state, EscrowState::Funded | EscrowState::Delivered) {
-                    return Err(VaultError::EscrowNotOpen);
+            let by_payee = self.env().caller() == rec.payee;
+            match rec.terms {
+                EscrowTerms::Order {
+                    amount,
+                    delivery_deadline,
+                    ..
+                } => {
+                    if by_payee {
+                        if rec.state == EscrowState::Settled {
+                            return Err(VaultError::EscrowNotOpen);
+                        }
+                        return self.settle_split(
+                            id,
+                            rec,
+                            amount,
+                            0,
+                            SettleReason::RefundedByPayee,
+                        );
+                    }
+                    if rec.state != EscrowState::Funded {
+                        return Err(VaultError::EscrowNotFunded);
+                    }
+                    if now <= delivery_deadline {
+                        return Err(VaultError::DeliveryDeadlineNotReached);
+                    }
+                    self.settle_split(id, rec, amount, 0, SettleReason::RefundedAfterDeadline)
                 }
-                return self.settle_split(id, rec, amount, 0, SettleReason::RefundedByPayee);
+                EscrowTerms::Stream {
+                    rate_per_ms,
+                    start,
+                    end,
+                    paid_out,
+                    frozen_at,
+                    ..
+                } => {
+                    if !by_payee {
+                        return Err(VaultError::NotPayee);
+                    }
+                    // A disputed stream stopped accruing when it was frozen.
+                    let until = match (rec.state, frozen_at) {
+                        (EscrowState::Streaming, _) => now,
+                        (EscrowState::Disputed, Some(frozen)) => frozen,
+                        _ => return Err(VaultError::EscrowNotOpen),
+                    };
+                    let held = held(&rec)?;
+                    let payee_side = accrued(rate_per_ms, start, end, until)?
+                        .checked_sub(paid_out)
+                        .ok_or(VaultError::Overflow)?;
+                    self.settle_amounts(id, rec, held, payee_side, SettleReason::RefundedByPayee)
+                }
             }
-            if rec.state != EscrowState::Funded {
-                return Err(VaultError::EscrowNotFunded);
-            }
-            if now <= delivery_deadline {
-                return Err(VaultError::DeliveryDeadlineNotReached);
-            }
-            self.settle_split(id, rec, amount, 0, SettleReason::RefundedAfterDeadline)
         }
 
         // ------------------------------------------------------------ streams
 
         /// Credits what a stream has accrued since the last claim to the payee side (fee
-        /// and royalties taken). Anyone may call it: the money only ever goes to the
-        /// payee's side. When the stream has ended and everything is paid, it settles.
+        /// and royalties taken). When the stream has ended and everything is paid, it
+        /// settles.
+        ///
+        /// Who may call: anyone (the money only ever goes to the payee's side).
         ///
         /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `EscrowNotOpen` (disputed or
         /// settled), `NothingToClaim`, `Overflow`. Emits `StreamClaimed`, and
@@ -608,12 +448,6 @@ mod escrow {
         pub fn claim(&mut self, id: EscrowId) -> Result<Balance> {
             let mut rec = self.get(id)?;
             let now = self.env().block_timestamp();
-            if !matches!(rec.terms, EscrowTerms::Stream { .. }) {
-                return Err(VaultError::WrongEscrowKind);
-            }
-            if rec.state != EscrowState::Streaming {
-                return Err(VaultError::EscrowNotOpen);
-            }
             let EscrowTerms::Stream {
                 rate_per_ms,
                 start,
@@ -625,6 +459,9 @@ mod escrow {
             else {
                 return Err(VaultError::WrongEscrowKind);
             };
+            if rec.state != EscrowState::Streaming {
+                return Err(VaultError::EscrowNotOpen);
+            }
             let accrued = accrued(rate_per_ms, start, end, now)?;
             let gross = accrued.checked_sub(paid_out).ok_or(VaultError::Overflow)?;
             if gross == 0 {
@@ -644,16 +481,12 @@ mod escrow {
                 royalties: pay.3,
             });
             if now >= end && new_paid == deposit {
-                let payout = Payout {
-                    to_payee: 0,
-                    ..Payout::default()
-                };
                 self.finish(
                     id,
                     rec,
                     SettleReason::StreamCompleted,
                     BPS_DENOMINATOR,
-                    payout,
+                    Payout::default(),
                 )?;
             } else {
                 self.escrows.insert(id, &rec);
@@ -661,7 +494,9 @@ mod escrow {
             Ok(gross)
         }
 
-        /// What a stream would pay the payee side if claimed now.
+        /// What a stream would pay the payee side if claimed now (0 for anything else).
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn claimable(&self, id: EscrowId) -> Balance {
             let Some(rec) = self.escrows.get(id) else {
@@ -686,14 +521,20 @@ mod escrow {
 
         // ------------------------------------------------------------ disputes
 
-        /// Disputes an open escrow (payer or payee) and posts the bond
-        /// (`required_bond(id)`), which freezes it until the arbiter rules or the ruling
-        /// window expires. A delivered order can be disputed only during its review
-        /// window. Native: send exactly the bond. PSP22: approve the vault for it.
+        /// Disputes an open escrow and posts the bond (`required_bond(id)`), which
+        /// freezes it until the arbiter rules or the ruling deadline (now + the ruling
+        /// window, fixed here) passes. A delivered order can be disputed only during its
+        /// review window.
+        ///
+        /// Native: send at least the bond; the excess is credited back to the caller at
+        /// once (so a same-block claim that shrinks the bond cannot fail the dispute).
+        /// PSP22: send no value; exactly the bond is pulled from the caller.
+        ///
+        /// Who may call: the payer or the payee.
         ///
         /// Errors: `EscrowNotFound`, `NotParty`, `EscrowNotOpen`, `ReviewWindowClosed`,
-        /// `StreamEnded` (nothing left to dispute), `WrongValue`, `TokenTransferFailed`,
-        /// `Overflow`. Emits `EscrowDisputed`.
+        /// `StreamEnded` (nothing left to dispute), `WrongValue`, `Token`,
+        /// `TokenTransferFailed`, `Overflow`. Emits `EscrowDisputed`.
         #[ink(message, payable)]
         pub fn dispute(&mut self, id: EscrowId) -> Result<()> {
             let mut rec = self.get(id)?;
@@ -704,34 +545,61 @@ mod escrow {
             }
             let at_stake = self.disputable_amount(&rec, now)?;
             let bond = bps_of_ceil(at_stake, self.bond_bps).ok_or(VaultError::Overflow)?;
-            let ruling_deadline = now
+            let mut ruling_deadline = now
                 .checked_add(self.ruling_window_ms)
                 .ok_or(VaultError::Overflow)?;
-            let received = self.take_payment(caller, rec.asset, bond)?;
-            if received < bond {
-                return Err(VaultError::TokenTransferFailed);
+            if let (
+                EscrowState::Funded,
+                EscrowTerms::Order {
+                    delivery_deadline, ..
+                },
+            ) = (rec.state, &rec.terms)
+            {
+                // An undelivered order: the payee has nothing to dispute (it delivers or
+                // refunds), and the payer's dispute cannot cut the delivery period short:
+                // no fallback before the delivery deadline.
+                if caller == rec.payee {
+                    return Err(VaultError::EscrowNotDelivered);
+                }
+                ruling_deadline = ruling_deadline.max(*delivery_deadline);
             }
+            let excess = self.collect_bond(rec.asset, bond)?;
+            let came_in = bond.checked_add(excess).ok_or(VaultError::Overflow)?;
+            // Checked before anything is written: every credit is bounded by `owed`.
+            self.owed
+                .get(rec.asset)
+                .unwrap_or(0)
+                .checked_add(came_in)
+                .ok_or(VaultError::Overflow)?;
             if let EscrowTerms::Stream { end, frozen_at, .. } = &mut rec.terms {
                 *frozen_at = Some(now.min(*end));
             }
             rec.state = EscrowState::Disputed;
             rec.dispute = Some(Dispute {
                 by: caller,
-                bond: received,
+                bond,
                 opened_at: now,
+                ruling_deadline,
+                delivered_during: false,
             });
-            self.add_owed(rec.asset, received)?;
+            self.add_owed(rec.asset, came_in)?;
+            self.add_credit(caller, rec.asset, excess)?;
             self.escrows.insert(id, &rec);
             self.env().emit_event(EscrowDisputed {
                 id,
+                payer: rec.payer,
+                payee: rec.payee,
                 by: caller,
-                bond: received,
+                bond,
+                excess_credited: excess,
                 ruling_deadline,
             });
             Ok(())
         }
 
         /// The bond `dispute(id)` would require now, or `None` if it cannot be disputed.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn required_bond(&self, id: EscrowId) -> Option<Balance> {
             let rec = self.escrows.get(id)?;
@@ -741,18 +609,18 @@ mod escrow {
             bps_of_ceil(at_stake, self.bond_bps)
         }
 
-        /// Rules on a disputed escrow (arbiter only): `payee_bps` of what it still holds
-        /// goes to the payee side (fee and royalties taken from it), the rest back to the
-        /// payer. The disputer's bond comes back if its side got at least half,
-        /// otherwise it goes to the treasury.
+        /// Rules on a disputed escrow: `payee_bps` of what it still holds goes to the
+        /// payee side (fee and royalties taken from it), the rest back to the payer. The
+        /// disputer's bond comes back if its side got at least half, otherwise it goes
+        /// to the treasury.
+        ///
+        /// Who may call: the arbiter.
         ///
         /// Errors: `NotArbiter`, `EscrowNotFound`, `EscrowNotDisputed`,
         /// `InvalidShares`, `Overflow`. Emits `EscrowSettled` (`Resolved`).
         #[ink(message)]
         pub fn resolve(&mut self, id: EscrowId, payee_bps: Bps) -> Result<()> {
-            if self.env().caller() != self.arbiter {
-                return Err(VaultError::NotArbiter);
-            }
+            self.only_arbiter()?;
             if payee_bps > BPS_DENOMINATOR {
                 return Err(VaultError::InvalidShares);
             }
@@ -764,10 +632,15 @@ mod escrow {
             self.settle_split(id, rec, held, payee_bps, SettleReason::Resolved)
         }
 
-        /// Applies the fallback to a dispute the arbiter did not rule on within the
-        /// ruling window. Anyone may call it. A delivered order is paid to the payee
-        /// side, an undelivered one refunded; a stream pays what accrued until it was
-        /// frozen and refunds the rest. The bond goes back to the disputer.
+        /// Applies the fallback to a dispute the arbiter did not rule on by its ruling
+        /// deadline (the one stored when it opened). A delivered order is paid to the
+        /// payee side, an undelivered one refunded; a stream pays what accrued until it
+        /// was frozen and refunds the rest. The bond follows the outcome, as for a
+        /// ruling: back to the disputer when its side got at least half, otherwise to
+        /// the treasury (so disputing to delay a delivered order, or a payment already
+        /// earned, costs the bond).
+        ///
+        /// Who may call: anyone.
         ///
         /// Errors: `EscrowNotFound`, `EscrowNotDisputed`, `RulingWindowOpen`,
         /// `Overflow`. Emits `EscrowSettled` (`DisputeExpired`).
@@ -779,11 +652,7 @@ mod escrow {
                 (EscrowState::Disputed, Some(d)) => d,
                 _ => return Err(VaultError::EscrowNotDisputed),
             };
-            let deadline = dispute
-                .opened_at
-                .checked_add(self.ruling_window_ms)
-                .ok_or(VaultError::Overflow)?;
-            if now < deadline {
+            if now < dispute.ruling_deadline {
                 return Err(VaultError::RulingWindowOpen);
             }
             let held = held(&rec)?;
@@ -814,21 +683,11 @@ mod escrow {
 
         // ------------------------------------------------------------ collateral
 
-        /// Takes collateral back to the owner's credit. The controller that locked it may
-        /// do so at any time, the owner after `unlock_after`; in both cases only when no
-        /// escrow linked to it is open.
-        ///
-        /// Errors: `CollateralNotFound`, `NotCollateralController`, `CollateralInUse`,
-        /// `CollateralStillLocked`, `Overflow`. Emits `CollateralReleased`.
+        /// `release_collateral`: a removed controller may still release what it
+        /// locked, because that only returns money to the owner.
         fn release_collateral_inner(&mut self, id: CollateralId) -> Result<()> {
-            let mut c = self
-                .collaterals
-                .get(id)
-                .ok_or(VaultError::CollateralNotFound)?;
+            let mut c = self.live_collateral(id)?;
             let caller = self.env().caller();
-            if c.released {
-                return Err(VaultError::CollateralNotFound);
-            }
             if caller != c.controller {
                 if caller != c.owner {
                     return Err(VaultError::NotCollateralController);
@@ -853,7 +712,10 @@ mod escrow {
             Ok(())
         }
 
-        /// Slashes collateral to named receivers (arbiter only), crediting each.
+        /// Slashes collateral to named receivers, crediting each (also while escrows
+        /// are open against it).
+        ///
+        /// Who may call: the arbiter.
         ///
         /// Errors: `NotArbiter`, `CollateralNotFound`, `TooManyReceivers`, `ZeroAmount`,
         /// `SlashExceedsCollateral`, `Overflow`. Emits `CollateralSlashed`.
@@ -863,16 +725,8 @@ mod escrow {
             id: CollateralId,
             receivers: Vec<(AccountId, Balance)>,
         ) -> Result<()> {
-            if self.env().caller() != self.arbiter {
-                return Err(VaultError::NotArbiter);
-            }
-            let mut c = self
-                .collaterals
-                .get(id)
-                .ok_or(VaultError::CollateralNotFound)?;
-            if c.released {
-                return Err(VaultError::CollateralNotFound);
-            }
+            self.only_arbiter()?;
+            let mut c = self.live_collateral(id)?;
             if receivers.is_empty() || receivers.len() > MAX_SLASH_RECEIVERS {
                 return Err(VaultError::TooManyReceivers);
             }
@@ -895,35 +749,42 @@ mod escrow {
             self.collaterals.insert(id, &c);
             self.env().emit_event(CollateralSlashed {
                 id,
+                owner: c.owner,
+                receivers,
                 total,
                 remaining,
             });
             Ok(())
         }
 
-        /// Moves a collateral's unlock time later (its controller only, e.g. when the
-        /// provider lists for longer).
+        /// Moves a collateral's unlock time later (e.g. when the provider lists for
+        /// longer), to at most `MAX_PERIOD_MS` from now.
         ///
-        /// Errors: `CollateralNotFound`, `NotCollateralController`, `InvalidPeriod`.
-        /// Emits `CollateralExtended`.
+        /// Who may call: the collateral's controller while it is allow-listed (or the
+        /// owner of collateral it locked itself).
+        ///
+        /// Errors: `CollateralNotFound`, `NotCollateralController`, `NotController`
+        /// (removed by governance), `InvalidPeriod` (not later), `PeriodTooLong`,
+        /// `Overflow`. Emits `CollateralExtended`.
         #[ink(message)]
         pub fn extend_collateral(
             &mut self,
             id: CollateralId,
             unlock_after: Timestamp,
         ) -> Result<()> {
-            let mut c = self
-                .collaterals
-                .get(id)
-                .ok_or(VaultError::CollateralNotFound)?;
-            if c.released {
-                return Err(VaultError::CollateralNotFound);
-            }
-            if self.env().caller() != c.controller {
+            let mut c = self.live_collateral(id)?;
+            let caller = self.env().caller();
+            if caller != c.controller {
                 return Err(VaultError::NotCollateralController);
+            }
+            if caller != c.owner && !self.controllers.contains(caller) {
+                return Err(VaultError::NotController);
             }
             if unlock_after <= c.unlock_after {
                 return Err(VaultError::InvalidPeriod);
+            }
+            if unlock_after > self.horizon()? {
+                return Err(VaultError::PeriodTooLong);
             }
             c.unlock_after = unlock_after;
             self.collaterals.insert(id, &c);
@@ -934,7 +795,9 @@ mod escrow {
 
         // ------------------------------------------------------------ governance
 
-        /// Sets the platform fee for escrows opened from now on (arbiter only).
+        /// Sets the platform fee for escrows opened from now on (open ones keep theirs).
+        ///
+        /// Who may call: the arbiter.
         ///
         /// Errors: `NotArbiter`, `FeeTooHigh`. Emits `FeeChanged`.
         #[ink(message)]
@@ -946,7 +809,9 @@ mod escrow {
             Ok(())
         }
 
-        /// Sets the treasury (arbiter only). Credits already made stay where they are.
+        /// Sets the treasury. Credits already made stay where they are.
+        ///
+        /// Who may call: the arbiter.
         ///
         /// Errors: `NotArbiter`. Emits `TreasuryChanged`.
         #[ink(message)]
@@ -957,21 +822,49 @@ mod escrow {
             Ok(())
         }
 
-        /// Hands the arbiter role (and governance) to another account, e.g. the DAO.
+        /// Proposes a successor for the arbiter role (and governance), e.g. the DAO;
+        /// `None` withdraws the proposal. Nothing changes until `accept_arbiter`, so a
+        /// mistyped address cannot take the role away.
         ///
-        /// Errors: `NotArbiter`. Emits `ArbiterChanged`.
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`. Emits `ArbiterProposed`.
         #[ink(message)]
-        pub fn set_arbiter(&mut self, arbiter: AccountId) -> Result<()> {
+        pub fn propose_arbiter(&mut self, new: Option<AccountId>) -> Result<()> {
             self.only_arbiter()?;
-            self.arbiter = arbiter;
-            self.env().emit_event(ArbiterChanged { arbiter });
+            self.pending_arbiter = new;
+            self.env().emit_event(ArbiterProposed { proposed: new });
             Ok(())
         }
 
-        /// Sets the bond rate and the ruling window (arbiter only); applies to disputes
-        /// opened from now on, and the window also to open ones.
+        /// Takes the arbiter role that was proposed to the caller.
         ///
-        /// Errors: `NotArbiter`, `InvalidShares`, `InvalidPeriod`.
+        /// Who may call: the account named by the last `propose_arbiter`.
+        ///
+        /// Errors: `NotPendingArbiter`. Emits `ArbiterChanged`.
+        #[ink(message)]
+        pub fn accept_arbiter(&mut self) -> Result<()> {
+            let caller = self.env().caller();
+            if self.pending_arbiter != Some(caller) {
+                return Err(VaultError::NotPendingArbiter);
+            }
+            let previous = self.arbiter;
+            self.arbiter = caller;
+            self.pending_arbiter = None;
+            self.env().emit_event(ArbiterChanged {
+                previous,
+                arbiter: caller,
+            });
+            Ok(())
+        }
+
+        /// Sets the bond rate and the ruling window, for disputes opened from now on
+        /// (an open dispute keeps the deadline it opened with).
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`, `InvalidShares` (bond above 100 %), `InvalidPeriod`
+        /// (zero window), `PeriodTooLong` (window above `MAX_PERIOD_MS`).
         /// Emits `DisputeParamsChanged`.
         #[ink(message)]
         pub fn set_dispute_params(&mut self, bond_bps: Bps, ruling_window_ms: u64) -> Result<()> {
@@ -986,7 +879,29 @@ mod escrow {
             Ok(())
         }
 
-        /// Allows or disallows a controller contract (arbiter only).
+        /// Sets the smallest deposit an order or stream in `asset` may open with (0: no
+        /// minimum), for escrows opened from now on.
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`. Emits `MinDepositChanged`.
+        #[ink(message)]
+        pub fn set_min_deposit(&mut self, asset: Asset, amount: Balance) -> Result<()> {
+            self.only_arbiter()?;
+            if amount == 0 {
+                self.min_deposit.remove(asset);
+            } else {
+                self.min_deposit.insert(asset, &amount);
+            }
+            self.env().emit_event(MinDepositChanged { asset, amount });
+            Ok(())
+        }
+
+        /// Allows or disallows a controller contract. A removed controller can no longer
+        /// open escrows, act on the ones it opened (their payers then act directly) or
+        /// extend collateral locks; it can still release collateral it locked.
+        ///
+        /// Who may call: the arbiter.
         ///
         /// Errors: `NotArbiter`. Emits `ControllerChanged`.
         #[ink(message)]
@@ -1004,8 +919,10 @@ mod escrow {
             Ok(())
         }
 
-        /// Allows or disallows a PSP22 token for new escrows and collateral (arbiter
-        /// only). Existing escrows and credits in it are unaffected.
+        /// Allows or disallows a PSP22 token for new escrows and collateral. Existing
+        /// escrows and credits in it are unaffected.
+        ///
+        /// Who may call: the arbiter.
         ///
         /// Errors: `NotArbiter`. Emits `AssetAllowanceChanged`.
         #[ink(message)]
@@ -1023,32 +940,65 @@ mod escrow {
 
         // ------------------------------------------------------------ views
 
+        /// The arbiter (the DAO): resolves, slashes, governs.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn arbiter(&self) -> AccountId {
             self.arbiter
         }
 
+        /// The account `propose_arbiter` named, until it accepts.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
+        #[ink(message)]
+        pub fn pending_arbiter(&self) -> Option<AccountId> {
+            self.pending_arbiter
+        }
+
+        /// Receives fees and forfeited bonds.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn treasury(&self) -> AccountId {
             self.treasury
         }
 
+        /// The fee new escrows are opened with.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn fee_bps(&self) -> Bps {
             self.fee_bps
         }
 
-        /// `(bond_bps, ruling_window_ms)`.
+        /// `(bond_bps, ruling_window_ms)` for disputes opened now.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn dispute_params(&self) -> (Bps, u64) {
             (self.bond_bps, self.ruling_window_ms)
         }
 
+        /// The smallest deposit a new order or stream in `asset` may hold (0: none).
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
+        #[ink(message)]
+        pub fn min_deposit(&self, asset: Asset) -> Balance {
+            self.min_deposit.get(asset).unwrap_or(0)
+        }
+
+        /// Whether `account` is an allow-listed controller.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn is_controller(&self, account: AccountId) -> bool {
             self.controllers.contains(account)
         }
 
+        /// Whether new escrows may use `asset` (native always).
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
             match asset {
@@ -1057,46 +1007,64 @@ mod escrow {
             }
         }
 
+        /// The highest escrow id so far (ids run from 1).
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn escrow_count(&self) -> u64 {
             self.escrow_count
         }
 
+        /// One escrow as stored.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn escrow(&self, id: EscrowId) -> Option<EscrowRecord> {
             self.escrows.get(id)
         }
 
+        /// The highest collateral id so far (ids run from 1).
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn collateral_count(&self) -> u64 {
             self.collateral_count
         }
 
+        /// One collateral lock as stored.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn collateral(&self, id: CollateralId) -> Option<Collateral> {
             self.collaterals.get(id)
         }
 
         /// What `withdraw(asset)` would pay `account` now.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn credit_of(&self, account: AccountId, asset: Asset) -> Balance {
             self.credits.get((account, asset)).unwrap_or(0)
         }
 
         /// Everything owed in `asset` next to what the vault holds of it.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn reserves(&self, asset: Asset) -> Reserves {
             let owed = self.owed.get(asset).unwrap_or(0);
             let holdings = match asset {
                 Asset::Native => self.env().balance(),
-                Asset::Psp22(token) => self
-                    .token_balance(token, self.env().account_id())
-                    .unwrap_or(0),
+                Asset::Psp22(token) => {
+                    psp22_balance_of(token, self.env().account_id()).unwrap_or(0)
+                }
             };
             Reserves { owed, holdings }
         }
 
         /// How many escrows `account` is payer or payee of that are still open.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn open_escrow_count(&self, account: AccountId) -> u32 {
             self.open_len.get(account).unwrap_or(0)
@@ -1105,6 +1073,8 @@ mod escrow {
         /// A page of `account`'s open escrows with their next deadline. `cursor` is a
         /// position in the account's list (0 first); settling an escrow moves the last
         /// one into its place, so a list being settled may shift between pages.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn open_escrows(
             &self,
@@ -1135,7 +1105,7 @@ mod escrow {
                         state: rec.state,
                         asset: rec.asset,
                         held: held(&rec).unwrap_or(0),
-                        next_deadline: self.next_deadline(&rec),
+                        next_deadline: next_deadline(&rec),
                     });
                 }
                 pos = pos.saturating_add(1);
@@ -1159,7 +1129,23 @@ mod escrow {
             self.escrows.get(id).ok_or(VaultError::EscrowNotFound)
         }
 
-        /// The caller may open or act for `payer`: it is the payer, or a controller.
+        fn live_collateral(&self, id: CollateralId) -> Result<Collateral> {
+            match self.collaterals.get(id) {
+                Some(c) if !c.released => Ok(c),
+                _ => Err(VaultError::CollateralNotFound),
+            }
+        }
+
+        /// The furthest any deadline, window end or unlock time may be: now +
+        /// `MAX_PERIOD_MS`.
+        fn horizon(&self) -> Result<Timestamp> {
+            self.env()
+                .block_timestamp()
+                .checked_add(MAX_PERIOD_MS)
+                .ok_or(VaultError::Overflow)
+        }
+
+        /// The caller may open for `payer`: it is the payer, or a controller.
         fn check_acting_for(&self, payer: AccountId) -> Result<AccountId> {
             let caller = self.env().caller();
             if caller != payer && !self.controllers.contains(caller) {
@@ -1168,11 +1154,20 @@ mod escrow {
             Ok(caller)
         }
 
-        /// The payer, or the controller that opened the escrow.
+        /// Who may act for the payer (release, stop, top up): the controller that opened
+        /// the escrow while it is allow-listed, otherwise the payer itself.
         fn check_payer_side(&self, rec: &EscrowRecord) -> Result<()> {
             let caller = self.env().caller();
-            if caller == rec.payer || (caller == rec.opener && self.controllers.contains(caller)) {
+            let controlled = rec.opener != rec.payer && self.controllers.contains(rec.opener);
+            let allowed = if controlled { rec.opener } else { rec.payer };
+            if caller == allowed {
                 Ok(())
+            } else if caller == rec.payer {
+                Err(VaultError::ControllerOnly)
+            } else if caller == rec.opener {
+                Err(VaultError::NotController)
+            } else if self.controllers.contains(caller) {
+                Err(VaultError::NotOpener)
             } else {
                 Err(VaultError::NotPayer)
             }
@@ -1186,10 +1181,17 @@ mod escrow {
             }
         }
 
-        /// Collects `amount` of `asset` from `from` for the current message: native must
-        /// arrive as exactly the transferred value; PSP22 is pulled with
-        /// `transfer_from` and what arrived is returned. Writes nothing.
-        fn take_payment(&self, from: AccountId, asset: Asset, amount: Balance) -> Result<Balance> {
+        fn check_min_deposit(&self, asset: Asset, amount: Balance) -> Result<()> {
+            if amount < self.min_deposit(asset) {
+                return Err(VaultError::BelowMinDeposit);
+            }
+            Ok(())
+        }
+
+        /// Collects `amount` of `asset` from the caller for the current message: native
+        /// must arrive as exactly the transferred value; PSP22 is pulled from the caller
+        /// with `transfer_from` and what arrived is returned. Writes nothing.
+        fn collect(&self, asset: Asset, amount: Balance) -> Result<Balance> {
             let value = self.env().transferred_value();
             match asset {
                 Asset::Native => {
@@ -1202,38 +1204,48 @@ mod escrow {
                     if value != 0 {
                         return Err(VaultError::WrongValue);
                     }
-                    if amount == 0 {
-                        return Ok(0);
-                    }
-                    let me = self.env().account_id();
-                    let before = self.token_balance(token, me)?;
-                    let mut t: ink::contract_ref!(PSP22) = token.into();
-                    match t
-                        .call_mut()
-                        .transfer_from(from, me, amount, Vec::new())
-                        .try_invoke()
-                    {
-                        Ok(Ok(Ok(()))) => {}
-                        _ => return Err(VaultError::TokenTransferFailed),
-                    }
-                    let after = self.token_balance(token, me)?;
-                    let received = after
-                        .checked_sub(before)
-                        .ok_or(VaultError::TokenTransferFailed)?;
-                    if received == 0 {
-                        return Err(VaultError::TokenTransferFailed);
-                    }
-                    Ok(received)
+                    self.pull(token, amount)
                 }
             }
         }
 
-        fn token_balance(&self, token: AccountId, who: AccountId) -> Result<Balance> {
-            let t: ink::contract_ref!(PSP22) = token.into();
-            match t.call().balance_of(who).try_invoke() {
-                Ok(Ok(balance)) => Ok(balance),
-                _ => Err(VaultError::TokenTransferFailed),
+        /// Collects a dispute bond from the caller and returns the excess to credit back:
+        /// native, any transferred value of at least `bond`; PSP22, exactly `bond` pulled
+        /// (no value). Writes nothing.
+        fn collect_bond(&self, asset: Asset, bond: Balance) -> Result<Balance> {
+            let value = self.env().transferred_value();
+            match asset {
+                Asset::Native => value.checked_sub(bond).ok_or(VaultError::WrongValue),
+                Asset::Psp22(token) => {
+                    if value != 0 {
+                        return Err(VaultError::WrongValue);
+                    }
+                    if self.pull(token, bond)? != bond {
+                        return Err(VaultError::TokenTransferFailed);
+                    }
+                    Ok(0)
+                }
             }
+        }
+
+        /// Pulls `amount` of `token` from the caller into the vault and returns what
+        /// arrived (the vault's balance after minus before). Writes nothing.
+        fn pull(&self, token: AccountId, amount: Balance) -> Result<Balance> {
+            if amount == 0 {
+                return Ok(0);
+            }
+            let me = self.env().account_id();
+            let from = self.env().caller();
+            let before = psp22_balance_of(token, me)?;
+            psp22_transfer_from(token, me, from, me, amount)?;
+            let after = psp22_balance_of(token, me)?;
+            let received = after
+                .checked_sub(before)
+                .ok_or(VaultError::TokenTransferFailed)?;
+            if received == 0 {
+                return Err(VaultError::TokenTransferFailed);
+            }
+            Ok(received)
         }
 
         fn add_owed(&mut self, asset: Asset, amount: Balance) -> Result<()> {
@@ -1285,13 +1297,7 @@ mod escrow {
             let Some(cid) = collateral else {
                 return Ok(None);
             };
-            let mut c = self
-                .collaterals
-                .get(cid)
-                .ok_or(VaultError::CollateralNotFound)?;
-            if c.released {
-                return Err(VaultError::CollateralNotFound);
-            }
+            let mut c = self.live_collateral(cid)?;
             if c.controller != opener {
                 return Err(VaultError::NotCollateralController);
             }
@@ -1333,8 +1339,13 @@ mod escrow {
                     amount,
                     delivered_at,
                     review_window_ms,
+                    delivery_deadline,
                     ..
                 } => match rec.state {
+                    // Past the deadline anyone may refund it; a dispute would only stall.
+                    EscrowState::Funded if now > *delivery_deadline => {
+                        Err(VaultError::DeliveryDeadlinePassed)
+                    }
                     EscrowState::Funded => Ok(*amount),
                     EscrowState::Delivered => {
                         let delivered = delivered_at.ok_or(VaultError::EscrowNotOpen)?;
@@ -1360,24 +1371,6 @@ mod escrow {
                     }
                     Ok(rest)
                 }
-            }
-        }
-
-        fn next_deadline(&self, rec: &EscrowRecord) -> Timestamp {
-            if let Some(d) = rec.dispute {
-                return d.opened_at.saturating_add(self.ruling_window_ms);
-            }
-            match rec.terms {
-                EscrowTerms::Order {
-                    delivery_deadline,
-                    review_window_ms,
-                    delivered_at,
-                    ..
-                } => match delivered_at {
-                    Some(at) => at.saturating_add(review_window_ms),
-                    None => delivery_deadline,
-                },
-                EscrowTerms::Stream { end, .. } => end,
             }
         }
 
@@ -1453,19 +1446,8 @@ mod escrow {
                 refund,
                 ..Payout::default()
             };
-            // The bond: back to the disputer when its side got at least half (or when
-            // the arbiter never ruled), otherwise to the treasury.
             if let Some(d) = rec.dispute {
-                let disputer_won = if reason == SettleReason::Resolved {
-                    if d.by == rec.payer {
-                        share <= BPS_DENOMINATOR / 2
-                    } else {
-                        share >= BPS_DENOMINATOR / 2
-                    }
-                } else {
-                    true
-                };
-                if disputer_won {
+                if bond_returns(&d, rec.payer, reason, share) {
                     self.add_credit(d.by, rec.asset, d.bond)?;
                     payout.bond_returned = d.bond;
                 } else {
@@ -1545,15 +1527,21 @@ mod escrow {
     }
 
     impl EscrowVault for Escrow {
-        /// Opens a one-shot order paid by `payer` (the caller, or anyone a controller
-        /// acts for). The deposit must arrive with the call (native: exactly
-        /// `terms.amount` as transferred value; PSP22: pulled with `transfer_from`, the
-        /// payer having approved the vault). The fee is fixed at today's rate.
+        /// Opens a one-shot order for `payer`. **The caller pays** the deposit: native,
+        /// exactly `terms.amount` as transferred value; PSP22, pulled from the caller
+        /// with `transfer_from` (the caller approved the vault; the vault holds what
+        /// arrived). The fee is fixed at today's rate. The delivery deadline must be in
+        /// the future and within `MAX_PERIOD_MS`, the review window at most that long,
+        /// and the amount at least `min_deposit(asset)`.
+        ///
+        /// Who may call: `payer` itself, or an allow-listed controller (which then alone
+        /// acts for the payer on it while allow-listed).
         ///
         /// Errors: `NotController`, `SelfDeal`, `ZeroAmount`, `AssetNotAllowed`,
-        /// `InvalidPeriod` (deadline not in the future), `TooManyReceivers`,
-        /// `InvalidShares`, `CollateralNotFound`, `NotCollateralController`,
-        /// `WrongValue`, `TokenTransferFailed`, `Overflow`. Emits `OrderOpened`.
+        /// `BelowMinDeposit`, `InvalidPeriod` (deadline not in the future),
+        /// `PeriodTooLong`, `TooManyReceivers`, `InvalidShares`, `CollateralNotFound`,
+        /// `NotCollateralController`, `WrongValue`, `Token`, `TokenTransferFailed`,
+        /// `Overflow`. Emits `OrderOpened`.
         #[ink(message, payable)]
         fn open_order(&mut self, payer: AccountId, terms: OrderTerms) -> Result<EscrowId> {
             let opener = self.check_acting_for(payer)?;
@@ -1565,8 +1553,12 @@ mod escrow {
                 return Err(VaultError::ZeroAmount);
             }
             self.check_asset(terms.asset)?;
+            self.check_min_deposit(terms.asset, terms.amount)?;
             if terms.delivery_deadline <= now {
                 return Err(VaultError::InvalidPeriod);
+            }
+            if terms.delivery_deadline > self.horizon()? || terms.review_window_ms > MAX_PERIOD_MS {
+                return Err(VaultError::PeriodTooLong);
             }
             terms
                 .delivery_deadline
@@ -1575,7 +1567,9 @@ mod escrow {
             self.check_royalties(&terms.royalties)?;
             let collateral = self.plan_collateral(terms.collateral, opener)?;
             let id = self.next_id()?;
-            let received = self.take_payment(payer, terms.asset, terms.amount)?;
+            let received = self.collect(terms.asset, terms.amount)?;
+            // A token that skims on transfer must not slip an order under the minimum.
+            self.check_min_deposit(terms.asset, received)?;
             let rec = EscrowRecord {
                 payer,
                 payee: terms.payee,
@@ -1612,14 +1606,18 @@ mod escrow {
             Ok(id)
         }
 
-        /// Opens a stream paid by `payer`, prepaying `rate_per_ms × (end − start)`
-        /// (native: exactly that as transferred value; PSP22: pulled after approval).
-        /// `start` may not be in the past. A PSP22 token that delivers less than asked
-        /// is refused, because the rate could not be honoured.
+        /// Opens a stream for `payer`, prepaying `rate_per_ms × (end − start)`; **the
+        /// caller pays**, as for `open_order`. `start` may not be in the past nor more
+        /// than `MAX_PERIOD_MS` ahead, the stream may last at most `MAX_PERIOD_MS`, and
+        /// the deposit must be at least `min_deposit(asset)`. A PSP22 token that
+        /// delivers less than asked is refused, because the rate could not be honoured.
+        ///
+        /// Who may call: `payer` itself, or an allow-listed controller.
         ///
         /// Errors: `NotController`, `SelfDeal`, `ZeroAmount`, `AssetNotAllowed`,
-        /// `InvalidPeriod`, `CollateralNotFound`, `NotCollateralController`,
-        /// `WrongValue`, `TokenTransferFailed`, `Overflow`. Emits `StreamOpened`.
+        /// `InvalidPeriod`, `PeriodTooLong`, `BelowMinDeposit`, `CollateralNotFound`,
+        /// `NotCollateralController`, `WrongValue`, `Token`, `TokenTransferFailed`,
+        /// `Overflow`. Emits `StreamOpened`.
         #[ink(message, payable)]
         fn open_stream(&mut self, payer: AccountId, terms: StreamTerms) -> Result<EscrowId> {
             let opener = self.check_acting_for(payer)?;
@@ -1638,13 +1636,17 @@ mod escrow {
                 .end
                 .checked_sub(terms.start)
                 .ok_or(VaultError::InvalidPeriod)?;
+            if terms.start > self.horizon()? || duration > MAX_PERIOD_MS {
+                return Err(VaultError::PeriodTooLong);
+            }
             let deposit = terms
                 .rate_per_ms
                 .checked_mul(Balance::from(duration))
                 .ok_or(VaultError::Overflow)?;
+            self.check_min_deposit(terms.asset, deposit)?;
             let collateral = self.plan_collateral(terms.collateral, opener)?;
             let id = self.next_id()?;
-            let received = self.take_payment(payer, terms.asset, deposit)?;
+            let received = self.collect(terms.asset, deposit)?;
             if received != deposit {
                 return Err(VaultError::TokenTransferFailed);
             }
@@ -1686,11 +1688,14 @@ mod escrow {
             Ok(id)
         }
 
-        /// Releases an order (funded or delivered) to the payee side. Only the payer, or
-        /// the controller that opened it for the payer.
+        /// Releases an order (funded or delivered) to the payee side.
         ///
-        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `EscrowNotOpen`,
-        /// `Overflow`. Emits `EscrowSettled` (`Released`).
+        /// Who may call: the payer; on an order a controller opened, only that
+        /// controller while it is allow-listed (the payer gets `ControllerOnly`).
+        ///
+        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `ControllerOnly`,
+        /// `NotController`, `NotOpener`, `EscrowNotOpen`, `Overflow`.
+        /// Emits `EscrowSettled` (`Released`).
         #[ink(message)]
         fn release(&mut self, id: EscrowId) -> Result<()> {
             let rec = self.get(id)?;
@@ -1704,11 +1709,14 @@ mod escrow {
             self.settle_split(id, rec, amount, BPS_DENOMINATOR, SettleReason::Released)
         }
 
-        /// Stops a stream before its end (payer or its opening controller): what has
-        /// accrued is credited to the payee side, the unused rest to the payer.
+        /// Stops a stream before its end: what has accrued is credited to the payee
+        /// side, the unused rest to the payer.
         ///
-        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `EscrowNotOpen`,
-        /// `StreamEnded`, `Overflow`. Emits `EscrowSettled` (`StoppedByPayer`).
+        /// Who may call: as for `release`.
+        ///
+        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `ControllerOnly`,
+        /// `NotController`, `NotOpener`, `EscrowNotOpen`, `StreamEnded`, `Overflow`.
+        /// Emits `EscrowSettled` (`StoppedByPayer`).
         #[ink(message)]
         fn stop_stream(&mut self, id: EscrowId) -> Result<()> {
             let rec = self.get(id)?;
@@ -1737,11 +1745,16 @@ mod escrow {
             self.settle_amounts(id, rec, held, payee_side, SettleReason::StoppedByPayer)
         }
 
-        /// Extends a running stream by `extra_ms` (payer or its opening controller),
-        /// paying `rate_per_ms × extra_ms` more.
+        /// Extends a running stream by `extra_ms`; **the caller pays**
+        /// `rate_per_ms × extra_ms` more (as for `open_order`). The new end may be at
+        /// most `MAX_PERIOD_MS` from now.
         ///
-        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `EscrowNotOpen`,
-        /// `StreamEnded`, `ZeroAmount`, `WrongValue`, `TokenTransferFailed`, `Overflow`.
+        /// Who may call: as for `release` (so a rental a controller sold can only be
+        /// extended within the controller's own terms).
+        ///
+        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `ControllerOnly`,
+        /// `NotController`, `NotOpener`, `EscrowNotOpen`, `StreamEnded`, `ZeroAmount`,
+        /// `PeriodTooLong`, `WrongValue`, `Token`, `TokenTransferFailed`, `Overflow`.
         /// Emits `StreamToppedUp`.
         #[ink(message, payable)]
         fn top_up(&mut self, id: EscrowId, extra_ms: u64) -> Result<()> {
@@ -1766,12 +1779,15 @@ mod escrow {
             if extra_ms == 0 {
                 return Err(VaultError::ZeroAmount);
             }
+            let new_end = end.checked_add(extra_ms).ok_or(VaultError::Overflow)?;
+            if new_end > self.horizon()? {
+                return Err(VaultError::PeriodTooLong);
+            }
             let added = rate_per_ms
                 .checked_mul(Balance::from(extra_ms))
                 .ok_or(VaultError::Overflow)?;
             let new_deposit = deposit.checked_add(added).ok_or(VaultError::Overflow)?;
-            let new_end = end.checked_add(extra_ms).ok_or(VaultError::Overflow)?;
-            let received = self.take_payment(rec.payer, rec.asset, added)?;
+            let received = self.collect(rec.asset, added)?;
             if received != added {
                 return Err(VaultError::TokenTransferFailed);
             }
@@ -1785,12 +1801,15 @@ mod escrow {
             Ok(())
         }
 
-        /// Locks collateral for `owner`. The caller must be `owner` itself or an
-        /// allow-listed controller, and becomes the collateral's controller. Native: send
-        /// exactly `amount`; PSP22: pulled from `owner` after its approval.
+        /// Locks collateral for `owner` until `unlock_after` (at most `MAX_PERIOD_MS`
+        /// from now). The caller becomes its controller and **pays** it (native: exactly
+        /// `amount`; PSP22: pulled from the caller after its approval).
         ///
-        /// Errors: `NotController`, `ZeroAmount`, `AssetNotAllowed`, `WrongValue`,
-        /// `TokenTransferFailed`, `Overflow`. Emits `CollateralLocked`.
+        /// Who may call: `owner` itself, or an allow-listed controller.
+        ///
+        /// Errors: `NotController`, `ZeroAmount`, `AssetNotAllowed`, `PeriodTooLong`,
+        /// `WrongValue`, `Token`, `TokenTransferFailed`, `Overflow`.
+        /// Emits `CollateralLocked`.
         #[ink(message, payable)]
         fn lock_collateral(
             &mut self,
@@ -1804,11 +1823,14 @@ mod escrow {
                 return Err(VaultError::ZeroAmount);
             }
             self.check_asset(asset)?;
+            if unlock_after > self.horizon()? {
+                return Err(VaultError::PeriodTooLong);
+            }
             let id = self
                 .collateral_count
                 .checked_add(1)
                 .ok_or(VaultError::Overflow)?;
-            let received = self.take_payment(owner, asset, amount)?;
+            let received = self.collect(asset, amount)?;
             self.add_owed(asset, received)?;
             self.collaterals.insert(
                 id,
@@ -1834,18 +1856,28 @@ mod escrow {
             Ok(id)
         }
 
-        /// See [`Escrow::release_collateral_inner`].
+        /// Gives collateral back to its owner's credit, when no escrow linked to it is
+        /// open.
+        ///
+        /// Who may call: the controller that locked it, at any time (also after
+        /// governance removed it); the owner, after `unlock_after`.
+        ///
+        /// Errors: `CollateralNotFound`, `NotCollateralController`, `CollateralInUse`,
+        /// `CollateralStillLocked`, `Overflow`. Emits `CollateralReleased`.
         #[ink(message)]
         fn release_collateral(&mut self, id: CollateralId) -> Result<()> {
             self.release_collateral_inner(id)
         }
 
         /// Pays the caller's whole credit in `asset` and returns it. The credit is
-        /// cleared before the transfer, and a failed transfer fails the message, so a
-        /// token calling back during the transfer finds nothing left to take.
+        /// cleared before the transfer, and a failed transfer fails (and so reverts)
+        /// the message, so a token calling back during the transfer finds nothing left
+        /// to take.
         ///
-        /// Errors: `NothingToWithdraw`, `NativeTransferFailed`, `TokenTransferFailed`,
-        /// `Overflow`. Emits `Withdrawn`.
+        /// Who may call: anyone with a credit.
+        ///
+        /// Errors: `NothingToWithdraw`, `NativeTransferFailed`, `Token`,
+        /// `TokenTransferFailed`, `Overflow`. Emits `Withdrawn`.
         #[ink(message)]
         fn withdraw(&mut self, asset: Asset) -> Result<Balance> {
             let caller = self.env().caller();
@@ -1867,15 +1899,7 @@ mod escrow {
                     .transfer(caller, amount)
                     .map_err(|_| VaultError::NativeTransferFailed)?,
                 Asset::Psp22(token) => {
-                    let mut t: ink::contract_ref!(PSP22) = token.into();
-                    match t
-                        .call_mut()
-                        .transfer(caller, amount, Vec::new())
-                        .try_invoke()
-                    {
-                        Ok(Ok(Ok(()))) => {}
-                        _ => return Err(VaultError::TokenTransferFailed),
-                    }
+                    psp22_transfer(token, self.env().account_id(), caller, amount)?
                 }
             }
             self.env().emit_event(Withdrawn {
@@ -1886,6 +1910,9 @@ mod escrow {
             Ok(amount)
         }
 
+        /// State and, once settled, the outcome of an escrow.
+        ///
+        /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         fn escrow_status(&self, id: EscrowId) -> Option<EscrowStatus> {
             self.escrows.get(id).map(|rec| EscrowStatus {
@@ -1893,66 +1920,6 @@ mod escrow {
                 settlement: rec.settlement,
             })
         }
-    }
-
-    // ---------------------------------------------------------------- pure money logic
-
-    fn check_fee(fee_bps: Bps) -> Result<()> {
-        if fee_bps > MAX_FEE_BPS {
-            return Err(VaultError::FeeTooHigh);
-        }
-        Ok(())
-    }
-
-    fn check_dispute_params(bond_bps: Bps, ruling_window_ms: u64) -> Result<()> {
-        if bond_bps > BPS_DENOMINATOR {
-            return Err(VaultError::InvalidShares);
-        }
-        if ruling_window_ms == 0 {
-            return Err(VaultError::InvalidPeriod);
-        }
-        Ok(())
-    }
-
-    /// Gross amount a stream has accrued at `now`: `rate × (min(now, end) − start)`, zero
-    /// before `start`.
-    pub(crate) fn accrued(
-        rate: Balance,
-        start: Timestamp,
-        end: Timestamp,
-        now: Timestamp,
-    ) -> Result<Balance> {
-        let until = now.min(end);
-        let elapsed = until.saturating_sub(start);
-        rate.checked_mul(Balance::from(elapsed))
-            .ok_or(VaultError::Overflow)
-    }
-
-    /// What an open escrow still holds (its bond excluded).
-    pub(crate) fn held(rec: &EscrowRecord) -> Result<Balance> {
-        match rec.terms {
-            EscrowTerms::Order { amount, .. } => Ok(amount),
-            EscrowTerms::Stream {
-                deposit, paid_out, ..
-            } => deposit.checked_sub(paid_out).ok_or(VaultError::Overflow),
-        }
-    }
-
-    /// `part / whole` in basis points, rounded down (10 000 when `whole` is zero).
-    pub(crate) fn share_bps(part: Balance, whole: Balance) -> Bps {
-        if whole == 0 || part >= whole {
-            return BPS_DENOMINATOR;
-        }
-        let d = Balance::from(BPS_DENOMINATOR);
-        let bps = match part.checked_mul(d) {
-            Some(p) => p.checked_div(whole),
-            // part × 10 000 overflows only for huge parts; whole ≥ part is then huge
-            // too, and dividing it first loses less than one bps.
-            None => whole.checked_div(d).and_then(|w| part.checked_div(w)),
-        };
-        bps.and_then(|b| Bps::try_from(b).ok())
-            .unwrap_or(BPS_DENOMINATOR)
-            .min(BPS_DENOMINATOR)
     }
 }
 

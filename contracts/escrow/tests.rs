@@ -1,10 +1,15 @@
-//! Unit tests of the vault in ink!'s off-chain environment (native asset; PSP22 paths
-//! need a chain and are covered by the e2e suite), and the property test that drives
-//! random operation sequences against the reserves and conservation invariants.
+//! Unit tests of the vault in ink!'s off-chain environment. PSP22 calls go to the
+//! test-only ledger in `mock_token` (the off-chain environment cannot call another
+//! contract); the e2e suite runs the same paths against real tokens on a node.
+//!
+//! `attacks.rs` holds the tests written as a hostile counterparty (issue 8); `prop.rs`
+//! the property test that drives random operation sequences against the reserves and
+//! conservation invariants.
 
-use crate::escrow::{Escrow, EscrowSettled, MAX_FEE_BPS, MAX_PAGE};
+use crate::escrow::{Escrow, MAX_FEE_BPS, MAX_PAGE};
+use crate::mock_token;
 use crate::types::{EscrowTerms, Role};
-use crate::Error;
+use crate::{Error, EscrowSettled};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -18,6 +23,8 @@ const FEE_BPS: u16 = 250; // 2.5 %
 const BOND_BPS: u16 = 500; // 5 %
 const RULING_MS: u64 = 10_000;
 const DAY: u64 = 86_400_000;
+/// The smallest native deposit in `setup()`'s vault.
+const MIN_NATIVE: Balance = 10;
 /// The off-chain environment's existential deposit: the vault's balance never goes
 /// below it (no account may hold less, except zero).
 const BASE: Balance = 1_000_000;
@@ -46,6 +53,9 @@ fn frank() -> AccountId {
 fn token() -> AccountId {
     AccountId::from([0x77; 32])
 }
+fn psp22() -> Asset {
+    Asset::Psp22(token())
+}
 
 fn set_caller(who: AccountId) {
     test::set_caller::<Env>(who);
@@ -61,13 +71,22 @@ fn balance_of(who: AccountId) -> Balance {
 }
 
 /// Calls `f` as `who` sending `value`, as the chain would: the value arrives in the
-/// vault's balance, and goes back if the message fails (the chain reverts it).
+/// vault's balance, and if the message fails the value goes back and the token ledger
+/// is restored (the chain reverts the whole call).
 fn paid<T>(
     who: AccountId,
     value: Balance,
     f: impl FnOnce() -> Result<T, Error>,
 ) -> Result<T, Error> {
     set_caller(who);
+    let tokens = mock_token::snapshot();
+    if value == 0 {
+        let result = f();
+        if result.is_err() {
+            mock_token::restore(tokens);
+        }
+        return result;
+    }
     let before = vault_balance();
     let Some(after) = before.checked_add(value) else {
         // No chain has this much native currency; treat it as a failed transfer.
@@ -79,26 +98,44 @@ fn paid<T>(
     test::set_value_transferred::<Env>(0);
     if result.is_err() {
         test::set_account_balance::<Env>(vault_id(), before);
+        mock_token::restore(tokens);
     }
     result
 }
 
-fn as_<T>(who: AccountId, f: impl FnOnce() -> T) -> T {
-    set_caller(who);
-    test::set_value_transferred::<Env>(0);
-    f()
+/// Calls `f` as `who` with no value (see [`paid`]).
+fn as_<T>(who: AccountId, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    paid(who, 0, f)
 }
 
-/// A vault with Eve as arbiter, Frank as treasury, a 2.5 % fee and a 5 % bond.
+/// Gives `who` exactly `amount` of the test token and lets the vault take `allowance`.
+fn fund_psp22(who: AccountId, amount: Balance, allowance: Balance) {
+    mock_token::set_balance(token(), who, amount);
+    mock_token::approve(token(), who, vault_id(), allowance);
+}
+fn token_balance(who: AccountId) -> Balance {
+    mock_token::balance(token(), who)
+}
+
+/// A vault with Eve as arbiter, Frank as treasury, a 2.5 % fee, a 5 % bond and a
+/// minimum native deposit of [`MIN_NATIVE`]; the token ledger empty.
 fn setup() -> Escrow {
     test::set_callee::<Env>(vault_id());
     test::set_account_balance::<Env>(vault_id(), BASE);
     for who in [alice(), bob(), charlie(), django()] {
         test::set_account_balance::<Env>(who, 0);
     }
+    mock_token::reset();
     set_time(T0);
     set_caller(alice());
-    Escrow::new(eve(), frank(), FEE_BPS, BOND_BPS, RULING_MS).expect("constructor")
+    Escrow::new(eve(), frank(), FEE_BPS, BOND_BPS, RULING_MS, MIN_NATIVE).expect("constructor")
+}
+
+/// [`setup`] with the test token allowed.
+fn setup_with_token() -> Escrow {
+    let mut c = setup();
+    as_(eve(), || c.set_asset_allowed(token(), true)).expect("allow the test token");
+    c
 }
 
 fn order_terms(amount: Balance) -> OrderTerms {
@@ -156,22 +193,56 @@ fn event_count() -> usize {
     test::recorded_events().count()
 }
 
+/// The events of type `E` emitted so far, oldest first, told apart by their signature
+/// topic (an event of another type could decode as `E` without error).
+fn events_of<E: ink::env::Event + ink::scale::Decode>() -> Vec<(Vec<Vec<u8>>, E)> {
+    let sig = E::SIGNATURE_TOPIC.expect("not anonymous").to_vec();
+    test::recorded_events()
+        .filter(|e| e.topics.first() == Some(&sig))
+        .map(|e| {
+            let ev = <E as ink::scale::Decode>::decode(&mut &e.data[..]).expect("decodes");
+            (e.topics, ev)
+        })
+        .collect()
+}
+
+/// The last event of type `E`, with its topics.
+fn last_of<E: ink::env::Event + ink::scale::Decode>() -> (Vec<Vec<u8>>, E) {
+    events_of::<E>().pop().expect("such an event")
+}
+
 fn last_settled() -> EscrowSettled {
     let e = test::recorded_events().last().expect("an event");
     <EscrowSettled as ink::scale::Decode>::decode(&mut &e.data[..]).expect("EscrowSettled")
 }
 
-/// Everything a refusal must leave untouched, read through the public getters.
+/// A topic as ink! records it: the SCALE encoding zero-padded to 32 bytes, or its
+/// BLAKE2-256 hash when longer.
+fn topic<T: ink::scale::Encode>(value: &T) -> Vec<u8> {
+    let mut t = value.encode();
+    if t.len() > 32 {
+        let mut hash = [0u8; 32];
+        ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&t, &mut hash);
+        return hash.to_vec();
+    }
+    t.resize(32, 0);
+    t
+}
+
+/// Everything a refusal must leave untouched, read through the public getters and the
+/// token ledger.
 fn fingerprint(c: &Escrow) -> String {
     let mut s = format!(
-        "{} {} {:?} {:?} {} {} {:?}",
+        "{} {} {:?} {:?} {:?} {} {} {:?} {:?}",
         c.escrow_count(),
         c.collateral_count(),
         c.reserves(Asset::Native),
+        c.reserves(psp22()),
         c.dispute_params(),
         c.fee_bps(),
         vault_balance(),
-        (c.arbiter(), c.treasury()),
+        (c.arbiter(), c.pending_arbiter(), c.treasury()),
+        (c.min_deposit(Asset::Native), c.min_deposit(psp22())),
     );
     for id in 1..=c.escrow_count() {
         s.push_str(&format!(" {:?}", c.escrow(id)));
@@ -181,12 +252,18 @@ fn fingerprint(c: &Escrow) -> String {
     }
     for who in [alice(), bob(), charlie(), django(), eve(), frank()] {
         s.push_str(&format!(
-            " {} {} {:?}",
+            " {} {} {} {:?}",
+            c.is_controller(who),
             credit(c, who),
-            c.credit_of(who, Asset::Psp22(token())),
+            c.credit_of(who, psp22()),
             c.open_escrows(who, 0, 0)
         ));
     }
+    s.push_str(&format!(
+        " {} {:?}",
+        c.is_asset_allowed(psp22()),
+        mock_token::snapshot()
+    ));
     s
 }
 
@@ -207,22 +284,32 @@ macro_rules! assert_refused {
 fn constructor_checks_parameters() {
     test::set_callee::<Env>(vault_id());
     assert_eq!(
-        Escrow::new(eve(), frank(), MAX_FEE_BPS + 1, 0, 1).err(),
+        Escrow::new(eve(), frank(), MAX_FEE_BPS + 1, 0, 1, 0).err(),
         Some(Error::FeeTooHigh)
     );
     assert_eq!(
-        Escrow::new(eve(), frank(), 0, 10_001, 1).err(),
+        Escrow::new(eve(), frank(), 0, 10_001, 1, 0).err(),
         Some(Error::InvalidShares)
     );
     assert_eq!(
-        Escrow::new(eve(), frank(), 0, 0, 0).err(),
+        Escrow::new(eve(), frank(), 0, 0, 0, 0).err(),
         Some(Error::InvalidPeriod)
     );
-    let c = Escrow::new(eve(), frank(), MAX_FEE_BPS, 10_000, 1).expect("edge values");
+    assert_eq!(
+        Escrow::new(eve(), frank(), 0, 0, primitives::MAX_PERIOD_MS + 1, 0).err(),
+        Some(Error::PeriodTooLong)
+    );
+    let c = Escrow::new(eve(), frank(), MAX_FEE_BPS, 10_000, 1, 7).expect("edge values");
     assert_eq!(
         (c.fee_bps(), c.dispute_params()),
         (MAX_FEE_BPS, (10_000, 1))
     );
+    assert_eq!(
+        (c.min_deposit(Asset::Native), c.min_deposit(psp22())),
+        (7, 0)
+    );
+    let c = Escrow::new(eve(), frank(), 0, 0, primitives::MAX_PERIOD_MS, 0).expect("max window");
+    assert_eq!(c.dispute_params().1, primitives::MAX_PERIOD_MS);
 }
 
 #[ink::test]
@@ -237,7 +324,12 @@ fn governance_is_arbiter_only_and_emits() {
     assert_refused!(
         c,
         Error::NotArbiter,
-        as_(alice(), || c.set_arbiter(alice()))
+        as_(alice(), || c.propose_arbiter(Some(alice())))
+    );
+    assert_refused!(
+        c,
+        Error::NotArbiter,
+        as_(alice(), || c.set_min_deposit(Asset::Native, 1))
     );
     assert_refused!(
         c,
@@ -271,8 +363,11 @@ fn governance_is_arbiter_only_and_emits() {
     as_(eve(), || c.set_dispute_params(1_000, 5)).unwrap();
     as_(eve(), || c.set_controller(django(), true)).unwrap();
     as_(eve(), || c.set_asset_allowed(token(), true)).unwrap();
-    as_(eve(), || c.set_arbiter(frank())).unwrap();
-    assert_eq!(event_count(), events + 6);
+    as_(eve(), || c.set_min_deposit(psp22(), 3)).unwrap();
+    as_(eve(), || c.propose_arbiter(Some(frank()))).unwrap();
+    as_(frank(), || c.accept_arbiter()).unwrap();
+    assert_eq!(event_count(), events + 8);
+    assert_eq!(c.min_deposit(psp22()), 3);
     assert_eq!(c.fee_bps(), 100);
     assert_eq!(c.treasury(), django());
     assert_eq!(c.dispute_params(), (1_000, 5));
@@ -357,8 +452,16 @@ fn open_order_refusals_change_nothing() {
     bad.review_window_ms = u64::MAX;
     assert_refused!(
         c,
-        Error::Overflow,
+        Error::PeriodTooLong,
         paid(alice(), 1_000, || c.open_order(alice(), bad.clone()))
+    );
+    let mut bad = t.clone();
+    bad.amount = MIN_NATIVE - 1;
+    assert_refused!(
+        c,
+        Error::BelowMinDeposit,
+        paid(alice(), MIN_NATIVE - 1, || c
+            .open_order(alice(), bad.clone()))
     );
     let mut bad = t.clone();
     bad.royalties = vec![
@@ -484,7 +587,8 @@ fn only_payer_or_its_controller_releases() {
     })
     .unwrap();
     assert_eq!(c.escrow(id2).unwrap().opener, django());
-    assert_refused!(c, Error::NotPayer, as_(django(), || c.release(id)));
+    // A controller is no payer of an escrow it did not open.
+    assert_refused!(c, Error::NotOpener, as_(django(), || c.release(id)));
     as_(django(), || c.release(id2)).unwrap();
     assert_eq!(last_settled().reason, SettleReason::Released);
 }
@@ -571,7 +675,7 @@ fn refunds_after_deadline_by_anyone_or_by_payee_any_time() {
 // ------------------------------------------------------------------ disputes
 
 #[ink::test]
-fn dispute_needs_the_exact_bond_and_freezes() {
+fn dispute_needs_the_bond_and_freezes() {
     let mut c = setup();
     let id = open(&mut c, 10_000);
     assert_eq!(c.required_bond(id), Some(500));
@@ -581,18 +685,16 @@ fn dispute_needs_the_exact_bond_and_freezes() {
     assert_eq!(owed(&c), 10_500);
     assert_eq!(c.escrow(id).unwrap().state, EscrowState::Disputed);
     assert_eq!(c.required_bond(id), None);
-    assert_eq!(
-        c.open_escrows(bob(), 0, 0).items[0].next_deadline,
-        T0 + RULING_MS
-    );
-    // Frozen: nothing else moves it.
+    // An undelivered order's fallback waits for its delivery deadline.
+    assert_eq!(c.open_escrows(bob(), 0, 0).items[0].next_deadline, T0 + DAY);
+    // Frozen: nothing else settles it (the payee may still deliver: see
+    // `attacks::payee_delivers_a_disputed_order_and_the_fallback_pays_it`, or refund).
     assert_refused!(c, Error::EscrowNotOpen, as_(alice(), || c.release(id)));
     assert_refused!(
         c,
-        Error::EscrowNotFunded,
-        as_(bob(), || c.deliver(id, Hash::from([1; 32])))
+        Error::EscrowNotOpen,
+        paid(alice(), 500, || c.dispute(id))
     );
-    assert_refused!(c, Error::EscrowNotOpen, paid(bob(), 500, || c.dispute(id)));
     set_time(T0 + DAY + 1);
     assert_refused!(c, Error::EscrowNotFunded, as_(django(), || c.refund(id)));
 }
@@ -649,30 +751,30 @@ fn delivered_order_disputable_only_during_review() {
 #[ink::test]
 fn unruled_dispute_expires_to_the_fallback() {
     let mut c = setup();
-    // Undelivered: refunded; the disputer's bond comes back.
+    // Undelivered: refunded after the delivery deadline; the payer's bond comes back.
     let id = open(&mut c, 1_000);
-    paid(bob(), 50, || c.dispute(id)).unwrap();
-    set_time(T0 + RULING_MS - 1);
+    paid(alice(), 50, || c.dispute(id)).unwrap();
+    set_time(T0 + DAY - 1);
     assert_refused!(
         c,
         Error::RulingWindowOpen,
         as_(django(), || c.expire_dispute(id))
     );
-    set_time(T0 + RULING_MS);
+    set_time(T0 + DAY);
     as_(django(), || c.expire_dispute(id)).unwrap();
     let e = last_settled();
     assert_eq!(
         (e.reason, e.refund, e.bond_returned),
         (SettleReason::DisputeExpired, 1_000, 50)
     );
-    assert_eq!(credit(&c, bob()), 50);
+    assert_eq!(credit(&c, alice()), 1_050);
     assert_refused!(
         c,
         Error::EscrowNotDisputed,
         as_(django(), || c.expire_dispute(id))
     );
 
-    // Delivered: paid to the payee side.
+    // Delivered: paid to the payee side; the payer's bond follows the outcome.
     set_time(T0);
     let id = open(&mut c, 2_000);
     as_(bob(), || c.deliver(id, Hash::from([1; 32]))).unwrap();
@@ -681,7 +783,7 @@ fn unruled_dispute_expires_to_the_fallback() {
     as_(charlie(), || c.expire_dispute(id)).unwrap();
     let e = last_settled();
     assert_eq!(
-        (e.to_payee + e.fee + e.royalties, e.refund, e.bond_returned),
+        (e.to_payee + e.fee + e.royalties, e.refund, e.bond_forfeited),
         (2_000, 0, 100)
     );
     assert_eq!(
@@ -900,8 +1002,9 @@ fn collateral_lock_link_slash_release() {
     assert_eq!(c.collateral(cid).unwrap().amount, 300);
     assert_eq!((credit(&c, alice()), credit(&c, charlie())), (600, 100));
 
-    // Settled escrow → the owner takes the rest after the unlock time.
-    as_(alice(), || c.release(id)).unwrap();
+    // Settled escrow (released by the controller that opened it) → the owner takes
+    // the rest after the unlock time.
+    as_(django(), || c.release(id)).unwrap();
     assert_eq!(c.collateral(cid).unwrap().open, 0);
     assert_refused!(
         c,
@@ -961,6 +1064,24 @@ fn open_escrows_pages_and_swap_removes() {
 }
 
 #[ink::test]
+fn largest_open_escrows_page_stays_far_below_16_kib() {
+    // The widest row: a PSP22 asset (33 bytes), an amount near u128::MAX, a far deadline.
+    let mut c = setup_with_token();
+    fund_psp22(alice(), u128::MAX, u128::MAX);
+    for _ in 0..MAX_PAGE {
+        let mut terms = order_terms(u128::MAX / 16);
+        terms.asset = psp22();
+        terms.delivery_deadline = T0 + primitives::MAX_PERIOD_MS;
+        as_(alice(), || c.open_order(alice(), terms)).expect("open");
+    }
+    let page = c.open_escrows(bob(), 0, MAX_PAGE);
+    assert_eq!(page.items.len(), MAX_PAGE as usize);
+    let size = ink::scale::Encode::encoded_size(&page);
+    assert!(size < 8 * 1024, "page of {size} bytes");
+    println!("largest open_escrows page: {size} bytes");
+}
+
+#[ink::test]
 fn near_max_amounts_split_exactly_and_overflow_is_refused() {
     let mut c = setup();
     let big = u128::MAX - 2 * BASE;
@@ -985,359 +1106,9 @@ fn near_max_amounts_split_exactly_and_overflow_is_refused() {
     assert_eq!(fingerprint(&c), before);
 }
 
-// ------------------------------------------------------------------ property test
-
-mod prop {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[derive(Clone, Debug)]
-    enum Op {
-        OpenOrder {
-            amount: Balance,
-            deadline: u64,
-            review: u64,
-            royalty_bps: u16,
-        },
-        OpenStream {
-            rate: Balance,
-            start: u64,
-            len: u64,
-        },
-        Deliver(usize),
-        Release(usize),
-        Finalize(usize),
-        Refund(usize, bool),
-        Dispute(usize, bool),
-        Resolve(usize, u16),
-        Expire(usize),
-        Claim(usize),
-        Stop(usize),
-        TopUp(usize, u64),
-        Withdraw(usize),
-        Wait(u64),
-    }
-
-    fn amount() -> impl Strategy<Value = Balance> {
-        prop_oneof![
-            1..=1_000u128,
-            1..=u128::from(u64::MAX),
-            (u128::MAX / 4)..=(u128::MAX / 2),
-            (u128::MAX - 1_000)..=u128::MAX,
-        ]
-    }
-
-    fn op() -> impl Strategy<Value = Op> {
-        let idx = 0usize..8;
-        prop_oneof![
-            (amount(), 1u64..5_000, 0u64..5_000, 0u16..=2_000).prop_map(
-                |(amount, deadline, review, royalty_bps)| Op::OpenOrder {
-                    amount,
-                    deadline,
-                    review,
-                    royalty_bps
-                }
-            ),
-            (
-                prop_oneof![
-                    1..=1_000u128,
-                    1..=u128::from(u64::MAX),
-                    (u128::MAX / 20_000)..=(u128::MAX / 10_000)
-                ],
-                0u64..2_000,
-                1u64..5_000
-            )
-                .prop_map(|(rate, start, len)| Op::OpenStream { rate, start, len }),
-            idx.clone().prop_map(Op::Deliver),
-            idx.clone().prop_map(Op::Release),
-            idx.clone().prop_map(Op::Finalize),
-            (idx.clone(), any::<bool>()).prop_map(|(i, b)| Op::Refund(i, b)),
-            (idx.clone(), any::<bool>()).prop_map(|(i, b)| Op::Dispute(i, b)),
-            (idx.clone(), 0u16..=10_000).prop_map(|(i, b)| Op::Resolve(i, b)),
-            idx.clone().prop_map(Op::Expire),
-            idx.clone().prop_map(Op::Claim),
-            idx.clone().prop_map(Op::Stop),
-            (idx.clone(), 1u64..3_000).prop_map(|(i, m)| Op::TopUp(i, m)),
-            (0usize..6).prop_map(Op::Withdraw),
-            (0u64..20_000).prop_map(Op::Wait),
-        ]
-    }
-
-    fn people() -> [AccountId; 6] {
-        [alice(), bob(), charlie(), django(), eve(), frank()]
-    }
-
-    /// Σ open escrows + Σ bonds of open disputes + Σ collateral + Σ credits, from the
-    /// public getters, must equal the vault's `owed` counter exactly.
-    fn check_invariants(c: &Escrow, net_in: Balance) {
-        let mut sum: Balance = 0;
-        for id in 1..=c.escrow_count() {
-            let rec = c.escrow(id).unwrap();
-            if rec.state != EscrowState::Settled {
-                let held = match rec.terms {
-                    EscrowTerms::Order { amount, .. } => amount,
-                    EscrowTerms::Stream {
-                        deposit, paid_out, ..
-                    } => deposit - paid_out,
-                };
-                sum = sum.checked_add(held).expect("sum of holdings fits");
-                if let Some(d) = rec.dispute {
-                    sum = sum.checked_add(d.bond).expect("fits");
-                }
-            }
-        }
-        for id in 1..=c.collateral_count() {
-            sum = sum
-                .checked_add(c.collateral(id).unwrap().amount)
-                .expect("fits");
-        }
-        for who in people() {
-            sum = sum.checked_add(credit(c, who)).expect("fits");
-        }
-        let r = c.reserves(Asset::Native);
-        assert_eq!(r.owed, sum, "owed counter != sum of obligations");
-        assert!(r.holdings >= r.owed, "vault insolvent: {r:?}");
-        // Conservation: what came in minus what was withdrawn is exactly what is owed.
-        assert_eq!(net_in, r.owed, "money created or lost");
-    }
-
-    fn run(ops: Vec<Op>, seen: &Seen) {
-        let mut c = setup();
-        let mut now = T0;
-        // Paid in minus withdrawn; it equals `owed`, so it never overflows.
-        let mut net: Balance = 0;
-        let pick = |c: &Escrow, i: usize| -> u64 {
-            let n = c.escrow_count();
-            if n == 0 {
-                1
-            } else {
-                (i as u64 % n) + 1
-            }
-        };
-        for op in ops {
-            let events_before = event_count();
-            let held_before = |c: &Escrow, id: u64| {
-                c.escrow(id)
-                    .map(|r| crate::escrow::held(&r).unwrap_or(0))
-                    .unwrap_or(0)
-            };
-            let mut settled: Option<(u64, Balance)> = None;
-            match op {
-                Op::OpenOrder {
-                    amount,
-                    deadline,
-                    review,
-                    royalty_bps,
-                } => {
-                    let mut t = order_terms(amount);
-                    t.delivery_deadline = now + deadline;
-                    t.review_window_ms = review;
-                    t.royalties[0].bps = royalty_bps;
-                    if paid(alice(), amount, || c.open_order(alice(), t)).is_ok() {
-                        net = net
-                            .checked_add(amount)
-                            .expect("more came in than u128 holds");
-                    }
-                }
-                Op::OpenStream { rate, start, len } => {
-                    let t = stream_terms(rate, now + start, now + start + len);
-                    if let Some(deposit) = rate.checked_mul(Balance::from(len)) {
-                        if paid(alice(), deposit, || c.open_stream(alice(), t)).is_ok() {
-                            net = net
-                                .checked_add(deposit)
-                                .expect("more came in than u128 holds");
-                        }
-                    }
-                }
-                Op::Deliver(i) => {
-                    let id = pick(&c, i);
-                    let _ = as_(bob(), || c.deliver(id, Hash::from([1; 32])));
-                }
-                Op::Release(i) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    if as_(alice(), || c.release(id)).is_ok() {
-                        settled = Some((id, h));
-                    }
-                }
-                Op::Finalize(i) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    if as_(charlie(), || c.finalize(id)).is_ok() {
-                        settled = Some((id, h));
-                    }
-                }
-                Op::Refund(i, by_payee) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    let who = if by_payee { bob() } else { charlie() };
-                    if as_(who, || c.refund(id)).is_ok() {
-                        settled = Some((id, h));
-                    }
-                }
-                Op::Dispute(i, by_payer) => {
-                    let id = pick(&c, i);
-                    let who = if by_payer { alice() } else { bob() };
-                    if let Some(bond) = c.required_bond(id) {
-                        if paid(who, bond, || c.dispute(id)).is_ok() {
-                            net = net.checked_add(bond).expect("more came in than u128 holds");
-                        }
-                    }
-                }
-                Op::Resolve(i, bps) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    if as_(eve(), || c.resolve(id, bps)).is_ok() {
-                        settled = Some((id, h));
-                    }
-                }
-                Op::Expire(i) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    if as_(django(), || c.expire_dispute(id)).is_ok() {
-                        settled = Some((id, h));
-                    }
-                }
-                Op::Claim(i) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    if let Ok(gross) = as_(django(), || c.claim(id)) {
-                        assert!(gross > 0 && gross <= h);
-                        if c.escrow(id).map(|r| r.state) == Some(EscrowState::Settled) {
-                            // The last claim paid everything that was left.
-                            assert_eq!(gross, h);
-                            assert_eq!(last_settled().reason, SettleReason::StreamCompleted);
-                            *seen
-                                .borrow_mut()
-                                .entry("StreamCompleted".into())
-                                .or_default() += 1;
-                        }
-                    }
-                }
-                Op::Stop(i) => {
-                    let id = pick(&c, i);
-                    let h = held_before(&c, id);
-                    if as_(alice(), || c.stop_stream(id)).is_ok() {
-                        settled = Some((id, h));
-                    }
-                }
-                Op::TopUp(i, extra) => {
-                    let id = pick(&c, i);
-                    if let Some(EscrowTerms::Stream { rate_per_ms, .. }) =
-                        c.escrow(id).map(|r| r.terms)
-                    {
-                        if let Some(add) = rate_per_ms.checked_mul(Balance::from(extra)) {
-                            if paid(alice(), add, || c.top_up(id, extra)).is_ok() {
-                                net = net.checked_add(add).expect("more came in than u128 holds");
-                            }
-                        }
-                    }
-                }
-                Op::Withdraw(w) => {
-                    let who = people()[w];
-                    // The test mints what payers send, so empty the receiver first to keep the
-                    // emulated balances within u128.
-                    test::set_account_balance::<Env>(who, 0);
-                    if let Ok(amount) = as_(who, || c.withdraw(Asset::Native)) {
-                        net = net.checked_sub(amount).expect("withdrew more than came in");
-                    }
-                }
-                Op::Wait(ms) => {
-                    now += ms;
-                    set_time(now);
-                }
-            }
-            // A settlement's credits add up to exactly what the escrow held.
-            if let Some((id, held)) = settled {
-                assert!(event_count() > events_before);
-                let e = last_settled();
-                *seen
-                    .borrow_mut()
-                    .entry(format!("{:?}", e.reason))
-                    .or_default() += 1;
-                assert_eq!(e.id, id);
-                let total = e
-                    .to_payee
-                    .checked_add(e.fee)
-                    .and_then(|x| x.checked_add(e.royalties))
-                    .and_then(|x| x.checked_add(e.refund));
-                assert_eq!(total, Some(held), "split does not add up for escrow {id}");
-                assert_eq!(c.escrow(id).unwrap().state, EscrowState::Settled);
-            }
-            check_invariants(&c, net);
-        }
-        // After every deadline, a third party can drive everything to a terminal state.
-        now += 100 * DAY;
-        set_time(now);
-        for id in 1..=c.escrow_count() {
-            let rec = c.escrow(id).unwrap();
-            let r = match rec.state {
-                EscrowState::Settled => Ok(()),
-                EscrowState::Funded => as_(django(), || c.refund(id)),
-                EscrowState::Delivered => as_(django(), || c.finalize(id)),
-                EscrowState::Disputed => as_(django(), || c.expire_dispute(id)),
-                EscrowState::Streaming => as_(django(), || c.claim(id)).map(|_| ()),
-            };
-            assert_eq!(r, Ok(()), "escrow {id} stuck in {:?}", rec.state);
-            assert_eq!(c.escrow(id).unwrap().state, EscrowState::Settled);
-        }
-        for who in people() {
-            // The test mints what payers send, so empty the receiver first to keep the
-            // emulated balances within u128.
-            test::set_account_balance::<Env>(who, 0);
-            if let Ok(amount) = as_(who, || c.withdraw(Asset::Native)) {
-                net = net.checked_sub(amount).expect("withdrew more than came in");
-            }
-        }
-        check_invariants(&c, net);
-        assert_eq!(owed(&c), 0);
-    }
-
-    /// How often each settlement reason occurred over all sequences, so the test
-    /// proves it reached every terminal path rather than refusing everything.
-    type Seen = std::cell::RefCell<std::collections::BTreeMap<String, u32>>;
-
-    #[test]
-    fn reserves_and_conservation_hold_for_any_sequence() {
-        use proptest::test_runner::{Config, TestRunner};
-        let cases = std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(10_000);
-        let mut runner = TestRunner::new(Config {
-            cases,
-            max_shrink_iters: 2_000,
-            failure_persistence: None,
-            ..Config::default()
-        });
-        let seen = Seen::default();
-        runner
-            .run(&proptest::collection::vec(op(), 1..40), |ops| {
-                test::run_test::<Env, _>(|_| {
-                    run(ops, &seen);
-                    Ok(())
-                })
-                .map_err(|e| TestCaseError::fail(format!("{e:?}")))
-            })
-            .unwrap();
-        let seen = seen.into_inner();
-        println!("{cases} sequences; settlements by reason: {seen:?}");
-        for reason in [
-            "Released",
-            "AutoReleased",
-            "RefundedAfterDeadline",
-            "RefundedByPayee",
-            "Resolved",
-            "DisputeExpired",
-            "StoppedByPayer",
-            "StreamCompleted",
-        ] {
-            if cases >= 1_000 {
-                assert!(
-                    seen.get(reason).copied().unwrap_or(0) > 0,
-                    "{reason} never reached"
-                );
-            }
-        }
-    }
-}
+// The tests written as a hostile counterparty, and the property test; declared last so
+// the helpers and `assert_refused!` above are in scope.
+#[path = "attacks.rs"]
+mod attacks;
+#[path = "prop.rs"]
+mod prop;

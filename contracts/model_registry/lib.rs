@@ -1,18 +1,43 @@
 //! # model_registry
 //!
 //! The catalogue of the AI-model marketplace: who offers which model, what it descends
-//! from, on what terms it is licensed, and which auditors vouch for it.
+//! from, on what terms it is licensed, which auditors vouch for it, and who holds a
+//! license to it.
 //!
 //! ## Roles
 //! - **Model owner**: registers a model (name, metadata URI, weights content hash, semver
 //!   version, optional parent with a royalty), publishes new versions, tags it, adds,
 //!   updates and retires license offers, deprecates it in favour of a successor, delists
-//!   it, and may hand it to a new owner.
+//!   it, and may offer it to a new owner, who must accept it (`transfer_model`, then
+//!   `accept_model`; `cancel_model_transfer` withdraws the offer).
+//! - **Buyer**: buys a license under an offer at the offer's version it saw
+//!   (`purchase_license`), releases the order to the seller through the registry
+//!   (`release_license`), and rates the model once.
 //! - **Auditor**: an allow-listed account that attests a model (a report hash with an
 //!   expiry) and may revoke its own attestation.
-//! - **Admin**: manages the auditor list, the PSP22 assets offers may be priced in, and
-//!   the royalty cap. The deployer is the first admin; the dispute DAO takes the role over
-//!   with `set_admin`.
+//! - **Admin**: manages the auditor list, the PSP22 assets offers may be priced in, the
+//!   royalty cap, the purchase periods and the vault new purchases go to. The deployer is
+//!   the first admin; the role moves in two steps (`propose_admin`, `accept_admin`), so
+//!   it can be handed to the dispute DAO but never to a mistyped address.
+//!
+//! ## Purchases and licenses
+//! A purchase opens an escrow order in the vault for the buyer (the registry is one of
+//! the vault's controllers). Native offers are paid with the call; for PSP22 offers the
+//! buyer approves **the registry**, which moves the price into the vault for the order,
+//! so the vault never spends an approval given to anyone else. The buyer names the
+//! offer version it agreed to; a changed offer is refused (`OfferChanged`), never
+//! charged. Each license records the vault it was paid into and is always checked
+//! there, so changing the vault neither hides a license nor lets an unrelated order with
+//! the same id in another vault make one valid.
+//!
+//! An account may hold many licenses for one model. Per account and model the registry
+//! keeps an [`Entitlement`]: the union of the licenses whose orders settled (perpetual,
+//! the latest TimeBound end, a pool of metered units) and at most
+//! [`MAX_PENDING_LICENSES`] still pending. `has_valid_license` is true when any license is
+//! valid, at a cost of at most one vault read per pending license, however many the
+//! account bought; a later purchase (pending, refunded or disputed) never hides an
+//! earlier one. Settled orders are recorded by any later purchase, `release_license`,
+//! `consume_units`, `rate_model`, or by anyone with `sync_licenses`.
 //!
 //! ## Lineage
 //! A model may name an existing, not delisted parent and a royalty (in basis points, at
@@ -29,7 +54,8 @@
 //! - Every byte field is checked against its cap before anything is stored; a message
 //!   that returns `Err` has changed nothing and emitted nothing.
 //! - No message loops over an unbounded set: indexes are swap-remove lists keyed by owner
-//!   and by tag, and every loop is bounded by `MAX_TAGS` or `MAX_PAGE`.
+//!   and by tag, and every loop is bounded by `MAX_TAGS`, `MAX_PAGE` or
+//!   `MAX_PENDING_LICENSES`. An account's license lists grow only by its own purchases.
 //! - Every paginated getter returns at most `MAX_PAGE` items; the largest possible page
 //!   encodes to well under 16 KiB (a unit test measures it).
 //!
@@ -37,10 +63,7 @@
 //! One [`Error`] enum; each variant names the state that refused the call.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-pub use self::model_registry::{
-    license_valid, LicensePurchased, ModelRated, PurchasePeriodsChanged, UnitsConsumed,
-    VaultChanged,
-};
+pub use self::licensing::{Entitlement, License, LicenseState, MAX_PENDING_LICENSES};
 /// The events, for dApps and tests that decode them.
 pub use self::model_registry::{
     AdminChanged, AssetAllowed, AssetDisallowed, AttestationRevoked, AuditorAdded, AuditorRemoved,
@@ -49,12 +72,19 @@ pub use self::model_registry::{
     OfferAdded, OfferRetired, OfferUpdated,
 };
 pub use self::model_registry::{
-    Attestation, License, Model, ModelRegistry, ModelRegistryRef, Offer, OfferStatus, Version,
+    AdminProposed, LicensePurchased, LicenseRecorded, ModelRated, ModelTransferCancelled,
+    ModelTransferOffered, PurchasePeriodsChanged, RegistryCreated, UnitsConsumed, VaultChanged,
+};
+pub use self::model_registry::{
+    Attestation, LicenseView, Model, ModelRegistry, ModelRegistryRef, Offer, OfferStatus, Version,
     MAX_NAME_LEN, MAX_OFFERS_PER_MODEL, MAX_PAGE, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN,
     ROYALTY_HARD_CAP_BPS,
 };
 
 pub use self::status::{Error, ModelStatus};
+
+mod calls;
+pub mod licensing;
 
 /// Enums with data-carrying variants live outside the contract module only to scope one
 /// lint: their derived SCALE encoding casts the variant index to `u8`, and cargo-contract
@@ -63,10 +93,10 @@ mod status {
     #![allow(clippy::cast_possible_truncation)]
     use crate::model_registry::MAX_TAG_LEN;
     use ink::primitives::AccountId;
-    use primitives::{ModelId, VaultError};
+    use primitives::{ModelId, TokenError, VaultError};
 
     /// Why the registry refused a call. Nothing changed when one is returned.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[derive(Clone, Debug, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     pub enum Error {
         /// The caller is not the admin.
@@ -129,6 +159,12 @@ mod status {
         AttestationNotFound,
         /// Transferring a model or admin role to its current holder.
         SameAccount,
+        /// Only the account proposed with `propose_admin` may accept the role.
+        NotPendingAdmin,
+        /// No transfer of this model is waiting for acceptance.
+        NoPendingTransfer,
+        /// Only the account the model was offered to may accept it.
+        NotPendingOwner,
         /// A counter would overflow.
         Overflow,
         /// No escrow vault is configured yet (`set_vault`).
@@ -137,6 +173,16 @@ mod status {
         Vault(VaultError),
         /// The call to the vault failed (trapped or could not be decoded).
         VaultCallFailed,
+        /// The PSP22 token refused to move the buyer's payment; its own reason is inside
+        /// (e.g. `InsufficientAllowance`: approve the registry for the price first).
+        Token(TokenError),
+        /// The call to the PSP22 token failed (trapped or could not be decoded).
+        TokenCallFailed,
+        /// The offer changed (price, asset or terms) since the version the buyer saw.
+        OfferChanged,
+        /// The account already has `MAX_PENDING_LICENSES` licenses for this model
+        /// waiting on open orders.
+        TooManyPendingLicenses,
         /// Native offers need exactly the price as transferred value; PSP22 offers none.
         WrongPayment,
         /// A model owner cannot buy a license to their own model.
@@ -147,18 +193,25 @@ mod status {
         NotLicenseHolder,
         /// Ratings are whole stars from 1 to 5.
         InvalidRating,
-        /// This license already rated its model.
+        /// This account already rated this model.
         AlreadyRated,
-        /// The license's order has not been released to the seller in full.
+        /// None of the account's licenses for the model was released to the seller in
+        /// full yet.
         LicenseNotReleased,
-        /// The license is not valid now (not released, expired, or used up).
-        LicenseNotValid,
-        /// Only metered licenses count units.
+        /// The account holds no granted metered license for the model.
         NotMetered,
-        /// More units than the license has left.
+        /// The license's outcome is already recorded.
+        LicenseNotPending,
+        /// The license's vault still answers for its order: it settles there.
+        VaultStillAnswers,
+        /// More units than the account has left.
         UnitsExhausted,
-        /// A period or an amount of units must be above zero.
+        /// Counting zero units.
+        ZeroUnits,
+        /// A period must be above zero.
         InvalidPeriod,
+        /// A period is longer than `MAX_PERIOD_MS`.
+        PeriodTooLong,
     }
 
     /// A list of model ids the registry keeps for paging.
@@ -186,16 +239,14 @@ mod status {
 
 #[ink::contract]
 mod model_registry {
+    use crate::calls;
+    use crate::licensing::{self, Entitlement, License, LicenseState, MAX_PENDING_LICENSES};
     use crate::status::{Error, IndexKey};
     use crate::ModelStatus;
-    use ink::codegen::TraitCallBuilder;
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
     use primitives::{page_len, Asset, Bps, LicenseKind, ModelId, OfferId, Page};
-    use primitives::{
-        EscrowId, EscrowState, EscrowStatus, EscrowVault, LicenseId, OrderTerms, Royalty,
-        BPS_DENOMINATOR,
-    };
+    use primitives::{EscrowId, EscrowStatus, LicenseId, OrderTerms, Royalty, MAX_PERIOD_MS};
 
     /// Longest model name, in bytes.
     pub const MAX_NAME_LEN: usize = 64;
@@ -274,6 +325,9 @@ mod model_registry {
         pub price: Balance,
         pub asset: Asset,
         pub status: OfferStatus,
+        /// Starts at 1 and grows with every `update_offer`; a purchase names the
+        /// version the buyer saw, so changed terms are never charged.
+        pub version: u32,
     }
 
     /// An auditor's statement about a model, valid until `expires_at`.
@@ -290,25 +344,16 @@ mod model_registry {
         pub revoked: bool,
     }
 
-    /// A license bought through the escrow vault. It is valid once its order has been
-    /// released to the seller in full; see [`license_valid`].
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    /// One row of `licenses_of` / `licenses_for_model`: a license with where it stands
+    /// and its order's status in the vault it was paid into.
+    #[derive(Clone, Debug, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct License {
-        pub buyer: AccountId,
-        pub model_id: ModelId,
-        pub offer_id: OfferId,
-        pub kind: LicenseKind,
-        pub price: Balance,
-        pub asset: Asset,
-        /// The vault order holding the payment.
-        pub escrow_id: EscrowId,
-        pub purchased_at: Timestamp,
-        /// Units a Metered license has used (counted by the model owner's gateway).
-        pub units_used: u64,
-        /// Whether the buyer has rated the model with this license.
-        pub rated: bool,
+    pub struct LicenseView {
+        pub license_id: LicenseId,
+        pub license: License,
+        pub state: LicenseState,
+        /// `None` if the vault cannot be read.
+        pub escrow: Option<EscrowStatus>,
     }
 
     /// Sum and count of a model's ratings.
@@ -380,7 +425,35 @@ mod model_registry {
         pub model_id: ModelId,
     }
 
-    /// A model changed hands.
+    /// The registry was deployed.
+    #[ink(event)]
+    pub struct RegistryCreated {
+        #[ink(topic)]
+        pub admin: AccountId,
+        pub max_royalty_bps: Bps,
+    }
+
+    /// A model's owner offered it to `to`; it moves when `to` accepts.
+    #[ink(event)]
+    pub struct ModelTransferOffered {
+        #[ink(topic)]
+        pub model_id: ModelId,
+        #[ink(topic)]
+        pub from: AccountId,
+        #[ink(topic)]
+        pub to: AccountId,
+    }
+
+    /// A pending transfer of a model was cancelled by its owner.
+    #[ink(event)]
+    pub struct ModelTransferCancelled {
+        #[ink(topic)]
+        pub model_id: ModelId,
+        #[ink(topic)]
+        pub to: AccountId,
+    }
+
+    /// A model changed hands (its new owner accepted it).
     #[ink(event)]
     pub struct ModelOwnershipTransferred {
         #[ink(topic)]
@@ -402,12 +475,13 @@ mod model_registry {
         pub asset: Asset,
     }
 
-    /// A license offer's terms changed.
+    /// A license offer's terms changed; purchases must name the new `version`.
     #[ink(event)]
     pub struct OfferUpdated {
         #[ink(topic)]
         pub model_id: ModelId,
         pub offer_id: OfferId,
+        pub version: u32,
         pub kind: LicenseKind,
         pub price: Balance,
         pub asset: Asset,
@@ -469,7 +543,15 @@ mod model_registry {
         pub token: AccountId,
     }
 
-    /// The admin role moved.
+    /// The admin proposed a successor (`None`: the proposal was withdrawn).
+    #[ink(event)]
+    pub struct AdminProposed {
+        #[ink(topic)]
+        pub admin: AccountId,
+        pub proposed: Option<AccountId>,
+    }
+
+    /// The admin role moved (the proposed account accepted it).
     #[ink(event)]
     pub struct AdminChanged {
         #[ink(topic)]
@@ -508,28 +590,44 @@ mod model_registry {
         #[ink(topic)]
         pub buyer: AccountId,
         pub offer_id: OfferId,
+        pub offer_version: u32,
+        pub vault: AccountId,
         pub escrow_id: EscrowId,
         pub price: Balance,
         pub asset: Asset,
     }
 
-    /// The model owner counted units used by a metered license.
+    /// A license's order was seen settled and its outcome recorded: `granted` when it
+    /// was released to the seller in full.
+    #[ink(event)]
+    pub struct LicenseRecorded {
+        #[ink(topic)]
+        pub license_id: LicenseId,
+        #[ink(topic)]
+        pub model_id: ModelId,
+        #[ink(topic)]
+        pub buyer: AccountId,
+        pub granted: bool,
+    }
+
+    /// The model owner counted metered units used by an account.
     #[ink(event)]
     pub struct UnitsConsumed {
         #[ink(topic)]
-        pub license_id: LicenseId,
+        pub model_id: ModelId,
+        #[ink(topic)]
+        pub account: AccountId,
         pub units: u64,
         pub remaining: u64,
     }
 
-    /// A buyer rated a model.
+    /// An account rated a model (once per account and model).
     #[ink(event)]
     pub struct ModelRated {
         #[ink(topic)]
         pub model_id: ModelId,
         #[ink(topic)]
         pub rater: AccountId,
-        pub license_id: LicenseId,
         pub stars: u8,
     }
 
@@ -540,11 +638,18 @@ mod model_registry {
 
     // ---------------------------------------------------------------- storage
 
+    /// Position `n` in an account's list of licenses for one model.
+    type ModelLicenseKey = (AccountId, ModelId, u32);
+
     /// Registry storage. The root holds only a few fixed-size fields; everything that
     /// grows lives in `Mapping`s, one entry per id.
     #[ink(storage)]
     pub struct ModelRegistry {
         admin: AccountId,
+        /// Proposed successor of the admin, until it accepts.
+        pending_admin: Option<AccountId>,
+        /// Models offered to a new owner, until it accepts or the owner cancels.
+        pending_transfers: Mapping<ModelId, AccountId>,
         max_royalty_bps: Bps,
         /// Id the next registered model gets; ids start at 1.
         next_model_id: ModelId,
@@ -566,8 +671,14 @@ mod model_registry {
         review_window_ms: u64,
         license_count: LicenseId,
         licenses: Mapping<LicenseId, License>,
-        /// The latest license an account bought for a model.
-        latest_license: Mapping<(AccountId, ModelId), LicenseId>,
+        /// Per account and model: the union of its recorded licenses, its pending ones.
+        entitlements: Mapping<(AccountId, ModelId), Entitlement>,
+        /// Per account: every license id it bought, in order (append-only; only the
+        /// account itself can grow it, by buying).
+        account_license_count: Mapping<AccountId, u32>,
+        account_licenses: Mapping<(AccountId, u32), LicenseId>,
+        /// Per account and model: the same, for one model (length in the entitlement).
+        model_licenses: Mapping<ModelLicenseKey, LicenseId>,
         ratings: Mapping<ModelId, RatingTotals>,
     }
 
@@ -585,8 +696,15 @@ mod model_registry {
             if max_royalty_bps > ROYALTY_HARD_CAP_BPS {
                 return Err(Error::RoyaltyCapTooHigh);
             }
+            let admin = Self::env().caller();
+            Self::env().emit_event(RegistryCreated {
+                admin,
+                max_royalty_bps,
+            });
             Ok(Self {
-                admin: Self::env().caller(),
+                admin,
+                pending_admin: None,
+                pending_transfers: Mapping::default(),
                 max_royalty_bps,
                 next_model_id: 1,
                 models: Mapping::default(),
@@ -603,7 +721,10 @@ mod model_registry {
                 review_window_ms: DEFAULT_REVIEW_WINDOW_MS,
                 license_count: 0,
                 licenses: Mapping::default(),
-                latest_license: Mapping::default(),
+                entitlements: Mapping::default(),
+                account_license_count: Mapping::default(),
+                account_licenses: Mapping::default(),
+                model_licenses: Mapping::default(),
                 ratings: Mapping::default(),
             })
         }
@@ -822,28 +943,74 @@ mod model_registry {
             Ok(())
         }
 
-        /// Hands a model (and its future sales and royalties) to `new_owner`.
+        /// Offers a model (and its future sales and royalties) to `new_owner`, who must
+        /// `accept_model` it: nobody can push models into a stranger's listings.
+        /// Offering again replaces the pending offer.
         ///
         /// Who: the model owner. Errors: `ModelNotFound`, `NotModelOwner`,
-        /// `SameAccount`, `Overflow`. Emits: `ModelOwnershipTransferred`.
+        /// `SameAccount`. Emits: `ModelTransferOffered`.
         #[ink(message)]
         pub fn transfer_model(&mut self, model_id: ModelId, new_owner: AccountId) -> Result<()> {
-            let mut model = self.owned_model(model_id)?;
-            let from = model.owner;
-            if new_owner == from {
+            let model = self.owned_model(model_id)?;
+            if new_owner == model.owner {
                 return Err(Error::SameAccount);
             }
-            self.check_index_room(IndexKey::Owner(new_owner))?;
-            self.index_remove(IndexKey::Owner(from), model_id);
-            self.index_push(IndexKey::Owner(new_owner), model_id);
-            model.owner = new_owner;
-            self.touch_and_store(model_id, &mut model);
-            self.env().emit_event(ModelOwnershipTransferred {
+            self.pending_transfers.insert(model_id, &new_owner);
+            self.env().emit_event(ModelTransferOffered {
                 model_id,
-                from,
+                from: model.owner,
                 to: new_owner,
             });
             Ok(())
+        }
+
+        /// Takes over a model offered to the caller with `transfer_model`.
+        ///
+        /// Who: the account it was offered to. Errors: `ModelNotFound`,
+        /// `NoPendingTransfer`, `NotPendingOwner`, `Overflow`.
+        /// Emits: `ModelOwnershipTransferred`.
+        #[ink(message)]
+        pub fn accept_model(&mut self, model_id: ModelId) -> Result<()> {
+            let mut model = self.models.get(model_id).ok_or(Error::ModelNotFound)?;
+            let to = self
+                .pending_transfers
+                .get(model_id)
+                .ok_or(Error::NoPendingTransfer)?;
+            if self.env().caller() != to {
+                return Err(Error::NotPendingOwner);
+            }
+            let from = model.owner;
+            self.check_index_room(IndexKey::Owner(to))?;
+            self.pending_transfers.remove(model_id);
+            self.index_remove(IndexKey::Owner(from), model_id);
+            self.index_push(IndexKey::Owner(to), model_id);
+            model.owner = to;
+            self.touch_and_store(model_id, &mut model);
+            self.env()
+                .emit_event(ModelOwnershipTransferred { model_id, from, to });
+            Ok(())
+        }
+
+        /// Withdraws a pending transfer offer.
+        ///
+        /// Who: the model owner. Errors: `ModelNotFound`, `NotModelOwner`,
+        /// `NoPendingTransfer`. Emits: `ModelTransferCancelled`.
+        #[ink(message)]
+        pub fn cancel_model_transfer(&mut self, model_id: ModelId) -> Result<()> {
+            self.owned_model(model_id)?;
+            let to = self
+                .pending_transfers
+                .take(model_id)
+                .ok_or(Error::NoPendingTransfer)?;
+            self.env()
+                .emit_event(ModelTransferCancelled { model_id, to });
+            Ok(())
+        }
+
+        /// The account a model is offered to, until it accepts.
+        #[ink(message)]
+        pub fn pending_transfer(&self, model_id: ModelId) -> Option<AccountId> {
+            self.pending_transfers.get(model_id)
         }
 
         // ------------------------------------------------------------ offers
@@ -882,6 +1049,7 @@ mod model_registry {
                     price,
                     asset,
                     status: OfferStatus::Active,
+                    version: 1,
                 },
             );
             self.touch_and_store(model_id, &mut model);
@@ -895,12 +1063,14 @@ mod model_registry {
             Ok(offer_id)
         }
 
-        /// Changes the terms, price or asset of an active offer. Purchases already made
-        /// keep the terms they were bought under.
+        /// Changes the terms, price or asset of an active offer and bumps its version.
+        /// Purchases already made keep the terms they were bought under, and a purchase
+        /// that names the old version is refused (`OfferChanged`), never charged the new
+        /// terms.
         ///
         /// Who: the model owner. Errors: `ModelNotFound`, `NotModelOwner`,
         /// `ModelDelisted`, `OfferNotFound`, `OfferRetired`, `InvalidLicenseTerms`,
-        /// `ZeroPrice`, `AssetNotAllowed`. Emits: `OfferUpdated`.
+        /// `ZeroPrice`, `AssetNotAllowed`, `Overflow`. Emits: `OfferUpdated`.
         #[ink(message)]
         pub fn update_offer(
             &mut self,
@@ -913,6 +1083,7 @@ mod model_registry {
             self.owned_live_model(model_id)?;
             let mut offer = self.active_offer(model_id, offer_id)?;
             self.check_terms(kind, price, asset)?;
+            offer.version = offer.version.checked_add(1).ok_or(Error::Overflow)?;
             offer.kind = kind;
             offer.price = price;
             offer.asset = asset;
@@ -920,6 +1091,7 @@ mod model_registry {
             self.env().emit_event(OfferUpdated {
                 model_id,
                 offer_id,
+                version: offer.version,
                 kind,
                 price,
                 asset,
@@ -1016,23 +1188,35 @@ mod model_registry {
 
         // ------------------------------------------------------------ licenses
 
-        /// Buys a license to `model_id` under offer `offer_id`. The price goes into an
-        /// escrow order in the vault (payee: the model owner; royalty: the parent model's
-        /// owner at `royalty_bps`, if any); the license becomes valid when that order is
-        /// released to the seller (see [`license_valid`]).
+        /// Buys a license to `model_id` under offer `offer_id`, at the offer's version
+        /// `offer_version` — the terms the buyer saw (`offer(model, offer).version`). If
+        /// the owner changed the offer since, the purchase is refused with
+        /// `OfferChanged` and nothing is charged.
+        ///
+        /// The price goes into an escrow order in the vault (payee: the model owner;
+        /// royalty: the parent model's owner at `royalty_bps`, if any). The license is
+        /// granted when that order is released to the seller in full.
         ///
         /// Native offers: send exactly the price. PSP22 offers: send nothing, and approve
-        /// the **vault** (not the registry) for the price beforehand; the vault pulls it.
+        /// **the registry** (the contract you call) for the price beforehand; the
+        /// registry moves the tokens into the vault for the order. The vault never spends
+        /// an approval given to anyone else.
+        ///
+        /// At most `MAX_PENDING_LICENSES` of an account's licenses for one model may
+        /// wait on open orders; settled ones are recorded here first.
         ///
         /// Errors: `ModelNotFound`, `ModelNotActive`, `OfferNotFound`, `OfferRetired`,
-        /// `CannotBuyOwnModel`, `VaultNotSet`, `WrongPayment`, `ParentNotFound`,
-        /// `Overflow`, `Vault(..)` (the vault's own refusal), `VaultCallFailed`.
-        /// Emits `LicensePurchased`.
+        /// `OfferChanged`, `CannotBuyOwnModel`, `VaultNotSet`, `WrongPayment`,
+        /// `ParentNotFound`, `TooManyPendingLicenses`, `Overflow`, `Token(..)` (the
+        /// token's own refusal, e.g. `InsufficientAllowance`), `TokenCallFailed`,
+        /// `Vault(..)` (the vault's own refusal), `VaultCallFailed`.
+        /// Emits `LicensePurchased` (and `LicenseRecorded` for settled ones recorded).
         #[ink(message, payable)]
         pub fn purchase_license(
             &mut self,
             model_id: ModelId,
             offer_id: OfferId,
+            offer_version: u32,
         ) -> Result<LicenseId> {
             let buyer = self.env().caller();
             let value = self.env().transferred_value();
@@ -1047,6 +1231,9 @@ mod model_registry {
                 .ok_or(Error::OfferNotFound)?;
             if offer.status != OfferStatus::Active {
                 return Err(Error::OfferRetired);
+            }
+            if offer.version != offer_version {
+                return Err(Error::OfferChanged);
             }
             if buyer == model.owner {
                 return Err(Error::CannotBuyOwnModel);
@@ -1073,6 +1260,27 @@ mod model_registry {
                 }
                 _ => Vec::new(),
             };
+            // Settled purchases leave the pending list first, so a buyer is only ever
+            // held up by orders that are really still open.
+            let (mut ent, recorded) = self.refreshed(buyer, model_id);
+            if ent.pending.len() >= MAX_PENDING_LICENSES {
+                return Err(Error::TooManyPendingLicenses);
+            }
+            let account_len = self.account_license_count.get(buyer).unwrap_or(0);
+            let next_account_len = account_len.checked_add(1).ok_or(Error::Overflow)?;
+            let model_len = ent.bought;
+            ent.bought = model_len.checked_add(1).ok_or(Error::Overflow)?;
+            ent.pending.push(license_id);
+
+            // Collect the payment from the buyer into the vault, through an order the
+            // registry opens for the buyer. These calls are the last reads; no other
+            // contract may re-enter the registry meanwhile (ink! denies re-entry unless
+            // asked), and everything is written after them.
+            if let Asset::Psp22(token) = offer.asset {
+                let me = self.env().account_id();
+                calls::transfer_from(token, buyer, me, offer.price)?;
+                calls::approve(token, vault, offer.price)?;
+            }
             let terms = OrderTerms {
                 payee: model.owner,
                 asset: offer.asset,
@@ -1083,38 +1291,39 @@ mod model_registry {
                 context: license_id,
                 collateral: None,
             };
-            // The vault call is the last step before this message writes anything.
-            let mut v: ink::contract_ref!(EscrowVault) = vault.into();
-            let escrow_id = match v
-                .call_mut()
-                .open_order(buyer, terms)
-                .transferred_value(value)
-                .try_invoke()
-            {
-                Ok(Ok(Ok(id))) => id,
-                Ok(Ok(Err(e))) => return Err(Error::Vault(e)),
-                _ => return Err(Error::VaultCallFailed),
-            };
+            let escrow_id = calls::open_order(vault, buyer, terms, value)?;
+
             let license = License {
                 buyer,
                 model_id,
                 offer_id,
+                offer_version,
                 kind: offer.kind,
                 price: offer.price,
                 asset: offer.asset,
+                vault,
                 escrow_id,
                 purchased_at: now,
-                units_used: 0,
-                rated: false,
+                granted: None,
+                released_at: None,
             };
+            self.store_recorded(&recorded);
             self.licenses.insert(license_id, &license);
-            self.latest_license.insert((buyer, model_id), &license_id);
+            self.entitlements.insert((buyer, model_id), &ent);
+            self.account_licenses
+                .insert((buyer, account_len), &license_id);
+            self.account_license_count.insert(buyer, &next_account_len);
+            self.model_licenses
+                .insert((buyer, model_id, model_len), &license_id);
             self.license_count = license_id;
+            self.emit_recorded(&recorded);
             self.env().emit_event(LicensePurchased {
                 license_id,
                 model_id,
                 buyer,
                 offer_id,
+                offer_version,
+                vault,
                 escrow_id,
                 price: offer.price,
                 asset: offer.asset,
@@ -1122,124 +1331,279 @@ mod model_registry {
             Ok(license_id)
         }
 
-        /// Whether `account`'s latest license for `model_id` is valid now: its order was
-        /// released to the seller in full, and it has not expired (TimeBound) or been
-        /// used up (Metered). Reads the order's state from the vault; `false` if that
-        /// read fails.
-        #[ink(message)]
-        pub fn has_valid_license(&self, account: AccountId, model_id: ModelId) -> bool {
-            let Some(license) = self
-                .latest_license
-                .get((account, model_id))
-                .and_then(|id| self.licenses.get(id))
-            else {
-                return false;
-            };
-            license_valid(
-                &license,
-                self.escrow_status(license.escrow_id),
-                self.env().block_timestamp(),
-            )
-        }
-
-        /// Counts `units` used by a metered license and returns how many are left. Only
-        /// the model's current owner (who runs the inference gateway) may count.
+        /// Releases a license's order to the seller (the buyer only: the vault lets the
+        /// registry move an order it opened only when the buyer asks, here), and records
+        /// the license as granted at once.
         ///
-        /// Errors: `LicenseNotFound`, `ModelNotFound`, `NotModelOwner`, `InvalidPeriod`
-        /// (zero units), `NotMetered`, `LicenseNotValid`, `UnitsExhausted`.
-        /// Emits `UnitsConsumed`.
+        /// Errors: `LicenseNotFound`, `NotLicenseHolder`, `Vault(..)` (e.g.
+        /// `EscrowNotOpen` for a settled or disputed order), `VaultCallFailed`.
+        /// Emits `LicenseRecorded` (the vault emits `EscrowSettled`).
         #[ink(message)]
-        pub fn consume_units(&mut self, license_id: LicenseId, units: u64) -> Result<u64> {
+        pub fn release_license(&mut self, license_id: LicenseId) -> Result<()> {
             let mut license = self
                 .licenses
                 .get(license_id)
                 .ok_or(Error::LicenseNotFound)?;
-            let model = self
-                .models
-                .get(license.model_id)
-                .ok_or(Error::ModelNotFound)?;
+            if self.env().caller() != license.buyer {
+                return Err(Error::NotLicenseHolder);
+            }
+            let key = (license.buyer, license.model_id);
+            let mut ent = self.entitlements.get(key).unwrap_or_default();
+            let now = self.env().block_timestamp();
+            calls::release(license.vault, license.escrow_id)?;
+            let granted = ent.record(license_id, &mut license, Some(now));
+            self.licenses.insert(license_id, &license);
+            self.entitlements.insert(key, &ent);
+            self.env().emit_event(LicenseRecorded {
+                license_id,
+                model_id: license.model_id,
+                buyer: license.buyer,
+                granted,
+            });
+            Ok(())
+        }
+
+        /// Records every license of `account` for `model_id` whose order has settled
+        /// since (an auto-release, a refund, a ruling), and returns how many are still
+        /// pending. Anyone may call it; it only writes down what the vaults say.
+        ///
+        /// Errors: `Overflow` (never in practice: at most `MAX_PENDING_LICENSES` remain).
+        /// Emits `LicenseRecorded` per license recorded.
+        #[ink(message)]
+        pub fn sync_licenses(&mut self, account: AccountId, model_id: ModelId) -> Result<u32> {
+            let (ent, recorded) = self.refreshed(account, model_id);
+            if !recorded.is_empty() {
+                self.store_recorded(&recorded);
+                self.entitlements.insert((account, model_id), &ent);
+                self.emit_recorded(&recorded);
+            }
+            u32::try_from(ent.pending.len()).map_err(|_| Error::Overflow)
+        }
+
+        /// Gives up a pending license whose vault no longer answers for its order (the
+        /// vault was removed or replaced by code that does not know it), so a dead
+        /// vault cannot hold one of the buyer's `MAX_PENDING_LICENSES` slots for ever.
+        /// The license is recorded as not granted. Only its buyer may do it, and only
+        /// while the vault's answer is "no such order".
+        ///
+        /// Errors: `LicenseNotFound`, `NotLicenseHolder`, `LicenseNotPending`,
+        /// `VaultStillAnswers`. Emits `LicenseRecorded` (`granted: false`).
+        #[ink(message)]
+        pub fn drop_license(&mut self, license_id: LicenseId) -> Result<()> {
+            let mut license = self
+                .licenses
+                .get(license_id)
+                .ok_or(Error::LicenseNotFound)?;
+            if self.env().caller() != license.buyer {
+                return Err(Error::NotLicenseHolder);
+            }
+            if license.granted.is_some() {
+                return Err(Error::LicenseNotPending);
+            }
+            if calls::escrow_status(license.vault, license.escrow_id).is_some() {
+                return Err(Error::VaultStillAnswers);
+            }
+            let key = (license.buyer, license.model_id);
+            let mut ent = self.entitlements.get(key).unwrap_or_default();
+            ent.record(license_id, &mut license, None);
+            self.licenses.insert(license_id, &license);
+            self.entitlements.insert(key, &ent);
+            self.env().emit_event(LicenseRecorded {
+                license_id,
+                model_id: license.model_id,
+                buyer: license.buyer,
+                granted: false,
+            });
+            Ok(())
+        }
+
+        /// Whether `account` may use `model_id` now: any license it bought for the
+        /// model is valid — granted perpetual, a granted TimeBound not yet over, metered
+        /// units left — including licenses whose orders were released but not yet
+        /// recorded. Costs one vault read per pending license (at most
+        /// `MAX_PENDING_LICENSES`), whatever the account bought before.
+        #[ink(message)]
+        pub fn has_valid_license(&self, account: AccountId, model_id: ModelId) -> bool {
+            let Some(ent) = self.entitlements.get((account, model_id)) else {
+                return false;
+            };
+            let now = self.env().block_timestamp();
+            if ent.valid_now(now) {
+                return true;
+            }
+            ent.pending.iter().any(|id| {
+                self.licenses.get(*id).is_some_and(|l| {
+                    Entitlement::pending_valid(&l, &calls::escrow_status(l.vault, l.escrow_id), now)
+                })
+            })
+        }
+
+        /// Counts `units` against `account`'s metered units for `model_id` (every
+        /// granted metered license of the account adds to one pool) and returns how
+        /// many are left. Only the model's current owner (who runs the inference
+        /// gateway) may count. Settled licenses are recorded first.
+        ///
+        /// Errors: `ModelNotFound`, `NotModelOwner`, `ZeroUnits`, `NotMetered` (no
+        /// granted metered license), `UnitsExhausted`, `Overflow`.
+        /// Emits `UnitsConsumed` (and `LicenseRecorded`).
+        #[ink(message)]
+        pub fn consume_units(
+            &mut self,
+            account: AccountId,
+            model_id: ModelId,
+            units: u64,
+        ) -> Result<u64> {
+            let model = self.models.get(model_id).ok_or(Error::ModelNotFound)?;
             if self.env().caller() != model.owner {
                 return Err(Error::NotModelOwner);
             }
             if units == 0 {
-                return Err(Error::InvalidPeriod);
+                return Err(Error::ZeroUnits);
             }
-            let LicenseKind::Metered { units: total } = license.kind else {
+            let (mut ent, recorded) = self.refreshed(account, model_id);
+            if ent.units_bought == 0 {
                 return Err(Error::NotMetered);
-            };
-            if !license_valid(
-                &license,
-                self.escrow_status(license.escrow_id),
-                self.env().block_timestamp(),
-            ) {
-                return Err(Error::LicenseNotValid);
             }
-            let used = license
+            let used = ent
                 .units_used
                 .checked_add(units)
                 .ok_or(Error::UnitsExhausted)?;
-            let remaining = total.checked_sub(used).ok_or(Error::UnitsExhausted)?;
-            license.units_used = used;
-            self.licenses.insert(license_id, &license);
+            let remaining = ent
+                .units_bought
+                .checked_sub(used)
+                .ok_or(Error::UnitsExhausted)?;
+            ent.units_used = used;
+            self.store_recorded(&recorded);
+            self.entitlements.insert((account, model_id), &ent);
+            self.emit_recorded(&recorded);
             self.env().emit_event(UnitsConsumed {
-                license_id,
+                model_id,
+                account,
                 units,
                 remaining,
             });
             Ok(remaining)
         }
 
-        /// Rates the license's model with 1 to 5 stars, once per license. Only the buyer,
-        /// and only once the order was released to the seller in full.
+        /// Rates a model with 1 to 5 stars: once per account and model, however many
+        /// licenses the account holds, and only once one of them was granted.
         ///
-        /// Errors: `LicenseNotFound`, `NotLicenseHolder`, `InvalidRating`,
-        /// `AlreadyRated`, `LicenseNotReleased`, `Overflow`. Emits `ModelRated`.
+        /// Errors: `InvalidRating`, `ModelNotFound`, `AlreadyRated`,
+        /// `LicenseNotReleased`, `Overflow`. Emits `ModelRated` (and `LicenseRecorded`).
         #[ink(message)]
-        pub fn rate_model(&mut self, license_id: LicenseId, stars: u8) -> Result<()> {
-            let mut license = self
-                .licenses
-                .get(license_id)
-                .ok_or(Error::LicenseNotFound)?;
-            let rater = self.env().caller();
-            if rater != license.buyer {
-                return Err(Error::NotLicenseHolder);
-            }
+        pub fn rate_model(&mut self, model_id: ModelId, stars: u8) -> Result<()> {
             if !(1..=5).contains(&stars) {
                 return Err(Error::InvalidRating);
             }
-            if license.rated {
+            if !self.models.contains(model_id) {
+                return Err(Error::ModelNotFound);
+            }
+            let rater = self.env().caller();
+            let (mut ent, recorded) = self.refreshed(rater, model_id);
+            if ent.rated {
                 return Err(Error::AlreadyRated);
             }
-            if !released_in_full(self.escrow_status(license.escrow_id)) {
+            if ent.granted == 0 {
                 return Err(Error::LicenseNotReleased);
             }
-            let mut totals = self.ratings.get(license.model_id).unwrap_or_default();
+            let mut totals = self.ratings.get(model_id).unwrap_or_default();
             totals.sum = totals
                 .sum
                 .checked_add(u64::from(stars))
                 .ok_or(Error::Overflow)?;
             totals.count = totals.count.checked_add(1).ok_or(Error::Overflow)?;
-            license.rated = true;
-            self.ratings.insert(license.model_id, &totals);
-            self.licenses.insert(license_id, &license);
+            ent.rated = true;
+            self.store_recorded(&recorded);
+            self.ratings.insert(model_id, &totals);
+            self.entitlements.insert((rater, model_id), &ent);
+            self.emit_recorded(&recorded);
             self.env().emit_event(ModelRated {
-                model_id: license.model_id,
+                model_id,
                 rater,
-                license_id,
                 stars,
             });
             Ok(())
         }
 
+        /// One license by id.
         #[ink(message)]
         pub fn license(&self, license_id: LicenseId) -> Option<License> {
             self.licenses.get(license_id)
         }
 
-        /// The latest license `account` bought for `model_id`.
+        /// What `account` holds for `model_id`, as recorded so far (licenses still
+        /// pending are listed in it; `has_valid_license` also reads those).
         #[ink(message)]
-        pub fn license_of(&self, account: AccountId, model_id: ModelId) -> Option<LicenseId> {
-            self.latest_license.get((account, model_id))
+        pub fn entitlement(&self, account: AccountId, model_id: ModelId) -> Entitlement {
+            self.entitlements
+                .get((account, model_id))
+                .unwrap_or_default()
+        }
+
+        /// How many licenses `account` ever bought, for every model.
+        #[ink(message)]
+        pub fn account_license_count(&self, account: AccountId) -> u32 {
+            self.account_license_count.get(account).unwrap_or(0)
+        }
+
+        /// A page of `account`'s licenses for every model, oldest first, from position
+        /// `cursor`, at most `limit`: each with its state and its order's status, read
+        /// from the vault it was paid into.
+        #[ink(message)]
+        pub fn licenses_of(
+            &self,
+            account: AccountId,
+            cursor: u64,
+            limit: u32,
+        ) -> Page<LicenseView> {
+            let len = u64::from(self.account_license_count.get(account).unwrap_or(0));
+            let end = cursor
+                .saturating_add(u64::from(page_len(limit, MAX_PAGE)))
+                .min(len);
+            let items = (cursor..end)
+                .filter_map(|i| {
+                    let pos = u32::try_from(i).ok()?;
+                    self.account_licenses
+                        .get((account, pos))
+                        .and_then(|id| self.license_view(id))
+                })
+                .collect();
+            Page {
+                items,
+                next: (end < len).then_some(end),
+            }
+        }
+
+        /// A page of `account`'s licenses for `model_id`, oldest first; as
+        /// `licenses_of`.
+        #[ink(message)]
+        pub fn licenses_for_model(
+            &self,
+            account: AccountId,
+            model_id: ModelId,
+            cursor: u64,
+            limit: u32,
+        ) -> Page<LicenseView> {
+            let len = u64::from(
+                self.entitlements
+                    .get((account, model_id))
+                    .map_or(0, |e| e.bought),
+            );
+            let end = cursor
+                .saturating_add(u64::from(page_len(limit, MAX_PAGE)))
+                .min(len);
+            let items = (cursor..end)
+                .filter_map(|i| {
+                    let pos = u32::try_from(i).ok()?;
+                    self.model_licenses
+                        .get((account, model_id, pos))
+                        .and_then(|id| self.license_view(id))
+                })
+                .collect();
+            Page {
+                items,
+                next: (end < len).then_some(end),
+            }
         }
 
         #[ink(message)]
@@ -1262,7 +1626,7 @@ mod model_registry {
             u32::try_from(avg).ok()
         }
 
-        /// The vault purchases are paid into, if set.
+        /// The vault new purchases are paid into, if set.
         #[ink(message)]
         pub fn vault(&self) -> Option<AccountId> {
             self.vault
@@ -1274,8 +1638,9 @@ mod model_registry {
             (self.delivery_period_ms, self.review_window_ms)
         }
 
-        /// Points the registry at the escrow vault (admin only). The vault must also list
-        /// the registry as a controller.
+        /// Points new purchases at an escrow vault (admin only). Licenses already bought
+        /// keep the vault they were paid into, so a migration hides or forges nothing.
+        /// The vault must also list the registry as a controller.
         ///
         /// Errors: `NotAdmin`. Emits `VaultChanged`.
         #[ink(message)]
@@ -1286,9 +1651,11 @@ mod model_registry {
             Ok(())
         }
 
-        /// Sets the delivery period and review window of new purchases (admin only).
+        /// Sets the delivery period and review window of new purchases (admin only),
+        /// each above zero and at most `MAX_PERIOD_MS`.
         ///
-        /// Errors: `NotAdmin`, `InvalidPeriod` (zero). Emits `PurchasePeriodsChanged`.
+        /// Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
+        /// Emits `PurchasePeriodsChanged`.
         #[ink(message)]
         pub fn set_purchase_periods(
             &mut self,
@@ -1299,6 +1666,9 @@ mod model_registry {
             if delivery_period_ms == 0 || review_window_ms == 0 {
                 return Err(Error::InvalidPeriod);
             }
+            if delivery_period_ms > MAX_PERIOD_MS || review_window_ms > MAX_PERIOD_MS {
+                return Err(Error::PeriodTooLong);
+            }
             self.delivery_period_ms = delivery_period_ms;
             self.review_window_ms = review_window_ms;
             self.env().emit_event(PurchasePeriodsChanged {
@@ -1308,14 +1678,63 @@ mod model_registry {
             Ok(())
         }
 
-        /// The vault's view of an order; `None` if there is no vault or the read fails.
-        fn escrow_status(&self, escrow_id: EscrowId) -> Option<EscrowStatus> {
-            let vault = self.vault?;
-            let v: ink::contract_ref!(EscrowVault) = vault.into();
-            match v.call().escrow_status(escrow_id).try_invoke() {
-                Ok(Ok(status)) => status,
-                _ => None,
+        /// `account`'s entitlement for `model_id` with every pending license whose
+        /// order has settled recorded into it (not stored; the caller stores it with
+        /// the returned licenses). At most `MAX_PENDING_LICENSES` vault reads.
+        fn refreshed(
+            &self,
+            account: AccountId,
+            model_id: ModelId,
+        ) -> (Entitlement, Vec<(LicenseId, License)>) {
+            let mut ent = self
+                .entitlements
+                .get((account, model_id))
+                .unwrap_or_default();
+            let mut recorded = Vec::new();
+            for id in ent.pending.clone() {
+                let Some(mut license) = self.licenses.get(id) else {
+                    continue;
+                };
+                let status = calls::escrow_status(license.vault, license.escrow_id);
+                if licensing::is_settled(&status) {
+                    ent.record(id, &mut license, licensing::released_in_full(&status));
+                    recorded.push((id, license));
+                }
             }
+            (ent, recorded)
+        }
+
+        fn store_recorded(&mut self, recorded: &[(LicenseId, License)]) {
+            for (id, license) in recorded {
+                self.licenses.insert(*id, license);
+            }
+        }
+
+        fn emit_recorded(&self, recorded: &[(LicenseId, License)]) {
+            for (id, license) in recorded {
+                self.env().emit_event(LicenseRecorded {
+                    license_id: *id,
+                    model_id: license.model_id,
+                    buyer: license.buyer,
+                    granted: license.granted == Some(true),
+                });
+            }
+        }
+
+        fn license_view(&self, license_id: LicenseId) -> Option<LicenseView> {
+            let license = self.licenses.get(license_id)?;
+            let escrow = calls::escrow_status(license.vault, license.escrow_id);
+            let ent = self
+                .entitlements
+                .get((license.buyer, license.model_id))
+                .unwrap_or_default();
+            let state = ent.license_state(&license, &escrow, self.env().block_timestamp());
+            Some(LicenseView {
+                license_id,
+                license,
+                state,
+                escrow,
+            })
         }
 
         // ------------------------------------------------------------ admin
@@ -1393,22 +1812,48 @@ mod model_registry {
             Ok(())
         }
 
-        /// Hands the admin role to `new_admin` (the dispute DAO, once deployed).
+        /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+        /// role moves only when that account calls `accept_admin`. `None` withdraws the
+        /// proposal.
         ///
-        /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminChanged`.
+        /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
         #[ink(message)]
-        pub fn set_admin(&mut self, new_admin: AccountId) -> Result<()> {
+        pub fn propose_admin(&mut self, new_admin: Option<AccountId>) -> Result<()> {
             self.only_admin()?;
-            let previous = self.admin;
-            if new_admin == previous {
+            if new_admin == Some(self.admin) {
                 return Err(Error::SameAccount);
             }
-            self.admin = new_admin;
-            self.env().emit_event(AdminChanged {
-                previous,
-                new: new_admin,
+            self.pending_admin = new_admin;
+            self.env().emit_event(AdminProposed {
+                admin: self.admin,
+                proposed: new_admin,
             });
             Ok(())
+        }
+
+        /// Takes the admin role proposed to the caller.
+        ///
+        /// Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+        #[ink(message)]
+        pub fn accept_admin(&mut self) -> Result<()> {
+            let caller = self.env().caller();
+            if self.pending_admin != Some(caller) {
+                return Err(Error::NotPendingAdmin);
+            }
+            let previous = self.admin;
+            self.admin = caller;
+            self.pending_admin = None;
+            self.env().emit_event(AdminChanged {
+                previous,
+                new: caller,
+            });
+            Ok(())
+        }
+
+        /// The account proposed as the next admin, until it accepts.
+        #[ink(message)]
+        pub fn pending_admin(&self) -> Option<AccountId> {
+            self.pending_admin
         }
 
         // ------------------------------------------------------------ getters
@@ -1692,35 +2137,6 @@ mod model_registry {
         }
     }
 
-    // ---------------------------------------------------------------- licenses
-
-    /// Whether the seller was paid the whole order: settled with a 100 % payee share (a
-    /// release, an auto-release after review, or a ruling entirely for the seller).
-    fn released_in_full(status: Option<EscrowStatus>) -> bool {
-        matches!(
-            status,
-            Some(EscrowStatus {
-                state: EscrowState::Settled,
-                settlement: Some(s),
-            }) if s.payee_share_bps == BPS_DENOMINATOR
-        )
-    }
-
-    /// A license is valid when its order was released to the seller in full and, for a
-    /// TimeBound license, less than `duration_ms` has passed since that release; for a
-    /// Metered one, while units are left.
-    pub fn license_valid(license: &License, status: Option<EscrowStatus>, now: Timestamp) -> bool {
-        if !released_in_full(status) {
-            return false;
-        }
-        let released_at = status.and_then(|s| s.settlement).map(|s| s.at).unwrap_or(0);
-        match license.kind {
-            LicenseKind::Perpetual => true,
-            LicenseKind::TimeBound { duration_ms } => now < released_at.saturating_add(duration_ms),
-            LicenseKind::Metered { units } => license.units_used < units,
-        }
-    }
-
     // ---------------------------------------------------------------- validation
 
     fn check_name(name: &str) -> Result<()> {
@@ -1812,8 +2228,10 @@ mod model_registry {
             "x".repeat(len)
         }
 
-        /// A registry with a 20 % royalty cap, deployed by alice at T0.
+        /// A registry with a 20 % royalty cap, deployed by alice at T0, on an empty
+        /// stand-in chain.
         fn setup() -> ModelRegistry {
+            calls::chain::reset();
             set_caller(accounts().alice);
             set_now(T0);
             ModelRegistry::new(2_000).expect("valid cap")
@@ -1865,8 +2283,18 @@ mod model_registry {
                     .encode_to(&mut out);
             }
             (c.vault(), c.purchase_periods(), c.license_count()).encode_to(&mut out);
+            c.pending_admin().encode_to(&mut out);
             for id in 1..=c.license_count().saturating_add(2) {
                 c.license(id).encode_to(&mut out);
+            }
+            for who in [a.alice, a.bob, a.charlie, a.django, a.eve, a.frank] {
+                c.account_license_count(who).encode_to(&mut out);
+                for id in 1..=c.model_count().saturating_add(1) {
+                    c.entitlement(who, id).encode_to(&mut out);
+                }
+            }
+            for id in 1..=c.model_count().saturating_add(1) {
+                c.pending_transfer(id).encode_to(&mut out);
             }
             for id in 1..=c.model_count().saturating_add(1) {
                 c.rating(id).encode_to(&mut out);
@@ -2242,6 +2670,18 @@ mod model_registry {
             let b = register(&mut c, "b", &[]);
             let d = register(&mut c, "d", &[]);
             c.transfer_model(a, accounts().bob).unwrap();
+            // Nothing moved yet: bob has to accept.
+            let e: ModelTransferOffered = last_event();
+            assert_eq!(
+                (e.model_id, e.from, e.to),
+                (a, accounts().alice, accounts().bob)
+            );
+            assert_eq!(c.owner_model_count(accounts().bob), 0);
+            assert_eq!(c.pending_transfer(a), Some(accounts().bob));
+            set_caller(accounts().bob);
+            c.accept_model(a).unwrap();
+            set_caller(accounts().alice);
+            assert_eq!(c.pending_transfer(a), None);
             // Swap-remove: the last id took the freed slot.
             assert_eq!(ids(&c.models_by_owner(accounts().alice, 0, 0)), vec![d, b]);
             assert_eq!(ids(&c.models_by_owner(accounts().bob, 0, 0)), vec![a]);
@@ -2263,8 +2703,36 @@ mod model_registry {
             let a = register(&mut c, "a", &[]);
             assert_refused!(c, c.transfer_model(a, accounts().alice), Error::SameAccount);
             assert_refused!(c, c.transfer_model(3, accounts().bob), Error::ModelNotFound);
+            assert_refused!(c, c.accept_model(a), Error::NoPendingTransfer);
+            assert_refused!(c, c.accept_model(3), Error::ModelNotFound);
+            assert_refused!(c, c.cancel_model_transfer(a), Error::NoPendingTransfer);
             set_caller(accounts().bob);
             assert_refused!(c, c.transfer_model(a, accounts().bob), Error::NotModelOwner);
+        }
+
+        #[ink::test]
+        fn nobody_can_push_a_model_into_a_strangers_listings() {
+            // Today's attack: alice "transfers" a model to bob, who never asked for it.
+            let a = accounts();
+            let mut c = setup();
+            let junk = register(&mut c, "junk", &["llm"]);
+            c.transfer_model(junk, a.bob).unwrap();
+            // The attack ran: an offer is pending for bob...
+            assert_eq!(c.pending_transfer(junk), Some(a.bob));
+            // ...but bob's listings are untouched, and only bob can accept.
+            assert_eq!(c.owner_model_count(a.bob), 0);
+            assert_eq!(c.model(junk).unwrap().owner, a.alice);
+            set_caller(a.charlie);
+            assert_refused!(c, c.accept_model(junk), Error::NotPendingOwner);
+            assert_refused!(c, c.cancel_model_transfer(junk), Error::NotModelOwner);
+            // The owner may withdraw the offer; then bob cannot take it either.
+            set_caller(a.alice);
+            c.cancel_model_transfer(junk).unwrap();
+            let e: ModelTransferCancelled = last_event();
+            assert_eq!((e.model_id, e.to), (junk, a.bob));
+            set_caller(a.bob);
+            assert_refused!(c, c.accept_model(junk), Error::NoPendingTransfer);
+            assert_eq!(c.owner_model_count(a.bob), 0);
         }
 
         // ------------------------------------------------------------ offers
@@ -2386,7 +2854,8 @@ mod model_registry {
                 (LicenseKind::Metered { units: 100 }, 7)
             );
             let e: OfferUpdated = last_event();
-            assert_eq!((e.model_id, e.offer_id, e.price), (id, o, 7));
+            assert_eq!((e.model_id, e.offer_id, e.price, e.version), (id, o, 7, 2));
+            assert_eq!(offer.version, 2);
         }
 
         #[ink::test]
@@ -2574,8 +3043,19 @@ mod model_registry {
         fn admin_hands_over_role() {
             let mut c = setup();
             let a = accounts();
-            assert_refused!(c, c.set_admin(a.alice), Error::SameAccount);
-            c.set_admin(a.bob).unwrap();
+            assert_refused!(c, c.propose_admin(Some(a.alice)), Error::SameAccount);
+            assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
+            c.propose_admin(Some(a.bob)).unwrap();
+            let e: AdminProposed = last_event();
+            assert_eq!((e.admin, e.proposed), (a.alice, Some(a.bob)));
+            // Proposing hands nothing over; only bob can accept.
+            assert_eq!(c.admin(), a.alice);
+            set_caller(a.charlie);
+            assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
+            set_caller(a.bob);
+            c.accept_admin().unwrap();
+            set_caller(a.alice);
+            assert_eq!(c.pending_admin(), None);
             let e: AdminChanged = last_event();
             assert_eq!((e.previous, e.new), (a.alice, a.bob));
             assert_eq!(c.admin(), a.bob);
@@ -2596,21 +3076,63 @@ mod model_registry {
             assert_refused!(c, c.allow_asset(a.eve), Error::NotAdmin);
             assert_refused!(c, c.disallow_asset(a.frank), Error::NotAdmin);
             assert_refused!(c, c.set_max_royalty_bps(1), Error::NotAdmin);
-            assert_refused!(c, c.set_admin(a.bob), Error::NotAdmin);
+            assert_refused!(c, c.propose_admin(Some(a.bob)), Error::NotAdmin);
+            assert_refused!(c, c.propose_admin(None), Error::NotAdmin);
+        }
+
+        #[ink::test]
+        fn admin_proposal_can_be_withdrawn() {
+            let mut c = setup();
+            let a = accounts();
+            c.propose_admin(Some(a.bob)).unwrap();
+            c.propose_admin(None).unwrap();
+            let e: AdminProposed = last_event();
+            assert_eq!(e.proposed, None);
+            set_caller(a.bob);
+            assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
+            assert_eq!(c.admin(), a.alice);
+        }
+
+        #[ink::test]
+        fn constructor_emits_registry_created() {
+            let c = setup();
+            let e: RegistryCreated = last_event();
+            assert_eq!((e.admin, e.max_royalty_bps), (accounts().alice, 2_000));
+            assert_eq!(event_count(), 1);
+            assert_eq!(c.pending_admin(), None);
         }
 
         // ------------------------------------------------------------ licenses
+
+        use crate::calls::chain;
+        use primitives::{SettleReason, TokenError, VaultError};
 
         fn set_value(v: Balance) {
             test::set_value_transferred::<E>(v);
         }
 
-        /// bob's model 1 with a native offer (0, price 100), a PSP22 offer (1, price 7)
-        /// and a retired offer (2); the caller is charlie afterwards.
+        fn registry_id() -> AccountId {
+            AccountId::from([0xEE; 32])
+        }
+        fn vault_a() -> AccountId {
+            AccountId::from([0xA1; 32])
+        }
+        fn vault_b() -> AccountId {
+            AccountId::from([0xB2; 32])
+        }
+        /// The allow-listed PSP22 token of `shop()`.
+        fn token() -> AccountId {
+            accounts().frank
+        }
+
+        /// bob's model 1 with a native offer (0, price 100), a PSP22 offer (1, 5 units
+        /// for 7 tokens) and a retired offer (2); the registry runs at `registry_id()`;
+        /// the caller is charlie afterwards.
         fn shop() -> (ModelRegistry, ModelId) {
             let a = accounts();
             let mut c = setup();
-            c.allow_asset(a.frank).unwrap();
+            test::set_callee::<E>(registry_id());
+            c.allow_asset(token()).unwrap();
             set_caller(a.bob);
             let id = register(&mut c, "shop-model", &["llm"]);
             c.add_offer(id, LicenseKind::Perpetual, 100, Asset::Native)
@@ -2619,7 +3141,7 @@ mod model_registry {
                 id,
                 LicenseKind::Metered { units: 5 },
                 7,
-                Asset::Psp22(a.frank),
+                Asset::Psp22(token()),
             )
             .unwrap();
             c.add_offer(id, LicenseKind::Perpetual, 1, Asset::Native)
@@ -2629,142 +3151,483 @@ mod model_registry {
             (c, id)
         }
 
+        /// `shop()` wired to vault A.
+        fn open_shop() -> (ModelRegistry, ModelId) {
+            let (mut c, id) = shop();
+            set_caller(accounts().alice);
+            c.set_vault(vault_a()).unwrap();
+            set_caller(accounts().charlie);
+            (c, id)
+        }
+
+        /// The caller buys offer `offer` of model `id` at its current version, paying
+        /// natively or (having been minted and approved enough) in tokens.
+        fn buy(c: &mut ModelRegistry, id: ModelId, offer: OfferId) -> Result<LicenseId> {
+            let o = c.offer(id, offer).expect("offer");
+            let buyer = ink::env::caller::<E>();
+            match o.asset {
+                Asset::Native => set_value(o.price),
+                Asset::Psp22(t) => {
+                    set_value(0);
+                    chain::mint(t, buyer, o.price);
+                    let allowed = chain::allowance(t, buyer, registry_id());
+                    chain::set_allowance(t, buyer, registry_id(), allowed + o.price);
+                }
+            }
+            let r = c.purchase_license(id, offer, o.version);
+            set_value(0);
+            r
+        }
+
+        fn escrow_of(c: &ModelRegistry, license: LicenseId) -> (AccountId, EscrowId) {
+            let l = c.license(license).expect("license");
+            (l.vault, l.escrow_id)
+        }
+
         #[ink::test]
         fn purchase_refusals_happen_before_the_vault_and_change_nothing() {
             let a = accounts();
             let (mut c, id) = shop();
             set_value(100);
-            assert_refused!(c, c.purchase_license(id, 0), Error::VaultNotSet);
+            assert_refused!(c, c.purchase_license(id, 0, 1), Error::VaultNotSet);
             set_caller(a.alice);
             set_value(0);
-            c.set_vault(a.django).unwrap();
+            c.set_vault(vault_a()).unwrap();
             set_caller(a.charlie);
             set_value(100);
-            assert_refused!(c, c.purchase_license(99, 0), Error::ModelNotFound);
-            assert_refused!(c, c.purchase_license(id, 9), Error::OfferNotFound);
+            assert_refused!(c, c.purchase_license(99, 0, 1), Error::ModelNotFound);
+            assert_refused!(c, c.purchase_license(id, 9, 1), Error::OfferNotFound);
+            assert_refused!(c, c.purchase_license(id, 0, 2), Error::OfferChanged);
             set_value(1);
-            assert_refused!(c, c.purchase_license(id, 2), Error::OfferRetired);
+            assert_refused!(c, c.purchase_license(id, 2, 1), Error::OfferRetired);
             set_value(99);
-            assert_refused!(c, c.purchase_license(id, 0), Error::WrongPayment);
+            assert_refused!(c, c.purchase_license(id, 0, 1), Error::WrongPayment);
             set_value(101);
-            assert_refused!(c, c.purchase_license(id, 0), Error::WrongPayment);
+            assert_refused!(c, c.purchase_license(id, 0, 1), Error::WrongPayment);
             set_value(7);
-            assert_refused!(c, c.purchase_license(id, 1), Error::WrongPayment);
+            assert_refused!(c, c.purchase_license(id, 1, 1), Error::WrongPayment);
             set_caller(a.bob);
             set_value(100);
-            assert_refused!(c, c.purchase_license(id, 0), Error::CannotBuyOwnModel);
+            assert_refused!(c, c.purchase_license(id, 0, 1), Error::CannotBuyOwnModel);
             set_value(0);
             c.deprecate(id, None).unwrap();
             set_caller(a.charlie);
             set_value(100);
-            assert_refused!(c, c.purchase_license(id, 0), Error::ModelNotActive);
+            assert_refused!(c, c.purchase_license(id, 0, 1), Error::ModelNotActive);
             set_value(0);
+            assert_eq!(chain::with(|ch| ch.vault_calls), 0, "no vault was called");
         }
 
         #[ink::test]
-        fn admin_sets_vault_and_purchase_periods() {
+        fn native_purchase_opens_an_order_for_the_buyer_and_release_grants_it() {
             let a = accounts();
-            let mut c = setup();
+            let (mut c, id) = open_shop();
+            let license = buy(&mut c, id, 0).unwrap();
+            let e: LicensePurchased = last_event();
             assert_eq!(
-                c.purchase_periods(),
-                (DEFAULT_DELIVERY_PERIOD_MS, DEFAULT_REVIEW_WINDOW_MS)
+                (e.license_id, e.buyer, e.vault, e.escrow_id, e.offer_version),
+                (license, a.charlie, vault_a(), 1, 1)
             );
-            set_caller(a.bob);
-            assert_refused!(c, c.set_vault(a.bob), Error::NotAdmin);
-            assert_refused!(c, c.set_purchase_periods(1, 1), Error::NotAdmin);
-            set_caller(a.alice);
-            assert_refused!(c, c.set_purchase_periods(0, 1), Error::InvalidPeriod);
-            assert_refused!(c, c.set_purchase_periods(1, 0), Error::InvalidPeriod);
-            c.set_vault(a.django).unwrap();
-            let e: VaultChanged = last_event();
-            assert_eq!(e.vault, a.django);
-            c.set_purchase_periods(4_000, 5_000).unwrap();
-            let e: PurchasePeriodsChanged = last_event();
-            assert_eq!((e.delivery_period_ms, e.review_window_ms), (4_000, 5_000));
+            let opened = chain::with(|ch| ch.opened.clone());
+            assert_eq!(opened.len(), 1);
+            let o = &opened[0];
             assert_eq!(
-                (c.vault(), c.purchase_periods()),
-                (Some(a.django), (4_000, 5_000))
+                (
+                    o.vault,
+                    o.opener,
+                    o.payer,
+                    o.terms.payee,
+                    o.terms.amount,
+                    o.value
+                ),
+                (vault_a(), registry_id(), a.charlie, a.bob, 100, 100)
             );
-        }
-
-        fn license(kind: LicenseKind, units_used: u64) -> License {
-            License {
-                buyer: accounts().charlie,
-                model_id: 1,
-                offer_id: 0,
-                kind,
-                price: 100,
-                asset: Asset::Native,
-                escrow_id: 1,
-                purchased_at: T0,
-                units_used,
-                rated: false,
-            }
-        }
-
-        fn settled(share: Bps, at: Timestamp) -> Option<EscrowStatus> {
-            Some(EscrowStatus {
-                state: EscrowState::Settled,
-                settlement: Some(primitives::Settlement {
-                    reason: primitives::SettleReason::Released,
-                    at,
-                    payee_share_bps: share,
-                }),
-            })
-        }
-
-        #[ink::test]
-        fn license_valid_needs_a_full_release_then_checks_kind() {
-            let p = license(LicenseKind::Perpetual, 0);
-            assert!(!license_valid(&p, None, T0));
-            let open = Some(EscrowStatus {
-                state: EscrowState::Funded,
-                settlement: None,
-            });
-            assert!(!license_valid(&p, open, T0));
-            assert!(!license_valid(&p, settled(0, T0), T0));
-            assert!(!license_valid(&p, settled(9_999, T0), T0));
-            assert!(license_valid(&p, settled(10_000, T0), T0 + 1_000_000));
-            let t = license(LicenseKind::TimeBound { duration_ms: 1_000 }, 0);
-            assert!(license_valid(&t, settled(10_000, T0), T0 + 999));
-            assert!(!license_valid(&t, settled(10_000, T0), T0 + 1_000));
-            let m = license(LicenseKind::Metered { units: 5 }, 4);
-            assert!(license_valid(&m, settled(10_000, T0), T0));
-            let used_up = license(LicenseKind::Metered { units: 5 }, 5);
-            assert!(!license_valid(&used_up, settled(10_000, T0), T0));
-        }
-
-        #[ink::test]
-        fn rating_and_metering_refusals_change_nothing() {
-            let a = accounts();
-            let (mut c, id) = shop();
-            assert_eq!(id, 1);
-            c.licenses.insert(1, &license(LicenseKind::Perpetual, 0));
-            c.licenses
-                .insert(2, &license(LicenseKind::Metered { units: 5 }, 0));
-            let mut rated = license(LicenseKind::Perpetual, 0);
-            rated.rated = true;
-            c.licenses.insert(3, &rated);
-            c.license_count = 3;
+            assert_eq!((o.terms.context, o.id), (license, e.escrow_id));
+            assert!(!c.has_valid_license(a.charlie, id), "not while in escrow");
+            assert_eq!(c.entitlement(a.charlie, id).pending, vec![license]);
+            // Only the buyer releases, through the registry.
             set_caller(a.django);
-            assert_refused!(c, c.rate_model(1, 5), Error::NotLicenseHolder);
+            assert_refused!(c, c.release_license(license), Error::NotLicenseHolder);
+            assert_refused!(c, c.release_license(99), Error::LicenseNotFound);
             set_caller(a.charlie);
-            assert_refused!(c, c.rate_model(9, 5), Error::LicenseNotFound);
-            assert_refused!(c, c.rate_model(1, 0), Error::InvalidRating);
-            assert_refused!(c, c.rate_model(1, 6), Error::InvalidRating);
-            assert_refused!(c, c.rate_model(3, 5), Error::AlreadyRated);
-            // No vault answers, so the order cannot be shown released.
-            assert_refused!(c, c.rate_model(1, 5), Error::LicenseNotReleased);
+            c.release_license(license).unwrap();
+            let e: LicenseRecorded = last_event();
+            assert_eq!(
+                (e.license_id, e.buyer, e.granted),
+                (license, a.charlie, true)
+            );
+            assert!(c.has_valid_license(a.charlie, id));
+            let l = c.license(license).unwrap();
+            assert_eq!((l.granted, l.released_at), (Some(true), Some(T0)));
+            assert!(c.entitlement(a.charlie, id).perpetual);
+            // A second release is the vault's refusal, and changes nothing here.
+            assert_refused!(
+                c,
+                c.release_license(license),
+                Error::Vault(VaultError::EscrowNotOpen)
+            );
+        }
 
-            assert_refused!(c, c.consume_units(2, 1), Error::NotModelOwner);
+        #[ink::test]
+        fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            // No approval of the registry: the token's own reason comes back.
+            chain::mint(token(), a.charlie, 7);
+            assert_refused!(
+                c,
+                c.purchase_license(id, 1, 1),
+                Error::Token(TokenError::InsufficientAllowance)
+            );
+            // Approved, but django holds no tokens.
+            set_caller(a.django);
+            chain::set_allowance(token(), a.django, registry_id(), 7);
+            assert_refused!(
+                c,
+                c.purchase_license(id, 1, 1),
+                Error::Token(TokenError::InsufficientBalance)
+            );
+            // An approval of the vault itself is not enough: the vault only ever pulls
+            // from its caller, so nobody else's approval can be spent.
+            set_caller(a.charlie);
+            chain::set_allowance(token(), a.charlie, vault_a(), 7);
+            assert_refused!(
+                c,
+                c.purchase_license(id, 1, 1),
+                Error::Token(TokenError::InsufficientAllowance)
+            );
+            assert_eq!(chain::balance(token(), a.charlie), 7);
+            // Approving the registry works: approve + purchase, nothing more.
+            chain::set_allowance(token(), a.charlie, registry_id(), 7);
+            let license = c.purchase_license(id, 1, 1).unwrap();
+            assert_eq!(chain::balance(token(), a.charlie), 0);
+            assert_eq!(chain::balance(token(), vault_a()), 7);
+            assert_eq!(chain::balance(token(), registry_id()), 0);
+            assert_eq!(chain::allowance(token(), registry_id(), vault_a()), 0);
+            assert_eq!(
+                chain::allowance(token(), a.charlie, vault_a()),
+                7,
+                "untouched"
+            );
+            let opened = chain::with(|ch| ch.opened.clone());
+            assert_eq!((opened[0].payer, opened[0].value), (a.charlie, 0));
+            assert_eq!(c.license(license).unwrap().asset, Asset::Psp22(token()));
+        }
+
+        #[ink::test]
+        fn a_later_purchase_never_hides_a_valid_license() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            let perpetual = buy(&mut c, id, 0).unwrap();
+            c.release_license(perpetual).unwrap();
+            assert!(c.has_valid_license(a.charlie, id));
+            // The attack path of today: a second purchase becomes the "latest" one.
+            let second = buy(&mut c, id, 1).unwrap();
+            assert_eq!(c.entitlement(a.charlie, id).pending, vec![second]);
+            assert!(c.has_valid_license(a.charlie, id), "pending second");
+            let (vault, escrow) = escrow_of(&c, second);
+            chain::dispute(vault, escrow);
+            assert!(c.has_valid_license(a.charlie, id), "disputed second");
+            chain::settle(vault, escrow, SettleReason::RefundedAfterDeadline, 0);
+            assert!(c.has_valid_license(a.charlie, id), "refunded second");
+            set_caller(a.eve);
+            assert_eq!(c.sync_licenses(a.charlie, id), Ok(0));
+            let e: LicenseRecorded = last_event();
+            assert_eq!((e.license_id, e.granted), (second, false));
+            assert!(c.has_valid_license(a.charlie, id), "after recording");
+            let page = c.licenses_for_model(a.charlie, id, 0, 0);
+            let states: Vec<LicenseState> = page.items.iter().map(|v| v.state).collect();
+            assert_eq!(states, vec![LicenseState::Active, LicenseState::NotGranted]);
+        }
+
+        #[ink::test]
+        fn pending_purchases_are_bounded_and_validity_costs_the_same_after_many() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            for _ in 0..MAX_PENDING_LICENSES {
+                buy(&mut c, id, 0).unwrap();
+            }
+            let before = fingerprint(&c);
+            set_value(100);
+            assert_eq!(
+                c.purchase_license(id, 0, 1),
+                Err(Error::TooManyPendingLicenses)
+            );
+            set_value(0);
+            assert_eq!(fingerprint(&c), before);
+            // Settle them all (refunds); each next purchase records the settled ones.
+            for n in 0..40u64 {
+                let pending = c.entitlement(a.charlie, id).pending;
+                for l in pending {
+                    let (v, e) = escrow_of(&c, l);
+                    chain::settle(v, e, SettleReason::RefundedAfterDeadline, 0);
+                }
+                buy(&mut c, id, 0).unwrap();
+                assert!(c.entitlement(a.charlie, id).pending.len() <= 1, "round {n}");
+            }
+            let last = c.license_count();
+            c.release_license(last).unwrap();
+            chain::with(|ch| ch.vault_calls = 0);
+            assert!(c.has_valid_license(a.charlie, id));
+            assert!(!c.has_valid_license(a.django, id));
+            let calls = chain::with(|ch| ch.vault_calls);
+            assert_eq!(calls, 0, "44 licenses bought, validity read from storage");
+            // With the most pending licenses, one vault read each, no more.
+            set_caller(a.django);
+            for _ in 0..MAX_PENDING_LICENSES {
+                buy(&mut c, id, 1).unwrap();
+            }
+            chain::with(|ch| ch.vault_calls = 0);
+            assert!(!c.has_valid_license(a.django, id));
+            assert_eq!(
+                chain::with(|ch| ch.vault_calls),
+                MAX_PENDING_LICENSES as u32
+            );
+        }
+
+        #[ink::test]
+        fn licenses_keep_the_vault_they_were_paid_into() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            let kept = buy(&mut c, id, 0).unwrap();
+            c.release_license(kept).unwrap();
+            set_caller(a.django);
+            let refunded = buy(&mut c, id, 0).unwrap();
+            let (va, escrow) = escrow_of(&c, refunded);
+            assert_eq!((va, escrow), (vault_a(), 2));
+            chain::settle(va, escrow, SettleReason::RefundedAfterDeadline, 0);
+            // The admin migrates new purchases to vault B.
+            set_caller(a.alice);
+            c.set_vault(vault_b()).unwrap();
+            // The attack path: vault B has its own order 2, and it gets released.
+            set_caller(a.eve);
+            let unrelated = buy(&mut c, id, 0).unwrap();
+            set_caller(a.django);
+            let (vb, _) = escrow_of(&c, unrelated);
+            assert_eq!(vb, vault_b());
+            set_caller(a.eve);
+            let second_in_b = buy(&mut c, id, 1).unwrap();
+            assert_eq!(escrow_of(&c, second_in_b), (vault_b(), 2));
+            chain::settle(vault_b(), 2, SettleReason::Released, 10_000);
+            // Django's refunded license reads vault A, where order 2 was refunded.
+            assert!(!c.has_valid_license(a.django, id));
+            // Charlie's released license still reads valid after the migration.
+            assert!(c.has_valid_license(a.charlie, id));
+            // Eve's order 2 in B is the one that was released.
+            assert!(c.has_valid_license(a.eve, id));
+            let view = c.licenses_of(a.django, 0, 0);
+            assert_eq!(view.items.len(), 1);
+            assert_eq!(view.items[0].license.vault, vault_a());
+            assert_eq!(view.items[0].state, LicenseState::NotGranted);
+        }
+
+        #[ink::test]
+        fn the_buyer_pays_what_they_saw() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            // Charlie quotes the token offer (version 1, 7 tokens) and leaves a standing
+            // approval of 1 000 for the registry.
+            let quoted = c.offer(id, 1).unwrap();
+            assert_eq!((quoted.price, quoted.version), (7, 1));
+            chain::mint(token(), a.charlie, 1_000);
+            chain::set_allowance(token(), a.charlie, registry_id(), 1_000);
+            // The owner reprices it before the purchase lands.
             set_caller(a.bob);
-            assert_refused!(c, c.consume_units(9, 1), Error::LicenseNotFound);
-            assert_refused!(c, c.consume_units(2, 0), Error::InvalidPeriod);
-            assert_refused!(c, c.consume_units(1, 1), Error::NotMetered);
-            assert_refused!(c, c.consume_units(2, 1), Error::LicenseNotValid);
+            c.update_offer(id, 1, quoted.kind, 700, quoted.asset)
+                .unwrap();
+            // And turns the perpetual offer into a 1 ms license.
+            c.update_offer(
+                id,
+                0,
+                LicenseKind::TimeBound { duration_ms: 1 },
+                100,
+                Asset::Native,
+            )
+            .unwrap();
+            assert_eq!(c.offer(id, 1).unwrap().version, 2);
+            set_caller(a.charlie);
+            assert_refused!(c, c.purchase_license(id, 1, 1), Error::OfferChanged);
+            set_value(100);
+            assert_refused!(c, c.purchase_license(id, 0, 1), Error::OfferChanged);
+            set_value(0);
+            assert_eq!(chain::balance(token(), a.charlie), 1_000, "nothing charged");
+            assert!(chain::with(|ch| ch.opened.is_empty()));
+            // Agreeing to the new version is charged the new price.
+            c.purchase_license(id, 1, 2).unwrap();
+            assert_eq!(chain::balance(token(), a.charlie), 300);
+        }
+
+        #[ink::test]
+        fn one_rating_per_account_and_model_however_many_licenses() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            let first = buy(&mut c, id, 0).unwrap();
+            let second = buy(&mut c, id, 1).unwrap();
+            assert_refused!(c, c.rate_model(id, 5), Error::LicenseNotReleased);
+            assert_refused!(c, c.rate_model(id, 0), Error::InvalidRating);
+            assert_refused!(c, c.rate_model(id, 6), Error::InvalidRating);
+            assert_refused!(c, c.rate_model(99, 5), Error::ModelNotFound);
+            c.release_license(first).unwrap();
+            c.release_license(second).unwrap();
+            c.rate_model(id, 4).unwrap();
+            let e: ModelRated = last_event();
+            assert_eq!((e.model_id, e.rater, e.stars), (id, a.charlie, 4));
+            // The attack path: a second license, a second vote.
+            assert_eq!(c.entitlement(a.charlie, id).granted, 2);
+            assert_refused!(c, c.rate_model(id, 5), Error::AlreadyRated);
+            assert_eq!(c.rating(id), (4, 1));
+            assert_eq!(c.average_rating_x100(id), Some(400));
+        }
+
+        #[ink::test]
+        fn rating_counts_an_auto_released_license_not_yet_recorded() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            let l = buy(&mut c, id, 0).unwrap();
+            let (v, e) = escrow_of(&c, l);
+            chain::settle(v, e, SettleReason::AutoReleased, 10_000);
+            c.rate_model(id, 5).unwrap();
+            assert_eq!(c.license(l).unwrap().granted, Some(true));
+            assert!(c.entitlement(a.charlie, id).pending.is_empty());
+        }
+
+        #[ink::test]
+        fn metered_units_are_pooled_and_counted_by_the_owner_only() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            let l1 = buy(&mut c, id, 1).unwrap();
+            let l2 = buy(&mut c, id, 1).unwrap();
+            set_caller(a.bob);
+            assert_refused!(c, c.consume_units(a.charlie, id, 1), Error::NotMetered);
+            set_caller(a.charlie);
+            c.release_license(l1).unwrap();
+            let (v, e) = escrow_of(&c, l2);
+            chain::settle(v, e, SettleReason::AutoReleased, 10_000);
+            assert_refused!(c, c.consume_units(a.charlie, id, 1), Error::NotModelOwner);
+            set_caller(a.bob);
+            assert_refused!(c, c.consume_units(a.charlie, 99, 1), Error::ModelNotFound);
+            assert_refused!(c, c.consume_units(a.charlie, id, 0), Error::ZeroUnits);
+            assert_eq!(c.consume_units(a.charlie, id, 8), Ok(2));
+            let e: UnitsConsumed = last_event();
+            assert_eq!((e.account, e.units, e.remaining), (a.charlie, 8, 2));
+            assert_refused!(c, c.consume_units(a.charlie, id, 3), Error::UnitsExhausted);
+            assert_refused!(
+                c,
+                c.consume_units(a.charlie, id, u64::MAX),
+                Error::UnitsExhausted
+            );
+            assert!(c.has_valid_license(a.charlie, id));
+            assert_eq!(c.consume_units(a.charlie, id, 2), Ok(0));
             assert!(!c.has_valid_license(a.charlie, id));
-            assert_eq!(c.average_rating_x100(id), None);
-            assert_eq!(c.rating(id), (0, 0));
+            let states: Vec<LicenseState> = c
+                .licenses_of(a.charlie, 0, 0)
+                .items
+                .iter()
+                .map(|v| v.state)
+                .collect();
+            assert_eq!(states, vec![LicenseState::Expired, LicenseState::Expired]);
+        }
+
+        #[ink::test]
+        fn a_seller_cannot_jam_an_entitlement_with_huge_metered_licenses() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            set_caller(a.bob);
+            c.add_offer(
+                id,
+                LicenseKind::Metered { units: u64::MAX },
+                3,
+                Asset::Native,
+            )
+            .unwrap();
+            set_caller(a.charlie);
+            // The attack: two u64::MAX-unit licenses, both auto-released.
+            for _ in 0..2 {
+                let l = buy(&mut c, id, 3).unwrap();
+                let (v, e) = escrow_of(&c, l);
+                chain::settle(v, e, SettleReason::AutoReleased, 10_000);
+            }
+            assert_eq!(c.sync_licenses(a.charlie, id), Ok(0));
+            assert_eq!(c.entitlement(a.charlie, id).units_bought, u64::MAX);
+            // Nothing is jammed: the buyer buys, rates and is counted as before.
+            buy(&mut c, id, 0).unwrap();
+            c.rate_model(id, 5).unwrap();
+            set_caller(a.bob);
+            assert_eq!(c.consume_units(a.charlie, id, 1), Ok(u64::MAX - 1));
+        }
+
+        #[ink::test]
+        fn a_dead_vault_cannot_hold_a_pending_slot_for_ever() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            let l = buy(&mut c, id, 0).unwrap();
+            // While the vault answers, the license settles there.
+            assert_refused!(c, c.drop_license(l), Error::VaultStillAnswers);
+            set_caller(a.django);
+            assert_refused!(c, c.drop_license(l), Error::NotLicenseHolder);
+            assert_refused!(c, c.drop_license(99), Error::LicenseNotFound);
+            // The vault forgets the order (removed, or replaced by other code).
+            let (v, e) = escrow_of(&c, l);
+            chain::with(|ch| ch.statuses.remove(&(v, e)));
+            assert!(!c.has_valid_license(a.charlie, id));
+            set_caller(a.charlie);
+            c.drop_license(l).unwrap();
+            let ev: LicenseRecorded = last_event();
+            assert_eq!((ev.license_id, ev.granted), (l, false));
+            assert!(c.entitlement(a.charlie, id).pending.is_empty());
+            assert_eq!(c.license(l).unwrap().granted, Some(false));
+            assert_refused!(c, c.drop_license(l), Error::LicenseNotPending);
+        }
+
+        #[ink::test]
+        fn license_pages_cover_every_license_once() {
+            let a = accounts();
+            let (mut c, id) = open_shop();
+            set_caller(a.bob);
+            let other = register(&mut c, "other", &[]);
+            c.add_offer(other, LicenseKind::Perpetual, 5, Asset::Native)
+                .unwrap();
+            set_caller(a.charlie);
+            let mut bought = Vec::new();
+            for i in 0..23u64 {
+                let model = if i % 3 == 0 { other } else { id };
+                let l = buy(&mut c, model, 0).unwrap();
+                c.release_license(l).unwrap();
+                bought.push((model, l));
+            }
+            let mut seen = Vec::new();
+            let mut cursor = Some(0);
+            while let Some(at) = cursor {
+                let page = c.licenses_of(a.charlie, at, 0);
+                assert!(page.items.len() as u32 <= MAX_PAGE);
+                seen.extend(page.items.iter().map(|v| v.license_id));
+                cursor = page.next;
+            }
+            assert_eq!(seen, bought.iter().map(|(_, l)| *l).collect::<Vec<_>>());
+            assert_eq!(c.account_license_count(a.charlie), 23);
+            let for_other: Vec<LicenseId> = c
+                .licenses_for_model(a.charlie, other, 0, 0)
+                .items
+                .iter()
+                .map(|v| v.license_id)
+                .collect();
+            let expected: Vec<LicenseId> = bought
+                .iter()
+                .filter(|(m, _)| *m == other)
+                .map(|(_, l)| *l)
+                .collect();
+            assert_eq!(for_other, expected);
+            let page = c.licenses_for_model(a.charlie, id, 0, 0);
+            assert_eq!(page.items.len(), MAX_PAGE as usize);
+            assert_eq!(page.next, Some(u64::from(MAX_PAGE)));
+            assert!(page.items.iter().all(|v| v.state == LicenseState::Active
+                && v.escrow
+                    .is_some_and(|s| s.state == primitives::EscrowState::Settled)));
+            assert!(c
+                .licenses_of(a.charlie, u64::MAX, u32::MAX)
+                .items
+                .is_empty());
+            assert!(c.licenses_of(a.django, 0, 0).items.is_empty());
         }
 
         // ------------------------------------------------------------ pages
@@ -2814,6 +3677,8 @@ mod model_registry {
         #[ink::test]
         fn largest_pages_stay_far_below_16_kib() {
             let mut c = setup();
+            // Mappings live under the callee's account, so it is set before any write.
+            test::set_callee::<E>(AccountId::from([0xEE; 32]));
             c.allow_asset(accounts().frank).unwrap();
             let big_tags: Vec<String> = (0..MAX_TAGS)
                 .map(|i| format!("{}{}", "t".repeat(MAX_TAG_LEN - 1), i))
@@ -2844,8 +3709,51 @@ mod model_registry {
                 )
                 .unwrap();
             }
-            c.attest(1, hash(3), u64::MAX).unwrap();
+            // Every auditor slot of model 1 taken, so the attestation page is full.
+            for i in 0..MAX_PAGE {
+                let auditor = AccountId::from([0x40 + i as u8; 32]);
+                set_caller(accounts().alice);
+                c.add_auditor(auditor).unwrap();
+                set_caller(auditor);
+                c.attest(1, hash(3), u64::MAX).unwrap();
+            }
+            // A full page of licenses with the widest fields: TimeBound, u128::MAX.
+            set_caller(accounts().alice);
+            c.set_vault(AccountId::from([0xA1; 32])).unwrap();
+            set_caller(accounts().bob);
+            let buyer = accounts().bob;
+            crate::calls::chain::mint(accounts().frank, buyer, u128::MAX);
+            for i in 0..MAX_PAGE {
+                crate::calls::chain::with(|ch| {
+                    ch.allowances.insert(
+                        (accounts().frank, buyer, AccountId::from([0xEE; 32])),
+                        u128::MAX,
+                    );
+                    ch.balances.insert((accounts().frank, buyer), u128::MAX);
+                    ch.balances
+                        .insert((accounts().frank, AccountId::from([0xA1; 32])), 0);
+                });
+                let l = c.purchase_license(1, i, 1).unwrap();
+                c.release_license(l).unwrap();
+            }
             let models = c.models(1, MAX_PAGE).encoded_size();
+            let attestations = c.attestations(1, 0, MAX_PAGE).encoded_size();
+            let licenses = c.licenses_of(buyer, 0, MAX_PAGE).encoded_size();
+            let for_model = c.licenses_for_model(buyer, 1, 0, MAX_PAGE).encoded_size();
+            let owned = c
+                .models_by_owner(accounts().alice, 0, MAX_PAGE)
+                .encoded_size();
+            assert_eq!(
+                c.attestations(1, 0, MAX_PAGE).items.len(),
+                MAX_PAGE as usize
+            );
+            assert_eq!(
+                c.licenses_of(buyer, 0, MAX_PAGE).items.len(),
+                MAX_PAGE as usize
+            );
+            for size in [attestations, licenses, for_model, owned] {
+                assert!(size < 8 * 1024, "page of {size} bytes");
+            }
             let by_tag = c
                 .models_by_tag(big_tags[0].clone(), 0, MAX_PAGE)
                 .encoded_size();

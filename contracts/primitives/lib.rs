@@ -42,6 +42,11 @@ pub type Timestamp = u64;
 /// 100 % in basis points.
 pub const BPS_DENOMINATOR: Bps = 10_000;
 
+/// No period, window, deadline or lock may reach further than this from now (366 days):
+/// governed periods are checked against it when set, and terms when an escrow opens, so
+/// `now + period` can never overflow and nothing can be locked for ever.
+pub const MAX_PERIOD_MS: u64 = 366 * 86_400_000;
+
 /// What a price is paid in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

@@ -5,7 +5,7 @@
 //! crate only and calls the vault through `contract_ref!(EscrowVault)`.
 
 use crate::{Asset, Balance, Bps, Timestamp};
-use ink::prelude::vec::Vec;
+use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::AccountId;
 
 /// Id of an escrow (order or stream) in the vault; ids start at 1 and are never reused.
@@ -127,8 +127,58 @@ pub struct EscrowStatus {
     pub settlement: Option<Settlement>,
 }
 
+/// Longest text kept from a token's `Custom` error, in bytes.
+pub const MAX_TOKEN_ERROR_LEN: usize = 64;
+
+/// A PSP22 token's own refusal, as the token returned it (the variants and their order
+/// are `psp22::PSP22Error`'s, so it encodes the same), with any text cut to
+/// [`MAX_TOKEN_ERROR_LEN`] bytes so a hostile token cannot blow up our return value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum TokenError {
+    /// The token's own reason.
+    Custom(String),
+    /// The account has fewer tokens than the transfer needs.
+    InsufficientBalance,
+    /// The spender's allowance is below the transfer.
+    InsufficientAllowance,
+    ZeroRecipientAddress,
+    ZeroSenderAddress,
+    SafeTransferCheckFailed(String),
+}
+
+impl TokenError {
+    /// Keeps at most [`MAX_TOKEN_ERROR_LEN`] bytes of `text`, cut on a char boundary.
+    fn bounded(mut text: String) -> String {
+        if text.len() > MAX_TOKEN_ERROR_LEN {
+            let mut end = MAX_TOKEN_ERROR_LEN;
+            while end > 0 && !text.is_char_boundary(end) {
+                end = end.saturating_sub(1);
+            }
+            text.truncate(end);
+        }
+        text
+    }
+}
+
+impl From<psp22::PSP22Error> for TokenError {
+    fn from(e: psp22::PSP22Error) -> Self {
+        use psp22::PSP22Error as P;
+        match e {
+            P::Custom(text) => TokenError::Custom(Self::bounded(text)),
+            P::InsufficientBalance => TokenError::InsufficientBalance,
+            P::InsufficientAllowance => TokenError::InsufficientAllowance,
+            P::ZeroRecipientAddress => TokenError::ZeroRecipientAddress,
+            P::ZeroSenderAddress => TokenError::ZeroSenderAddress,
+            P::SafeTransferCheckFailed(text) => {
+                TokenError::SafeTransferCheckFailed(Self::bounded(text))
+            }
+        }
+    }
+}
+
 /// Every way a vault message can refuse. A refused message changes nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum VaultError {
     /// Only the arbiter (the DAO) may do this.
@@ -185,8 +235,12 @@ pub enum VaultError {
     FeeTooHigh,
     /// An amount would overflow; nothing was written.
     Overflow,
-    /// A PSP22 transfer failed (an error from the token or a failed call).
+    /// A PSP22 call failed at the environment layer (the token trapped, or its answer
+    /// could not be decoded), or the token delivered less than asked.
     TokenTransferFailed,
+    /// The PSP22 token refused the transfer; its own reason is inside (e.g.
+    /// `InsufficientAllowance` vs `InsufficientBalance`).
+    Token(TokenError),
     /// A native transfer out of the vault failed.
     NativeTransferFailed,
     /// The caller has no credit in this asset.
@@ -201,35 +255,53 @@ pub enum VaultError {
     CollateralStillLocked,
     /// A slash asks for more than the collateral holds.
     SlashExceedsCollateral,
+    /// A period, window or lock reaches further than [`crate::MAX_PERIOD_MS`] from now.
+    PeriodTooLong,
+    /// The deposit is below the vault's minimum for this asset (`min_deposit`).
+    BelowMinDeposit,
+    /// Only the account proposed with `propose_arbiter` may accept the role.
+    NotPendingArbiter,
+    /// A controller opened this escrow: its payer acts through that controller, which
+    /// enforces the terms it sold (e.g. a rental's maximum hours).
+    ControllerOnly,
+    /// A controller may act only on the escrows and collateral it opened itself.
+    NotOpener,
 }
 
 /// The vault as other contracts call it.
 #[ink::trait_definition]
 pub trait EscrowVault {
-    /// Opens a one-shot order paid by `payer`; see [`OrderTerms`]. The caller must be
-    /// `payer` or an allow-listed controller. Native: send exactly `terms.amount`.
-    /// PSP22: `payer` must have approved the vault for `terms.amount`.
+    /// Opens a one-shot order for `payer`; see [`OrderTerms`]. The caller must be
+    /// `payer` or an allow-listed controller, and **the caller pays**: native, send
+    /// exactly `terms.amount`; PSP22, the caller must have approved the vault for it. So
+    /// the vault never spends an approval given to anyone else: a controller collects
+    /// from its own caller first (the buyer approves the contract it actually calls).
     #[ink(message, payable)]
     fn open_order(&mut self, payer: AccountId, terms: OrderTerms) -> Result<EscrowId, VaultError>;
 
-    /// Opens a stream paid by `payer`, prepaying `rate_per_ms × (end − start)`.
+    /// Opens a stream for `payer`, prepaying `rate_per_ms × (end − start)`; the caller
+    /// pays, as for `open_order`.
     #[ink(message, payable)]
     fn open_stream(&mut self, payer: AccountId, terms: StreamTerms)
         -> Result<EscrowId, VaultError>;
 
-    /// Releases an order to its payee (payer or the controller that opened it).
+    /// Releases an order to its payee: the payer, or the allow-listed controller that
+    /// opened it (which must do so only when the payer asks).
     #[ink(message)]
     fn release(&mut self, id: EscrowId) -> Result<(), VaultError>;
 
     /// Stops a stream early: the accrued part to the payee, the rest back to the payer.
+    /// On a stream a controller opened, only that controller (while allow-listed).
     #[ink(message)]
     fn stop_stream(&mut self, id: EscrowId) -> Result<(), VaultError>;
 
-    /// Extends a stream by `extra_ms`, paying `rate_per_ms × extra_ms` more.
+    /// Extends a stream by `extra_ms`, the caller paying `rate_per_ms × extra_ms` more.
+    /// On a stream a controller opened, only that controller (while allow-listed).
     #[ink(message, payable)]
     fn top_up(&mut self, id: EscrowId, extra_ms: u64) -> Result<(), VaultError>;
 
-    /// Locks collateral for `owner` (controllers only). Native: send exactly `amount`.
+    /// Locks collateral for `owner` (the owner itself or a controller; the caller pays,
+    /// as for `open_order`), until at most [`crate::MAX_PERIOD_MS`] from now.
     #[ink(message, payable)]
     fn lock_collateral(
         &mut self,

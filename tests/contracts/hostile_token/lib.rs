@@ -8,27 +8,43 @@
 //!   and move nothing (the callee's error layer);
 //! - mode 2 (`TRAP`): both panic, so the contract traps and the caller's cross-contract
 //!   call fails at the environment layer;
-//! - mode 3 (`REENTER`): before doing the transfer, the token calls back into the vault
-//!   set with `set_vault` — `withdraw(Asset::Psp22(self))` — and records whether that
-//!   call got anything; then it transfers normally.
+//! - mode 3 (`REENTER`): before doing the transfer, the token calls back into a
+//!   marketplace contract — the target chosen with `set_target_*`: the vault's
+//!   `withdraw(Asset::Psp22(self))` (the default), the vault's `release(id)`, or the
+//!   registry's `purchase_license(..)` — and records whether that call got through; then
+//!   it transfers normally. Every attempt is written to the debug buffer first
+//!   (`hostile_token: re-entry attempt …`), so a test can show from a dry-run that the
+//!   attack really ran even when the chain denies it and reverts everything.
 //!
 //! Never deploy it anywhere but a test chain.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-pub use self::hostile_token::{HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, TRAP};
+pub use self::hostile_token::{
+    HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, TARGET_PURCHASE, TARGET_RELEASE,
+    TARGET_WITHDRAW, TRAP,
+};
 
 #[ink::contract]
 mod hostile_token {
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Lazy;
-    use primitives::{Asset, EscrowVault};
+    use model_registry::ModelRegistryRef;
+    use primitives::{Asset, EscrowId, EscrowVault, ModelId, OfferId};
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22};
 
     pub const NORMAL: u8 = 0;
     pub const RETURN_ERR: u8 = 1;
     pub const TRAP: u8 = 2;
     pub const REENTER: u8 = 3;
+
+    /// Re-entry targets of mode 3.
+    pub const TARGET_WITHDRAW: u8 = 0;
+    pub const TARGET_RELEASE: u8 = 1;
+    pub const TARGET_PURCHASE: u8 = 2;
+
+    /// The registry, model, offer and offer version `TARGET_PURCHASE` buys.
+    type Purchase = (AccountId, ModelId, OfferId, u32);
 
     #[ink(storage)]
     pub struct HostileToken {
@@ -39,8 +55,13 @@ mod hostile_token {
         /// (its own storage cell) so a nested message's writes survive the outer
         /// message writing its root storage back.
         attacking: Lazy<bool>,
-        /// Re-entry attempts, and those that returned `Ok(amount)` with `amount > 0`.
+        /// Re-entry attempts, and those that returned `Ok` (with money, for withdraw).
         stats: Lazy<(u32, u32)>,
+        target: u8,
+        /// The escrow `TARGET_RELEASE` releases.
+        release_id: EscrowId,
+        /// The registry, model, offer and offer version `TARGET_PURCHASE` buys.
+        purchase: Option<Purchase>,
     }
 
     impl HostileToken {
@@ -54,6 +75,9 @@ mod hostile_token {
                 vault: None,
                 attacking: Lazy::new(),
                 stats: Lazy::new(),
+                target: TARGET_WITHDRAW,
+                release_id: 0,
+                purchase: None,
             };
             token.emit_events(events);
             token
@@ -98,6 +122,32 @@ mod hostile_token {
             }
         }
 
+        /// Mode 3 re-enters the vault's `withdraw` (the default).
+        #[ink(message)]
+        pub fn set_target_withdraw(&mut self) {
+            self.target = TARGET_WITHDRAW;
+        }
+
+        /// Mode 3 re-enters the vault's `release(id)`.
+        #[ink(message)]
+        pub fn set_target_release(&mut self, id: EscrowId) {
+            self.target = TARGET_RELEASE;
+            self.release_id = id;
+        }
+
+        /// Mode 3 re-enters `registry.purchase_license(model, offer, version)`.
+        #[ink(message)]
+        pub fn set_target_purchase(
+            &mut self,
+            registry: AccountId,
+            model: ModelId,
+            offer: OfferId,
+            version: u32,
+        ) {
+            self.target = TARGET_PURCHASE;
+            self.purchase = Some((registry, model, offer, version));
+        }
+
         #[ink(message)]
         pub fn mode(&self) -> u8 {
             self.mode
@@ -124,24 +174,54 @@ mod hostile_token {
                 RETURN_ERR => Err(PSP22Error::Custom(String::from("hostile_token: refused"))),
                 TRAP => panic!("hostile_token: trapping on purpose"),
                 REENTER => {
-                    let attacking = self.attacking.get().unwrap_or(false);
-                    if let (Some(vault), false) = (self.vault, attacking) {
-                        self.attacking.set(&true);
-                        let (mut attempts, mut successes) = self.stats.get().unwrap_or_default();
-                        attempts = attempts.saturating_add(1);
-                        let mut v: ink::contract_ref!(EscrowVault) = vault.into();
-                        let me = Asset::Psp22(self.env().account_id());
-                        if let Ok(Ok(Ok(amount))) = v.call_mut().withdraw(me).try_invoke() {
-                            if amount > 0 {
-                                successes = successes.saturating_add(1);
-                            }
-                        }
-                        self.stats.set(&(attempts, successes));
-                        self.attacking.set(&false);
+                    if self.attacking.get().unwrap_or(false) {
+                        return Ok(());
                     }
+                    self.attacking.set(&true);
+                    let (mut attempts, mut successes) = self.stats.get().unwrap_or_default();
+                    attempts = attempts.saturating_add(1);
+                    ink::env::debug_println!(
+                        "hostile_token: re-entry attempt {} into target {}",
+                        attempts,
+                        self.target
+                    );
+                    if self.reenter() {
+                        successes = successes.saturating_add(1);
+                    }
+                    self.stats.set(&(attempts, successes));
+                    self.attacking.set(&false);
                     Ok(())
                 }
                 _ => Ok(()),
+            }
+        }
+
+        /// Calls the target; whether the call got through (money, for withdraw).
+        fn reenter(&mut self) -> bool {
+            match (self.target, self.vault, self.purchase) {
+                (TARGET_WITHDRAW, Some(vault), _) => {
+                    let mut v: ink::contract_ref!(EscrowVault) = vault.into();
+                    let me = Asset::Psp22(self.env().account_id());
+                    matches!(v.call_mut().withdraw(me).try_invoke(), Ok(Ok(Ok(amount))) if amount > 0)
+                }
+                (TARGET_RELEASE, Some(vault), _) => {
+                    let mut v: ink::contract_ref!(EscrowVault) = vault.into();
+                    matches!(
+                        v.call_mut().release(self.release_id).try_invoke(),
+                        Ok(Ok(Ok(())))
+                    )
+                }
+                (TARGET_PURCHASE, _, Some((registry, model, offer, version))) => {
+                    let mut r: ModelRegistryRef =
+                        ink::env::call::FromAccountId::from_account_id(registry);
+                    matches!(
+                        r.call_mut()
+                            .purchase_license(model, offer, version)
+                            .try_invoke(),
+                        Ok(Ok(Ok(_)))
+                    )
+                }
+                _ => false,
             }
         }
     }
@@ -258,6 +338,8 @@ mod hostile_token {
         fn unknown_mode_is_refused() {
             let mut t = HostileToken::new(1);
             assert!(t.set_mode(4).is_err());
+            t.set_target_release(7);
+            t.set_target_withdraw();
             assert_eq!(t.mode(), NORMAL);
         }
 

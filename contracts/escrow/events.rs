@@ -1,0 +1,237 @@
+//! Every event the vault emits. Each state change emits one; `#[ink(topic)]` marks the
+//! ids and accounts a dApp filters by (at most three per event besides the signature).
+
+use ink::prelude::vec::Vec;
+use ink::primitives::{AccountId, Hash};
+use primitives::{Asset, Balance, Bps, CollateralId, EscrowId, SettleReason, Timestamp};
+
+/// The vault was deployed with these parameters.
+#[ink::event]
+pub struct VaultCreated {
+    #[ink(topic)]
+    pub arbiter: AccountId,
+    pub treasury: AccountId,
+    pub fee_bps: Bps,
+    pub bond_bps: Bps,
+    pub ruling_window_ms: u64,
+    pub min_native_deposit: Balance,
+}
+
+/// An order was opened and funded.
+#[ink::event]
+pub struct OrderOpened {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
+    pub opener: AccountId,
+    pub asset: Asset,
+    pub amount: Balance,
+    pub delivery_deadline: Timestamp,
+    pub review_window_ms: u64,
+    pub context: u64,
+}
+
+/// A stream was opened and prepaid.
+#[ink::event]
+pub struct StreamOpened {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
+    pub opener: AccountId,
+    pub asset: Asset,
+    pub rate_per_ms: Balance,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub deposit: Balance,
+    pub context: u64,
+}
+
+/// The payee marked an order delivered (also while it is disputed: the order then stays
+/// frozen, and the fallback pays it to the payee side).
+#[ink::event]
+pub struct OrderDelivered {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
+    pub proof: Hash,
+    pub review_ends: Timestamp,
+}
+
+/// Accrued stream money was credited to the payee side.
+#[ink::event]
+pub struct StreamClaimed {
+    #[ink(topic)]
+    pub id: EscrowId,
+    pub gross: Balance,
+    pub to_payee: Balance,
+    pub fee: Balance,
+    pub royalties: Balance,
+}
+
+/// A stream was extended.
+#[ink::event]
+pub struct StreamToppedUp {
+    #[ink(topic)]
+    pub id: EscrowId,
+    pub added: Balance,
+    pub new_end: Timestamp,
+}
+
+/// A party disputed an escrow and posted a bond. Native value sent above the bond was
+/// credited back to the disputer (`excess_credited`, withdrawable at once).
+#[ink::event]
+pub struct EscrowDisputed {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
+    pub by: AccountId,
+    pub bond: Balance,
+    pub excess_credited: Balance,
+    pub ruling_deadline: Timestamp,
+}
+
+/// An escrow reached its terminal state. The amounts are this settlement's credits;
+/// `to_payee + fee + royalties + refund` is what the escrow still held.
+#[ink::event]
+pub struct EscrowSettled {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
+    pub reason: SettleReason,
+    pub to_payee: Balance,
+    pub fee: Balance,
+    pub royalties: Balance,
+    pub refund: Balance,
+    pub bond_returned: Balance,
+    pub bond_forfeited: Balance,
+}
+
+/// Collateral was locked.
+#[ink::event]
+pub struct CollateralLocked {
+    #[ink(topic)]
+    pub id: CollateralId,
+    #[ink(topic)]
+    pub owner: AccountId,
+    #[ink(topic)]
+    pub controller: AccountId,
+    pub asset: Asset,
+    pub amount: Balance,
+    pub unlock_after: Timestamp,
+}
+
+/// Collateral went back to its owner's credit.
+#[ink::event]
+pub struct CollateralReleased {
+    #[ink(topic)]
+    pub id: CollateralId,
+    #[ink(topic)]
+    pub owner: AccountId,
+    pub amount: Balance,
+}
+
+/// The arbiter slashed an owner's collateral to the named receivers.
+#[ink::event]
+pub struct CollateralSlashed {
+    #[ink(topic)]
+    pub id: CollateralId,
+    #[ink(topic)]
+    pub owner: AccountId,
+    /// Who was credited how much, in the order given.
+    pub receivers: Vec<(AccountId, Balance)>,
+    pub total: Balance,
+    pub remaining: Balance,
+}
+
+/// A collateral's controller moved its unlock time later.
+#[ink::event]
+pub struct CollateralExtended {
+    #[ink(topic)]
+    pub id: CollateralId,
+    pub unlock_after: Timestamp,
+}
+
+/// An account pulled its credit.
+#[ink::event]
+pub struct Withdrawn {
+    #[ink(topic)]
+    pub account: AccountId,
+    pub asset: Asset,
+    pub amount: Balance,
+}
+
+/// Governance changed the platform fee (for escrows opened from now on).
+#[ink::event]
+pub struct FeeChanged {
+    pub fee_bps: Bps,
+}
+
+/// Governance changed the treasury.
+#[ink::event]
+pub struct TreasuryChanged {
+    #[ink(topic)]
+    pub treasury: AccountId,
+}
+
+/// The arbiter proposed its successor (`None`: withdrew the proposal). Nothing changes
+/// until the proposed account accepts.
+#[ink::event]
+pub struct ArbiterProposed {
+    #[ink(topic)]
+    pub proposed: Option<AccountId>,
+}
+
+/// The proposed account accepted the arbiter role (and governance).
+#[ink::event]
+pub struct ArbiterChanged {
+    #[ink(topic)]
+    pub previous: AccountId,
+    #[ink(topic)]
+    pub arbiter: AccountId,
+}
+
+/// Governance changed the bond rate or the ruling window (for disputes opened from now
+/// on).
+#[ink::event]
+pub struct DisputeParamsChanged {
+    pub bond_bps: Bps,
+    pub ruling_window_ms: u64,
+}
+
+/// Governance changed the smallest deposit a new escrow in `asset` may hold.
+#[ink::event]
+pub struct MinDepositChanged {
+    pub asset: Asset,
+    pub amount: Balance,
+}
+
+/// Governance allowed or disallowed a controller.
+#[ink::event]
+pub struct ControllerChanged {
+    #[ink(topic)]
+    pub controller: AccountId,
+    pub allowed: bool,
+}
+
+/// Governance allowed or disallowed a PSP22 token for new escrows.
+#[ink::event]
+pub struct AssetAllowanceChanged {
+    #[ink(topic)]
+    pub token: AccountId,
+    pub allowed: bool,
+}

@@ -1,0 +1,119 @@
+//! The vault's pure rules: parameter checks, stream accrual, what an escrow holds, a
+//! settlement's share, where a dispute bond goes, and an escrow's next deadline. No
+//! storage and no environment, so unit and property tests call them directly.
+
+use crate::escrow::MAX_FEE_BPS;
+use crate::types::{Dispute, EscrowRecord, EscrowTerms};
+use ink::primitives::AccountId;
+use primitives::{
+    Balance, Bps, SettleReason, Timestamp, VaultError, BPS_DENOMINATOR, MAX_PERIOD_MS,
+};
+
+type Result<T> = core::result::Result<T, VaultError>;
+
+/// The platform fee may not exceed [`MAX_FEE_BPS`].
+pub(crate) fn check_fee(fee_bps: Bps) -> Result<()> {
+    if fee_bps > MAX_FEE_BPS {
+        return Err(VaultError::FeeTooHigh);
+    }
+    Ok(())
+}
+
+/// A bond of at most 100 %, and a ruling window of 1 ms up to `MAX_PERIOD_MS`.
+pub(crate) fn check_dispute_params(bond_bps: Bps, ruling_window_ms: u64) -> Result<()> {
+    if bond_bps > BPS_DENOMINATOR {
+        return Err(VaultError::InvalidShares);
+    }
+    if ruling_window_ms == 0 {
+        return Err(VaultError::InvalidPeriod);
+    }
+    if ruling_window_ms > MAX_PERIOD_MS {
+        return Err(VaultError::PeriodTooLong);
+    }
+    Ok(())
+}
+
+/// Whether a settled dispute's bond goes back to the disputer (else to the
+/// treasury). A ruling or the fallback: when the disputer's side got at least half of
+/// what the escrow held (so a payer who freezes an order the payee delivers anyway, or a
+/// party who disputes only to delay a payment already earned, loses it). A payee's
+/// refund during the dispute: always (the payee gave in).
+pub(crate) fn bond_returns(
+    d: &Dispute,
+    payer: AccountId,
+    reason: SettleReason,
+    payee_share: Bps,
+) -> bool {
+    let half = BPS_DENOMINATOR / 2;
+    match reason {
+        SettleReason::Resolved | SettleReason::DisputeExpired => {
+            if d.by == payer {
+                payee_share <= half
+            } else {
+                payee_share >= half
+            }
+        }
+        _ => true,
+    }
+}
+
+/// The next moment something can happen without the other party (see
+/// `OpenEscrow::next_deadline`).
+pub(crate) fn next_deadline(rec: &EscrowRecord) -> Timestamp {
+    if let Some(d) = rec.dispute {
+        return d.ruling_deadline;
+    }
+    match rec.terms {
+        EscrowTerms::Order {
+            delivery_deadline,
+            review_window_ms,
+            delivered_at,
+            ..
+        } => match delivered_at {
+            Some(at) => at.saturating_add(review_window_ms),
+            None => delivery_deadline,
+        },
+        EscrowTerms::Stream { end, .. } => end,
+    }
+}
+
+/// Gross amount a stream has accrued at `now`: `rate × (min(now, end) − start)`, zero
+/// before `start`.
+pub(crate) fn accrued(
+    rate: Balance,
+    start: Timestamp,
+    end: Timestamp,
+    now: Timestamp,
+) -> Result<Balance> {
+    let until = now.min(end);
+    let elapsed = until.saturating_sub(start);
+    rate.checked_mul(Balance::from(elapsed))
+        .ok_or(VaultError::Overflow)
+}
+
+/// What an open escrow still holds (its bond excluded).
+pub(crate) fn held(rec: &EscrowRecord) -> Result<Balance> {
+    match rec.terms {
+        EscrowTerms::Order { amount, .. } => Ok(amount),
+        EscrowTerms::Stream {
+            deposit, paid_out, ..
+        } => deposit.checked_sub(paid_out).ok_or(VaultError::Overflow),
+    }
+}
+
+/// `part / whole` in basis points, rounded down (10 000 when `whole` is zero).
+pub(crate) fn share_bps(part: Balance, whole: Balance) -> Bps {
+    if whole == 0 || part >= whole {
+        return BPS_DENOMINATOR;
+    }
+    let d = Balance::from(BPS_DENOMINATOR);
+    let bps = match part.checked_mul(d) {
+        Some(p) => p.checked_div(whole),
+        // part × 10 000 overflows only for huge parts; whole ≥ part is then huge
+        // too, and dividing it first loses less than one bps.
+        None => whole.checked_div(d).and_then(|w| part.checked_div(w)),
+    };
+    bps.and_then(|b| Bps::try_from(b).ok())
+        .unwrap_or(BPS_DENOMINATOR)
+        .min(BPS_DENOMINATOR)
+}
