@@ -3,7 +3,11 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: demo test build lint bench node node-stop setup clean
+.PHONY: help demo test build lint bench node node-stop setup clean
+
+## help: list the targets, one line each
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /; s/: /\t/' | expand -t 24
 
 ## demo: full marketplace scenario on a local node it starts and stops itself
 demo:
@@ -40,6 +44,7 @@ node-stop:
 setup:
 	bash scripts/setup.sh
 
+## clean: remove build outputs, node logs and the local deployment file
 clean:
 	cargo clean
 	rm -rf .run deployments/local.json
