@@ -6,7 +6,7 @@ use escrow::{Escrow, EscrowSettled, Reserves, StreamClaimed};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ChainBackend, ContractsBackend};
 use market_token::{MarketToken, MarketTokenRef};
-use primitives::{Asset, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms};
+use market_types::{Asset, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms};
 use psp22::PSP22;
 
 /// Terms of an order from the caller to charlie with a 5 % royalty to ferdie.
@@ -102,7 +102,7 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
         client,
         &ink_e2e::charlie(),
         v.withdraw(Asset::Native),
-        primitives::VaultError::NothingToWithdraw
+        market_types::VaultError::NothingToWithdraw
     );
     let r: Reserves = client
         .call(&ink_e2e::alice(), &v.reserves(Asset::Native))
@@ -139,7 +139,7 @@ async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
         client,
         &ink_e2e::dave(),
         v.refund(id),
-        primitives::VaultError::DeliveryDeadlineNotReached
+        market_types::VaultError::DeliveryDeadlineNotReached
     );
 
     // When the deadline passes (the dev node's clock is the wall clock; a transaction
@@ -276,7 +276,7 @@ async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBacke
         client,
         &ink_e2e::bob(),
         v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
-        primitives::VaultError::AssetNotAllowed
+        market_types::VaultError::AssetNotAllowed
     );
     client
         .call(
@@ -293,7 +293,7 @@ async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBacke
         client,
         &ink_e2e::bob(),
         v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
-        primitives::VaultError::Token(primitives::TokenError::InsufficientAllowance)
+        market_types::VaultError::Token(market_types::TokenError::InsufficientAllowance)
     );
 
     // When bob approves the vault and opens a 4 000 order, then releases it.

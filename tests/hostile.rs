@@ -12,8 +12,8 @@ use escrow::{Escrow, Reserves};
 use hostile_token::{HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, TRAP};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
+use market_types::{Asset, EscrowState, EscrowVault, LicenseKind, TokenError, VaultError};
 use model_registry::{Error, ModelRegistry, Version};
-use primitives::{Asset, EscrowState, EscrowVault, LicenseKind, TokenError, VaultError};
 use psp22::PSP22;
 
 /// What the hostile token writes to the debug buffer before each re-entry attempt.

@@ -9,8 +9,8 @@ use escrow::Escrow;
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
 use market_token::MarketToken;
+use market_types::{Asset, EscrowVault, LicenseKind, TokenError, VaultError};
 use model_registry::{Error, LicensePurchased, LicenseState, ModelRegistry, Version};
-use primitives::{Asset, EscrowVault, LicenseKind, TokenError, VaultError};
 use psp22::PSP22;
 
 fn v1() -> Version {

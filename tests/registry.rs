@@ -4,12 +4,12 @@ use crate::{events_of, wall_clock_ms, E2EResult};
 use ink::primitives::Hash;
 use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
 use market_token::{MarketToken, MarketTokenRef};
+use market_types::{Asset, LicenseKind};
 use model_registry::{
     Error, ModelRegistry, ModelRegistryRef, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE,
     MAX_URI_LEN,
 };
 use model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
-use primitives::{Asset, LicenseKind};
 
 fn v(major: u32, minor: u32, patch: u32) -> Version {
     Version {

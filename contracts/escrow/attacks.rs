@@ -10,7 +10,7 @@ use crate::{
     ArbiterChanged, ArbiterProposed, CollateralSlashed, EscrowDisputed, MinDepositChanged,
     OrderDelivered, Reserves, VaultCreated,
 };
-use primitives::{TokenError, MAX_PERIOD_MS};
+use market_types::{TokenError, MAX_PERIOD_MS};
 
 fn psp22_order(amount: Balance) -> OrderTerms {
     let mut t = order_terms(amount);
@@ -146,7 +146,7 @@ fn token_refusals_say_why() {
     assert_refused!(
         c,
         Error::Token(TokenError::Custom(
-            reason[..primitives::MAX_TOKEN_ERROR_LEN].into()
+            reason[..market_types::MAX_TOKEN_ERROR_LEN].into()
         )),
         as_(alice(), || c.open_order(alice(), t.clone()))
     );

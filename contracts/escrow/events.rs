@@ -3,7 +3,7 @@
 
 use ink::prelude::vec::Vec;
 use ink::primitives::{AccountId, Hash};
-use primitives::{Asset, Balance, Bps, CollateralId, EscrowId, SettleReason, Timestamp};
+use market_types::{Asset, Balance, Bps, CollateralId, EscrowId, SettleReason, Timestamp};
 
 /// The vault was deployed with these parameters.
 #[ink::event]

@@ -39,7 +39,7 @@
 //!   after removal (that only returns money to the owner).
 //!
 //! ## Periods
-//! No deadline, window or lock may reach further than `primitives::MAX_PERIOD_MS` (366
+//! No deadline, window or lock may reach further than `market_types::MAX_PERIOD_MS` (366
 //! days) from now: the ruling window when it is set, and when an escrow opens its
 //! delivery deadline, review window, stream start and length, a top-up's new end, and a
 //! collateral's unlock time (`PeriodTooLong`). So `now + period` never overflows and
@@ -87,7 +87,7 @@
 //! escrow opens) goes to the treasury and each royalty to its receiver, all rounded
 //! down; the payee receives the remainder, so the payee gets the rounding dust. On a
 //! ruling's split the payer side gets the dust. `to_payee + fee + royalties + refund`
-//! always equals the deposit, to the unit (see `primitives::math`).
+//! always equals the deposit, to the unit (see `market_types::math`).
 //!
 //! The vault holds what actually arrived from a PSP22 (measured by its own balance
 //! before and after); a stream, a top-up or a bond that arrives short is refused. A
@@ -130,7 +130,7 @@ pub use self::events::{
     StreamOpened, StreamToppedUp, TreasuryChanged, VaultCreated, Withdrawn,
 };
 pub use self::types::{Collateral, Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Reserves, Role};
-pub use primitives::VaultError as Error;
+pub use market_types::VaultError as Error;
 
 mod events;
 #[cfg(test)]
@@ -151,8 +151,8 @@ mod escrow {
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
-    use primitives::math::{bps_of_ceil, split_release, split_ruling};
-    use primitives::{
+    use market_types::math::{bps_of_ceil, split_release, split_ruling};
+    use market_types::{
         Asset, Bps, CollateralId, EscrowId, EscrowState, EscrowStatus, EscrowVault, OrderTerms,
         Page, Royalty, SettleReason, Settlement, StreamTerms, VaultError, BPS_DENOMINATOR,
         MAX_PERIOD_MS, MAX_ROYALTIES,
@@ -1083,7 +1083,7 @@ mod escrow {
             limit: u32,
         ) -> Page<OpenEscrow> {
             let len = u64::from(self.open_len.get(account).unwrap_or(0));
-            let take = u64::from(primitives::page_len(limit, MAX_PAGE));
+            let take = u64::from(market_types::page_len(limit, MAX_PAGE));
             let end = cursor.saturating_add(take).min(len);
             let mut items = Vec::new();
             let mut pos = cursor;

@@ -14,7 +14,7 @@
 use ink::env::ReturnErrorCode;
 use ink::primitives::AccountId;
 use ink::{LangError, MessageResult};
-use primitives::Balance;
+use market_types::Balance;
 use psp22::PSP22Error;
 use std::cell::RefCell;
 use std::collections::BTreeMap;

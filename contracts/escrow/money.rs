@@ -5,7 +5,7 @@
 use crate::escrow::MAX_FEE_BPS;
 use crate::types::{Dispute, EscrowRecord, EscrowTerms};
 use ink::primitives::AccountId;
-use primitives::{
+use market_types::{
     Balance, Bps, SettleReason, Timestamp, VaultError, BPS_DENOMINATOR, MAX_PERIOD_MS,
 };
 

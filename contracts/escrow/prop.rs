@@ -11,7 +11,7 @@
 use super::*;
 use crate::types::EscrowRecord;
 use ink::env::Event as _;
-use primitives::MAX_PERIOD_MS;
+use market_types::MAX_PERIOD_MS;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -353,7 +353,7 @@ impl Run<'_> {
                 if let Err(Error::Token(e)) = &r {
                     // The ledger mints at will, so the vault's own balance can hit
                     // u128::MAX, which no real token's supply allows.
-                    let full = *e == primitives::TokenError::Custom("overflow".into());
+                    let full = *e == market_types::TokenError::Custom("overflow".into());
                     assert!(funding < 2 || full, "token refused an exact payment: {e:?}");
                     if !full {
                         self.count("token_refused");

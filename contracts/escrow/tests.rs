@@ -13,7 +13,7 @@ use crate::{Error, EscrowSettled};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
-use primitives::{
+use market_types::{
     Asset, Balance, EscrowState, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms,
     Timestamp,
 };
@@ -296,7 +296,7 @@ fn constructor_checks_parameters() {
         Some(Error::InvalidPeriod)
     );
     assert_eq!(
-        Escrow::new(eve(), frank(), 0, 0, primitives::MAX_PERIOD_MS + 1, 0).err(),
+        Escrow::new(eve(), frank(), 0, 0, market_types::MAX_PERIOD_MS + 1, 0).err(),
         Some(Error::PeriodTooLong)
     );
     let c = Escrow::new(eve(), frank(), MAX_FEE_BPS, 10_000, 1, 7).expect("edge values");
@@ -308,8 +308,8 @@ fn constructor_checks_parameters() {
         (c.min_deposit(Asset::Native), c.min_deposit(psp22())),
         (7, 0)
     );
-    let c = Escrow::new(eve(), frank(), 0, 0, primitives::MAX_PERIOD_MS, 0).expect("max window");
-    assert_eq!(c.dispute_params().1, primitives::MAX_PERIOD_MS);
+    let c = Escrow::new(eve(), frank(), 0, 0, market_types::MAX_PERIOD_MS, 0).expect("max window");
+    assert_eq!(c.dispute_params().1, market_types::MAX_PERIOD_MS);
 }
 
 #[ink::test]
@@ -1071,7 +1071,7 @@ fn largest_open_escrows_page_stays_far_below_16_kib() {
     for _ in 0..MAX_PAGE {
         let mut terms = order_terms(u128::MAX / 16);
         terms.asset = psp22();
-        terms.delivery_deadline = T0 + primitives::MAX_PERIOD_MS;
+        terms.delivery_deadline = T0 + market_types::MAX_PERIOD_MS;
         as_(alice(), || c.open_order(alice(), terms)).expect("open");
     }
     let page = c.open_escrows(bob(), 0, MAX_PAGE);

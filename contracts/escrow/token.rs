@@ -5,7 +5,7 @@
 //! off-chain environment cannot call another contract; both answer in the same layers.
 
 use ink::primitives::AccountId;
-use primitives::{Balance, VaultError};
+use market_types::{Balance, VaultError};
 use psp22::PSP22Error;
 
 type Result<T> = core::result::Result<T, VaultError>;

@@ -6,7 +6,7 @@
 
 use ink::prelude::vec::Vec;
 use ink::primitives::{AccountId, Hash};
-use primitives::{
+use market_types::{
     Asset, Balance, Bps, CollateralId, EscrowId, EscrowState, Royalty, Settlement, Timestamp,
 };
 

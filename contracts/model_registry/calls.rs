@@ -5,7 +5,7 @@
 //! purchases, releases and vault migrations end to end inside the registry.
 
 use crate::Error;
-use primitives::{Balance, EscrowId, EscrowStatus, OrderTerms};
+use market_types::{Balance, EscrowId, EscrowStatus, OrderTerms};
 
 use ink::primitives::AccountId;
 
@@ -16,7 +16,7 @@ mod chain {
     use super::*;
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::vec::Vec;
-    use primitives::EscrowVault;
+    use market_types::EscrowVault;
     use psp22::PSP22;
 
     pub fn escrow_status(vault: AccountId, id: EscrowId) -> Option<EscrowStatus> {
@@ -89,7 +89,7 @@ pub mod chain {
     //! from their caller, as the real vault does), and PSP22 balances and allowances.
     use super::*;
     use core::cell::RefCell;
-    use primitives::{
+    use market_types::{
         Asset, EscrowState, SettleReason, Settlement, TokenError, VaultError, BPS_DENOMINATOR,
     };
     use std::collections::HashMap;

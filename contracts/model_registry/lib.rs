@@ -93,7 +93,7 @@ mod status {
     #![allow(clippy::cast_possible_truncation)]
     use crate::model_registry::MAX_TAG_LEN;
     use ink::primitives::AccountId;
-    use primitives::{ModelId, TokenError, VaultError};
+    use market_types::{ModelId, TokenError, VaultError};
 
     /// Why the registry refused a call. Nothing changed when one is returned.
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,8 +245,8 @@ mod model_registry {
     use crate::ModelStatus;
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
-    use primitives::{page_len, Asset, Bps, LicenseKind, ModelId, OfferId, Page};
-    use primitives::{EscrowId, EscrowStatus, LicenseId, OrderTerms, Royalty, MAX_PERIOD_MS};
+    use market_types::{page_len, Asset, Bps, LicenseKind, ModelId, OfferId, Page};
+    use market_types::{EscrowId, EscrowStatus, LicenseId, OrderTerms, Royalty, MAX_PERIOD_MS};
 
     /// Longest model name, in bytes.
     pub const MAX_NAME_LEN: usize = 64;
@@ -3105,7 +3105,7 @@ mod model_registry {
         // ------------------------------------------------------------ licenses
 
         use crate::calls::chain;
-        use primitives::{SettleReason, TokenError, VaultError};
+        use market_types::{SettleReason, TokenError, VaultError};
 
         fn set_value(v: Balance) {
             test::set_value_transferred::<E>(v);
@@ -3622,7 +3622,7 @@ mod model_registry {
             assert_eq!(page.next, Some(u64::from(MAX_PAGE)));
             assert!(page.items.iter().all(|v| v.state == LicenseState::Active
                 && v.escrow
-                    .is_some_and(|s| s.state == primitives::EscrowState::Settled)));
+                    .is_some_and(|s| s.state == market_types::EscrowState::Settled)));
             assert!(c
                 .licenses_of(a.charlie, u64::MAX, u32::MAX)
                 .items

@@ -13,7 +13,7 @@
 //! or disputed — can never hide a license already granted.
 
 use ink::prelude::vec::Vec;
-use primitives::{
+use market_types::{
     Asset, Balance, EscrowId, EscrowState, EscrowStatus, LicenseId, LicenseKind, ModelId, OfferId,
     Timestamp, BPS_DENOMINATOR,
 };
@@ -205,7 +205,7 @@ impl Entitlement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use primitives::{SettleReason, Settlement};
+    use market_types::{SettleReason, Settlement};
 
     fn license(kind: LicenseKind) -> License {
         License {

@@ -29,8 +29,8 @@ mod hostile_token {
     use ink::codegen::TraitCallBuilder;
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Lazy;
+    use market_types::{Asset, EscrowId, EscrowVault, ModelId, OfferId};
     use model_registry::ModelRegistryRef;
-    use primitives::{Asset, EscrowId, EscrowVault, ModelId, OfferId};
     use psp22::{PSP22Data, PSP22Error, PSP22Event, PSP22};
 
     pub const NORMAL: u8 = 0;

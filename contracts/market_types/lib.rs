@@ -11,6 +11,9 @@
 //! - **[`vault`]**: the escrow vault's interface ([`EscrowVault`], called through
 //!   `contract_ref!`), its terms, states and [`VaultError`].
 //! - **[`math`]**: exact basis-point shares and splits that add up to the unit.
+//! - **[`storage`]**: the storage helpers every contract shares — [`storage::SwapIndex`]
+//!   (swap-remove lists per key), [`storage::page`] (the one page builder) and the
+//!   [`ensure!`] guard.
 //!
 //! This crate holds no storage and no messages of its own; it is a plain library.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -23,6 +26,7 @@ use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 pub mod math;
+pub mod storage;
 pub mod vault;
 pub use vault::*;
 

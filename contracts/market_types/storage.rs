@@ -1,0 +1,224 @@
+//! Storage helpers every contract uses: the swap-remove index behind per-account and
+//! per-key lists, and the page builder behind every paginated getter.
+
+use crate::Page;
+use ink::prelude::vec::Vec;
+use ink::scale::EncodeLike;
+use ink::storage::traits::Packed;
+use ink::storage::Mapping;
+
+/// Position of an item in an index list.
+pub type Pos = u32;
+
+/// Lists of `V` per key `K` with O(1) `push`, O(1) `remove` by value (the last item
+/// moves into the freed place) and pages in list order — what a dApp pages through as
+/// "this account's open escrows" or "models tagged `llm`". Three mappings: each list's
+/// length, the item at each position, each item's position.
+///
+/// Invariant: for every key, positions `0..len` hold distinct items and `pos(item)`
+/// points back at each of them. No method loops over a list.
+#[ink::storage_item]
+pub struct SwapIndex<K: Packed, V: Packed> {
+    len: Mapping<K, Pos>,
+    at: Mapping<(K, Pos), V>,
+    pos: Mapping<(K, V), Pos>,
+}
+
+impl<K, V> Default for SwapIndex<K, V>
+where
+    K: Packed,
+    V: Packed,
+{
+    fn default() -> Self {
+        Self {
+            len: Mapping::default(),
+            at: Mapping::default(),
+            pos: Mapping::default(),
+        }
+    }
+}
+
+impl<K, V> SwapIndex<K, V>
+where
+    K: Packed + Copy + EncodeLike,
+    V: Packed + Copy + PartialEq + EncodeLike,
+{
+    /// How many items `key`'s list holds.
+    pub fn len(&self, key: K) -> Pos {
+        self.len.get(key).unwrap_or(0)
+    }
+
+    /// Whether `key`'s list is empty.
+    pub fn is_empty(&self, key: K) -> bool {
+        self.len(key) == 0
+    }
+
+    /// Whether `item` is in `key`'s list.
+    pub fn contains(&self, key: K, item: V) -> bool {
+        self.pos.contains((key, item))
+    }
+
+    /// Whether one more item fits in `key`'s list (its length stays a `u32`). Check
+    /// it before writing anything else, so a refused message writes nothing.
+    pub fn has_room(&self, key: K) -> bool {
+        self.len(key).checked_add(1).is_some()
+    }
+
+    /// Appends `item` to `key`'s list; `false` (and nothing written) if the list is full
+    /// or already holds it.
+    pub fn push(&mut self, key: K, item: V) -> bool {
+        let len = self.len(key);
+        let Some(new_len) = len.checked_add(1) else {
+            return false;
+        };
+        if self.contains(key, item) {
+            return false;
+        }
+        self.at.insert((key, len), &item);
+        self.pos.insert((key, item), &len);
+        self.len.insert(key, &new_len);
+        true
+    }
+
+    /// Removes `item` from `key`'s list by moving the last item into its place;
+    /// `false` if it was not there.
+    pub fn remove(&mut self, key: K, item: V) -> bool {
+        let Some(pos) = self.pos.take((key, item)) else {
+            return false;
+        };
+        let last = self.len(key).saturating_sub(1);
+        if pos != last {
+            if let Some(moved) = self.at.get((key, last)) {
+                self.at.insert((key, pos), &moved);
+                self.pos.insert((key, moved), &pos);
+            }
+        }
+        self.at.remove((key, last));
+        self.len.insert(key, &last);
+        true
+    }
+
+    /// The item at `pos` in `key`'s list.
+    pub fn get(&self, key: K, pos: Pos) -> Option<V> {
+        self.at.get((key, pos))
+    }
+
+    /// A page of `key`'s list from position `cursor`, each item mapped by `f` (items
+    /// `f` drops are skipped); see [`page`].
+    pub fn page<T>(
+        &self,
+        key: K,
+        cursor: u64,
+        limit: u32,
+        max: u32,
+        mut f: impl FnMut(V) -> Option<T>,
+    ) -> Page<T> {
+        page(cursor, limit, max, u64::from(self.len(key)), |i| {
+            let pos = Pos::try_from(i).ok()?;
+            self.get(key, pos).and_then(&mut f)
+        })
+    }
+}
+
+/// The one page builder: the items at positions `cursor..` (at most `limit`, clamped to
+/// `1..=max`, 0 meaning `max`) of a list of `len` items, read with `item` (which may
+/// skip a position by returning `None`), and the cursor of the next page, if any.
+pub fn page<T>(
+    cursor: u64,
+    limit: u32,
+    max: u32,
+    len: u64,
+    mut item: impl FnMut(u64) -> Option<T>,
+) -> Page<T> {
+    let end = cursor
+        .saturating_add(u64::from(crate::page_len(limit, max)))
+        .min(len);
+    let mut items = Vec::new();
+    let mut i = cursor;
+    while i < end {
+        if let Some(t) = item(i) {
+            items.push(t);
+        }
+        i = i.saturating_add(1);
+    }
+    Page {
+        items,
+        next: (end < len).then_some(end),
+    }
+}
+
+/// Returns `Err(err.into())` from the enclosing function unless `cond` holds: the guard
+/// every message starts with.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $err:expr $(,)?) => {
+        if !$cond {
+            return ::core::result::Result::Err(::core::convert::From::from($err));
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_builder_clamps_and_continues() {
+        let all: Vec<u64> = (0..25).collect();
+        let read = |i: u64| all.get(usize::try_from(i).ok()?).copied();
+        let p = page(0, 0, 10, 25, read);
+        assert_eq!((p.items.len(), p.next), (10, Some(10)));
+        let p = page(20, 100, 10, 25, read);
+        assert_eq!((p.items, p.next), (vec![20, 21, 22, 23, 24], None));
+        let p = page(u64::MAX, u32::MAX, 10, 25, read);
+        assert_eq!((p.items.len(), p.next), (0, None));
+        let odd = page(0, 10, 10, 25, |i| (i % 2 == 1).then_some(i));
+        assert_eq!(odd.items, vec![1, 3, 5, 7, 9]);
+    }
+
+    fn guarded(x: u32) -> Result<u32, &'static str> {
+        ensure!(x > 0, "zero");
+        Ok(x)
+    }
+
+    #[test]
+    fn ensure_returns_the_error() {
+        assert_eq!(guarded(0), Err("zero"));
+        assert_eq!(guarded(3), Ok(3));
+    }
+
+    /// A contract's storage holding indexes, as the contracts do: it must have a
+    /// storage layout for the metadata.
+    #[ink::storage_item]
+    #[derive(Default)]
+    struct Holder {
+        by_account: SwapIndex<ink::primitives::AccountId, u64>,
+        by_key: SwapIndex<(u8, [u8; 32]), u64>,
+    }
+
+    #[test]
+    fn indexes_have_a_storage_layout() {
+        use ink::storage::traits::StorageLayout;
+        let layout = <Holder as StorageLayout>::layout(&0);
+        assert!(format!("{layout:?}").contains("by_account"));
+        let _ = Holder::default();
+    }
+
+    #[ink::test]
+    fn swap_index_pushes_removes_and_pages() {
+        let mut idx: SwapIndex<u8, u64> = SwapIndex::default();
+        for id in 1..=5 {
+            assert!(idx.push(7, id));
+        }
+        assert!(!idx.push(7, 3), "no duplicates");
+        assert_eq!(idx.len(7), 5);
+        assert!(idx.remove(7, 2));
+        assert!(!idx.remove(7, 2));
+        let p = idx.page(7, 0, 0, 10, Some);
+        assert_eq!(p.items, vec![1, 5, 3, 4]);
+        assert!(idx.remove(7, 4), "the last one");
+        assert_eq!(idx.page(7, 0, 0, 10, Some).items, vec![1, 5, 3]);
+        assert!(idx.is_empty(8) && idx.has_room(7) && idx.contains(7, 5));
+        assert_eq!(idx.page(7, 1, 1, 10, Some).next, Some(2));
+    }
+}
