@@ -13,7 +13,7 @@ help:
 demo:
 	bash scripts/demo.sh
 
-## test: unit tests and e2e tests on substrate-contracts-node
+## test: fmt and clippy, release builds, unit tests, e2e tests on the node, the cargo-contract scenario
 test:
 	bash scripts/test.sh
 

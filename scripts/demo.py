@@ -77,9 +77,9 @@ def run(chain, url):
     registry = chain.instantiate(REGISTRY, "new", [2_000], "//Alice")
 
     step("Alice allows MMT as a payment asset and makes Charlie an auditor")
-    chain.call(REGISTRY, registry, "allow_asset", [token], "//Alice")
-    charlie = next(a for a, n in ACCOUNTS.items() if n == "Charlie")
-    chain.call(REGISTRY, registry, "add_auditor", [charlie], "//Alice")
+    chain.call(REGISTRY, registry, "set_asset_allowed", [token, "true"], "//Alice")
+    charlie = addr("Charlie")
+    chain.call(REGISTRY, registry, "set_auditor", [charlie, "true"], "//Alice")
 
     step("Bob registers the base model llama-mini 1.0.0")
     base = chain.call(REGISTRY, registry, "register_model",

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: every unit test, then every e2e test on substrate-contracts-node.
+# `make test`: formatting and clippy, the release builds, every unit test, every e2e
+# test on substrate-contracts-node, then the cargo-contract scenario.
 # Fails if any test fails, or if no e2e test ran (a missing node is a failure, never a
 # skip). Prints how many unit and e2e tests ran.
 set -euo pipefail
@@ -18,6 +19,14 @@ export CONTRACTS_NODE=$node_bin
 
 # Sums the "N passed" / "N failed" of every `test result:` line in a cargo test log.
 count() { grep -Eo "[0-9]+ $1" "$2" | awk '{s += $1} END {print s + 0}'; }
+
+# Lint first, so a formatting slip or a clippy warning fails in seconds, not after the
+# e2e stage: rustfmt's check and clippy with warnings as errors on every crate and test
+# (the e2e crate is empty without its feature; `make lint` also lints it with the
+# feature, which compiles the whole ink_e2e stack).
+echo "test: lint (cargo fmt --check, cargo clippy -D warnings)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
 
 # The release builds are part of the test: they run cargo-contract's own clippy checks
 # (overflow, lossy casts) and must finish without a warning.

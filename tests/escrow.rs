@@ -1,24 +1,25 @@
 //! The escrow vault on the node: native and PSP22 orders paid out exactly, a refund
 //! driven by a third party after the deadline, and a stream claimed and stopped.
 
-use crate::{deploy_vault, events_of, wall_clock_ms, E2EResult, FEE_BPS};
+use crate::{deploy_token, deploy_vault, events_of, wall_clock_ms, E2EResult, FEE_BPS};
 use escrow::{Escrow, EscrowSettled, Reserves, StreamClaimed};
 use ink::primitives::Hash;
-use ink_e2e::{account_id, AccountKeyring, ChainBackend, ContractsBackend};
-use market_token::{MarketToken, MarketTokenRef};
+use ink_e2e::AccountKeyring::{Bob, Charlie, Eve, Ferdie};
+use ink_e2e::{account_id, ChainBackend, ContractsBackend};
+use market_token::MarketToken;
 use market_types::{Asset, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms};
 use psp22::PSP22;
 
 /// Terms of an order from the caller to charlie with a 5 % royalty to ferdie.
 pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
     OrderTerms {
-        payee: account_id(AccountKeyring::Charlie),
+        payee: account_id(Charlie),
         asset,
         amount,
         delivery_deadline: deadline_ms,
         review_window_ms: 60_000,
         royalties: vec![Royalty {
-            receiver: account_id(AccountKeyring::Ferdie),
+            receiver: account_id(Ferdie),
             bps: 500,
         }],
         context: 1,
@@ -33,31 +34,18 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
     // Given a vault and an order of 1 000 000 from bob to charlie.
     let vault = deploy_vault(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let (bob, charlie, eve, ferdie) = (
-        account_id(AccountKeyring::Bob),
-        account_id(AccountKeyring::Charlie),
-        account_id(AccountKeyring::Eve),
-        account_id(AccountKeyring::Ferdie),
-    );
+    let [bob, charlie, eve, ferdie] = [Bob, Charlie, Eve, Ferdie].map(account_id);
     let amount = 1_000_000_007u128;
-    let id = client
-        .call(
-            &ink_e2e::bob(),
-            &v.open_order(bob, terms(Asset::Native, amount, wall_clock_ms() + 600_000)),
-        )
-        .value(amount)
-        .submit()
-        .await?
-        .return_value()
-        .expect("open order");
+    let order = terms(Asset::Native, amount, wall_clock_ms() + 600_000);
+    let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order), amount).expect("open order");
 
     // When charlie delivers and bob releases.
-    client
-        .call(&ink_e2e::charlie(), &v.deliver(id, Hash::from([5; 32])))
-        .submit()
-        .await?
-        .return_value()
-        .expect("deliver");
+    tx!(
+        client,
+        &ink_e2e::charlie(),
+        v.deliver(id, Hash::from([5; 32]))
+    )
+    .expect("deliver");
     // (Value sent to a message that is not payable is refused by the chain.)
     let paid_to_unpayable = client
         .call(&ink_e2e::bob(), &v.release(id))
@@ -65,36 +53,21 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
         .submit()
         .await;
     assert!(paid_to_unpayable.is_err(), "release is not payable");
-    let res = client
-        .call(&ink_e2e::bob(), &v.release(id))
-        .submit()
-        .await?;
-    let settled: Vec<EscrowSettled> = events_of(res.contract_emitted_events()?);
-    res.return_value().expect("release");
+    let (released, settled) = tx_events!(client, &ink_e2e::bob(), v.release(id), EscrowSettled);
+    released.expect("release");
 
     // Then fee, royalty and payout add up to the deposit, the payee taking the dust.
     let e = &settled[0];
     assert_eq!(e.reason, SettleReason::Released);
     assert_eq!((e.fee, e.royalties), (25_000_000, 50_000_000));
     assert_eq!(e.to_payee, amount - 25_000_000 - 50_000_000);
-    let credit = |who| v.credit_of(who, Asset::Native);
     for (who, expected) in [(charlie, e.to_payee), (eve, e.fee), (ferdie, e.royalties)] {
-        let got = client
-            .call(&ink_e2e::alice(), &credit(who))
-            .dry_run()
-            .await?
-            .return_value();
-        assert_eq!(got, expected);
+        assert_eq!(query!(client, v.credit_of(who, Asset::Native)), expected);
     }
 
     // And charlie pulls his credit: it leaves the vault once.
     let before = client.free_balance(charlie).await?;
-    let paid = client
-        .call(&ink_e2e::charlie(), &v.withdraw(Asset::Native))
-        .submit()
-        .await?
-        .return_value()
-        .expect("withdraw");
+    let paid = tx!(client, &ink_e2e::charlie(), v.withdraw(Asset::Native)).expect("withdraw");
     assert_eq!(paid, e.to_payee);
     let after = client.free_balance(charlie).await?;
     assert!(after > before, "the withdrawal reached charlie");
@@ -104,11 +77,7 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
         v.withdraw(Asset::Native),
         market_types::VaultError::NothingToWithdraw
     );
-    let r: Reserves = client
-        .call(&ink_e2e::alice(), &v.reserves(Asset::Native))
-        .dry_run()
-        .await?
-        .return_value();
+    let r: Reserves = query!(client, v.reserves(Asset::Native));
     assert_eq!(r.owed, e.fee + e.royalties);
     assert!(r.holdings >= r.owed);
     Ok(())
@@ -121,20 +90,9 @@ async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
     // Given an order whose delivery deadline is 4 s away and a payee who never delivers.
     let vault = deploy_vault(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let bob = account_id(AccountKeyring::Bob);
-    let id = client
-        .call(
-            &ink_e2e::bob(),
-            &v.open_order(
-                bob,
-                terms(Asset::Native, 5_000_000, wall_clock_ms() + 4_000),
-            ),
-        )
-        .value(5_000_000)
-        .submit()
-        .await?
-        .return_value()
-        .expect("open order");
+    let bob = account_id(Bob);
+    let order = terms(Asset::Native, 5_000_000, wall_clock_ms() + 4_000);
+    let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order), 5_000_000).expect("open order");
     assert_refused!(
         client,
         &ink_e2e::dave(),
@@ -145,28 +103,14 @@ async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
     // When the deadline passes (the dev node's clock is the wall clock; a transaction
     // seals a block so the chain sees the new time), dave refunds it.
     std::thread::sleep(std::time::Duration::from_millis(5_000));
-    client
-        .call(&ink_e2e::alice(), &v.set_fee_bps(FEE_BPS))
-        .submit()
-        .await?
-        .return_value()
-        .expect("tick");
-    let res = client
-        .call(&ink_e2e::dave(), &v.refund(id))
-        .submit()
-        .await?;
-    let settled: Vec<EscrowSettled> = events_of(res.contract_emitted_events()?);
-    res.return_value().expect("refund");
+    tx!(client, &ink_e2e::alice(), v.set_fee_bps(FEE_BPS)).expect("tick");
+    let (refunded, settled) = tx_events!(client, &ink_e2e::dave(), v.refund(id), EscrowSettled);
+    refunded.expect("refund");
 
     // Then bob's whole deposit is his credit again.
     assert_eq!(settled[0].reason, SettleReason::RefundedAfterDeadline);
     assert_eq!(settled[0].refund, 5_000_000);
-    let credit = client
-        .call(&ink_e2e::alice(), &v.credit_of(bob, Asset::Native))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(credit, 5_000_000);
+    assert_eq!(query!(client, v.credit_of(bob, Asset::Native)), 5_000_000);
     Ok(())
 }
 
@@ -177,12 +121,12 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     // Given a 60 s stream from bob to charlie at 1 000 per ms.
     let vault = deploy_vault(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let bob = account_id(AccountKeyring::Bob);
+    let bob = account_id(Bob);
     let start = wall_clock_ms() + 1_000;
     let rate = 1_000u128;
     let deposit = rate * 60_000;
     let t = StreamTerms {
-        payee: account_id(AccountKeyring::Charlie),
+        payee: account_id(Charlie),
         asset: Asset::Native,
         rate_per_ms: rate,
         start,
@@ -190,32 +134,16 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
         context: 9,
         collateral: None,
     };
-    let id = client
-        .call(&ink_e2e::bob(), &v.open_stream(bob, t))
-        .value(deposit)
-        .submit()
-        .await?
-        .return_value()
-        .expect("open stream");
+    let id = tx!(client, &ink_e2e::bob(), v.open_stream(bob, t), deposit).expect("open stream");
 
     // When time passes, anyone claims for charlie, and bob stops the stream.
     // (A transaction seals a block, so the claim's dry-run sees the new time and
     // estimates the gas of the path that really runs.)
     std::thread::sleep(std::time::Duration::from_millis(4_000));
-    client
-        .call(&ink_e2e::alice(), &v.set_fee_bps(FEE_BPS))
-        .submit()
-        .await?
-        .return_value()
-        .expect("tick");
-    let res = client
-        .call(&ink_e2e::dave(), &v.claim(id))
-        .submit()
-        .await
-        .expect("claim");
-    let claimed: Vec<StreamClaimed> = events_of(res.contract_emitted_events()?);
+    tx!(client, &ink_e2e::alice(), v.set_fee_bps(FEE_BPS)).expect("tick");
+    let (claim, claimed) = tx_events!(client, &ink_e2e::dave(), v.claim(id), StreamClaimed);
     // The return value is the dry-run's, one block earlier; the event is what ran.
-    res.return_value().expect("claim");
+    claim.expect("claim");
     let gross = claimed[0].gross;
     assert!(gross > 0 && gross < deposit);
     assert_eq!(
@@ -238,12 +166,7 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     assert_eq!(e.reason, SettleReason::StoppedByPayer);
     assert!(e.refund > 0);
     assert_eq!(gross + e.to_payee + e.fee + e.royalties + e.refund, deposit);
-    let bob_credit = client
-        .call(&ink_e2e::alice(), &v.credit_of(bob, Asset::Native))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(bob_credit, e.refund);
+    assert_eq!(query!(client, v.credit_of(bob, Asset::Native)), e.refund);
     Ok(())
 }
 
@@ -251,99 +174,49 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
 async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
-    // Given the market token, allowed in the vault, and bob holding 10 000 of it.
+    // Given a vault, the market token (not yet allowed in it), and bob holding 10 000 of
+    // the token.
     let vault = deploy_vault(&mut client).await;
+    let token = deploy_token(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let mut ctor = MarketTokenRef::new(1_000_000, None, None, 12);
-    let token = client
-        .instantiate("market_token", &ink_e2e::alice(), &mut ctor)
-        .submit()
-        .await
-        .expect("instantiate market_token");
-    let mut t = token.call_builder::<MarketToken>();
-    let asset = Asset::Psp22(token.account_id);
-    let (bob, charlie) = (
-        account_id(AccountKeyring::Bob),
-        account_id(AccountKeyring::Charlie),
-    );
-    client
-        .call(&ink_e2e::alice(), &t.transfer(bob, 10_000, Vec::new()))
-        .submit()
-        .await?
-        .return_value()
-        .expect("fund bob");
+    let mut t = ink_e2e::create_call_builder::<MarketToken>(token);
+    let asset = Asset::Psp22(token);
+    let [bob, charlie] = [Bob, Charlie].map(account_id);
+    tx!(
+        client,
+        &ink_e2e::alice(),
+        t.transfer(bob, 10_000, Vec::new())
+    )
+    .expect("fund bob");
+    let order = || terms(asset, 4_000, wall_clock_ms() + 600_000);
     assert_refused!(
         client,
         &ink_e2e::bob(),
-        v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
+        v.open_order(bob, order()),
         market_types::VaultError::AssetNotAllowed
     );
-    client
-        .call(
-            &ink_e2e::alice(),
-            &v.set_asset_allowed(token.account_id, true),
-        )
-        .submit()
-        .await?
-        .return_value()
-        .expect("allow token");
+    tx!(client, &ink_e2e::alice(), v.set_asset_allowed(token, true)).expect("allow token");
 
     // Without an approval the pull fails and nothing is opened.
     assert_refused!(
         client,
         &ink_e2e::bob(),
-        v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
+        v.open_order(bob, order()),
         market_types::VaultError::Token(market_types::TokenError::InsufficientAllowance)
     );
 
     // When bob approves the vault and opens a 4 000 order, then releases it.
-    client
-        .call(&ink_e2e::bob(), &t.approve(vault, 4_000))
-        .submit()
-        .await?
-        .return_value()
-        .expect("approve");
-    let id = client
-        .call(
-            &ink_e2e::bob(),
-            &v.open_order(bob, terms(asset, 4_000, wall_clock_ms() + 600_000)),
-        )
-        .submit()
-        .await?
-        .return_value()
-        .expect("open order");
-    let r: Reserves = client
-        .call(&ink_e2e::alice(), &v.reserves(asset))
-        .dry_run()
-        .await?
-        .return_value();
+    tx!(client, &ink_e2e::bob(), t.approve(vault, 4_000)).expect("approve");
+    let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order())).expect("open order");
+    let r: Reserves = query!(client, v.reserves(asset));
     assert_eq!((r.owed, r.holdings), (4_000, 4_000));
-    client
-        .call(&ink_e2e::bob(), &v.release(id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("release");
+    tx!(client, &ink_e2e::bob(), v.release(id)).expect("release");
 
     // Then charlie withdraws his share in the token: 4 000 − 2.5 % − 5 %.
-    let paid = client
-        .call(&ink_e2e::charlie(), &v.withdraw(asset))
-        .submit()
-        .await?
-        .return_value()
-        .expect("withdraw");
+    let paid = tx!(client, &ink_e2e::charlie(), v.withdraw(asset)).expect("withdraw");
     assert_eq!(paid, 3_700);
-    let balance = client
-        .call(&ink_e2e::alice(), &t.balance_of(charlie))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(balance, 3_700);
-    let r: Reserves = client
-        .call(&ink_e2e::alice(), &v.reserves(asset))
-        .dry_run()
-        .await?
-        .return_value();
+    assert_eq!(query!(client, t.balance_of(charlie)), 3_700);
+    let r: Reserves = query!(client, v.reserves(asset));
     assert_eq!((r.owed, r.holdings), (300, 300));
     Ok(())
 }

@@ -7,91 +7,84 @@
 //! vault says why.
 
 use crate::escrow::terms;
-use crate::{deploy_market, deploy_vault, wall_clock_ms, E2EResult, Market};
+use crate::{deploy_market, deploy_vault, listing, wall_clock_ms, E2EResult, Market, Node};
 use escrow::{Escrow, Reserves};
 use hostile_token::{HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, TRAP};
-use ink::primitives::Hash;
-use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
+use ink::primitives::AccountId;
+use ink_e2e::AccountKeyring::{Bob, Charlie};
+use ink_e2e::{account_id, ContractsBackend, Keypair};
 use market_types::{Asset, EscrowState, EscrowVault, LicenseKind, TokenError, VaultError};
-use model_registry::{Error, ModelRegistry, Version};
+use model_registry::{Error, ModelRegistry};
 use psp22::PSP22;
 
 /// What the hostile token writes to the debug buffer before each re-entry attempt.
 const ATTEMPT: &str = "hostile_token: re-entry attempt";
 
+/// Deploys the hostile token as `owner`, who holds its whole supply (1 000 000), and
+/// has alice allow it in `vault`.
+async fn deploy_hostile_token(
+    client: &mut impl Node,
+    owner: &Keypair,
+    vault: AccountId,
+) -> AccountId {
+    let ctor = HostileTokenRef::new(1_000_000);
+    let token = instantiate!(client, owner, "hostile_token", ctor);
+    let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
+    tx!(client, &ink_e2e::alice(), v.set_asset_allowed(token, true)).expect("allow in vault");
+    token
+}
+
 #[ink_e2e::test]
 async fn reentrant_token_is_paid_once<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     // Given a vault that allows the hostile token, and bob holding some of it.
     let vault = deploy_vault(&mut client).await;
+    let token = deploy_hostile_token(&mut client, &ink_e2e::bob(), vault).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let mut ctor = HostileTokenRef::new(1_000_000);
-    let token = client
-        .instantiate("hostile_token", &ink_e2e::bob(), &mut ctor)
-        .submit()
-        .await
-        .expect("instantiate hostile_token");
-    let mut t = token.call_builder::<HostileToken>();
-    let asset = Asset::Psp22(token.account_id);
-    let bob = account_id(AccountKeyring::Bob);
-    tx!(
-        client,
-        &ink_e2e::alice(),
-        v.set_asset_allowed(token.account_id, true)
-    )
-    .expect("allow");
+    let mut t = ink_e2e::create_call_builder::<HostileToken>(token);
+    let asset = Asset::Psp22(token);
+    let bob = account_id(Bob);
     tx!(client, &ink_e2e::bob(), t.set_vault(vault));
     tx!(client, &ink_e2e::bob(), t.approve(vault, 100_000)).expect("approve");
 
     // And the token contract itself is owed 9 250 by the vault (it was the payee of a
     // released 10 000 order: 2.5 % fee and 5 % royalty taken).
     let mut order = terms(asset, 10_000, wall_clock_ms() + 600_000);
-    order.payee = token.account_id;
+    order.payee = token;
     let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order.clone())).expect("open");
     tx!(client, &ink_e2e::bob(), v.release(id)).expect("release");
-    assert_eq!(query!(client, v.credit_of(token.account_id, asset)), 9_250);
+    assert_eq!(query!(client, v.credit_of(token, asset)), 9_250);
 
     // When the token turns hostile: while the vault pulls bob's next deposit with
     // transfer_from, the token tries to withdraw its credit from inside that call.
     tx!(client, &ink_e2e::bob(), t.set_mode(REENTER)).expect("mode");
-    let dry = client
-        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
-        .dry_run()
-        .await?;
-    // The attack ran...
-    assert!(
-        dry.debug_message().contains(ATTEMPT),
-        "{}",
-        dry.debug_message()
+    // The attack runs...
+    assert_attack_ran!(
+        client,
+        &ink_e2e::bob(),
+        v.open_order(bob, order.clone()),
+        ATTEMPT
     );
-    // ...and the chain denied it (the vault never allows re-entry), which trapped the
-    // token, so the vault refused the deposit and nothing changed.
-    assert_eq!(dry.return_value(), Err(VaultError::TokenTransferFailed));
-    assert!(client
-        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
-        .submit()
-        .await
-        .is_err());
+    // ...and the chain denies it (the vault never allows re-entry), which traps the
+    // token, so the vault refuses the deposit and nothing changes.
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        v.open_order(bob, order.clone()),
+        VaultError::TokenTransferFailed
+    );
 
     // And when the token withdraws its credit itself, letting the vault call back into
     // it, its transfer hook's second withdraw is tried and denied as well: the payout
     // fails as a whole and the credit stays where it was.
-    let dry = client
-        .call(&ink_e2e::bob(), &t.attack_withdraw())
-        .dry_run()
-        .await?;
-    assert!(
-        dry.debug_message().contains(ATTEMPT),
-        "{}",
-        dry.debug_message()
-    );
+    assert_attack_ran!(client, &ink_e2e::bob(), t.attack_withdraw(), ATTEMPT);
     assert_eq!(tx!(client, &ink_e2e::bob(), t.attack_withdraw()), 0);
-    assert_eq!(query!(client, v.credit_of(token.account_id, asset)), 9_250);
+    assert_eq!(query!(client, v.credit_of(token, asset)), 9_250);
 
     // Then, behaving again, the token is paid its credit exactly once.
     tx!(client, &ink_e2e::bob(), t.set_mode(NORMAL)).expect("mode");
     assert_eq!(tx!(client, &ink_e2e::bob(), t.attack_withdraw()), 9_250);
     assert_eq!(tx!(client, &ink_e2e::bob(), t.attack_withdraw()), 0);
-    assert_eq!(query!(client, t.balance_of(token.account_id)), 9_250);
+    assert_eq!(query!(client, t.balance_of(token)), 9_250);
     let r: Reserves = query!(client, v.reserves(asset));
     // The first order's fee and royalty are all the vault still owes, and holds.
     assert_eq!((r.owed, r.holdings), (750, 750));
@@ -107,27 +100,18 @@ async fn reentry_into_release_or_a_purchase_is_tried_and_denied<Client: E2EBacke
     let Market {
         vault, registry, ..
     } = deploy_market(&mut client).await;
+    let token = deploy_hostile_token(&mut client, &ink_e2e::alice(), vault).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
-    let mut ctor = HostileTokenRef::new(1_000_000);
-    let token = client
-        .instantiate("hostile_token", &ink_e2e::alice(), &mut ctor)
-        .submit()
-        .await
-        .expect("instantiate hostile_token");
-    let mut t = token.call_builder::<HostileToken>();
-    let asset = Asset::Psp22(token.account_id);
-    let (bob, charlie) = (
-        account_id(AccountKeyring::Bob),
-        account_id(AccountKeyring::Charlie),
-    );
+    let mut t = ink_e2e::create_call_builder::<HostileToken>(token);
+    let asset = Asset::Psp22(token);
+    let [bob, charlie] = [Bob, Charlie].map(account_id);
     tx!(
         client,
         &ink_e2e::alice(),
-        v.set_asset_allowed(token.account_id, true)
+        reg.set_asset_allowed(token, true)
     )
-    .expect("allow in vault");
-    tx!(client, &ink_e2e::alice(), reg.allow_asset(token.account_id)).expect("allow offers");
+    .expect("allow offers");
     tx!(client, &ink_e2e::alice(), t.set_vault(vault));
     for who in [bob, charlie] {
         tx!(
@@ -146,44 +130,26 @@ async fn reentry_into_release_or_a_purchase_is_tried_and_denied<Client: E2EBacke
     // When the token re-enters `release(X)` while the vault pulls bob's next deposit.
     tx!(client, &ink_e2e::alice(), t.set_target_release(x));
     tx!(client, &ink_e2e::alice(), t.set_mode(REENTER)).expect("mode");
-    let dry = client
-        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
-        .dry_run()
-        .await?;
-    // Then the attack ran, was denied, and X is still open.
-    assert!(dry
-        .debug_message()
-        .contains(&format!("{ATTEMPT} 1 into target 1")));
-    assert_eq!(dry.return_value(), Err(VaultError::TokenTransferFailed));
-    assert!(client
-        .call(&ink_e2e::bob(), &v.open_order(bob, order.clone()))
-        .submit()
-        .await
-        .is_err());
+    // Then the attack runs, is denied, and X is still open.
+    assert_attack_ran!(
+        client,
+        &ink_e2e::bob(),
+        v.open_order(bob, order.clone()),
+        format!("{ATTEMPT} 1 into target 1")
+    );
+    assert_refused!(
+        client,
+        &ink_e2e::bob(),
+        v.open_order(bob, order.clone()),
+        VaultError::TokenTransferFailed
+    );
     let status = query!(client, v.escrow_status(x)).expect("X");
     assert_eq!(status.state, EscrowState::Funded);
     assert_eq!(query!(client, v.escrow_count()), 1);
 
     // When dave sells a license priced in the token, and the token re-enters
     // `purchase_license` while the registry collects charlie's payment.
-    let model = tx!(
-        client,
-        &ink_e2e::dave(),
-        reg.register_model(
-            "m".into(),
-            "ipfs://m".into(),
-            Hash::from([2; 32]),
-            Version {
-                major: 1,
-                minor: 0,
-                patch: 0
-            },
-            None,
-            0,
-            Vec::new(),
-        )
-    )
-    .expect("model");
+    let model = tx!(client, &ink_e2e::dave(), listing(registry, "m", 2, None, 0)).expect("model");
     tx!(
         client,
         &ink_e2e::dave(),
@@ -196,21 +162,20 @@ async fn reentry_into_release_or_a_purchase_is_tried_and_denied<Client: E2EBacke
         &ink_e2e::alice(),
         t.set_target_purchase(registry, model, 0, 1)
     );
-    let dry = client
-        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0, 1))
-        .dry_run()
-        .await?;
-    // Then the attack ran, was denied (the registry never allows re-entry), and the
+    // Then the attack runs, is denied (the registry never allows re-entry), and the
     // purchase as a whole is refused: no license, no order, no tokens moved.
-    assert!(dry
-        .debug_message()
-        .contains(&format!("{ATTEMPT} 1 into target 2")));
-    assert_eq!(dry.return_value(), Err(Error::TokenCallFailed));
-    assert!(client
-        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0, 1))
-        .submit()
-        .await
-        .is_err());
+    assert_attack_ran!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 0, 1),
+        format!("{ATTEMPT} 1 into target 2")
+    );
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 0, 1),
+        Error::TokenCallFailed
+    );
     assert_eq!(query!(client, reg.license_count()), 0);
     assert_eq!(query!(client, t.balance_of(charlie)), 50_000);
 
@@ -235,25 +200,11 @@ async fn failing_token_fails_the_whole_message<Client: E2EBackend>(
     // Given a vault that allows the hostile token, bob's approval, and one released
     // order that left charlie a credit of 3 700.
     let vault = deploy_vault(&mut client).await;
+    let token = deploy_hostile_token(&mut client, &ink_e2e::bob(), vault).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let mut ctor = HostileTokenRef::new(1_000_000);
-    let token = client
-        .instantiate("hostile_token", &ink_e2e::bob(), &mut ctor)
-        .submit()
-        .await
-        .expect("instantiate hostile_token");
-    let mut t = token.call_builder::<HostileToken>();
-    let asset = Asset::Psp22(token.account_id);
-    let (bob, charlie) = (
-        account_id(AccountKeyring::Bob),
-        account_id(AccountKeyring::Charlie),
-    );
-    tx!(
-        client,
-        &ink_e2e::alice(),
-        v.set_asset_allowed(token.account_id, true)
-    )
-    .expect("allow");
+    let mut t = ink_e2e::create_call_builder::<HostileToken>(token);
+    let asset = Asset::Psp22(token);
+    let [bob, charlie] = [Bob, Charlie].map(account_id);
     tx!(client, &ink_e2e::bob(), t.approve(vault, 100_000)).expect("approve");
     let order = terms(asset, 4_000, wall_clock_ms() + 600_000);
     let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order.clone())).expect("open");

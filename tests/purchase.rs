@@ -4,22 +4,15 @@
 //! seller or a buyer probing for loopholes: terms changed mid-purchase, a later
 //! purchase hiding a license, a vault migration forging or hiding one.
 
-use crate::{deploy_market, deploy_vault, events_of, E2EResult, Market};
+use crate::{deploy_market, deploy_vault, listing, E2EResult, Market};
 use escrow::Escrow;
 use ink::primitives::Hash;
-use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
+use ink_e2e::AccountKeyring::{Bob, Charlie, Dave, Eve, Ferdie};
+use ink_e2e::{account_id, ContractsBackend};
 use market_token::MarketToken;
 use market_types::{Asset, EscrowVault, LicenseKind, TokenError, VaultError};
-use model_registry::{Error, LicensePurchased, LicenseState, ModelRegistry, Version};
+use model_registry::{Error, LicensePurchased, LicenseState, ModelRegistry};
 use psp22::PSP22;
-
-fn v1() -> Version {
-    Version {
-        major: 1,
-        minor: 0,
-        patch: 0,
-    }
-}
 
 #[ink_e2e::test]
 async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EBackend>(
@@ -35,41 +28,20 @@ async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EB
     let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
     let mut t = ink_e2e::create_call_builder::<MarketToken>(token);
     let asset = Asset::Psp22(token);
-    let (bob, charlie, dave, eve) = (
-        account_id(AccountKeyring::Bob),
-        account_id(AccountKeyring::Charlie),
-        account_id(AccountKeyring::Dave),
-        account_id(AccountKeyring::Eve),
-    );
+    let [bob, charlie, dave, eve] = [Bob, Charlie, Dave, Eve].map(account_id);
 
     // And bob's base model, dave's fine-tune of it (5 % royalty) with a native perpetual
     // offer of 1 000 000 and a metered one (5 units) for 4 000 tokens.
     let base = tx!(
         client,
         &ink_e2e::bob(),
-        reg.register_model(
-            "base".into(),
-            "ipfs://base".into(),
-            Hash::from([1; 32]),
-            v1(),
-            None,
-            0,
-            Vec::new(),
-        )
+        listing(registry, "base", 1, None, 0)
     )
     .expect("base");
     let model = tx!(
         client,
         &ink_e2e::dave(),
-        reg.register_model(
-            "tuned".into(),
-            "ipfs://tuned".into(),
-            Hash::from([2; 32]),
-            v1(),
-            Some(base),
-            500,
-            Vec::new(),
-        )
+        listing(registry, "tuned", 2, Some(base), 500)
     )
     .expect("fine-tune");
     tx!(
@@ -95,13 +67,14 @@ async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EB
     );
 
     // When charlie buys the perpetual license (offer version 1) with 1 000 000 native.
-    let res = client
-        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 0, 1))
-        .value(1_000_000)
-        .submit()
-        .await?;
-    let bought: Vec<LicensePurchased> = events_of(res.contract_emitted_events()?);
-    let license = res.return_value().expect("purchase");
+    let (license, bought) = tx_events!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 0, 1),
+        LicensePurchased,
+        1_000_000
+    );
+    let license = license.expect("purchase");
     let escrow_id = bought[0].escrow_id;
     assert_eq!(
         (bought[0].license_id, bought[0].buyer, bought[0].vault),
@@ -166,12 +139,13 @@ async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EB
     assert_eq!(query!(client, t.balance_of(charlie)), 10_000);
     // Approving the registry — the contract charlie calls — is the whole path.
     tx!(client, &ink_e2e::charlie(), t.approve(registry, 4_000)).expect("approve");
-    let res = client
-        .call(&ink_e2e::charlie(), &reg.purchase_license(model, 1, 1))
-        .submit()
-        .await?;
-    let bought: Vec<LicensePurchased> = events_of(res.contract_emitted_events()?);
-    let metered = res.return_value().expect("purchase in tokens");
+    let (metered, bought) = tx_events!(
+        client,
+        &ink_e2e::charlie(),
+        reg.purchase_license(model, 1, 1),
+        LicensePurchased
+    );
+    let metered = metered.expect("purchase in tokens");
     assert_eq!(query!(client, t.balance_of(charlie)), 6_000);
     assert_eq!(query!(client, t.balance_of(registry)), 0);
     assert_eq!(
@@ -217,24 +191,8 @@ async fn hostile_seller_cannot_swap_terms_hide_or_forge_a_license<Client: E2EBac
     } = deploy_market(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
     let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
-    let (charlie, ferdie) = (
-        account_id(AccountKeyring::Charlie),
-        account_id(AccountKeyring::Ferdie),
-    );
-    let model = tx!(
-        client,
-        &ink_e2e::dave(),
-        reg.register_model(
-            "m".into(),
-            "ipfs://m".into(),
-            Hash::from([2; 32]),
-            v1(),
-            None,
-            0,
-            Vec::new(),
-        )
-    )
-    .expect("model");
+    let [charlie, ferdie] = [Charlie, Ferdie].map(account_id);
+    let model = tx!(client, &ink_e2e::dave(), listing(registry, "m", 2, None, 0)).expect("model");
     tx!(
         client,
         &ink_e2e::dave(),

@@ -1,13 +1,12 @@
 //! model_registry on the node: the listing journey and its refusals.
 
-use crate::{events_of, wall_clock_ms, E2EResult};
+use crate::{deploy_market, wall_clock_ms, E2EResult, Market};
 use ink::primitives::Hash;
-use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
-use market_token::{MarketToken, MarketTokenRef};
+use ink_e2e::AccountKeyring::{Bob, Charlie};
+use ink_e2e::{account_id, ContractsBackend};
 use market_types::{Asset, LicenseKind};
 use model_registry::{
-    Error, ModelRegistry, ModelRegistryRef, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE,
-    MAX_URI_LEN,
+    Error, ModelRegistry, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE, MAX_URI_LEN,
 };
 use model_registry::{ModelAttested, ModelDeprecated, ModelRegistered, OfferAdded};
 
@@ -23,223 +22,137 @@ fn v(major: u32, minor: u32, patch: u32) -> Version {
 async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
-    // Given a registry (20 % royalty cap) and a market token it allows, both by alice.
-    let mut constructor = ModelRegistryRef::new(2_000);
-    let registry = client
-        .instantiate("model_registry", &ink_e2e::alice(), &mut constructor)
-        .submit()
-        .await
-        .expect("instantiate model_registry");
-    let mut reg = registry.call_builder::<ModelRegistry>();
-    let mut token_ctor = MarketTokenRef::new(1_000_000, None, Some(String::from("MKT")), 12);
-    let token = client
-        .instantiate("market_token", &ink_e2e::alice(), &mut token_ctor)
-        .submit()
-        .await
-        .expect("instantiate market_token");
-    let _ = token.call_builder::<MarketToken>();
-    client
-        .call(&ink_e2e::alice(), &reg.allow_asset(token.account_id))
-        .submit()
-        .await?
-        .return_value()
-        .expect("allow token");
-    let bob = account_id(AccountKeyring::Bob);
-    let charlie = account_id(AccountKeyring::Charlie);
+    // Given the market: a registry (20 % royalty cap) and a market token it allows, both
+    // by alice.
+    let Market {
+        registry, token, ..
+    } = deploy_market(&mut client).await;
+    let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
+    let [bob, charlie] = [Bob, Charlie].map(account_id);
 
     // When bob registers a base model and a fine-tune of it with a 5 % royalty.
-    let base = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.register_model(
-                String::from("llama-mini"),
-                String::from("ipfs://bafybase"),
-                Hash::from([1; 32]),
-                v(1, 0, 0),
-                None,
-                0,
-                vec![String::from("llm")],
-            ),
-        )
-        .submit()
-        .await?;
-    let registered: Vec<ModelRegistered> = events_of(base.contract_emitted_events()?);
-    let base_id = base.return_value().expect("register base");
+    let (base, registered) = tx_events!(
+        client,
+        &ink_e2e::bob(),
+        reg.register_model(
+            String::from("llama-mini"),
+            String::from("ipfs://bafybase"),
+            Hash::from([1; 32]),
+            v(1, 0, 0),
+            None,
+            0,
+            vec![String::from("llm")],
+        ),
+        ModelRegistered
+    );
+    let base_id = base.expect("register base");
     assert_eq!(registered.len(), 1);
     assert_eq!(
         (registered[0].model_id, registered[0].owner),
         (base_id, bob)
     );
-    let child_id = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.register_model(
-                String::from("llama-mini-chat"),
-                String::from("ipfs://bafychat"),
-                Hash::from([2; 32]),
-                v(0, 1, 0),
-                Some(base_id),
-                500,
-                vec![String::from("llm"), String::from("chat")],
-            ),
+    let child_id = tx!(
+        client,
+        &ink_e2e::bob(),
+        reg.register_model(
+            String::from("llama-mini-chat"),
+            String::from("ipfs://bafychat"),
+            Hash::from([2; 32]),
+            v(0, 1, 0),
+            Some(base_id),
+            500,
+            vec![String::from("llm"), String::from("chat")],
         )
-        .submit()
-        .await?
-        .return_value()
-        .expect("register child");
+    )
+    .expect("register child");
     assert_eq!((base_id, child_id), (1, 2));
 
     // And publishes a native perpetual offer and a metered one in the token.
-    let res = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.add_offer(child_id, LicenseKind::Perpetual, 5_000, Asset::Native),
-        )
-        .submit()
-        .await?;
-    let added: Vec<OfferAdded> = events_of(res.contract_emitted_events()?);
-    assert_eq!(res.return_value(), Ok(0));
+    let perpetual = reg.add_offer(child_id, LicenseKind::Perpetual, 5_000, Asset::Native);
+    let (offer, added) = tx_events!(client, &ink_e2e::bob(), perpetual, OfferAdded);
+    assert_eq!(offer, Ok(0));
     assert_eq!(
         (added[0].model_id, added[0].offer_id, added[0].price),
         (child_id, 0, 5_000)
     );
-    let res = client
-        .call(
-            &ink_e2e::bob(),
-            &reg.add_offer(
-                child_id,
-                LicenseKind::Metered { units: 1_000 },
-                250,
-                Asset::Psp22(token.account_id),
-            ),
-        )
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Ok(1));
+    let metered = LicenseKind::Metered { units: 1_000 };
+    let offer = tx!(
+        client,
+        &ink_e2e::bob(),
+        reg.add_offer(child_id, metered, 250, Asset::Psp22(token))
+    );
+    assert_eq!(offer, Ok(1));
 
     // And alice makes charlie an auditor, who attests the fine-tune for an hour.
-    client
-        .call(&ink_e2e::alice(), &reg.add_auditor(charlie))
-        .submit()
-        .await?
-        .return_value()
-        .expect("add auditor");
+    tx!(client, &ink_e2e::alice(), reg.set_auditor(charlie, true)).expect("add auditor");
     let expires_at = wall_clock_ms() + 3_600_000;
-    let res = client
-        .call(
-            &ink_e2e::charlie(),
-            &reg.attest(child_id, Hash::from([9; 32]), expires_at),
-        )
-        .submit()
-        .await?;
-    let attested: Vec<ModelAttested> = events_of(res.contract_emitted_events()?);
-    assert_eq!(res.return_value(), Ok(()));
+    let (attest, attested) = tx_events!(
+        client,
+        &ink_e2e::charlie(),
+        reg.attest(child_id, Hash::from([9; 32]), expires_at),
+        ModelAttested
+    );
+    assert_eq!(attest, Ok(()));
     assert_eq!(
         (attested[0].model_id, attested[0].auditor),
         (child_id, charlie)
     );
-    let valid = client
-        .call(
-            &ink_e2e::alice(),
-            &reg.is_attestation_valid(child_id, charlie),
-        )
-        .dry_run()
-        .await?
-        .return_value();
-    assert!(valid);
+    assert!(query!(client, reg.is_attestation_valid(child_id, charlie)));
 
     // And deprecates the base model in favour of the fine-tune.
-    let res = client
-        .call(&ink_e2e::bob(), &reg.deprecate(base_id, Some(child_id)))
-        .submit()
-        .await?;
-    let deprecated: Vec<ModelDeprecated> = events_of(res.contract_emitted_events()?);
-    assert_eq!(res.return_value(), Ok(()));
+    let (deprecate, deprecated) = tx_events!(
+        client,
+        &ink_e2e::bob(),
+        reg.deprecate(base_id, Some(child_id)),
+        ModelDeprecated
+    );
+    assert_eq!(deprecate, Ok(()));
     assert_eq!(deprecated[0].successor, Some(child_id));
 
     // Then everything reads back from the chain.
-    let child = client
-        .call(&ink_e2e::alice(), &reg.model(child_id))
-        .dry_run()
-        .await?
-        .return_value()
-        .expect("child model");
+    let child = query!(client, reg.model(child_id)).expect("child model");
     assert_eq!(
         (child.parent, child.royalty_bps, child.offer_count),
         (Some(base_id), 500, 2)
     );
-    let base_model = client
-        .call(&ink_e2e::alice(), &reg.model(base_id))
-        .dry_run()
-        .await?
-        .return_value()
-        .expect("base model");
+    let base_model = query!(client, reg.model(base_id)).expect("base model");
     assert_eq!(
         base_model.status,
         ModelStatus::Deprecated {
             successor: Some(child_id)
         }
     );
-    let offers = client
-        .call(&ink_e2e::alice(), &reg.offers(child_id, 0, 0))
-        .dry_run()
-        .await?
-        .return_value();
+    let offers = query!(client, reg.offers(child_id, 0, 0));
     assert_eq!(offers.items.len(), 2);
-    assert_eq!(offers.items[1].asset, Asset::Psp22(token.account_id));
+    assert_eq!(offers.items[1].asset, Asset::Psp22(token));
 
     // And pages split the owner's models: 12 more make 14, so pages of 10 and 4.
     for i in 0..12u8 {
-        client
-            .call(
-                &ink_e2e::bob(),
-                &reg.register_model(
-                    format!("variant-{i}"),
-                    String::from("ipfs://bafyvariant"),
-                    Hash::from([i; 32]),
-                    v(1, 0, 0),
-                    None,
-                    0,
-                    vec![String::from("llm")],
-                ),
+        tx!(
+            client,
+            &ink_e2e::bob(),
+            reg.register_model(
+                format!("variant-{i}"),
+                String::from("ipfs://bafyvariant"),
+                Hash::from([i; 32]),
+                v(1, 0, 0),
+                None,
+                0,
+                vec![String::from("llm")],
             )
-            .submit()
-            .await?
-            .return_value()
-            .expect("register variant");
+        )
+        .expect("register variant");
     }
-    let first = client
-        .call(&ink_e2e::alice(), &reg.models_by_owner(bob, 0, 0))
-        .dry_run()
-        .await?
-        .return_value();
+    let first = query!(client, reg.models_by_owner(bob, 0, 0));
     assert_eq!(first.items.len(), MAX_PAGE as usize);
     let next = first.next.expect("a second page");
-    let second = client
-        .call(&ink_e2e::alice(), &reg.models_by_owner(bob, next, 0))
-        .dry_run()
-        .await?
-        .return_value();
+    let second = query!(client, reg.models_by_owner(bob, next, 0));
     assert_eq!(second.items.len(), 4);
     assert_eq!(second.next, None);
-    let by_tag = client
-        .call(
-            &ink_e2e::alice(),
-            &reg.models_by_tag(String::from("llm"), 10, 3),
-        )
-        .dry_run()
-        .await?
-        .return_value();
+    let by_tag = query!(client, reg.models_by_tag(String::from("llm"), 10, 3));
     assert_eq!(by_tag.items.len(), 3);
     assert_eq!(by_tag.next, Some(13));
-    let chat = client
-        .call(
-            &ink_e2e::alice(),
-            &reg.models_by_tag(String::from("chat"), 0, 0),
-        )
-        .dry_run()
-        .await?
-        .return_value();
+    let chat = query!(client, reg.models_by_tag(String::from("chat"), 0, 0));
     assert_eq!(
         chat.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
         vec![child_id]
@@ -251,14 +164,10 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
 async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
-    // Given a registry with one model owned by bob.
-    let mut constructor = ModelRegistryRef::new(1_000);
-    let registry = client
-        .instantiate("model_registry", &ink_e2e::alice(), &mut constructor)
-        .submit()
-        .await
-        .expect("instantiate model_registry");
-    let mut reg = registry.call_builder::<ModelRegistry>();
+    // Given a registry (10 % royalty cap) with one model owned by bob.
+    let Market { registry, .. } = deploy_market(&mut client).await;
+    let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
+    tx!(client, &ink_e2e::alice(), reg.set_max_royalty_bps(1_000)).expect("royalty cap");
     let mut register = |name: String, uri: String, parent, royalty| {
         reg.register_model(
             name,
@@ -270,15 +179,8 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
             Vec::new(),
         )
     };
-    let id = client
-        .call(
-            &ink_e2e::bob(),
-            &register(String::from("base"), String::from("ipfs://b"), None, 0),
-        )
-        .submit()
-        .await?
-        .return_value()
-        .expect("register");
+    let base = register(String::from("base"), String::from("ipfs://b"), None, 0);
+    let id = tx!(client, &ink_e2e::bob(), base).expect("register");
 
     // When each bad call is submitted on chain, it returns its own error variant.
     let cases = [
@@ -312,7 +214,6 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
     for (call, expected) in cases {
         assert_refused!(client, &ink_e2e::charlie(), call, expected);
     }
-    let mut reg = registry.call_builder::<ModelRegistry>();
     assert_refused!(
         client,
         &ink_e2e::charlie(),
@@ -334,23 +235,13 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
     assert_refused!(
         client,
         &ink_e2e::charlie(),
-        reg.add_auditor(account_id(AccountKeyring::Charlie)),
+        reg.set_auditor(account_id(Charlie), true),
         Error::NotAdmin
     );
 
     // Then the chain holds exactly what it held before.
-    let count = client
-        .call(&ink_e2e::alice(), &reg.model_count())
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(count, 1);
-    let model = client
-        .call(&ink_e2e::alice(), &reg.model(id))
-        .dry_run()
-        .await?
-        .return_value()
-        .expect("model");
+    assert_eq!(query!(client, reg.model_count()), 1);
+    let model = query!(client, reg.model(id)).expect("model");
     assert_eq!(model.status, ModelStatus::Active);
     assert_eq!(model.offer_count, 0);
     assert_eq!(model.metadata_uri, "ipfs://b");

@@ -1,51 +1,30 @@
 //! market_token on the node: fixed supply, transfer, approve and transfer_from.
 
-use crate::{events_of, E2EResult};
-use ink_e2e::{account_id, AccountKeyring, ContractsBackend};
-use market_token::{MarketToken, MarketTokenRef};
+use crate::{deploy_token, E2EResult, TOKEN_SUPPLY};
+use ink_e2e::AccountKeyring::{Alice, Bob, Charlie};
+use ink_e2e::{account_id, ContractsBackend};
+use market_token::MarketToken;
 use psp22::{PSP22Error, PSP22Metadata, Transfer, PSP22};
-
-const SUPPLY: u128 = 1_000_000_000_000;
 
 #[ink_e2e::test]
 async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     // Given a token deployed by alice with the whole supply.
-    let mut constructor = MarketTokenRef::new(
-        SUPPLY,
-        Some(String::from("Market Token")),
-        Some(String::from("MKT")),
-        12,
-    );
-    let token = client
-        .instantiate("market_token", &ink_e2e::alice(), &mut constructor)
-        .submit()
-        .await
-        .expect("instantiate market_token");
-    let mut call = token.call_builder::<MarketToken>();
-    let alice = account_id(AccountKeyring::Alice);
-    let bob = account_id(AccountKeyring::Bob);
-    let charlie = account_id(AccountKeyring::Charlie);
+    let token = deploy_token(&mut client).await;
+    let mut call = ink_e2e::create_call_builder::<MarketToken>(token);
+    let [alice, bob, charlie] = [Alice, Bob, Charlie].map(account_id);
 
-    let symbol = client
-        .call(&ink_e2e::alice(), &call.token_symbol())
-        .dry_run()
-        .await?
-        .return_value();
+    let symbol = query!(client, call.token_symbol());
     assert_eq!(symbol.as_deref(), Some("MKT"));
-    let supply = client
-        .call(&ink_e2e::alice(), &call.total_supply())
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(supply, SUPPLY);
+    assert_eq!(query!(client, call.total_supply()), TOKEN_SUPPLY);
 
     // When alice transfers 1000 to bob.
-    let res = client
-        .call(&ink_e2e::alice(), &call.transfer(bob, 1_000, Vec::new()))
-        .submit()
-        .await?;
-    let transfers: Vec<Transfer> = events_of(res.contract_emitted_events()?);
-    assert_eq!(res.return_value(), Ok(()));
+    let (sent, transfers) = tx_events!(
+        client,
+        &ink_e2e::alice(),
+        call.transfer(bob, 1_000, Vec::new()),
+        Transfer
+    );
+    assert_eq!(sent, Ok(()));
     assert_eq!(transfers.len(), 1);
     assert_eq!(
         (transfers[0].from, transfers[0].to, transfers[0].value),
@@ -53,44 +32,20 @@ async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E
     );
 
     // And bob approves charlie for 300, who moves 200 of it to himself.
-    client
-        .call(&ink_e2e::bob(), &call.approve(charlie, 300))
-        .submit()
-        .await?;
-    let res = client
-        .call(
-            &ink_e2e::charlie(),
-            &call.transfer_from(bob, charlie, 200, Vec::new()),
-        )
-        .submit()
-        .await?;
-    assert_eq!(res.return_value(), Ok(()));
+    tx!(client, &ink_e2e::bob(), call.approve(charlie, 300)).expect("approve");
+    let moved = tx!(
+        client,
+        &ink_e2e::charlie(),
+        call.transfer_from(bob, charlie, 200, Vec::new())
+    );
+    assert_eq!(moved, Ok(()));
 
     // Then balances and the remaining allowance add up.
-    let balance = |who| call.balance_of(who);
-    let bob_balance = client
-        .call(&ink_e2e::alice(), &balance(bob))
-        .dry_run()
-        .await?
-        .return_value();
-    let charlie_balance = client
-        .call(&ink_e2e::alice(), &balance(charlie))
-        .dry_run()
-        .await?
-        .return_value();
-    let alice_balance = client
-        .call(&ink_e2e::alice(), &balance(alice))
-        .dry_run()
-        .await?
-        .return_value();
+    let bob_balance = query!(client, call.balance_of(bob));
+    let charlie_balance = query!(client, call.balance_of(charlie));
     assert_eq!((bob_balance, charlie_balance), (800, 200));
-    assert_eq!(alice_balance, SUPPLY - 1_000);
-    let allowance = client
-        .call(&ink_e2e::alice(), &call.allowance(bob, charlie))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(allowance, 100);
+    assert_eq!(query!(client, call.balance_of(alice)), TOKEN_SUPPLY - 1_000);
+    assert_eq!(query!(client, call.allowance(bob, charlie)), 100);
 
     // A transfer_from beyond the allowance is refused on chain and moves nothing.
     assert_refused!(
@@ -99,12 +54,7 @@ async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E
         call.transfer_from(bob, charlie, 101, Vec::new()),
         PSP22Error::InsufficientAllowance
     );
-    let bob_after = client
-        .call(&ink_e2e::alice(), &call.balance_of(bob))
-        .dry_run()
-        .await?
-        .return_value();
-    assert_eq!(bob_after, 800);
+    assert_eq!(query!(client, call.balance_of(bob)), 800);
 
     // So is a transfer beyond the balance.
     assert_refused!(
@@ -114,17 +64,9 @@ async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E
         PSP22Error::InsufficientBalance
     );
     let balances = (
-        client
-            .call(&ink_e2e::alice(), &call.balance_of(bob))
-            .dry_run()
-            .await?
-            .return_value(),
-        client
-            .call(&ink_e2e::alice(), &call.balance_of(alice))
-            .dry_run()
-            .await?
-            .return_value(),
+        query!(client, call.balance_of(bob)),
+        query!(client, call.balance_of(alice)),
     );
-    assert_eq!(balances, (800, SUPPLY - 1_000));
+    assert_eq!(balances, (800, TOKEN_SUPPLY - 1_000));
     Ok(())
 }

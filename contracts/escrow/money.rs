@@ -1,35 +1,29 @@
-//! The vault's pure rules: parameter checks, stream accrual, what an escrow holds, a
-//! settlement's share, where a dispute bond goes, and an escrow's next deadline. No
-//! storage and no environment, so unit and property tests call them directly.
+//! The vault's pure rules: parameter checks, stream accrual, what an escrow holds and
+//! what a dispute would freeze, a settlement's share, where a dispute bond goes, and an
+//! escrow's next deadline. No storage and no environment, so unit and property tests
+//! call them directly.
 
 use crate::escrow::MAX_FEE_BPS;
-use crate::types::{Dispute, EscrowRecord, EscrowTerms};
+use crate::types::{Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Role};
 use ink::primitives::AccountId;
 use market_types::{
-    Balance, Bps, SettleReason, Timestamp, VaultError, BPS_DENOMINATOR, MAX_PERIOD_MS,
+    ensure, Balance, Bps, EscrowId, EscrowState, SettleReason, Timestamp, VaultError,
+    BPS_DENOMINATOR, MAX_PERIOD_MS,
 };
 
 type Result<T> = core::result::Result<T, VaultError>;
 
 /// The platform fee may not exceed [`MAX_FEE_BPS`].
 pub(crate) fn check_fee(fee_bps: Bps) -> Result<()> {
-    if fee_bps > MAX_FEE_BPS {
-        return Err(VaultError::FeeTooHigh);
-    }
+    ensure!(fee_bps <= MAX_FEE_BPS, VaultError::FeeTooHigh);
     Ok(())
 }
 
 /// A bond of at most 100 %, and a ruling window of 1 ms up to `MAX_PERIOD_MS`.
 pub(crate) fn check_dispute_params(bond_bps: Bps, ruling_window_ms: u64) -> Result<()> {
-    if bond_bps > BPS_DENOMINATOR {
-        return Err(VaultError::InvalidShares);
-    }
-    if ruling_window_ms == 0 {
-        return Err(VaultError::InvalidPeriod);
-    }
-    if ruling_window_ms > MAX_PERIOD_MS {
-        return Err(VaultError::PeriodTooLong);
-    }
+    ensure!(bond_bps <= BPS_DENOMINATOR, VaultError::InvalidShares);
+    ensure!(ruling_window_ms > 0, VaultError::InvalidPeriod);
+    ensure!(ruling_window_ms <= MAX_PERIOD_MS, VaultError::PeriodTooLong);
     Ok(())
 }
 
@@ -54,6 +48,22 @@ pub(crate) fn bond_returns(
             }
         }
         _ => true,
+    }
+}
+
+/// `rec` as a row of `account`'s open escrows.
+pub(crate) fn open_row(id: EscrowId, rec: &EscrowRecord, account: AccountId) -> OpenEscrow {
+    OpenEscrow {
+        id,
+        role: if rec.payer == account {
+            Role::Payer
+        } else {
+            Role::Payee
+        },
+        state: rec.state,
+        asset: rec.asset,
+        held: held(rec).unwrap_or(0),
+        next_deadline: next_deadline(rec),
     }
 }
 
@@ -89,6 +99,62 @@ pub(crate) fn accrued(
     let elapsed = until.saturating_sub(start);
     rate.checked_mul(Balance::from(elapsed))
         .ok_or(VaultError::Overflow)
+}
+
+/// What stream `rec` accrued until `until` and has not paid out yet.
+pub(crate) fn unpaid_accrual(rec: &EscrowRecord, until: Timestamp) -> Result<Balance> {
+    match rec.terms {
+        EscrowTerms::Stream {
+            rate_per_ms,
+            start,
+            end,
+            paid_out,
+            ..
+        } => accrued(rate_per_ms, start, end, until)?
+            .checked_sub(paid_out)
+            .ok_or(VaultError::Overflow),
+        EscrowTerms::Order { .. } => Err(VaultError::WrongEscrowKind),
+    }
+}
+
+/// What a dispute at `now` would freeze: an order's deposit (while undelivered and
+/// before its deadline, or in its review window), or a running stream's unpaid rest.
+pub(crate) fn disputable(rec: &EscrowRecord, now: Timestamp) -> Result<Balance> {
+    match rec.terms {
+        EscrowTerms::Order {
+            amount,
+            delivered_at,
+            review_window_ms,
+            delivery_deadline,
+            ..
+        } => match rec.state {
+            // Past the deadline anyone may refund it; a dispute would only stall.
+            EscrowState::Funded if now > delivery_deadline => {
+                Err(VaultError::DeliveryDeadlinePassed)
+            }
+            EscrowState::Funded => Ok(amount),
+            EscrowState::Delivered => {
+                let delivered = delivered_at.ok_or(VaultError::EscrowNotOpen)?;
+                let ends = delivered
+                    .checked_add(review_window_ms)
+                    .ok_or(VaultError::Overflow)?;
+                ensure!(now < ends, VaultError::ReviewWindowClosed);
+                Ok(amount)
+            }
+            _ => Err(VaultError::EscrowNotOpen),
+        },
+        EscrowTerms::Stream {
+            deposit, paid_out, ..
+        } => {
+            ensure!(
+                rec.state == EscrowState::Streaming,
+                VaultError::EscrowNotOpen
+            );
+            let rest = deposit.checked_sub(paid_out).ok_or(VaultError::Overflow)?;
+            ensure!(rest > 0, VaultError::StreamEnded);
+            Ok(rest)
+        }
+    }
 }
 
 /// What an open escrow still holds (its bond excluded).

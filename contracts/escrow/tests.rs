@@ -4,7 +4,8 @@
 //!
 //! `attacks.rs` holds the tests written as a hostile counterparty (issue 8); `prop.rs`
 //! the property test that drives random operation sequences against the reserves and
-//! conservation invariants.
+//! conservation invariants; `prop_money.rs` the property tests of the settlement planner
+//! and the ledger on their own.
 
 use crate::escrow::{Escrow, MAX_FEE_BPS, MAX_PAGE};
 use crate::mock_token;
@@ -1112,3 +1113,5 @@ fn near_max_amounts_split_exactly_and_overflow_is_refused() {
 mod attacks;
 #[path = "prop.rs"]
 mod prop;
+#[path = "prop_money.rs"]
+mod prop_money;

@@ -38,6 +38,14 @@ where
     }
 }
 
+/// Contract storage derives `Debug` in unit-test builds; the lists live in the chain's
+/// storage, not in the struct, so there is nothing to print.
+impl<K: Packed, V: Packed> core::fmt::Debug for SwapIndex<K, V> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SwapIndex")
+    }
+}
+
 impl<K, V> SwapIndex<K, V>
 where
     K: Packed + Copy + EncodeLike,
@@ -187,13 +195,15 @@ mod tests {
         assert_eq!(guarded(3), Ok(3));
     }
 
+    type TagKey = (u8, [u8; 32]);
+
     /// A contract's storage holding indexes, as the contracts do: it must have a
     /// storage layout for the metadata.
     #[ink::storage_item]
     #[derive(Default)]
     struct Holder {
         by_account: SwapIndex<ink::primitives::AccountId, u64>,
-        by_key: SwapIndex<(u8, [u8; 32]), u64>,
+        by_key: SwapIndex<TagKey, u64>,
     }
 
     #[test]

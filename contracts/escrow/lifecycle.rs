@@ -1,0 +1,124 @@
+//! Private helpers of the messages that move an escrow along without paying it out:
+//! `deliver` and `dispute`. Each checks everything, writes, and returns the event for
+//! the message to emit. The documented errors are the messages'.
+
+use crate::escrow::Escrow;
+use crate::events::{EscrowDisputed, OrderDelivered};
+use crate::money::disputable;
+use crate::types::{Dispute, EscrowTerms};
+use ink::codegen::Env as _;
+use ink::primitives::Hash;
+use market_types::math::bps_of_ceil;
+use market_types::{ensure, EscrowId, EscrowState, VaultError};
+
+type Result<T> = core::result::Result<T, VaultError>;
+
+impl Escrow {
+    /// `deliver`: the order delivered with `proof`; its review window (or, while it is
+    /// disputed, the rest of the dispute) starts now.
+    pub(crate) fn deliver_order(&mut self, id: EscrowId, proof: Hash) -> Result<OrderDelivered> {
+        let mut rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        ensure!(self.env().caller() == rec.payee, VaultError::NotPayee);
+        let EscrowTerms::Order {
+            delivery_deadline,
+            review_window_ms,
+            delivered_at,
+            proof: stored,
+            ..
+        } = &mut rec.terms
+        else {
+            return Err(VaultError::WrongEscrowKind);
+        };
+        let in_dispute = match rec.state {
+            EscrowState::Funded => false,
+            EscrowState::Disputed if delivered_at.is_none() => true,
+            _ => return Err(VaultError::EscrowNotFunded),
+        };
+        ensure!(
+            now <= *delivery_deadline,
+            VaultError::DeliveryDeadlinePassed
+        );
+        let review_ends = now
+            .checked_add(*review_window_ms)
+            .ok_or(VaultError::Overflow)?;
+        *delivered_at = Some(now);
+        *stored = Some(proof);
+        if in_dispute {
+            // A delivery landing late in the dispute still leaves the arbiter a full
+            // ruling window to look at it before the fallback can pay it out.
+            let window_ends = now
+                .checked_add(self.ruling_window_ms)
+                .ok_or(VaultError::Overflow)?;
+            if let Some(d) = rec.dispute.as_mut() {
+                d.delivered_during = true;
+                d.ruling_deadline = d.ruling_deadline.max(window_ends);
+            }
+        } else {
+            rec.state = EscrowState::Delivered;
+        }
+        self.escrows.insert(id, &rec);
+        Ok(OrderDelivered {
+            id,
+            payer: rec.payer,
+            payee: rec.payee,
+            proof,
+            review_ends,
+        })
+    }
+
+    /// `dispute`: the escrow frozen and the caller's bond owed.
+    pub(crate) fn open_dispute(&mut self, id: EscrowId) -> Result<EscrowDisputed> {
+        let mut rec = self.get(id)?;
+        let caller = self.env().caller();
+        let now = self.env().block_timestamp();
+        ensure!(
+            caller == rec.payer || caller == rec.payee,
+            VaultError::NotParty
+        );
+        let at_stake = disputable(&rec, now)?;
+        let bond = bps_of_ceil(at_stake, self.bond_bps).ok_or(VaultError::Overflow)?;
+        let mut ruling_deadline = now
+            .checked_add(self.ruling_window_ms)
+            .ok_or(VaultError::Overflow)?;
+        if let (
+            EscrowState::Funded,
+            EscrowTerms::Order {
+                delivery_deadline, ..
+            },
+        ) = (rec.state, &rec.terms)
+        {
+            // An undelivered order: the payee has nothing to dispute (it delivers or
+            // refunds), and the payer's dispute cannot cut the delivery period short:
+            // no fallback before the delivery deadline.
+            ensure!(caller != rec.payee, VaultError::EscrowNotDelivered);
+            ruling_deadline = ruling_deadline.max(*delivery_deadline);
+        }
+        let excess = self.collect_bond(rec.asset, bond)?;
+        let came_in = bond.checked_add(excess).ok_or(VaultError::Overflow)?;
+        // The first write: the bond and the excess are owed before any is credited.
+        self.ledger.receive(rec.asset, came_in)?;
+        self.ledger.credit(caller, rec.asset, excess)?;
+        if let EscrowTerms::Stream { end, frozen_at, .. } = &mut rec.terms {
+            *frozen_at = Some(now.min(*end));
+        }
+        rec.state = EscrowState::Disputed;
+        rec.dispute = Some(Dispute {
+            by: caller,
+            bond,
+            opened_at: now,
+            ruling_deadline,
+            delivered_during: false,
+        });
+        self.escrows.insert(id, &rec);
+        Ok(EscrowDisputed {
+            id,
+            payer: rec.payer,
+            payee: rec.payee,
+            by: caller,
+            bond,
+            excess_credited: excess,
+            ruling_deadline,
+        })
+    }
+}
