@@ -16,8 +16,7 @@ type Result<T> = core::result::Result<T, VaultError>;
 
 impl Escrow {
     pub(crate) fn only_arbiter(&self) -> Result<()> {
-        ensure!(self.env().caller() == self.arbiter, VaultError::NotArbiter);
-        Ok(())
+        Ok(self.arbiter.check(self.env().caller())?)
     }
 
     pub(crate) fn get(&self, id: EscrowId) -> Result<EscrowRecord> {

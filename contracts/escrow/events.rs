@@ -228,10 +228,6 @@ pub struct ControllerChanged {
     pub allowed: bool,
 }
 
-/// Governance allowed or disallowed a PSP22 token for new escrows.
-#[ink::event]
-pub struct AssetAllowanceChanged {
-    #[ink(topic)]
-    pub token: AccountId,
-    pub allowed: bool,
-}
+/// Governance set whether a PSP22 token may be used: the event is shared with the other
+/// contracts (`market_types::events`).
+pub use market_types::events::AssetAllowanceChanged;

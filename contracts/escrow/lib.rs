@@ -112,7 +112,7 @@ mod escrow {
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
     use market_types::math::bps_of_ceil;
-    use market_types::storage::SwapIndex;
+    use market_types::storage::{AllowList, Role, SwapIndex};
     use market_types::{
         ensure, Asset, Bps, CollateralId, EscrowId, EscrowState, EscrowStatus, EscrowVault,
         OrderTerms, Page, SettleReason, StreamTerms, VaultError, BPS_DENOMINATOR,
@@ -131,17 +131,16 @@ mod escrow {
 
     #[ink(storage)]
     pub struct Escrow {
-        pub(crate) arbiter: AccountId,
-        /// Proposed by the arbiter; becomes the arbiter when it accepts.
-        pub(crate) pending_arbiter: Option<AccountId>,
+        /// The arbiter (the DAO) and the successor it proposed, until that accepts.
+        pub(crate) arbiter: Role,
         pub(crate) treasury: AccountId,
         pub(crate) fee_bps: Bps,
         pub(crate) bond_bps: Bps,
         pub(crate) ruling_window_ms: u64,
         /// Smallest deposit a new escrow may hold, per asset (absent: no minimum).
         pub(crate) min_deposit: Mapping<Asset, Balance>,
-        pub(crate) controllers: Mapping<AccountId, ()>,
-        pub(crate) allowed_tokens: Mapping<AccountId, ()>,
+        pub(crate) controllers: AllowList,
+        pub(crate) allowed_tokens: AllowList,
         pub(crate) escrow_count: u64,
         pub(crate) escrows: Mapping<EscrowId, EscrowRecord>,
         pub(crate) collateral_count: u64,
@@ -188,15 +187,14 @@ mod escrow {
                 min_native_deposit,
             });
             Ok(Self {
-                arbiter,
-                pending_arbiter: None,
+                arbiter: Role::new(arbiter),
                 treasury,
                 fee_bps,
                 bond_bps,
                 ruling_window_ms,
                 min_deposit,
-                controllers: Mapping::default(),
-                allowed_tokens: Mapping::default(),
+                controllers: AllowList::default(),
+                allowed_tokens: AllowList::default(),
                 escrow_count: 0,
                 escrows: Mapping::default(),
                 collateral_count: 0,
@@ -449,8 +447,7 @@ mod escrow {
         /// Errors: `NotArbiter`. Emits `ArbiterProposed`.
         #[ink(message)]
         pub fn propose_arbiter(&mut self, new: Option<AccountId>) -> Result<()> {
-            self.only_arbiter()?;
-            self.pending_arbiter = new;
+            self.arbiter.propose(self.env().caller(), new)?;
             self.env().emit_event(ArbiterProposed { proposed: new });
             Ok(())
         }
@@ -463,13 +460,7 @@ mod escrow {
         #[ink(message)]
         pub fn accept_arbiter(&mut self) -> Result<()> {
             let caller = self.env().caller();
-            ensure!(
-                self.pending_arbiter == Some(caller),
-                VaultError::NotPendingArbiter
-            );
-            let previous = self.arbiter;
-            self.arbiter = caller;
-            self.pending_arbiter = None;
+            let previous = self.arbiter.accept(caller)?;
             self.env().emit_event(ArbiterChanged {
                 previous,
                 arbiter: caller,
@@ -526,11 +517,7 @@ mod escrow {
         #[ink(message)]
         pub fn set_controller(&mut self, controller: AccountId, allowed: bool) -> Result<()> {
             self.only_arbiter()?;
-            if allowed {
-                self.controllers.insert(controller, &());
-            } else {
-                self.controllers.remove(controller);
-            }
+            self.controllers.set(controller, allowed);
             self.env().emit_event(ControllerChanged {
                 controller,
                 allowed,
@@ -547,11 +534,7 @@ mod escrow {
         #[ink(message)]
         pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
             self.only_arbiter()?;
-            if allowed {
-                self.allowed_tokens.insert(token, &());
-            } else {
-                self.allowed_tokens.remove(token);
-            }
+            self.allowed_tokens.set(token, allowed);
             self.env()
                 .emit_event(AssetAllowanceChanged { token, allowed });
             Ok(())
@@ -563,14 +546,14 @@ mod escrow {
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn arbiter(&self) -> AccountId {
-            self.arbiter
+            self.arbiter.holder()
         }
 
         /// The account `propose_arbiter` named, until it accepts.
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn pending_arbiter(&self) -> Option<AccountId> {
-            self.pending_arbiter
+            self.arbiter.pending()
         }
 
         /// Receives fees and forfeited bonds.
@@ -612,10 +595,7 @@ mod escrow {
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
-            match asset {
-                Asset::Native => true,
-                Asset::Psp22(token) => self.allowed_tokens.contains(token),
-            }
+            self.allowed_tokens.allows(asset)
         }
 
         /// The highest escrow id so far (ids run from 1).

@@ -10,6 +10,7 @@
 //!
 //! - **[`vault`]**: the escrow vault's interface ([`EscrowVault`], called through
 //!   `contract_ref!`), its terms, states and [`VaultError`].
+//! - **[`events`]**: events more than one contract emits (`AssetAllowanceChanged`).
 //! - **[`math`]**: exact basis-point shares and splits that add up to the unit.
 //! - **[`storage`]**: the storage helpers every contract shares — [`storage::SwapIndex`]
 //!   (swap-remove lists per key), [`storage::page`] (the one page builder) and the
@@ -25,6 +26,7 @@
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
+pub mod events;
 pub mod math;
 pub mod storage;
 pub mod vault;

@@ -323,3 +323,12 @@ pub trait EscrowVault {
     #[ink(message)]
     fn escrow_status(&self, id: EscrowId) -> Option<EscrowStatus>;
 }
+
+impl From<crate::storage::RoleError> for VaultError {
+    fn from(e: crate::storage::RoleError) -> Self {
+        match e {
+            crate::storage::RoleError::NotHolder => VaultError::NotArbiter,
+            crate::storage::RoleError::NotPending => VaultError::NotPendingArbiter,
+        }
+    }
+}

@@ -15,8 +15,8 @@ use crate::validation::{check_name, check_tags, check_terms, check_uri, tag_key}
 use ink::codegen::Env;
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
-use ink::storage::traits::StorageKey;
 use ink::storage::Mapping;
+use market_types::storage::{AllowList, Role};
 use market_types::{ensure, Asset, Balance, Bps, LicenseKind, ModelId, OfferId, Page, Timestamp};
 
 impl ModelRegistry {
@@ -24,15 +24,14 @@ impl ModelRegistry {
     /// default purchase periods.
     pub(crate) fn empty(admin: AccountId, max_royalty_bps: Bps) -> Self {
         Self {
-            admin,
-            pending_admin: None,
+            admin: Role::new(admin),
             pending_transfers: Mapping::default(),
             max_royalty_bps,
             model_count: 0,
             models: Mapping::default(),
             offers: Mapping::default(),
-            auditors: Mapping::default(),
-            allowed_tokens: Mapping::default(),
+            auditors: AllowList::default(),
+            allowed_tokens: AllowList::default(),
             attestations: Mapping::default(),
             model_auditors: Mapping::default(),
             index: ModelIndex::default(),
@@ -361,8 +360,7 @@ impl ModelRegistry {
 
     /// Refuses anyone but the admin.
     pub(crate) fn only_admin(&self) -> Result<()> {
-        ensure!(self.env().caller() == self.admin, Error::NotAdmin);
-        Ok(())
+        Ok(self.admin.check(self.env().caller())?)
     }
 
     /// The model, if it exists and the caller owns it.
@@ -484,18 +482,5 @@ impl ModelRegistry {
         self.index.page(key, cursor, limit, MAX_PAGE, |id| {
             self.models.get(id).map(|m| (id, m))
         })
-    }
-}
-
-/// Puts `who` in an allow-list (`allowed`) or takes it out; idempotent.
-pub(crate) fn set_member<K: StorageKey>(
-    list: &mut Mapping<AccountId, (), K>,
-    who: AccountId,
-    allowed: bool,
-) {
-    if allowed {
-        list.insert(who, &());
-    } else {
-        list.remove(who);
     }
 }

@@ -124,3 +124,12 @@ pub enum Error {
 
 /// The registry's result type.
 pub type Result<T> = core::result::Result<T, Error>;
+
+impl From<market_types::storage::RoleError> for Error {
+    fn from(e: market_types::storage::RoleError) -> Self {
+        match e {
+            market_types::storage::RoleError::NotHolder => Error::NotAdmin,
+            market_types::storage::RoleError::NotPending => Error::NotPendingAdmin,
+        }
+    }
+}

@@ -166,15 +166,9 @@ pub struct AuditorChanged {
     pub allowed: bool,
 }
 
-/// The admin set whether the PSP22 `token` may price new and updated offers (emitted
-/// even when nothing changed). The vault's event of the same name and fields says the
-/// same about escrows.
-#[ink::event]
-pub struct AssetAllowanceChanged {
-    #[ink(topic)]
-    pub token: AccountId,
-    pub allowed: bool,
-}
+/// Governance set whether a PSP22 token may be used: the event is shared with the other
+/// contracts (`market_types::events`).
+pub use market_types::events::AssetAllowanceChanged;
 
 /// The admin proposed a successor (`None`: the proposal was withdrawn).
 #[ink::event]

@@ -100,7 +100,6 @@ mod validation;
 #[ink::contract]
 mod model_registry {
     use crate::calls;
-    use crate::catalogue::set_member;
     use crate::errors::{Error, Result};
     use crate::events::*;
     use crate::licensing::{Entitlement, License};
@@ -112,6 +111,7 @@ mod model_registry {
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
     use market_types::storage::page;
+    use market_types::storage::{AllowList, Role};
     use market_types::{ensure, Asset, Bps, LicenseId, LicenseKind, ModelId, OfferId, Page};
 
     /// Registry storage. The root holds only a few fixed-size fields; everything that
@@ -119,9 +119,8 @@ mod model_registry {
     /// helpers in `catalogue.rs` and `purchases.rs`.
     #[ink(storage)]
     pub struct ModelRegistry {
-        pub(crate) admin: AccountId,
-        /// Proposed successor of the admin, until it accepts.
-        pub(crate) pending_admin: Option<AccountId>,
+        /// The admin and the successor it proposed, until that accepts.
+        pub(crate) admin: Role,
         /// Models offered to a new owner, until it accepts or the owner cancels.
         pub(crate) pending_transfers: Mapping<ModelId, AccountId>,
         pub(crate) max_royalty_bps: Bps,
@@ -129,8 +128,8 @@ mod model_registry {
         pub(crate) model_count: ModelId,
         pub(crate) models: Mapping<ModelId, Model>,
         pub(crate) offers: Mapping<(ModelId, OfferId), Offer>,
-        pub(crate) auditors: Mapping<AccountId, ()>,
-        pub(crate) allowed_tokens: Mapping<AccountId, ()>,
+        pub(crate) auditors: AllowList,
+        pub(crate) allowed_tokens: AllowList,
         pub(crate) attestations: Mapping<(ModelId, AccountId), Attestation>,
         /// Append-only list of the auditors that ever attested a model, for paging.
         pub(crate) model_auditors: Mapping<(ModelId, u32), AccountId>,
@@ -677,7 +676,7 @@ mod model_registry {
         #[ink(message)]
         pub fn set_auditor(&mut self, auditor: AccountId, allowed: bool) -> Result<()> {
             self.only_admin()?;
-            set_member(&mut self.auditors, auditor, allowed);
+            self.auditors.set(auditor, allowed);
             self.env().emit_event(AuditorChanged { auditor, allowed });
             Ok(())
         }
@@ -691,7 +690,7 @@ mod model_registry {
         #[ink(message)]
         pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
             self.only_admin()?;
-            set_member(&mut self.allowed_tokens, token, allowed);
+            self.allowed_tokens.set(token, allowed);
             self.env()
                 .emit_event(AssetAllowanceChanged { token, allowed });
             Ok(())
@@ -717,11 +716,12 @@ mod model_registry {
         /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
         #[ink(message)]
         pub fn propose_admin(&mut self, new_admin: Option<AccountId>) -> Result<()> {
+            let admin = self.admin.holder();
             self.only_admin()?;
-            ensure!(new_admin != Some(self.admin), Error::SameAccount);
-            self.pending_admin = new_admin;
+            ensure!(new_admin != Some(admin), Error::SameAccount);
+            self.admin.propose(admin, new_admin)?;
             self.env().emit_event(AdminProposed {
-                admin: self.admin,
+                admin,
                 proposed: new_admin,
             });
             Ok(())
@@ -733,10 +733,7 @@ mod model_registry {
         #[ink(message)]
         pub fn accept_admin(&mut self) -> Result<()> {
             let caller = self.env().caller();
-            ensure!(self.pending_admin == Some(caller), Error::NotPendingAdmin);
-            let previous = self.admin;
-            self.admin = caller;
-            self.pending_admin = None;
+            let previous = self.admin.accept(caller)?;
             self.env().emit_event(AdminChanged {
                 previous,
                 new: caller,
@@ -747,7 +744,7 @@ mod model_registry {
         /// The account proposed as the next admin, until it accepts.
         #[ink(message)]
         pub fn pending_admin(&self) -> Option<AccountId> {
-            self.pending_admin
+            self.admin.pending()
         }
 
         // ------------------------------------------------------------ views
@@ -755,7 +752,7 @@ mod model_registry {
         /// The admin account.
         #[ink(message)]
         pub fn admin(&self) -> AccountId {
-            self.admin
+            self.admin.holder()
         }
 
         /// The royalty cap for new models, in basis points.
@@ -855,10 +852,7 @@ mod model_registry {
         /// Whether offers may be priced in `asset` (native always may).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
-            match asset {
-                Asset::Native => true,
-                Asset::Psp22(token) => self.allowed_tokens.contains(token),
-            }
+            self.allowed_tokens.allows(asset)
         }
 
         /// `auditor`'s attestation of a model, live or not.
