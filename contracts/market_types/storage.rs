@@ -6,7 +6,7 @@ use crate::{Asset, Page};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 use ink::scale::EncodeLike;
-use ink::storage::traits::Packed;
+use ink::storage::traits::{AutoKey, Packed, StorageKey};
 use ink::storage::Mapping;
 
 /// Position of an item in an index list.
@@ -19,17 +19,22 @@ pub type Pos = u32;
 ///
 /// Invariant: for every key, positions `0..len` hold distinct items and `pos(item)`
 /// points back at each of them. No method loops over a list.
+///
+/// `KEY` lets the contract give each `SwapIndex` field its own storage key (ink!
+/// resolves it from the field); without it two indexes in one contract would share
+/// their cells.
 #[ink::storage_item]
-pub struct SwapIndex<K: Packed, V: Packed> {
+pub struct SwapIndex<K: Packed, V: Packed, KEY: StorageKey = AutoKey> {
     len: Mapping<K, Pos>,
     at: Mapping<(K, Pos), V>,
     pos: Mapping<(K, V), Pos>,
 }
 
-impl<K, V> Default for SwapIndex<K, V>
+impl<K, V, KEY> Default for SwapIndex<K, V, KEY>
 where
     K: Packed,
     V: Packed,
+    KEY: StorageKey,
 {
     fn default() -> Self {
         Self {
@@ -42,16 +47,17 @@ where
 
 /// Contract storage derives `Debug` in unit-test builds; the lists live in the chain's
 /// storage, not in the struct, so there is nothing to print.
-impl<K: Packed, V: Packed> core::fmt::Debug for SwapIndex<K, V> {
+impl<K: Packed, V: Packed, KEY: StorageKey> core::fmt::Debug for SwapIndex<K, V, KEY> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("SwapIndex")
     }
 }
 
-impl<K, V> SwapIndex<K, V>
+impl<K, V, KEY> SwapIndex<K, V, KEY>
 where
     K: Packed + Copy + EncodeLike,
     V: Packed + Copy + PartialEq + EncodeLike,
+    KEY: StorageKey,
 {
     /// How many items `key`'s list holds.
     pub fn len(&self, key: K) -> Pos {
@@ -132,19 +138,27 @@ where
 
 /// A set of accounts — auditors, controllers, allowed PSP22 tokens — with the one
 /// convention every contract uses: one setter taking a bool (idempotent), one event.
+/// `KEY`: as for [`SwapIndex`], so two lists in one contract never share cells.
 #[ink::storage_item]
-#[derive(Default)]
-pub struct AllowList {
+pub struct AllowList<KEY: StorageKey = AutoKey> {
     members: Mapping<AccountId, ()>,
 }
 
-impl core::fmt::Debug for AllowList {
+impl<KEY: StorageKey> Default for AllowList<KEY> {
+    fn default() -> Self {
+        Self {
+            members: Mapping::default(),
+        }
+    }
+}
+
+impl<KEY: StorageKey> core::fmt::Debug for AllowList<KEY> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("AllowList")
     }
 }
 
-impl AllowList {
+impl<KEY: StorageKey> AllowList<KEY> {
     /// Adds (`allowed`) or removes `account`; setting what is already so is a no-op.
     pub fn set(&mut self, account: AccountId, allowed: bool) {
         if allowed {
@@ -321,9 +335,52 @@ mod tests {
         let _ = Holder::default();
     }
 
+    /// Two helpers of one type in one storage struct must not share storage cells
+    /// (found when two `AllowList`s, a contract's controllers and its tokens, collided).
+    #[ink::storage_item]
+    #[derive(Default)]
+    struct TwoLists {
+        first: AllowList,
+        second: AllowList,
+        one: SwapIndex<u8, u64>,
+        two: SwapIndex<u8, u64>,
+    }
+
+    #[test]
+    fn two_helpers_of_one_type_get_their_own_keys() {
+        use ink::storage::traits::StorageLayout;
+        let layout = format!("{:?}", <TwoLists as StorageLayout>::layout(&0));
+        let marker = "root_key: LayoutKey { key: ";
+        let keys: Vec<u64> = layout
+            .split(marker)
+            .skip(1)
+            .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+            .collect();
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(keys.len(), 8, "{layout}");
+        assert_eq!(
+            unique.len(),
+            keys.len(),
+            "a storage key is shared: {layout}"
+        );
+    }
+
+    #[ink::test]
+    fn two_allow_lists_never_see_each_others_members() {
+        let mut lists = TwoLists::default();
+        let a = AccountId::from([1; 32]);
+        lists.first.set(a, true);
+        assert!(lists.first.contains(a));
+        assert!(!lists.second.contains(a));
+        assert!(lists.one.push(1, 5));
+        assert!(lists.two.is_empty(1));
+    }
+
     #[ink::test]
     fn allow_list_sets_idempotently_and_always_allows_native() {
-        let mut list = AllowList::default();
+        let mut list: AllowList = AllowList::default();
         let a = AccountId::from([1; 32]);
         assert!(!list.contains(a) && !list.allows(Asset::Psp22(a)));
         assert!(list.allows(Asset::Native));
