@@ -193,14 +193,14 @@ mod escrow {
                 bond_bps,
                 ruling_window_ms,
                 min_deposit,
-                controllers: AllowList::default(),
-                allowed_tokens: AllowList::default(),
+                controllers: Default::default(),
+                allowed_tokens: Default::default(),
                 escrow_count: 0,
                 escrows: Mapping::default(),
                 collateral_count: 0,
                 collaterals: Mapping::default(),
                 ledger: Ledger::default(),
-                open: SwapIndex::default(),
+                open: Default::default(),
             })
         }
 

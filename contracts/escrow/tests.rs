@@ -1115,3 +1115,16 @@ mod attacks;
 mod prop;
 #[path = "prop_money.rs"]
 mod prop_money;
+
+/// The controller and token allow-lists are two `AllowList`s in one contract: each must
+/// keep its own members (they once shared storage cells).
+#[ink::test]
+fn allow_lists_keep_their_members_apart() {
+    let mut c = setup();
+    as_(eve(), || c.set_asset_allowed(token(), true)).unwrap();
+    assert!(c.is_asset_allowed(psp22()));
+    assert!(!c.is_controller(token()));
+    as_(eve(), || c.set_controller(django(), true)).unwrap();
+    assert!(c.is_controller(django()));
+    assert!(!c.is_asset_allowed(Asset::Psp22(django())));
+}

@@ -8,7 +8,7 @@ use crate::errors::{Error, Result};
 use crate::events::*;
 use crate::model_registry::ModelRegistry;
 use crate::types::{
-    Attestation, IndexKey, Model, ModelIndex, ModelStatus, Offer, OfferStatus, TagKey, Version,
+    Attestation, IndexKey, Model, ModelStatus, Offer, OfferStatus, TagKey, Version,
     DEFAULT_DELIVERY_PERIOD_MS, DEFAULT_REVIEW_WINDOW_MS, MAX_OFFERS_PER_MODEL, MAX_PAGE,
 };
 use crate::validation::{check_name, check_tags, check_terms, check_uri, tag_key};
@@ -16,7 +16,7 @@ use ink::codegen::Env;
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
 use ink::storage::Mapping;
-use market_types::storage::{AllowList, Role};
+use market_types::storage::Role;
 use market_types::{ensure, Asset, Balance, Bps, LicenseKind, ModelId, OfferId, Page, Timestamp};
 
 impl ModelRegistry {
@@ -30,11 +30,11 @@ impl ModelRegistry {
             model_count: 0,
             models: Mapping::default(),
             offers: Mapping::default(),
-            auditors: AllowList::default(),
-            allowed_tokens: AllowList::default(),
+            auditors: Default::default(),
+            allowed_tokens: Default::default(),
             attestations: Mapping::default(),
             model_auditors: Mapping::default(),
-            index: ModelIndex::default(),
+            index: Default::default(),
             vault: None,
             delivery_period_ms: DEFAULT_DELIVERY_PERIOD_MS,
             review_window_ms: DEFAULT_REVIEW_WINDOW_MS,
