@@ -16,7 +16,11 @@ type Result<T> = core::result::Result<T, VaultError>;
 
 impl Escrow {
     pub(crate) fn only_arbiter(&self) -> Result<()> {
-        Ok(self.arbiter.check(self.env().caller())?)
+        ensure!(
+            self.env().caller() == self.arbiter.holder(),
+            VaultError::NotArbiter
+        );
+        Ok(())
     }
 
     pub(crate) fn get(&self, id: EscrowId) -> Result<EscrowRecord> {
