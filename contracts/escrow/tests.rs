@@ -1109,11 +1109,8 @@ fn near_max_amounts_split_exactly_and_overflow_is_refused() {
 
 // The tests written as a hostile counterparty, and the property test; declared last so
 // the helpers and `assert_refused!` above are in scope.
-#[path = "attacks.rs"]
 mod attacks;
-#[path = "prop.rs"]
 mod prop;
-#[path = "prop_money.rs"]
 mod prop_money;
 
 /// The controller and token allow-lists are two `AllowList`s in one contract: each must
