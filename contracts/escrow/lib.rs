@@ -446,9 +446,9 @@ mod escrow {
         ///
         /// Errors: `NotArbiter`. Emits `ArbiterProposed`.
         #[ink(message)]
-        pub fn propose_arbiter(&mut self, new: Option<AccountId>) -> Result<()> {
-            self.arbiter.propose(self.env().caller(), new)?;
-            self.env().emit_event(ArbiterProposed { proposed: new });
+        pub fn propose_arbiter(&mut self, candidate: Option<AccountId>) -> Result<()> {
+            self.arbiter.propose(self.env().caller(), candidate)?;
+            self.env().emit_event(ArbiterProposed { proposed: candidate });
             Ok(())
         }
 

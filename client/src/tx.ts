@@ -1,0 +1,231 @@
+/**
+ * Every call goes through here: dry-run first, read the typed result, and only send a
+ * transaction that the dry-run accepted, with the gas and storage deposit it measured.
+ * A refused call never reaches the chain; its typed error comes back as `Refused`.
+ */
+import type { Contract, ContractCallResult, GenericContractApi, GenericContractCallResult, ContractEvent, StorageDeposit, WeightV2 } from 'dedot/contracts';
+import type { IEventRecord } from 'dedot/types';
+import type { Signer } from './chain.js';
+import { describeError, errorName, type ContractKind } from './errors.js';
+
+type InkApi = GenericContractApi & { metadataType: 'ink' };
+type DropLast<T extends unknown[]> = T extends [...infer H, unknown?] ? H : T;
+
+/** Names of messages (present both as query and as tx). */
+export type Message<A extends InkApi> = Extract<keyof A['tx'], string> & Extract<keyof A['query'], string>;
+/** The message's own arguments, without the trailing options object. */
+export type Args<A extends InkApi, M extends Message<A>> = A['query'][M] extends (...args: infer P) => unknown
+  ? DropLast<P>
+  : never;
+type Data<A extends InkApi, M extends Message<A>> = A['query'][M] extends (...args: never[]) => Promise<GenericContractCallResult<infer D, ContractCallResult>>
+  ? D
+  : never;
+/** `Result<T, E>` → `T`; any other return type unchanged. */
+export type Unwrapped<D> = D extends { isOk: true; value: infer V } ? V : D extends { isErr: true } ? never : D;
+export type Returned<A extends InkApi, M extends Message<A>> = Unwrapped<Data<A, M>>;
+
+/** Which contract a handle talks to, from its metadata's crate name. */
+export function kindOf(contract: Contract<InkApi>): ContractKind {
+  const name = (contract.metadata as { contract: { name: string } }).contract.name;
+  if (name === 'model_registry') return 'registry';
+  if (name === 'escrow') return 'vault';
+  return 'token';
+}
+
+/** The contract answered the dry-run with one of its typed errors; nothing was sent. */
+export class Refused extends Error {
+  constructor(
+    readonly kind: ContractKind,
+    readonly method: string,
+    readonly error: unknown,
+  ) {
+    super(`${method} refused: ${describeError(kind, error)} [${errorName(error)}]`);
+    this.name = 'Refused';
+  }
+  /** `Vault(ControllerOnly)`, `OfferChanged`, …: stable for tests and logs. */
+  get code(): string {
+    return errorName(this.error);
+  }
+  /** The sentence a screen shows. */
+  get plain(): string {
+    return describeError(this.kind, this.error);
+  }
+}
+
+/** The call could not run at all (trap, out of gas, pallet error, dropped transaction). */
+export class CallFailed extends Error {
+  constructor(readonly method: string, reason: string) {
+    super(`${method} failed: ${reason}`);
+    this.name = 'CallFailed';
+  }
+}
+
+export interface CallOptions {
+  /** Native value to transfer with the call (payable messages). */
+  value?: bigint;
+}
+
+export interface Estimate<R> {
+  /** What the message returns (the `Ok` value when it returns a `Result`). */
+  value: R;
+  gasRequired: WeightV2;
+  storageDeposit: StorageDeposit;
+  /** Transaction fee the signer would pay (set only when `withFee`). */
+  fee?: bigint;
+  /** Lines the contract printed in the dry-run (debug builds only). */
+  debug?: string;
+}
+
+export interface Sent<R> extends Estimate<R> {
+  blockNumber: number;
+  blockHash: string;
+  events: IEventRecord[];
+}
+
+function failureText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { name?: string; message?: string; moduleError?: { pallet?: string; name?: string; docs?: string[] } };
+    if (e.moduleError?.name) return `${e.moduleError.pallet ?? 'pallet'}.${e.moduleError.name}${e.moduleError.docs?.length ? ` (${e.moduleError.docs.join(' ')})` : ''}`;
+    if (e.message) return e.message;
+  }
+  return String(err);
+}
+
+/**
+ * Dry-runs `method` as `caller` and returns what it would return and cost. Throws
+ * `Refused` with the contract's typed error, or `CallFailed` if the call cannot run.
+ */
+export async function dryRun<A extends InkApi, M extends Message<A>>(
+  contract: Contract<A>,
+  caller: string,
+  method: M,
+  args: Args<A, M>,
+  options: CallOptions & { withFee?: boolean } = {},
+): Promise<Estimate<Returned<A, M>>> {
+  const query = contract.query[method] as unknown as (...a: unknown[]) => Promise<GenericContractCallResult<unknown, ContractCallResult>>;
+  let result: GenericContractCallResult<unknown, ContractCallResult>;
+  try {
+    result = await query(...(args as unknown[]), { caller, value: options.value ?? 0n });
+  } catch (err) {
+    throw new CallFailed(String(method), failureText(err));
+  }
+  const data = result.data as { isErr?: boolean; err?: unknown } | unknown;
+  if (data && typeof data === 'object' && 'isErr' in data && (data as { isErr?: boolean }).isErr) {
+    throw new Refused(kindOf(contract as unknown as Contract<InkApi>), String(method), (data as unknown as { err: unknown }).err);
+  }
+  if (result.flags.revert) throw new CallFailed(String(method), 'the contract reverted without a typed error');
+  const value = (data && typeof data === 'object' && 'isOk' in data ? (data as unknown as { value: unknown }).value : data) as Returned<A, M>;
+  const estimate: Estimate<Returned<A, M>> = {
+    value,
+    gasRequired: result.raw.gasRequired,
+    storageDeposit: result.raw.storageDeposit,
+  };
+  if (result.raw.debugMessage && result.raw.debugMessage !== '0x') {
+    estimate.debug = new TextDecoder().decode(hexToBytes(result.raw.debugMessage));
+  }
+  if (options.withFee) {
+    const tx = build(contract, method, args, estimate, options.value);
+    estimate.fee = (await tx.paymentInfo(caller)).partialFee;
+  }
+  return estimate;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const h = hex.startsWith('0x') ? hex.slice(2) : hex;
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function storageLimit(deposit: StorageDeposit): bigint | undefined {
+  return deposit.type === 'Charge' ? deposit.value : 0n;
+}
+
+function build<A extends InkApi, M extends Message<A>>(contract: Contract<A>, method: M, args: Args<A, M>, est: Estimate<unknown>, value?: bigint) {
+  const tx = contract.tx[method] as unknown as (...a: unknown[]) => ReturnType<Contract<A>['tx'][M]>;
+  return tx(...(args as unknown[]), {
+    value: value ?? 0n,
+    gasLimit: est.gasRequired,
+    storageDepositLimit: storageLimit(est.storageDeposit),
+  }) as unknown as import('dedot/contracts').ContractSubmittableExtrinsic;
+}
+
+/**
+ * Dry-runs, then signs and sends `method`, and waits for its block. Returns the dry-run's
+ * value (what the transaction returned: the dev node runs nothing in between), the
+ * block, and the events. Throws `Refused` before sending anything when the dry-run
+ * returns an error, `CallFailed` when the extrinsic fails on chain.
+ */
+export async function send<A extends InkApi, M extends Message<A>>(
+  contract: Contract<A>,
+  signer: Signer,
+  method: M,
+  args: Args<A, M>,
+  options: CallOptions = {},
+): Promise<Sent<Returned<A, M>>> {
+  const est = await dryRun(contract, signer.address, method, args, options);
+  const tx = build(contract, method, args, est, options.value);
+  const account = signer.pair ?? signer.address;
+  const signerOptions = signer.injected ? { signer: signer.injected } : {};
+  let result;
+  try {
+    result = await tx.signAndSend(account, signerOptions).untilBestChainBlockIncluded();
+  } catch (err) {
+    throw new CallFailed(String(method), failureText(err));
+  }
+  if (result.dispatchError) {
+    throw new CallFailed(String(method), dispatchText(contract as unknown as Contract<InkApi>, result.dispatchError));
+  }
+  const status = result.status as { type: string; value?: { blockNumber: number; blockHash: string } };
+  return {
+    ...est,
+    blockNumber: status.value?.blockNumber ?? -1,
+    blockHash: status.value?.blockHash ?? '',
+    events: result.events,
+  };
+}
+
+function dispatchText(contract: Contract<InkApi>, err: unknown): string {
+  const e = err as { type: string; value?: unknown };
+  if (e.type === 'Module') {
+    try {
+      const meta = contract.client.registry.findErrorMeta(e as never);
+      if (meta) return `${meta.pallet}.${meta.name}`;
+    } catch {
+      // fall through to the raw shape
+    }
+  }
+  return JSON.stringify(err, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Events `contract` emitted in a transaction's records, decoded with its metadata. */
+export function eventsOf<A extends InkApi>(contract: Contract<A>, records: IEventRecord[]): ContractEvent[] {
+  return contract.decodeEvents(records);
+}
+
+/** What a transaction cost its signer, read from its events (exact, not estimated). */
+export interface Paid {
+  /** Transaction fee plus tip (TransactionPayment.TransactionFeePaid). */
+  fee: bigint;
+  /** Storage deposit held from the signer, minus deposits released back to it. */
+  storageDeposit: bigint;
+}
+
+export function paidBy(records: IEventRecord[], address: string): Paid {
+  let fee = 0n;
+  let storageDeposit = 0n;
+  for (const r of records) {
+    const e = r.event as unknown as { pallet: string; palletEvent: { name: string; data?: Record<string, unknown> } };
+    const d = e.palletEvent.data ?? {};
+    const from = (d.from ?? d.who) as { address?: () => string } | undefined;
+    const to = d.to as { address?: () => string } | undefined;
+    if (e.pallet === 'TransactionPayment' && e.palletEvent.name === 'TransactionFeePaid' && from?.address?.() === address) {
+      fee += ((d.actualFee as bigint) ?? 0n) + ((d.tip as bigint) ?? 0n);
+    } else if (e.pallet === 'Contracts' && e.palletEvent.name === 'StorageDepositTransferredAndHeld' && from?.address?.() === address) {
+      storageDeposit += d.amount as bigint;
+    } else if (e.pallet === 'Contracts' && e.palletEvent.name === 'StorageDepositTransferredAndReleased' && to?.address?.() === address) {
+      storageDeposit -= d.amount as bigint;
+    }
+  }
+  return { fee, storageDeposit };
+}
