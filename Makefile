@@ -3,21 +3,25 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help demo test build lint bench node node-stop setup clean
+.PHONY: help demo test build lint bench deploy app node node-stop setup clean
+
+# `make deploy` / `make app` defaults: the node `make node` starts.
+URL ?= ws://127.0.0.1:9944
+NETWORK ?= local
 
 ## help: list the targets, one line each
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /; s/: /\t/' | expand -t 24
 
-## demo: full marketplace scenario on a local node it starts and stops itself
+## demo: the whole marketplace scenario (TypeScript client) on a fresh node it starts and stops
 demo:
 	bash scripts/demo.sh
 
-## test: fmt and clippy, release builds, unit tests, e2e tests on the node, the cargo-contract scenario
+## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, scenario, browser tests
 test:
 	bash scripts/test.sh
 
-## build: release builds of every contract with cargo-contract, printing sizes
+## build: release builds of every contract with cargo-contract (sizes), then the client's typings
 build:
 	bash scripts/build.sh
 
@@ -25,11 +29,24 @@ build:
 bench:
 	bash scripts/bench.sh
 
-## lint: formatting check and clippy with warnings as errors
+## lint: formatting check, clippy with warnings as errors, tsc --strict
 lint:
 	bash scripts/setup.sh
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --features e2e/e2e-tests -- -D warnings
+	npx --no-install tsc -p tsconfig.json
+	npx --no-install tsc -p app/tsconfig.json
+
+## deploy: build, deploy and wire every contract on URL (deployments/NETWORK.json); idempotent
+deploy:
+	bash scripts/setup.sh
+	bash scripts/build.sh
+	npx --no-install tsx scripts/deploy.ts --url $(URL) --network $(NETWORK)
+
+## app: serve the dApp on http://127.0.0.1:5173 for the NETWORK deployment (after make node deploy)
+app:
+	bash scripts/setup.sh
+	npx --no-install vite --config app/vite.config.ts --host 127.0.0.1 --port 5173
 
 ## node: start a dev node in the background on ws://127.0.0.1:9944
 node:
@@ -44,7 +61,7 @@ node-stop:
 setup:
 	bash scripts/setup.sh
 
-## clean: remove build outputs, node logs and the local deployment file
+## clean: remove build outputs, node logs and the dev chains' deployment files
 clean:
 	cargo clean
-	rm -rf .run deployments/local.json
+	rm -rf .run app/dist deployments/local* deployments/demo* deployments/browser* deployments/bench*

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: cost benchmark on a local node this script starts and always stops.
 # Writes bench/results.json and prints dry-run weights of the vault's messages with 1
-# and with 200 existing escrows, plus every contract's optimized size.
+# and with 200 existing escrows, plus every contract's optimized size
+# (scripts/bench.ts, through the typed TypeScript client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,4 +12,4 @@ bash scripts/build.sh
 export NODE_PORT=${BENCH_PORT:-9977}
 trap 'bash scripts/node.sh stop' EXIT
 bash scripts/node.sh start
-python3 scripts/bench.py "ws://127.0.0.1:$NODE_PORT" bench/results.json
+npx --no-install tsx scripts/bench.ts --url "ws://127.0.0.1:$NODE_PORT" --out bench/results.json

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make build`: release build of every contract with cargo-contract. Prints each
-# contract's optimized size and fails on any build error or warning.
+# contract's optimized size and fails on any build error or warning. Then regenerates
+# the TypeScript client's typings from each contract's metadata
+# (`npx dedot typink` → client/src/contracts/<contract>/, committed; `make test` fails
+# when they differ from what is committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -32,3 +35,13 @@ for name in "${CONTRACTS[@]}"; do
 done
 echo "build: OK"
 printf '%s\n' "${summary[@]}"
+
+for name in "${CONTRACTS[@]}"; do
+  if ! npx --no-install dedot typink -m "target/ink/$name/$name.contract" -o client/src/contracts \
+    >".run/typings-$name.log" 2>&1; then
+    cat ".run/typings-$name.log"
+    echo "build: FAILED: typings for $name (npx dedot typink; log .run/typings-$name.log)" >&2
+    exit 1
+  fi
+done
+echo "build: typings regenerated in client/src/contracts/"

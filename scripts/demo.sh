@@ -1,20 +1,16 @@
 #!/usr/bin/env bash
-# `make demo`: the marketplace scenario on a local node this script starts and always
-# stops (also on failure or Ctrl-C). Builds the contracts, deploys them with
-# `cargo contract instantiate`, drives the scenario with `cargo contract call`
-# (scripts/demo.py), and prints what it reads back from the chain.
+# `make demo`: the marketplace scenario on a fresh local node this script starts and
+# always stops (also on failure or Ctrl-C). Builds the contracts, then runs
+# scripts/demo.ts: deploy and wire through the typed TypeScript client, the scenario
+# step by step, and a final table of every account's balances and the vault's reserves.
 #
 # DEMO_PORT (default 9955) is the node's RPC port, so the demo never touches a node
-# started by `make node` on 9944.
+# started by `make node` on 9944. The deployment lands in deployments/demo.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
-command -v python3 >/dev/null 2>&1 || {
-  echo "demo: FAILED: python3 is needed to drive cargo-contract" >&2
-  exit 1
-}
 
 # `make test` has just built the contracts and sets DEMO_SKIP_BUILD=1.
 [ "${DEMO_SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh
@@ -22,5 +18,4 @@ command -v python3 >/dev/null 2>&1 || {
 export NODE_PORT=${DEMO_PORT:-9955}
 trap 'bash scripts/node.sh stop' EXIT
 bash scripts/node.sh start
-python3 scripts/demo.py "ws://127.0.0.1:$NODE_PORT"
-echo "demo: OK"
+npx --no-install tsx scripts/demo.ts --url "ws://127.0.0.1:$NODE_PORT"

@@ -71,8 +71,10 @@ async function main(): Promise<void> {
   };
 
   const deployLines: string[] = [];
+  const startBalances = new Map<string, bigint>();
   await step('deploy and wire market_token, escrow, model_registry', async () => {
     const d = await deploy({ url, network: 'demo', fresh: true, treasury: who.Ferdie.address, log: (l) => deployLines.push(l) });
+    for (const s of Object.values(who)) startBalances.set(s.address, await freeBalance(d.market.client, s.address));
     m = d.market;
     return deployLines.filter((l) => l.includes('instantiated')).join('\n         ');
   });
@@ -192,8 +194,8 @@ async function main(): Promise<void> {
   await step('final balances', async () => {
     console.log('');
     const rows: string[] = [];
-    const line = '─'.repeat(78);
-    rows.push(line, `${'account'.padEnd(9)}${'role'.padEnd(30)}${'UNIT (free)'.padStart(20)}${'MMT'.padStart(19)}`, line);
+    const line = '─'.repeat(82);
+    rows.push(line, `${'account'.padEnd(9)}${'role'.padEnd(29)}${'UNIT (free)'.padStart(24)}${'Δ UNIT'.padStart(10)}${'MMT'.padStart(10)}`, line);
     const roles: Record<DevName, string> = {
       Alice: 'admin, arbiter, MMT issuer',
       Bob: 'base-model author (royalty)',
@@ -205,9 +207,11 @@ async function main(): Promise<void> {
     for (const [name, s] of Object.entries(who) as [DevName, Signer][]) {
       const free = await freeBalance(m.client, s.address);
       const bal = (await dryRun(token, s.address, 'psp22BalanceOf', [s.address])).value;
-      rows.push(`${name.padEnd(9)}${roles[name].padEnd(30)}${u(free).padStart(20)}${u(bal).padStart(19)}`);
+      const delta = free - (startBalances.get(s.address) ?? free);
+      const d = `${delta >= 0n ? '+' : '-'}${formatUnits(delta < 0n ? -delta : delta, 12).replace(/(\.\d{3})\d+$/, '$1')}`;
+      rows.push(`${name.padEnd(9)}${roles[name].padEnd(29)}${u(free).padStart(24)}${d.padStart(10)}${u(bal).padStart(10)}`);
     }
-    rows.push(line);
+    rows.push(line, 'Δ UNIT: change since the contracts were deployed (fees and storage deposits included)', line);
     for (const [asset, sym] of [[native, 'UNIT'], [mmt, 'MMT']] as const) {
       const r = (await dryRun(vault, who.Alice.address, 'reserves', [asset])).value;
       rows.push(`vault ${short(vault.address)} ${sym.padEnd(5)} holds ${u(r.holdings)}, owes ${u(r.owed)}`);

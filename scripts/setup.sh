@@ -9,6 +9,11 @@
 #   cargo-contract   5.0.3, reused from PATH or ~/.cargo/bin, else `cargo install --locked`.
 #   contracts node   substrate-contracts-node 0.42.0 (crate contracts-node), reused, else
 #                    built from the crates registry (README.md, "Toolchain notes").
+#   node + npm deps  Node.js >= 20.19 (checked; it says how to get it), then `npm ci`
+#                    against the committed package-lock.json whenever the lock changed
+#                    (the typed client, deploy/demo/bench scripts, the dApp).
+#   chromium         Debian's chromium for the browser tests, only with SETUP_BROWSER=1
+#                    (`make test` sets it; the demo does not need a browser).
 #
 # Idempotent: when everything is present it only checks (about a second) and prints one
 # line per tool. Run by `make test`, `make demo` and `make build`, so a new user types
@@ -217,4 +222,42 @@ else
   path=$(find_tool substrate-contracts-node "$CONTRACTS_NODE_VERSION") ||
     fail "substrate-contracts-node: built but does not answer --version $CONTRACTS_NODE_VERSION"
   say "substrate-contracts-node $CONTRACTS_NODE_VERSION: installed ($path)"
+fi
+
+# ------------------------------------------------------------------ node.js and npm deps
+NODE_MIN=20.19
+node_ok() {
+  local v
+  v=$(node --version 2>/dev/null) || return 1
+  v=${v#v}
+  [ "$(printf '%s\n%s\n' "$NODE_MIN" "$v" | sort -V | head -n1)" = "$NODE_MIN" ]
+}
+if ! node_ok; then
+  fail "Node.js >= $NODE_MIN is needed (found: $(node --version 2>/dev/null || echo none)); install Node 20.19+ or 22 LTS (https://nodejs.org, or nvm: nvm install 22) and rerun"
+fi
+command -v npm >/dev/null 2>&1 || fail "npm is missing next to Node.js $(node --version)"
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+stamp=node_modules/.package-lock.sha256
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ]; then
+  say "npm packages: ok (node $(node --version), package-lock.json unchanged)"
+else
+  say "npm packages: npm ci (node $(node --version); log $logs/npm-ci.log)"
+  if ! npm ci --no-audit --no-fund >"$logs/npm-ci.log" 2>&1; then
+    show_log "$logs/npm-ci.log"
+    fail "npm ci failed (log $logs/npm-ci.log)"
+  fi
+  echo "$lock_sum" >"$stamp"
+  say "npm packages: installed"
+fi
+
+# ------------------------------------------------------------------ chromium (browser tests)
+if [ "${SETUP_BROWSER:-0}" = 1 ]; then
+  browser=${CHROMIUM_PATH:-/usr/bin/chromium}
+  if [ -x "$browser" ]; then
+    say "chromium: ok ($("$browser" --version 2>/dev/null | head -n1))"
+  else
+    say "chromium: installing Debian's chromium (log $logs/apt-install.log)"
+    apt_install chromium || fail "chromium is needed for the browser tests: apt-get install chromium (or set CHROMIUM_PATH)"
+    say "chromium: installed ($("$browser" --version 2>/dev/null | head -n1))"
+  fi
 fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `make test`: formatting and clippy, the release builds, every unit test, every e2e
-# test on substrate-contracts-node, then the cargo-contract scenario.
+# `make test`: formatting, clippy and the TypeScript type check, the release builds
+# (and the client's typings, which must match what is committed), every unit test,
+# every e2e test on substrate-contracts-node, the operators' cargo-contract path, the
+# TypeScript scenario (`make demo`), and the dApp's browser tests in headless Chromium.
 # Fails if any test fails, or if no e2e test ran (a missing node is a failure, never a
 # skip). Prints how many unit and e2e tests ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+SETUP_BROWSER=1 bash scripts/setup.sh
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 mkdir -p .run
@@ -28,10 +30,23 @@ count() { grep -Eo "[0-9]+ $1" "$2" | awk '{s += $1} END {print s + 0}'; }
 echo "test: lint (cargo fmt --check, cargo clippy -D warnings)"
 cargo fmt --all -- --check
 cargo clippy --workspace --exclude e2e --all-targets -- -D warnings
+echo "test: TypeScript (tsc --strict: client, scripts, browser tests, dApp)"
+npx --no-install tsc -p tsconfig.json
+npx --no-install tsc -p app/tsconfig.json
 
 # The release builds are part of the test: they run cargo-contract's own clippy checks
-# (overflow, lossy casts) and must finish without a warning.
+# (overflow, lossy casts) and must finish without a warning. They also regenerate the
+# client's typings; committed typings that differ from the contracts are a failure in a
+# clean checkout (CI), and a reminder to commit them in a working copy.
 bash scripts/build.sh
+if ! git diff --quiet -- client/src/contracts; then
+  git diff --stat -- client/src/contracts
+  if [ -z "$(git status --porcelain --untracked-files=no -- contracts)" ]; then
+    echo "test: FAILED: client/src/contracts/ differs from the committed typings: run make build and commit them" >&2
+    exit 1
+  fi
+  echo "test: note: the contracts changed, so did their typings in client/src/contracts/: commit both"
+fi
 
 echo "test: unit tests (cargo test --workspace)"
 cargo test --workspace 2>&1 | tee .run/unit-tests.log
@@ -57,14 +72,25 @@ if [ "$e2e" -eq 0 ]; then
 fi
 
 # The operators' path: deploy and wire every contract with `cargo contract instantiate`
-# and drive the whole scenario with `cargo contract call`, on a node of its own — the
-# same run as `make demo`, with the contracts just built.
-echo "test: the cargo-contract deployment path (make demo, log .run/demo.log)"
+# and `call` alone, as the README shows, on a node of its own, checked on chain.
+echo "test: the cargo-contract deployment path (scripts/operator.sh, log .run/operator.log)"
+start=$(date +%s)
+bash scripts/operator.sh
+op_secs=$(( $(date +%s) - start ))
+
+# The main job: the whole scenario through the typed TypeScript client.
+echo "test: the marketplace scenario (make demo, log .run/demo.log)"
 start=$(date +%s)
 if ! DEMO_SKIP_BUILD=1 bash scripts/demo.sh >.run/demo.log 2>&1; then
   tail -n 30 .run/demo.log
-  echo "test: FAILED: the cargo-contract scenario (make demo) failed" >&2
+  echo "test: FAILED: the scenario (make demo) failed" >&2
   exit 1
 fi
 demo_secs=$(( $(date +%s) - start ))
-echo "test: OK: $unit unit tests passed, $e2e e2e tests passed on the node (e2e stage ${secs}s), cargo-contract scenario passed (${demo_secs}s)"
+
+# The dApp in headless Chromium against a node with the contracts deployed.
+echo "test: browser tests (scripts/browser-test.sh, screenshots in .run/browser/)"
+start=$(date +%s)
+bash scripts/browser-test.sh
+browser_secs=$(( $(date +%s) - start ))
+echo "test: OK: $unit unit tests passed, $e2e e2e tests passed on the node (e2e stage ${secs}s), cargo-contract path (${op_secs}s), scenario (${demo_secs}s), browser tests (${browser_secs}s)"

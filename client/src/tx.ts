@@ -68,6 +68,9 @@ export interface CallOptions {
 export interface Estimate<R> {
   /** What the message returns (the `Ok` value when it returns a `Result`). */
   value: R;
+  /** Weight the call used in the dry-run (what the chain charges for it). */
+  gasConsumed: WeightV2;
+  /** Weight limit the call needs (≥ consumed: includes temporarily used weight). */
   gasRequired: WeightV2;
   storageDeposit: StorageDeposit;
   /** Transaction fee the signer would pay (set only when `withFee`). */
@@ -117,6 +120,7 @@ export async function dryRun<A extends InkApi, M extends Message<A>>(
   const value = (data && typeof data === 'object' && 'isOk' in data ? (data as unknown as { value: unknown }).value : data) as Returned<A, M>;
   const estimate: Estimate<Returned<A, M>> = {
     value,
+    gasConsumed: result.raw.gasConsumed,
     gasRequired: result.raw.gasRequired,
     storageDeposit: result.raw.storageDeposit,
   };
