@@ -112,6 +112,7 @@ macro_rules! instantiate {
 
 mod escrow;
 mod hostile;
+mod journeys;
 mod purchase;
 mod registry;
 mod token;
