@@ -448,7 +448,9 @@ mod escrow {
         #[ink(message)]
         pub fn propose_arbiter(&mut self, candidate: Option<AccountId>) -> Result<()> {
             self.arbiter.propose(self.env().caller(), candidate)?;
-            self.env().emit_event(ArbiterProposed { proposed: candidate });
+            self.env().emit_event(ArbiterProposed {
+                proposed: candidate,
+            });
             Ok(())
         }
 

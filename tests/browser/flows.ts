@@ -1,0 +1,468 @@
+/**
+ * Browser tests of the dApp: serves the built app (app/dist) on a free port, opens it in
+ * headless Chromium with ?network=browser, and drives the screens as the dev accounts.
+ * Every flow asserts on what the page shows AND on chain state read through the client.
+ *
+ *   npx tsx tests/browser/flows.ts        (scripts/browser-test.sh sets everything up)
+ *
+ * Env: BROWSER_NETWORK (default browser), CHROMIUM (default /usr/bin/chromium),
+ * BROWSER_ARTIFACTS (default .run/browser). Exits non-zero naming each failed flow.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  connect,
+  devSigners,
+  dryRun,
+  openMarket,
+  send,
+  type DevName,
+  type Market,
+  type MetadataSet,
+  type Signer,
+} from '../../client/src/index.js';
+import { CONTRACTS } from '../../client/src/contracts.js';
+import { readDeployment, ROOT } from '../../client/src/node.js';
+
+const NETWORK = process.env.BROWSER_NETWORK ?? 'browser';
+const DIST = join(ROOT, 'app/dist');
+const ARTIFACTS = resolve(ROOT, process.env.BROWSER_ARTIFACTS ?? '.run/browser');
+const UNIT = 10n ** 12n;
+const WAIT = 30_000;
+
+class Failed extends Error {}
+function check(cond: unknown, what: string): void {
+  if (!cond) throw new Failed(what);
+}
+
+// ------------------------------------------------------------------ static server
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
+
+function serve(root: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (!existsSync(file) || statSync(file).isDirectory()) {
+      if (extname(path)) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      file = join(root, 'index.html');
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+// ------------------------------------------------------------------ page helpers
+
+let shot = 0;
+async function screenshot(page: Page, name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+async function as(page: Page, who: Signer): Promise<void> {
+  await page.selectOption(tid('account-select'), who.address);
+  await page.waitForFunction((name) => document.querySelector('[data-testid="balances"]')?.textContent?.includes('UNIT') && !!name, who.name);
+}
+
+async function tab(page: Page, key: 'models' | 'list' | 'licenses' | 'seller'): Promise<void> {
+  await page.click(tid(`tab-${key}`));
+}
+
+/** Waits for the confirm panel's dry-run, checks fee and deposit are shown, returns them. */
+async function awaitConfirm(page: Page): Promise<{ fee: string; deposit: string }> {
+  const panel = page.locator(`${tid('confirm-panel')}:not([data-phase="estimating"])`);
+  await panel.waitFor({ timeout: WAIT });
+  const phase = await panel.getAttribute('data-phase');
+  if (phase === 'refused') {
+    throw new Failed(`dry-run refused: ${await page.locator(tid('error-plain')).textContent()} [${await page.locator(tid('error-code')).textContent()}]`);
+  }
+  check(phase === 'confirm', `confirm panel in phase ${phase}`);
+  const fee = (await page.locator(tid('confirm-fee-0')).textContent()) ?? '';
+  const deposit = (await page.locator(tid('confirm-deposit-0')).textContent()) ?? '';
+  check(/^\d[\d,]*(\.\d+)? UNIT$/.test(fee) && !fee.startsWith('0 '), `the panel shows a fee ("${fee}")`);
+  check(/UNIT/.test(deposit), `the panel shows the storage deposit ("${deposit}")`);
+  return { fee, deposit };
+}
+
+/** Signs what the panel shows and waits for the success line; returns it. */
+async function sign(page: Page): Promise<string> {
+  await page.click(tid('confirm-sign'));
+  const panel = page.locator(`${tid('confirm-panel')}[data-phase="done"], ${tid('confirm-panel')}[data-phase="refused"]`);
+  await panel.waitFor({ timeout: WAIT });
+  if ((await panel.getAttribute('data-phase')) === 'refused') {
+    throw new Failed(`sending failed: ${await page.locator(tid('error-plain')).textContent()} [${await page.locator(tid('error-code')).textContent()}]`);
+  }
+  return (await page.locator(tid('success-box')).textContent()) ?? '';
+}
+
+async function dismiss(page: Page): Promise<void> {
+  await page.click(tid('confirm-dismiss'));
+  await page.locator(tid('confirm-panel')).waitFor({ state: 'detached' });
+}
+
+function idIn(text: string, what: string): bigint {
+  const m = new RegExp(`${what} #(\\d+)`).exec(text);
+  if (!m) throw new Failed(`no "${what} #" in "${text}"`);
+  return BigInt(m[1]);
+}
+
+async function nonce(m: Market, who: Signer): Promise<number> {
+  return (await m.client.query.system.account(who.address)).nonce;
+}
+
+// ------------------------------------------------------------------ flows
+
+interface Ctx {
+  page: Page;
+  m: Market;
+  who: Record<DevName, Signer>;
+  base: string;
+}
+
+async function open(ctx: Ctx): Promise<void> {
+  await ctx.page.goto(`${ctx.base}/?network=${NETWORK}`);
+  await ctx.page.locator(tid('account-select')).waitFor({ timeout: WAIT });
+}
+
+async function flowPurchase(ctx: Ctx): Promise<void> {
+  const { page, m, who } = ctx;
+  const { registry, vault } = m;
+  await open(ctx);
+  const name = `vision-${Date.now().toString(36)}`;
+
+  // Bob lists a model and a native offer.
+  await as(page, who.Bob);
+  await tab(page, 'list');
+  await page.fill(tid('reg-name'), name);
+  await page.fill(tid('reg-uri'), `ipfs://bafy-${name}`);
+  await page.fill(tid('reg-version'), '1.2.0');
+  await page.fill(tid('reg-tags'), 'vision, browser-test');
+  await page.click(tid('reg-submit'));
+  await awaitConfirm(page);
+  await screenshot(page, 'list-model-confirm');
+  const modelId = idIn(await sign(page), 'Model');
+  await dismiss(page);
+  const model = (await dryRun(registry, who.Alice.address, 'model', [modelId])).value;
+  check(model?.name === name && model.owner.eq(who.Bob.address), 'chain: the model is registered to Bob');
+
+  await page.waitForFunction((id) => !!document.querySelector(`[data-testid="offer-model"] option[value="${id}"]`), String(modelId));
+  await page.selectOption(tid('offer-model'), String(modelId));
+  await page.selectOption(tid('offer-kind'), 'Perpetual');
+  await page.fill(tid('offer-price-input'), '12.5');
+  await page.selectOption(tid('offer-asset'), 'native');
+  await page.click(tid('offer-submit'));
+  await awaitConfirm(page);
+  await sign(page);
+  await screenshot(page, 'list-offer-done');
+  await dismiss(page);
+  const offer = (await dryRun(registry, who.Alice.address, 'offer', [modelId, 0])).value;
+  check(offer?.price === 12_500_000_000_000n && offer.asset.type === 'Native', 'chain: offer 0 at 12.5 UNIT');
+
+  // Eve finds it and buys it.
+  await as(page, who.Eve);
+  await tab(page, 'models');
+  await page.fill(tid('search-input'), name);
+  await page.click(tid('search-go'));
+  const card = page.locator(tid(`model-${modelId}`));
+  await card.waitFor({ timeout: WAIT });
+  await card.locator(tid('offer-price')).filter({ hasText: '12.5 UNIT' }).waitFor({ timeout: WAIT });
+  check((await card.locator(tid('model-status')).textContent()) === 'Active', 'page: model shows Active');
+  await screenshot(page, 'models-search');
+  const licensesBefore = (await dryRun(registry, who.Alice.address, 'licenseCount', [])).value;
+  await page.click(tid(`buy-${modelId}-0`));
+  await awaitConfirm(page);
+  check((await page.locator(tid('confirm-value-0')).textContent()) === '12.5 UNIT', 'page: the panel shows the price sent');
+  await screenshot(page, 'buy-confirm');
+  const licenseId = idIn(await sign(page), 'License');
+  await dismiss(page);
+  check((await dryRun(registry, who.Alice.address, 'licenseCount', [])).value === licensesBefore + 1n, 'chain: one license sold');
+  const license = (await dryRun(registry, who.Alice.address, 'license', [licenseId])).value;
+  check(license?.buyer.eq(who.Eve.address) && license.modelId === modelId, 'chain: the license is Eve’s, for the model');
+  check(!(await dryRun(registry, who.Eve.address, 'hasValidLicense', [who.Eve.address, modelId])).value, 'chain: not valid before release');
+  const escrowId = license!.escrowId;
+
+  await tab(page, 'licenses');
+  const row = page.locator(tid(`license-${licenseId}`));
+  await row.waitFor({ timeout: WAIT });
+  check((await row.locator(tid('license-state')).textContent()) === 'Pending', 'page: license Pending after purchase');
+  check(/delivery due in/.test((await row.locator(tid('license-expires')).textContent()) ?? ''), 'page: shows the delivery deadline');
+
+  // Bob delivers from the seller view.
+  await as(page, who.Bob);
+  await tab(page, 'seller');
+  const erow = page.locator(tid(`escrow-${escrowId}`));
+  await erow.waitFor({ timeout: WAIT });
+  check((await erow.locator(tid('escrow-state')).textContent()) === 'Funded', 'page: escrow Funded');
+  await screenshot(page, 'seller-to-deliver');
+  await page.click(tid(`deliver-${escrowId}`));
+  await awaitConfirm(page);
+  await sign(page);
+  await dismiss(page);
+  check((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value?.state === 'Delivered', 'chain: escrow Delivered');
+
+  // Eve releases; the license is Active.
+  await as(page, who.Eve);
+  await tab(page, 'licenses');
+  await row.locator(tid('license-escrow')).filter({ hasText: 'Delivered' }).waitFor({ timeout: WAIT });
+  await page.click(tid(`release-${licenseId}`));
+  await awaitConfirm(page);
+  await sign(page);
+  await dismiss(page);
+  await row.locator(tid('license-state')).filter({ hasText: 'Active' }).waitFor({ timeout: WAIT });
+  check((await row.locator(tid('license-escrow')).textContent())?.includes('Settled'), 'page: escrow Settled');
+  await screenshot(page, 'licenses-active');
+  check((await dryRun(registry, who.Eve.address, 'hasValidLicense', [who.Eve.address, modelId])).value, 'chain: hasValidLicense(Eve) is true');
+
+  // Bob sees his credit (12.5 − 2.5 % fee) and withdraws it.
+  await as(page, who.Bob);
+  await tab(page, 'seller');
+  const native = { type: 'Native' as const };
+  const credit = (await dryRun(vault, who.Alice.address, 'creditOf', [who.Bob.address, native])).value;
+  check(credit >= 12_187_500_000_000n, `chain: Bob is credited at least 12.1875 UNIT (got ${credit})`);
+  await page.locator(tid('credit-UNIT')).filter({ hasText: '12.1875' }).waitFor({ timeout: WAIT });
+  await screenshot(page, 'seller-credits');
+  await page.click(tid('withdraw-UNIT'));
+  await awaitConfirm(page);
+  await sign(page);
+  await dismiss(page);
+  check((await dryRun(vault, who.Alice.address, 'creditOf', [who.Bob.address, native])).value === 0n, 'chain: Bob’s credit withdrawn');
+}
+
+async function flowRefused(ctx: Ctx): Promise<void> {
+  const { page, m, who } = ctx;
+  const { registry, vault } = m;
+  // Setup through the client (independent of the other flow): Bob's model with an
+  // offer; Eve holds a released license to it and has not rated it.
+  const name = `refuse-${Date.now().toString(36)}`;
+  const modelId = (await send(registry, who.Bob, 'registerModel', [name, 'ipfs://refused', `0x${'ab'.repeat(32)}`, { major: 0, minor: 1, patch: 0 }, undefined, 0, ['test']])).value;
+  await send(registry, who.Bob, 'addOffer', [modelId, { type: 'TimeBound', value: 30n * 86_400_000n }, 3n * UNIT, { type: 'Native' }]);
+  const lic = (await send(registry, who.Eve, 'purchaseLicense', [modelId, 0, 1], { value: 3n * UNIT })).value;
+  const escrowId = (await dryRun(registry, who.Eve.address, 'license', [lic])).value!.escrowId;
+  await send(vault, who.Bob, 'deliver', [escrowId, `0x${'cd'.repeat(32)}`]);
+  await send(registry, who.Eve, 'releaseLicense', [lic]);
+
+  await open(ctx);
+
+  // 1. Bob tries to buy his own model: refused in the dry-run, nothing signed.
+  await as(page, who.Bob);
+  await tab(page, 'models');
+  await page.selectOption(tid('search-mode'), 'id');
+  await page.fill(tid('search-input'), String(modelId));
+  await page.click(tid('search-go'));
+  await page.locator(tid(`buy-${modelId}-0`)).waitFor({ timeout: WAIT });
+  const before = {
+    licenses: (await dryRun(registry, who.Alice.address, 'licenseCount', [])).value,
+    escrows: (await dryRun(vault, who.Alice.address, 'escrowCount', [])).value,
+    nonce: await nonce(m, who.Bob),
+  };
+  await page.click(tid(`buy-${modelId}-0`));
+  await page.locator(`${tid('confirm-panel')}[data-phase="refused"]`).waitFor({ timeout: WAIT });
+  const plain = await page.locator(tid('error-plain')).textContent();
+  const code = await page.locator(tid('error-code')).textContent();
+  check(plain === 'You own this model, so you cannot buy a license to it.', `page: plain error (got "${plain}")`);
+  check(code === 'CannotBuyOwnModel', `page: error code (got "${code}")`);
+  check((await page.locator(tid('confirm-sign')).count()) === 0, 'page: no sign button on a refused call');
+  await screenshot(page, 'refused-own-model');
+  await dismiss(page);
+  check((await dryRun(registry, who.Alice.address, 'licenseCount', [])).value === before.licenses, 'chain: no license sold');
+  check((await dryRun(vault, who.Alice.address, 'escrowCount', [])).value === before.escrows, 'chain: no escrow opened');
+  check((await nonce(m, who.Bob)) === before.nonce, 'chain: Bob sent no transaction');
+
+  // 2. Eve rates 6 stars: refused (InvalidRating), rating unchanged; then 5 is accepted.
+  await as(page, who.Eve);
+  await tab(page, 'licenses');
+  const row = page.locator(tid(`license-${lic}`));
+  await row.waitFor({ timeout: WAIT });
+  check((await row.locator(tid('license-state')).textContent()) === 'Active', 'page: the license is Active');
+  check(/expires in (29|30) d/.test((await row.locator(tid('license-expires')).textContent()) ?? ''), 'page: a 30-day license shows "expires in 29/30 d"');
+  const eveNonce = await nonce(m, who.Eve);
+  await page.fill(tid(`stars-${lic}`), '6');
+  await page.click(tid(`rate-${lic}`));
+  await page.locator(`${tid('confirm-panel')}[data-phase="refused"]`).waitFor({ timeout: WAIT });
+  check((await page.locator(tid('error-code')).textContent()) === 'InvalidRating', 'page: InvalidRating code');
+  check((await page.locator(tid('error-plain')).textContent()) === 'Ratings are whole stars from 1 to 5.', 'page: plain rating error');
+  await screenshot(page, 'refused-rating-6');
+  await dismiss(page);
+  check((await dryRun(registry, who.Alice.address, 'rating', [modelId])).value[1] === 0, 'chain: no rating recorded');
+  check((await nonce(m, who.Eve)) === eveNonce, 'chain: Eve sent no transaction');
+
+  await page.fill(tid(`stars-${lic}`), '5');
+  await page.click(tid(`rate-${lic}`));
+  await awaitConfirm(page);
+  await sign(page);
+  await dismiss(page);
+  check((await dryRun(registry, who.Alice.address, 'averageRatingX100', [modelId])).value === 500, 'chain: average rating 5.00');
+  await tab(page, 'models');
+  await page.locator(tid(`model-${modelId}`)).locator(tid('model-rating')).filter({ hasText: '★ 5.00' }).waitFor({ timeout: WAIT });
+  await screenshot(page, 'models-rated');
+}
+
+async function flowTokenFineTune(ctx: Ctx): Promise<void> {
+  const { page, m, who } = ctx;
+  const { registry, token } = m;
+  const tag = `ft-${Date.now().toString(36)}`;
+  // Setup through the client: Bob's base model, Charlie an auditor, 100 MMT for Eve.
+  const base = (await send(registry, who.Bob, 'registerModel', [`base-${tag}`, 'ipfs://base', `0x${'12'.repeat(32)}`, { major: 1, minor: 0, patch: 0 }, undefined, 0, ['llm']])).value;
+  if (!(await dryRun(registry, who.Alice.address, 'isAuditor', [who.Charlie.address])).value) {
+    await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
+  }
+  await send(token, who.Alice, 'psp22Transfer', [who.Eve.address, 100n * UNIT, '0x']);
+  const eveMmt = (await dryRun(token, who.Eve.address, 'psp22BalanceOf', [who.Eve.address])).value;
+
+  // Dave lists a fine-tune of it in the UI (5 % royalty) with a metered MMT offer.
+  await open(ctx);
+  await as(page, who.Dave);
+  await tab(page, 'list');
+  await page.fill(tid('reg-name'), `chat-${tag}`);
+  await page.fill(tid('reg-uri'), `ipfs://chat-${tag}`);
+  await page.fill(tid('reg-version'), '0.3.1');
+  await page.fill(tid('reg-parent'), String(base));
+  await page.fill(tid('reg-royalty'), '5');
+  await page.fill(tid('reg-tags'), `llm, chat, ${tag}`);
+  await page.click(tid('reg-submit'));
+  await awaitConfirm(page);
+  const child = idIn(await sign(page), 'Model');
+  await dismiss(page);
+  const model = (await dryRun(registry, who.Alice.address, 'model', [child])).value;
+  check(model?.parent === base && model.royaltyBps === 500, 'chain: lineage and royalty recorded');
+  await page.waitForFunction((id) => !!document.querySelector(`[data-testid="offer-model"] option[value="${id}"]`), String(child));
+  await page.selectOption(tid('offer-model'), String(child));
+  await page.selectOption(tid('offer-kind'), 'Metered');
+  await page.fill(tid('offer-units'), '1000');
+  await page.fill(tid('offer-price-input'), '40');
+  await page.selectOption(tid('offer-asset'), 'token');
+  await page.click(tid('offer-submit'));
+  await awaitConfirm(page);
+  await sign(page);
+  await dismiss(page);
+  const offer = (await dryRun(registry, who.Alice.address, 'offer', [child, 0])).value;
+  check(offer?.asset.type === 'Psp22' && offer.price === 40n * UNIT, 'chain: offer priced 40 MMT');
+
+  // Charlie attests it for 30 days (through the client: auditing has no screen yet).
+  const now = (await m.client.query.timestamp.now()) as bigint;
+  await send(registry, who.Charlie, 'attest', [child, `0x${'34'.repeat(32)}`, now + 30n * 86_400_000n]);
+
+  // Eve finds it by tag: lineage, royalty, attestation, MMT price; buys with approve + purchase.
+  await as(page, who.Eve);
+  await tab(page, 'models');
+  await page.selectOption(tid('search-mode'), 'tag');
+  await page.fill(tid('search-input'), tag);
+  await page.click(tid('search-go'));
+  const card = page.locator(tid(`model-${child}`));
+  await card.locator(tid('attestations')).waitFor({ timeout: WAIT });
+  const lineage = (await card.locator(tid('model-lineage')).textContent()) ?? '';
+  check(lineage.includes(`#${base} base-${tag}`) && lineage.includes('royalty 5 %'), `page: lineage shown ("${lineage}")`);
+  const att = (await card.locator(tid('attestations')).textContent()) ?? '';
+  check(/expires in 29 d/.test(att), `page: attestation "expires in 29 d" ("${att}")`);
+  check((await card.locator(tid('offer-price')).textContent()) === '40 MMT', 'page: price in MMT');
+  await screenshot(page, 'models-fine-tune');
+  await page.click(tid(`buy-${child}-0`));
+  await awaitConfirm(page);
+  check((await page.locator(tid('confirm-step-1')).textContent())?.includes('dry-run after step 1'), 'page: purchase is estimated after the approval');
+  await screenshot(page, 'buy-mmt-confirm');
+  // Step 1 (approve) is signed; the panel then shows the purchase's own dry-run.
+  await page.click(tid('confirm-sign'));
+  await page.locator(`${tid('confirm-panel')}[data-phase="confirm"] ${tid('confirm-fee-1')}`).waitFor({ timeout: WAIT });
+  check(/UNIT$/.test((await page.locator(tid('confirm-fee-1')).textContent()) ?? ''), 'page: the purchase shows its fee before signing');
+  check((await dryRun(token, who.Eve.address, 'psp22Allowance', [who.Eve.address, registry.address])).value === 40n * UNIT, 'chain: approval in place after step 1');
+  await screenshot(page, 'buy-mmt-step2');
+  const licenseId = idIn(await sign(page), 'License');
+  await dismiss(page);
+  const license = (await dryRun(registry, who.Alice.address, 'license', [licenseId])).value;
+  check(license?.buyer.eq(who.Eve.address) && license.asset.type === 'Psp22', 'chain: Eve holds a token-paid license');
+  check((await dryRun(token, who.Eve.address, 'psp22BalanceOf', [who.Eve.address])).value === eveMmt - 40n * UNIT, 'chain: Eve paid 40 MMT');
+  check((await dryRun(token, who.Eve.address, 'psp22Allowance', [who.Eve.address, registry.address])).value === 0n, 'chain: approval used up exactly');
+
+  // The parent link opens the base model.
+  await page.click(`${tid(`model-${child}`)} ${tid('parent-link')}`);
+  await page.locator(tid(`model-${base}`)).waitFor({ timeout: WAIT });
+}
+
+// ------------------------------------------------------------------ runner
+
+async function main(): Promise<number> {
+  const deployment = readDeployment(NETWORK);
+  if (!deployment) throw new Error(`deployments/${NETWORK}.json is missing: deploy first`);
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error('app/dist is missing: build the app first');
+  check(existsSync(join(DIST, `${NETWORK}.json`)), `app/dist/${NETWORK}.json is missing: build the app after deploying`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const metadata = {} as MetadataSet;
+  for (const n of CONTRACTS) metadata[n] = JSON.parse(readFileSync(join(ROOT, 'deployments', NETWORK, `${n}.json`), 'utf8'));
+  const client = await connect(deployment.url);
+  const m = openMarket(client, deployment, metadata);
+  const who = await devSigners();
+  const server = await serve(DIST);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let browser: Browser | undefined;
+  const failed: string[] = [];
+  try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const flows: [string, (ctx: Ctx) => Promise<void>][] = [
+      ['list-buy-deliver-release', flowPurchase],
+      ['refused-calls-send-nothing', flowRefused],
+      ['fine-tune-mmt-purchase', flowTokenFineTune],
+    ];
+    for (const [name, flow] of flows) {
+      const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const started = Date.now();
+      try {
+        await flow({ page, m, who, base });
+        console.log(`browser: ok     ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failed.push(name);
+        console.log(`browser: FAILED ${name}: ${err instanceof Error ? err.message : String(err)}`);
+        if (errors.length) console.log(`         page errors: ${errors.join(' | ')}`);
+        await page.screenshot({ path: join(ARTIFACTS, `FAILED-${name}.png`), fullPage: true }).catch(() => undefined);
+      }
+      await context.close();
+    }
+  } finally {
+    await browser?.close();
+    server.close();
+    await client.disconnect();
+  }
+  if (failed.length) {
+    console.log(`browser: FAILED flows: ${failed.join(', ')} (screenshots in ${ARTIFACTS})`);
+    return 1;
+  }
+  console.log(`browser: all flows passed (screenshots in ${ARTIFACTS})`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`browser: FAILED to run: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
