@@ -11,7 +11,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 mkdir -p .run
 
-CONTRACTS=(market_token model_registry escrow)
+CONTRACTS=(market_token model_registry escrow compute_market)
 summary=()
 for name in "${CONTRACTS[@]}"; do
   log=.run/build-$name.log

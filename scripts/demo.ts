@@ -14,8 +14,12 @@
  *   Eve     buyer of two licenses (native currency, then the MMT token)
  *   Ferdie  treasury of the vault (the 2.5 % platform fee)
  *
- * Exits non-zero naming the step that failed. Compute rentals and DAO rulings join the
- * scenario with their contracts (issues 10 and 11).
+ * Bob also runs GPUs: he publishes an offer on the compute market (collateral locked in
+ * the vault), Eve rents two of them, Bob starts and claims, Eve ends early. On this demo
+ * chain a rental "hour" lasts HOUR_MS (2 s): periods are deployment parameters.
+ *
+ * Exits non-zero naming the step that failed. DAO rulings join the scenario with the
+ * dispute DAO (issue 11).
  */
 import {
   chainNow,
@@ -27,6 +31,7 @@ import {
   Refused,
   send,
   short,
+  tick,
   type DevName,
   type Market,
   type Signer,
@@ -35,6 +40,8 @@ import { deploy } from './deploy.js';
 
 const UNIT = 10n ** 12n; // native UNIT and MMT both have 12 decimals
 const DAY_MS = 86_400_000n;
+/** A rental "hour" on the demo chain. */
+const HOUR_MS = 2_000;
 const FEE_BPS = 250n;
 const ROYALTY_BPS = 500n;
 
@@ -56,7 +63,7 @@ async function main(): Promise<void> {
   const names = new Map<string, DevName>(Object.entries(who).map(([n, s]) => [s.address, n as DevName]));
   let m!: Market;
   let n = 0;
-  const TOTAL = 12;
+  const TOTAL = 17;
   const step = async (title: string, body: () => Promise<string | void>) => {
     n += 1;
     const started = Date.now();
@@ -72,13 +79,13 @@ async function main(): Promise<void> {
 
   const deployLines: string[] = [];
   const startBalances = new Map<string, bigint>();
-  await step('deploy and wire market_token, escrow, model_registry', async () => {
-    const d = await deploy({ url, network: 'demo', fresh: true, treasury: who.Ferdie.address, log: (l) => deployLines.push(l) });
+  await step('deploy and wire market_token, escrow, model_registry, compute_market', async () => {
+    const d = await deploy({ url, network: 'demo', fresh: true, treasury: who.Ferdie.address, hourMs: HOUR_MS, log: (l) => deployLines.push(l) });
     for (const s of Object.values(who)) startBalances.set(s.address, await freeBalance(d.market.client, s.address));
     m = d.market;
     return deployLines.filter((l) => l.includes('instantiated')).join('\n         ');
   });
-  const { registry, vault, token } = m;
+  const { registry, vault, token, compute } = m;
   const mmt = { type: 'Psp22' as const, value: token.address };
   const native = { type: 'Native' as const };
 
@@ -169,9 +176,82 @@ async function main(): Promise<void> {
     check(res instanceof Refused && res.code === 'OfferChanged', 'old terms refused after a price change');
   });
 
+  // ---- GPU compute ----------------------------------------------------------------
+  const gpuPrice = UNIT / 2n; // 0.5 UNIT per GPU-hour
+  const capacity = 4;
+  const maxHours = 10;
+  const collateral = gpuPrice * BigInt(capacity) * BigInt(maxHours); // ratio 100 %
+  let offerId = 0n;
+  await step(`Bob publishes 4 × A100-80GB in eu-west at 0.5 UNIT per GPU-hour; ${u(collateral)} UNIT collateral locked; Charlie attests the specs`, async () => {
+    const before = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value.owed;
+    offerId = (await send(compute, who.Bob, 'publishOffer', ['A100-80GB', 80, capacity, 'eu-west', gpuPrice, 1, maxHours, native, `0x${'77'.repeat(32)}`, 60_000n], { value: collateral })).value;
+    const after = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value.owed;
+    eq(after - before, collateral, 'the vault holds the collateral');
+    const expires = (await chainNow(m.client)) + 30n * DAY_MS;
+    await send(compute, who.Charlie, 'attestOffer', [offerId, `0x${'88'.repeat(32)}`, expires]);
+    const view = (await dryRun(compute, who.Eve.address, 'offer', [offerId])).value;
+    check(view !== undefined && view.freeGpus === capacity && view.attestation !== undefined, 'offer view with free GPUs and attestation');
+    const found = (await dryRun(compute, who.Eve.address, 'offersByRegion', ['eu-west', 0n, 10, UNIT, 40])).value;
+    check(found.items.some((v) => v.offerId === offerId), 'found by region under 1 UNIT/h with ≥ 40 GB');
+    return `offer #${offerId}: collateral ${u(collateral)} UNIT = price × capacity × max hours × 100 %`;
+  });
+
+  await step('Eve asks for 5 GPUs: refused before signing (CapacityExceeded)', async () => {
+    const res = await dryRun(compute, who.Eve.address, 'rent', [offerId, 5, 2, 1], { value: gpuPrice * 10n }).catch((e: unknown) => e);
+    check(res instanceof Refused && res.code === 'CapacityExceeded', `expected CapacityExceeded, got ${String(res)}`);
+    return `"${(res as Refused).plain}"`;
+  });
+
+  let rentalId = 0n;
+  let escrowId = 0n;
+  const rentCost = gpuPrice * 2n * 4n;
+  await step('Eve rents 2 GPUs for 4 h (4 UNIT prepaid into the vault); Bob starts the rental', async () => {
+    const offer = (await dryRun(compute, who.Eve.address, 'offer', [offerId])).value!;
+    rentalId = (await send(compute, who.Eve, 'rent', [offerId, 2, 4, offer.offer.version], { value: rentCost })).value;
+    const rental = (await dryRun(compute, who.Eve.address, 'rental', [rentalId])).value!;
+    escrowId = rental.escrowId;
+    eq(rental.paid, rentCost, 'prepaid price × GPUs × hours');
+    check((await dryRun(compute, who.Eve.address, 'offer', [offerId])).value!.freeGpus === capacity - 2, '2 GPUs in use');
+    await send(compute, who.Bob, 'start', [rentalId, `0x${'99'.repeat(32)}`]);
+    return `rental #${rentalId}, stream #${escrowId}: accrues 0.5 UNIT per GPU-hour for 8 s`;
+  });
+
+  let claimed = 0n;
+  await step('3 s later Bob claims what accrued; Eve ends the rental early and gets the unused time back', async () => {
+    await new Promise((r) => setTimeout(r, 3_000));
+    // The dev node seals a block per transaction and a dry-run sees the last block's
+    // time: seal one first so the claim's dry-run sees what accrued.
+    await tick(m.client, who.Alice);
+    const claim = await send(vault, who.Bob, 'claim', [escrowId]);
+    const rental = (await dryRun(compute, who.Eve.address, 'rental', [rentalId])).value!;
+    const claimedEvent = vault.events.StreamClaimed.find(claim.events);
+    check(claimedEvent !== undefined, 'StreamClaimed emitted');
+    claimed = claimedEvent!.data.gross;
+    const at = await chainNow(m.client);
+    const elapsed = at - rental.startedAt!;
+    eq(claimed, (rentCost * elapsed) / (4n * BigInt(HOUR_MS)), 'claimed = prepaid × elapsed / duration');
+    const evePaid = await freeBalance(m.client, who.Eve.address);
+    const stop = await send(compute, who.Eve, 'endEarly', [rentalId]);
+    const settled = vault.events.EscrowSettled.find(stop.events)!.data;
+    eq(claimed + settled.toPayee + settled.fee + settled.royalties + settled.refund, rentCost, 'claimed + paid at the end + refund = prepaid');
+    eq((await dryRun(vault, who.Eve.address, 'creditOf', [who.Eve.address, native])).value, settled.refund, "Eve's refund is credited");
+    check((await dryRun(compute, who.Eve.address, 'offer', [offerId])).value!.freeGpus === capacity, 'GPUs back');
+    const rep = (await dryRun(compute, who.Eve.address, 'reputation', [who.Bob.address])).value;
+    void evePaid;
+    const fees = claimedEvent!.data.fee + settled.fee;
+    return `Bob earned ${u(claimed + settled.toPayee + settled.fee)} UNIT for ~3.3 s of 2 GPUs (platform fee ${u(fees)} of it), Eve gets ${u(settled.refund)} UNIT back; Bob's reputation: ${rep.endedEarly} ended early`;
+  });
+
+  await step('Bob retires the offer: the collateral returns to his vault credit', async () => {
+    const before = (await dryRun(vault, who.Bob.address, 'creditOf', [who.Bob.address, native])).value;
+    await send(compute, who.Bob, 'retireOffer', [offerId]);
+    const after = (await dryRun(vault, who.Bob.address, 'creditOf', [who.Bob.address, native])).value;
+    eq(after - before, collateral, 'collateral credited back whole');
+  });
+
   await step('everyone withdraws their credits (pull payments)', async () => {
     const lines: string[] = [];
-    for (const name of ['Dave', 'Bob', 'Ferdie'] as const) {
+    for (const name of ['Dave', 'Bob', 'Ferdie', 'Eve'] as const) {
       for (const [asset, sym] of [[native, 'UNIT'], [mmt, 'MMT']] as const) {
         const credit = (await dryRun(vault, who[name].address, 'creditOf', [who[name].address, asset])).value;
         if (credit === 0n) continue;
@@ -198,10 +278,10 @@ async function main(): Promise<void> {
     rows.push(line, `${'account'.padEnd(9)}${'role'.padEnd(29)}${'UNIT (free)'.padStart(24)}${'Δ UNIT'.padStart(10)}${'MMT'.padStart(10)}`, line);
     const roles: Record<DevName, string> = {
       Alice: 'admin, arbiter, MMT issuer',
-      Bob: 'base-model author (royalty)',
+      Bob: 'model author, GPU provider',
       Charlie: 'auditor',
       Dave: 'fine-tune author (seller)',
-      Eve: 'buyer',
+      Eve: 'buyer, GPU renter',
       Ferdie: 'treasury (platform fee)',
     };
     for (const [name, s] of Object.entries(who) as [DevName, Signer][]) {
@@ -220,6 +300,7 @@ async function main(): Promise<void> {
     rows.push(`contracts: market_token ${token.address}`);
     rows.push(`           model_registry ${registry.address}`);
     rows.push(`           escrow ${vault.address}`);
+    rows.push(`           compute_market ${compute.address}`);
     rows.push('(addresses and metadata in deployments/demo.json and deployments/demo/)');
     console.log(rows.map((r) => `  ${r}`).join('\n'));
     void names;

@@ -4,7 +4,7 @@
  * metadata the dApp reads (`deployments/<network>/<contract>.json`).
  *
  *   npx tsx scripts/deploy.ts [--url ws://127.0.0.1:9944] [--network local]
- *                             [--treasury <address>] [--fresh] [--build]
+ *                             [--treasury <address>] [--hour-ms <ms>] [--fresh] [--build]
  *
  * Signer: DEPLOY_SURI (a secret URI or mnemonic) or DEPLOY_SURI_FILE (a file holding
  * one); without either, //Alice, which only a development chain accepts.
@@ -12,7 +12,8 @@
  * Idempotent: a contract listed in the deployment file is reused when the chain still
  * holds it with the code hash of the current build; only missing or changed contracts
  * are instantiated, and each wiring step runs only if the chain does not show it done.
- * Dependency order: market_token, escrow (the vault), model_registry.
+ * Dependency order: market_token, escrow (the vault), model_registry, compute_market
+ * (which names the vault and the registry's auditor list).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,8 @@ export interface DeployOptions {
   url: string;
   network: string;
   treasury?: string;
+  /** Length of a rental "hour" for a new deployment (default 3 600 000 ms). */
+  hourMs?: number;
   /** Ignore an existing deployment file and instantiate everything anew. */
   fresh?: boolean;
   /** Run `scripts/build.sh` first. */
@@ -179,14 +182,33 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
     maxRoyaltyBps: 2_000,
     tokenSymbol: 'MMT',
     tokenDecimals: 12,
+    hourMs: opts.hourMs ?? 3_600_000,
+    collateralRatioBps: 10_000,
+    noShowBps: 1_000,
+    maxStartWindowMs: Number(DAY_MS),
   };
-  const ctorArgs: Record<ContractName, unknown[]> = {
-    market_token: [1_000_000n * 10n ** BigInt(params.tokenDecimals), 'Model Market Token', params.tokenSymbol, params.tokenDecimals],
-    escrow: [params.arbiter, params.treasury, params.feeBps, params.bondBps, BigInt(params.rulingWindowMs), unit / 1000n],
-    model_registry: [params.maxRoyaltyBps],
+  const contracts = {} as Record<ContractName, DeployedContract>;
+  // Arguments are built when their turn comes: later contracts name earlier ones.
+  const ctorArgs = (name: ContractName): unknown[] => {
+    switch (name) {
+      case 'market_token':
+        return [1_000_000n * 10n ** BigInt(params.tokenDecimals), 'Model Market Token', params.tokenSymbol, params.tokenDecimals];
+      case 'escrow':
+        return [params.arbiter, params.treasury, params.feeBps, params.bondBps, BigInt(params.rulingWindowMs), unit / 1000n];
+      case 'model_registry':
+        return [params.maxRoyaltyBps];
+      case 'compute_market':
+        return [
+          contracts.escrow.address,
+          contracts.model_registry.address,
+          BigInt(params.hourMs),
+          params.collateralRatioBps,
+          params.noShowBps,
+          BigInt(params.maxStartWindowMs),
+        ];
+    }
   };
 
-  const contracts = {} as Record<ContractName, DeployedContract>;
   const reused: ContractName[] = [];
   for (const name of CONTRACTS) {
     const old = previous?.contracts[name];
@@ -196,7 +218,7 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
       log(`${name.padEnd(15)} reused at ${old.address} (same code ${short(old.codeHash)})`);
       continue;
     }
-    contracts[name] = await instantiate(client, signer, bundles[name], ctorArgs[name], log);
+    contracts[name] = await instantiate(client, signer, bundles[name], ctorArgs(name), log);
   }
 
   const deployment: Deployment = {
@@ -218,7 +240,7 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
 
 /** Each step runs only when the chain does not already show it done. */
 async function wire(m: Market, signer: Signer, log: (l: string) => void): Promise<void> {
-  const { token, registry, vault } = m;
+  const { token, registry, vault, compute } = m;
   const tokenAsset = { type: 'Psp22' as const, value: token.address };
   const steps: [string, () => Promise<boolean>, () => Promise<unknown>][] = [
     [
@@ -240,6 +262,26 @@ async function wire(m: Market, signer: Signer, log: (l: string) => void): Promis
       'registry accepts the market token',
       async () => (await dryRun(registry, signer.address, 'isAssetAllowed', [tokenAsset])).value,
       () => send(registry, signer, 'setAssetAllowed', [token.address, true]),
+    ],
+    [
+      'vault lists the compute market as a controller',
+      async () => (await dryRun(vault, signer.address, 'isController', [compute.address])).value,
+      () => send(vault, signer, 'setController', [compute.address, true]),
+    ],
+    [
+      'compute market pays into the vault',
+      async () => (await dryRun(compute, signer.address, 'config', [])).value.vault.address() === vault.address,
+      () => send(compute, signer, 'setVault', [vault.address]),
+    ],
+    [
+      "compute market reads the registry's auditors",
+      async () => (await dryRun(compute, signer.address, 'config', [])).value.auditors.address() === registry.address,
+      () => send(compute, signer, 'setAuditors', [registry.address]),
+    ],
+    [
+      'compute market accepts the market token',
+      async () => (await dryRun(compute, signer.address, 'isAssetAllowed', [tokenAsset])).value,
+      () => send(compute, signer, 'setAssetAllowed', [token.address, true]),
     ],
   ];
   for (const [what, done, run] of steps) {
@@ -264,6 +306,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     url: arg('url', process.env.NODE_URL ?? 'ws://127.0.0.1:9944')!,
     network: arg('network', 'local')!,
     treasury: arg('treasury'),
+    hourMs: arg('hour-ms') ? Number(arg('hour-ms')) : undefined,
     fresh: process.argv.includes('--fresh'),
     build: process.argv.includes('--build'),
   })

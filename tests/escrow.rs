@@ -128,11 +128,13 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     let t = StreamTerms {
         payee: account_id(Charlie),
         asset: Asset::Native,
-        rate_per_ms: rate,
-        start,
-        end: start + 60_000,
+        amount: deposit,
+        duration_ms: 60_000,
+        start: Some(start),
+        start_by: start,
         context: 9,
         collateral: None,
+        no_show_penalty: 0,
     };
     let id = tx!(client, &ink_e2e::bob(), v.open_stream(bob, t), deposit).expect("open stream");
 

@@ -112,3 +112,14 @@ export async function freeBalance(client: Client, address: string): Promise<bigi
 export async function chainNow(client: Client): Promise<bigint> {
   return await client.query.timestamp.now();
 }
+
+/**
+ * Seals a block by sending a `system.remark`. The dev node seals only when a
+ * transaction arrives, and a dry-run sees the last block's time: after waiting for a
+ * stream to accrue, tick first so the next dry-run sees the clock move.
+ */
+export async function tick(client: Client, signer: Signer): Promise<void> {
+  const account = signer.pair ?? signer.address;
+  const options = signer.injected ? { signer: signer.injected } : {};
+  await client.tx.system.remark('0x').signAndSend(account, options).untilBestChainBlockIncluded();
+}

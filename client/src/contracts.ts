@@ -4,17 +4,19 @@
  */
 import { Contract, type LooseContractMetadata } from 'dedot/contracts';
 import type { Client } from './chain.js';
+import type { ComputeMarketContractApi } from './contracts/compute-market/index.js';
 import type { EscrowContractApi } from './contracts/escrow/index.js';
 import type { MarketTokenContractApi } from './contracts/market-token/index.js';
 import type { ModelRegistryContractApi } from './contracts/model-registry/index.js';
 
-export type { EscrowContractApi, MarketTokenContractApi, ModelRegistryContractApi };
+export type { ComputeMarketContractApi, EscrowContractApi, MarketTokenContractApi, ModelRegistryContractApi };
 export type Token = Contract<MarketTokenContractApi>;
 export type Registry = Contract<ModelRegistryContractApi>;
 export type Vault = Contract<EscrowContractApi>;
+export type Compute = Contract<ComputeMarketContractApi>;
 
 /** Contract crates in deployment order (each may depend on the ones before it). */
-export const CONTRACTS = ['market_token', 'escrow', 'model_registry'] as const;
+export const CONTRACTS = ['market_token', 'escrow', 'model_registry', 'compute_market'] as const;
 export type ContractName = (typeof CONTRACTS)[number];
 
 export interface DeployedContract {
@@ -44,6 +46,12 @@ export interface Deployment {
     maxRoyaltyBps: number;
     tokenSymbol: string;
     tokenDecimals: number;
+    /** How long a rental "hour" is on this network (3 600 000 ms on a real one). */
+    hourMs: number;
+    /** Collateral per unit of an offer's largest exposure, and the no-show penalty. */
+    collateralRatioBps: number;
+    noShowBps: number;
+    maxStartWindowMs: number;
   };
 }
 
@@ -53,11 +61,12 @@ export interface Market {
   token: Token;
   registry: Registry;
   vault: Vault;
+  compute: Compute;
 }
 
 export type MetadataSet = Record<ContractName, LooseContractMetadata>;
 
-/** Opens the three contracts of a deployment with their metadata. */
+/** Opens the contracts of a deployment with their metadata. */
 export function openMarket(client: Client, deployment: Deployment, metadata: MetadataSet): Market {
   const c = deployment.contracts;
   return {
@@ -66,5 +75,6 @@ export function openMarket(client: Client, deployment: Deployment, metadata: Met
     token: new Contract<MarketTokenContractApi>(client, metadata.market_token, c.market_token.address),
     registry: new Contract<ModelRegistryContractApi>(client, metadata.model_registry, c.model_registry.address),
     vault: new Contract<EscrowContractApi>(client, metadata.escrow, c.escrow.address),
+    compute: new Contract<ComputeMarketContractApi>(client, metadata.compute_market, c.compute_market.address),
   };
 }

@@ -16,9 +16,10 @@ import type {
 } from './contracts/model-registry/types.js';
 import type { MarketTypesVaultVaultError } from './contracts/escrow/types.js';
 import type { Psp22ErrorsPsp22Error } from './contracts/market-token/types.js';
+import type { ComputeMarketErrorsError } from './contracts/compute-market/types.js';
 
-/** Which contract refused: the model registry, the escrow vault or a PSP22 token. */
-export type ContractKind = 'registry' | 'vault' | 'token';
+/** Which contract refused: the model registry, the escrow vault, a PSP22 token or the compute market. */
+export type ContractKind = 'registry' | 'vault' | 'token' | 'compute';
 
 /** One sentence, plain words, ending with a period; names what to do where useful. */
 export function describeRegistryError(e: ModelRegistryErrorsError): string {
@@ -38,6 +39,11 @@ export function describeTokenError(e: MarketTypesVaultTokenError): string {
   return guarded(e, tokenSentence);
 }
 
+/** One sentence for a refusal of the GPU compute market. */
+export function describeComputeError(e: ComputeMarketErrorsError): string {
+  return guarded(e, computeSentence);
+}
+
 /** One sentence for a refusal of a direct call to the market token (transfer, approve, …). */
 export function describePsp22Error(e: Psp22ErrorsPsp22Error): string {
   return guarded(e, psp22Sentence);
@@ -53,6 +59,8 @@ export function describeError(kind: ContractKind, e: unknown): string {
       return guarded(e as MarketTypesVaultVaultError, vaultSentence);
     case 'token':
       return guarded(e as Psp22ErrorsPsp22Error, psp22Sentence);
+    case 'compute':
+      return guarded(e as ComputeMarketErrorsError, computeSentence);
     default: {
       const unknownKind: never = kind;
       void unknownKind;
@@ -67,6 +75,117 @@ export function errorName(e: unknown): string {
 }
 
 // ---------------------------------------------------------------- the sentences
+
+function computeSentence(e: ComputeMarketErrorsError): string {
+  switch (e.type) {
+    case 'NotAdmin':
+      return 'Only the compute market admin can do this; switch to the admin account.';
+    case 'NotPendingAdmin':
+      return 'Only the account proposed as the next admin can accept the role.';
+    case 'SameAccount':
+      return 'That account already holds the role.';
+    case 'NotProvider':
+      return 'Only the provider of this offer can do this; switch to the account that published it.';
+    case 'NotRenter':
+      return 'Only the renter of this rental can do this; switch to the account that rented it.';
+    case 'NotAuditor':
+      return 'Only an approved auditor can attest offers.';
+    case 'OfferNotFound':
+      return 'There is no GPU offer with this id; it may have been mistyped.';
+    case 'RentalNotFound':
+      return 'There is no rental with this id.';
+    case 'OfferNotActive':
+      return 'This offer is paused or retired and takes no new rentals.';
+    case 'OfferNotPaused':
+      return 'Only a paused offer can be resumed.';
+    case 'OfferRetired':
+      return 'This offer is retired; nothing about it can change any more.';
+    case 'OfferExpired':
+      return 'This offer’s collateral lock has expired, so it takes no new rentals; the provider can retire it and publish again.';
+    case 'OfferChanged':
+      return 'The provider changed this offer after you opened it; reload to see the new terms. Nothing was charged.';
+    case 'InvalidGpuModel':
+      return 'The GPU model must be 1–32 characters of letters, digits, spaces, “-”, “_” or “.”.';
+    case 'InvalidRegion':
+      return 'The region must be 1–32 characters of letters, digits, spaces, “-”, “_” or “.”.';
+    case 'InvalidVram':
+      return 'VRAM must be above zero.';
+    case 'InvalidCapacity':
+      return 'The number of GPUs offered is out of range.';
+    case 'ZeroPrice':
+      return 'An offer must have a price above zero.';
+    case 'InvalidHours':
+      return 'Hours must satisfy 1 ≤ minimum ≤ maximum.';
+    case 'PeriodTooLong':
+      return 'That period reaches too far: no rental, hour or window may be longer than 366 days.';
+    case 'InvalidPeriod':
+      return 'A period must be above zero.';
+    case 'InvalidStartWindow':
+      return 'The start window must be above zero and at most the market’s maximum.';
+    case 'InvalidCollateralRatio':
+      return 'The collateral ratio is out of range.';
+    case 'InvalidNoShowBps':
+      return 'The no-show penalty must be at most 100 % and at most the collateral ratio.';
+    case 'ZeroCollateral':
+      return 'This offer’s collateral would round down to zero; raise its price or hours.';
+    case 'CollateralShort':
+      return 'The offer’s collateral does not cover these terms (or the penalties of its booked rentals).';
+    case 'AssetNotAllowed':
+      return 'The compute market does not accept this token as payment.';
+    case 'WrongPayment':
+      return 'The amount sent does not match: native payments send exactly the price, token payments send nothing (approve the market instead). Nothing was charged.';
+    case 'CannotRentOwnOffer':
+      return 'You cannot rent your own offer.';
+    case 'ZeroGpus':
+      return 'A rental needs at least one GPU.';
+    case 'ZeroHours':
+      return 'An extension needs at least one hour.';
+    case 'HoursOutOfRange':
+      return 'The hours are outside what this offer allows.';
+    case 'CapacityExceeded':
+      return 'Not enough of this offer’s GPUs are free right now; rent fewer or try later.';
+    case 'RentalsOpen':
+      return 'This offer still has open rentals; it can be retired once they are settled.';
+    case 'RentalNotBooked':
+      return 'Only a booked rental that has not started can do this.';
+    case 'RentalNotActive':
+      return 'This rental is no longer booked or running.';
+    case 'RentalNotStarted':
+      return 'This rental never started; cancel it as a no-show once its start window has passed.';
+    case 'StartWindowPassed':
+      return 'The start window of this rental has passed; it can only be cancelled as a no-show now.';
+    case 'StartWindowOpen':
+      return 'The provider still has time to start this rental; a no-show can be cancelled after the start window.';
+    case 'RentalOver':
+      return 'This rental’s time is over.';
+    case 'RentalNotOver':
+      return 'This rental’s time is not over yet.';
+    case 'OutcomePending':
+      return 'The GPUs are back, but the payment stream is not settled in the vault yet (unclaimed pay or a dispute); settle again later.';
+    case 'RentalClosed':
+      return 'This rental is already closed.';
+    case 'ExpiryNotInFuture':
+      return 'An attestation must expire in the future.';
+    case 'CannotAttestOwnOffer':
+      return 'A provider cannot attest its own offer.';
+    case 'AttestationNotFound':
+      return 'You have no attestation on this offer.';
+    case 'Overflow':
+      return 'An amount would overflow; use smaller numbers.';
+    case 'Vault':
+      return vaultSentence(e.value);
+    case 'VaultCallFailed':
+      return 'The call to the escrow vault failed, so nothing was changed; try again later.';
+    case 'Token':
+      return tokenSentence(e.value);
+    case 'TokenCallFailed':
+      return 'The call to the payment token failed, so nothing was charged; try again later.';
+    case 'AuditorsCallFailed':
+      return 'The auditor list (the model registry) could not be read; try again later.';
+    default:
+      return unknownVariant(e);
+  }
+}
 
 function registrySentence(e: ModelRegistryErrorsError): string {
   switch (e.type) {
@@ -265,6 +384,18 @@ function vaultSentence(e: MarketTypesVaultVaultError): string {
       return 'This escrow was opened through a marketplace contract such as the registry; act on it there (for example Release in your licenses).';
     case 'NotOpener':
       return 'A controller contract can act only on the escrows and collateral it opened itself.';
+    case 'StreamNotStarted':
+      return 'This rental has not started yet, so nothing has accrued and there is nothing to claim or dispute.';
+    case 'StreamAlreadyStarted':
+      return 'This rental has already started.';
+    case 'StartWindowPassed':
+      return 'The time to start this rental has passed; it can only be cancelled now, with a full refund to the renter.';
+    case 'StartWindowOpen':
+      return 'The provider still has time to start this rental; a no-show can be cancelled only after the start window.';
+    case 'InexactTopUp':
+      return 'An extension must keep the same price per millisecond in whole units; extend by whole hours.';
+    case 'InvalidPenalty':
+      return 'The no-show penalty needs a rental that waits for its start and collateral that covers it.';
     default:
       return unknownVariant(e);
   }

@@ -11,24 +11,30 @@ import { describeError, errorName, type ContractKind } from './errors.js';
 type InkApi = GenericContractApi & { metadataType: 'ink' };
 type DropLast<T extends unknown[]> = T extends [...infer H, unknown?] ? H : T;
 
-/** Names of messages (present both as query and as tx). */
-export type Message<A extends InkApi> = Extract<keyof A['tx'], string> & Extract<keyof A['query'], string>;
+/** The declared keys of `T`, without its index signature (the generated interfaces
+ * extend dedot's generic ones, whose `[method: string]` would accept any name). */
+type Known<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] };
+/** Names of everything that can be dry-run (every message, views included). */
+export type QueryName<A extends InkApi> = Extract<Known<A['query']>, string>;
+/** Names of messages that can also be sent as transactions. */
+export type Message<A extends InkApi> = QueryName<A> & Extract<Known<A['tx']>, string>;
 /** The message's own arguments, without the trailing options object. */
-export type Args<A extends InkApi, M extends Message<A>> = A['query'][M] extends (...args: infer P) => unknown
+export type Args<A extends InkApi, M extends QueryName<A>> = A['query'][M] extends (...args: infer P) => unknown
   ? DropLast<P>
   : never;
-type Data<A extends InkApi, M extends Message<A>> = A['query'][M] extends (...args: never[]) => Promise<GenericContractCallResult<infer D, ContractCallResult>>
+type Data<A extends InkApi, M extends QueryName<A>> = A['query'][M] extends (...args: never[]) => Promise<GenericContractCallResult<infer D, ContractCallResult>>
   ? D
   : never;
 /** `Result<T, E>` → `T`; any other return type unchanged. */
 export type Unwrapped<D> = D extends { isOk: true; value: infer V } ? V : D extends { isErr: true } ? never : D;
-export type Returned<A extends InkApi, M extends Message<A>> = Unwrapped<Data<A, M>>;
+export type Returned<A extends InkApi, M extends QueryName<A>> = Unwrapped<Data<A, M>>;
 
 /** Which contract a handle talks to, from its metadata's crate name. */
 export function kindOf(contract: Contract<InkApi>): ContractKind {
   const name = (contract.metadata as { contract: { name: string } }).contract.name;
   if (name === 'model_registry') return 'registry';
   if (name === 'escrow') return 'vault';
+  if (name === 'compute_market') return 'compute';
   return 'token';
 }
 
@@ -63,6 +69,13 @@ export class CallFailed extends Error {
 export interface CallOptions {
   /** Native value to transfer with the call (payable messages). */
   value?: bigint;
+  /**
+   * Extra gas limit over the dry-run's, in percent (default 10). The dry-run runs on
+   * the last sealed block; a call whose path depends on the clock (a stream's claim or
+   * stop) can need a little more in the next block. Unused weight is refunded, so the
+   * margin costs nothing.
+   */
+  gasMarginPct?: number;
 }
 
 export interface Estimate<R> {
@@ -98,7 +111,7 @@ function failureText(err: unknown): string {
  * Dry-runs `method` as `caller` and returns what it would return and cost. Throws
  * `Refused` with the contract's typed error, or `CallFailed` if the call cannot run.
  */
-export async function dryRun<A extends InkApi, M extends Message<A>>(
+export async function dryRun<A extends InkApi, M extends QueryName<A>>(
   contract: Contract<A>,
   caller: string,
   method: M,
@@ -128,8 +141,13 @@ export async function dryRun<A extends InkApi, M extends Message<A>>(
     estimate.debug = new TextDecoder().decode(hexToBytes(result.raw.debugMessage));
   }
   if (options.withFee) {
-    const tx = build(contract, method, args, estimate, options.value);
-    estimate.fee = (await tx.paymentInfo(caller)).partialFee;
+    // Only messages have a transaction to price; a view's fee stays unset.
+    try {
+      const tx = build(contract, method as unknown as Message<A>, args as unknown as Args<A, Message<A>>, estimate, options.value);
+      estimate.fee = (await tx.paymentInfo(caller)).partialFee;
+    } catch {
+      estimate.fee = undefined;
+    }
   }
   return estimate;
 }
@@ -145,11 +163,23 @@ function storageLimit(deposit: StorageDeposit): bigint | undefined {
   return deposit.type === 'Charge' ? deposit.value : 0n;
 }
 
-function build<A extends InkApi, M extends Message<A>>(contract: Contract<A>, method: M, args: Args<A, M>, est: Estimate<unknown>, value?: bigint) {
+function withMargin(w: WeightV2, pct: number): WeightV2 {
+  const m = BigInt(Math.max(0, Math.round(pct)));
+  return { refTime: w.refTime + (w.refTime * m) / 100n, proofSize: w.proofSize + (w.proofSize * m) / 100n };
+}
+
+function build<A extends InkApi, M extends Message<A>>(
+  contract: Contract<A>,
+  method: M,
+  args: Args<A, M>,
+  est: Estimate<unknown>,
+  value?: bigint,
+  gasMarginPct = 10,
+) {
   const tx = contract.tx[method] as unknown as (...a: unknown[]) => ReturnType<Contract<A>['tx'][M]>;
   return tx(...(args as unknown[]), {
     value: value ?? 0n,
-    gasLimit: est.gasRequired,
+    gasLimit: withMargin(est.gasRequired, gasMarginPct),
     storageDepositLimit: storageLimit(est.storageDeposit),
   }) as unknown as import('dedot/contracts').ContractSubmittableExtrinsic;
 }
@@ -168,7 +198,7 @@ export async function send<A extends InkApi, M extends Message<A>>(
   options: CallOptions = {},
 ): Promise<Sent<Returned<A, M>>> {
   const est = await dryRun(contract, signer.address, method, args, options);
-  const tx = build(contract, method, args, est, options.value);
+  const tx = build(contract, method, args, est, options.value, options.gasMarginPct);
   const account = signer.pair ?? signer.address;
   const signerOptions = signer.injected ? { signer: signer.injected } : {};
   let result;

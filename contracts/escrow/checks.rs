@@ -73,6 +73,23 @@ impl Escrow {
         }
     }
 
+    /// Who may start a waiting stream: the controller that opened it while it is
+    /// allow-listed (it knows when the service began), otherwise the payee.
+    pub(crate) fn check_starter(&self, rec: &EscrowRecord) -> Result<()> {
+        let caller = self.env().caller();
+        let controlled = rec.opener != rec.payer && self.controllers.contains(rec.opener);
+        let allowed = if controlled { rec.opener } else { rec.payee };
+        if caller == allowed {
+            Ok(())
+        } else if caller == rec.payee {
+            Err(VaultError::ControllerOnly)
+        } else if self.controllers.contains(caller) {
+            Err(VaultError::NotOpener)
+        } else {
+            Err(VaultError::NotPayee)
+        }
+    }
+
     pub(crate) fn check_asset(&self, asset: Asset) -> Result<()> {
         ensure!(self.is_asset_allowed(asset), VaultError::AssetNotAllowed);
         Ok(())

@@ -1,14 +1,19 @@
 //! Private helpers of the collateral messages other than `lock_collateral` (see
-//! `opening`): slashing, extending and releasing a lock. Each checks everything, moves
+//! `opening`): slashing, extending and releasing a lock, and the one slice of a lock
+//! that moves without the arbiter: a stream's no-show penalty (`cancel_unstarted`). Each checks everything, moves
 //! money only through the ledger, and returns the event for the message to emit. The
 //! documented errors are the messages'.
 
 use crate::escrow::{Escrow, MAX_SLASH_RECEIVERS};
-use crate::events::{CollateralExtended, CollateralReleased, CollateralSlashed};
+use crate::events::{CollateralExtended, CollateralReleased, CollateralSlashed, NoShowPenaltyPaid};
+use crate::settlement::{self, PayeeSide};
+use crate::types::{EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
-use market_types::{ensure, Balance, CollateralId, Timestamp, VaultError};
+use market_types::{
+    ensure, Balance, CollateralId, EscrowId, EscrowState, SettleReason, Timestamp, VaultError,
+};
 
 type Result<T> = core::result::Result<T, VaultError>;
 
@@ -88,5 +93,71 @@ impl Escrow {
             owner: c.owner,
             amount,
         })
+    }
+
+    /// `cancel_unstarted`: a stream nobody started by its latest start goes back to
+    /// its payer whole, with its no-show penalty out of its collateral (at most what
+    /// the collateral still holds). Only the penalty fixed when the stream opened can
+    /// move this way, and only for a stream that provably never started: every other
+    /// slash stays the arbiter's.
+    pub(crate) fn cancel_waiting(&mut self, id: EscrowId) -> Result<Balance> {
+        let rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let EscrowTerms::Stream { start_by, .. } = rec.terms else {
+            return Err(VaultError::WrongEscrowKind);
+        };
+        match rec.state {
+            EscrowState::Waiting => {}
+            EscrowState::Streaming => return Err(VaultError::StreamAlreadyStarted),
+            _ => return Err(VaultError::EscrowNotOpen),
+        }
+        ensure!(now > start_by, VaultError::StartWindowOpen);
+        self.settle_waiting(id, rec, SettleReason::NotStarted)
+    }
+
+    /// Settles waiting stream `rec` for `reason` with everything back to its payer, and
+    /// pays the payer its no-show penalty out of the linked collateral (at most what
+    /// the collateral still holds): for a stream nobody started in time, and for one
+    /// its payee refunds instead of starting (backing out of a booking costs what not
+    /// showing up costs). Returns the penalty paid.
+    pub(crate) fn settle_waiting(
+        &mut self,
+        id: EscrowId,
+        rec: EscrowRecord,
+        reason: SettleReason,
+    ) -> Result<Balance> {
+        let now = self.env().block_timestamp();
+        let EscrowTerms::Stream {
+            no_show_penalty, ..
+        } = rec.terms
+        else {
+            return Err(VaultError::WrongEscrowKind);
+        };
+        let payer = rec.payer;
+        let linked = rec.collateral;
+        let plan = settlement::plan(id, rec, PayeeSide::NOTHING, reason, self.treasury, now)?;
+        let mut paid: Balance = 0;
+        let mut penalty_event = None;
+        if let (Some(cid), true) = (linked, no_show_penalty > 0) {
+            let mut c = self.live_collateral(cid)?;
+            paid = no_show_penalty.min(c.amount);
+            if paid > 0 {
+                c.amount = c.amount.checked_sub(paid).ok_or(VaultError::Overflow)?;
+                self.ledger.credit(payer, c.asset, paid)?;
+                self.collaterals.insert(cid, &c);
+                penalty_event = Some(NoShowPenaltyPaid {
+                    id,
+                    collateral: cid,
+                    payer,
+                    amount: paid,
+                });
+            }
+        }
+        self.apply(id, &plan.credits, &plan.record)?;
+        self.env().emit_event(plan.event);
+        if let Some(event) = penalty_event {
+            self.env().emit_event(event);
+        }
+        Ok(paid)
     }
 }

@@ -45,11 +45,39 @@ pub struct StreamOpened {
     pub payee: AccountId,
     pub opener: AccountId,
     pub asset: Asset,
-    pub rate_per_ms: Balance,
+    pub deposit: Balance,
+    pub duration_ms: u64,
+    /// `None`: the stream waits for `start_stream` until `start_by`.
+    pub start: Option<Timestamp>,
+    pub start_by: Timestamp,
+    pub no_show_penalty: Balance,
+    pub context: u64,
+}
+
+/// A waiting stream started: it accrues from `start` until `end`.
+#[ink::event]
+pub struct StreamStarted {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
     pub start: Timestamp,
     pub end: Timestamp,
-    pub deposit: Balance,
-    pub context: u64,
+}
+
+/// A stream that never started paid its no-show penalty out of its collateral to the
+/// payer (alongside its `EscrowSettled`, reason `NotStarted`).
+#[ink::event]
+pub struct NoShowPenaltyPaid {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub collateral: CollateralId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    pub amount: Balance,
 }
 
 /// The payee marked an order delivered (also while it is disputed: the order then stays
@@ -82,8 +110,15 @@ pub struct StreamClaimed {
 pub struct StreamToppedUp {
     #[ink(topic)]
     pub id: EscrowId,
+    #[ink(topic)]
+    pub payer: AccountId,
+    #[ink(topic)]
+    pub payee: AccountId,
     pub added: Balance,
-    pub new_end: Timestamp,
+    pub extra_ms: u64,
+    pub new_duration_ms: u64,
+    /// `None` while the stream waits for its start.
+    pub new_end: Option<Timestamp>,
 }
 
 /// A party disputed an escrow and posted a bond. Native value sent above the bond was

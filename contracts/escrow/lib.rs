@@ -81,8 +81,9 @@ pub use self::escrow::{Escrow, EscrowRef, MAX_FEE_BPS, MAX_PAGE, MAX_SLASH_RECEI
 pub use self::events::{
     ArbiterChanged, ArbiterProposed, AssetAllowanceChanged, CollateralExtended, CollateralLocked,
     CollateralReleased, CollateralSlashed, ControllerChanged, DisputeParamsChanged, EscrowDisputed,
-    EscrowSettled, FeeChanged, MinDepositChanged, OrderDelivered, OrderOpened, StreamClaimed,
-    StreamOpened, StreamToppedUp, TreasuryChanged, VaultCreated, Withdrawn,
+    EscrowSettled, FeeChanged, MinDepositChanged, NoShowPenaltyPaid, OrderDelivered, OrderOpened,
+    StreamClaimed, StreamOpened, StreamStarted, StreamToppedUp, TreasuryChanged, VaultCreated,
+    Withdrawn,
 };
 pub use self::types::{Collateral, Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Reserves, Role};
 pub use market_types::VaultError as Error;
@@ -105,7 +106,9 @@ mod types;
 mod escrow {
     use crate::events::*;
     use crate::ledger::Ledger;
-    use crate::money::{check_dispute_params, check_fee, disputable, open_row, unpaid_accrual};
+    use crate::money::{
+        check_dispute_params, check_fee, disputable, open_row, stream_end, unpaid_accrual,
+    };
     use crate::settlement::{self, fallback_side, finalize_side, refund_side, PayeeSide};
     use crate::token::{psp22_balance_of, psp22_transfer};
     use crate::types::{Collateral, EscrowRecord, EscrowTerms, OpenEscrow, Reserves};
@@ -244,18 +247,26 @@ mod escrow {
         /// order: everything back; a stream: what accrued and is unclaimed, until now or
         /// until its freeze, still goes to the payee side; a dispute's bond goes back to
         /// the disputer); anyone, for an order whose delivery deadline passed without a
-        /// delivery. Either way the escrow leaves both parties' open lists.
+        /// delivery. Either way the escrow leaves both parties' open lists. A payee that
+        /// refunds a stream still waiting for its start also pays the stream's no-show
+        /// penalty out of its collateral, as if it had not shown up (so backing out
+        /// of a booking, even after its start window, never dodges the penalty).
         ///
         /// Errors: `EscrowNotFound`, `EscrowNotOpen`, `EscrowNotFunded`,
         /// `DeliveryDeadlineNotReached`, `NotPayee` (a stream, by anyone else),
         /// `Overflow`. Emits `EscrowSettled` (`RefundedByPayee` or
-        /// `RefundedAfterDeadline`).
+        /// `RefundedAfterDeadline`), and `NoShowPenaltyPaid` when a penalty is paid.
         #[ink(message)]
         pub fn refund(&mut self, id: EscrowId) -> Result<()> {
             let rec = self.get(id)?;
             let now = self.env().block_timestamp();
             let by_payee = self.env().caller() == rec.payee;
             let (payee_side, reason) = refund_side(&rec, by_payee, now)?;
+            if rec.state == EscrowState::Waiting {
+                // A payee backing out of a booking pays its no-show penalty, as one
+                // that does not start it in time would.
+                return self.settle_waiting(id, rec, reason).map(|_| ());
+            }
             self.settle(id, rec, payee_side, reason)
         }
 
@@ -699,18 +710,21 @@ mod escrow {
             Ok(id)
         }
 
-        /// Opens a stream for `payer`, prepaying `rate_per_ms × (end − start)`; **the
-        /// caller pays**, as for `open_order`. `start` may not be in the past nor more
-        /// than `MAX_PERIOD_MS` ahead, the stream may last at most `MAX_PERIOD_MS`, and
-        /// the deposit must be at least `min_deposit(asset)`. A PSP22 token that
-        /// delivers less than asked is refused, because the rate could not be honoured.
+        /// Opens a stream for `payer`, prepaying `terms.amount`, which accrues to the
+        /// payee as `amount × elapsed / duration_ms` (exact for any price); **the caller
+        /// pays**, as for `open_order`. With `start: Some(t)` it runs from `t` (not in
+        /// the past nor more than `MAX_PERIOD_MS` ahead); with `None` it waits for
+        /// `start_stream` until `start_by` (at most `MAX_PERIOD_MS` ahead). It lasts at
+        /// most `MAX_PERIOD_MS`, and the deposit must be at least `min_deposit(asset)`.
+        /// A no-show penalty needs a waiting stream and linked collateral holding at
+        /// least that much. A PSP22 token that delivers less than asked is refused.
         ///
         /// Who may call: `payer` itself, or an allow-listed controller.
         ///
         /// Errors: `NotController`, `SelfDeal`, `ZeroAmount`, `AssetNotAllowed`,
         /// `InvalidPeriod`, `PeriodTooLong`, `BelowMinDeposit`, `CollateralNotFound`,
-        /// `NotCollateralController`, `WrongValue`, `Token`, `TokenTransferFailed`,
-        /// `Overflow`. Emits `StreamOpened`.
+        /// `NotCollateralController`, `InvalidPenalty`, `WrongValue`, `Token`,
+        /// `TokenTransferFailed`, `Overflow`. Emits `StreamOpened`.
         #[ink(message, payable)]
         fn open_stream(&mut self, payer: AccountId, terms: StreamTerms) -> Result<EscrowId> {
             let (id, event) = self.new_stream(payer, terms)?;
@@ -742,7 +756,7 @@ mod escrow {
         }
 
         /// Stops a stream before its end: what has accrued is credited to the payee
-        /// side, the unused rest to the payer.
+        /// side, the unused rest to the payer (everything, if it has not started).
         ///
         /// Who may call: as for `release`.
         ///
@@ -753,15 +767,21 @@ mod escrow {
         fn stop_stream(&mut self, id: EscrowId) -> Result<()> {
             let rec = self.get(id)?;
             let now = self.env().block_timestamp();
-            let EscrowTerms::Stream { end, .. } = rec.terms else {
+            let EscrowTerms::Stream {
+                start, duration_ms, ..
+            } = rec.terms
+            else {
                 return Err(VaultError::WrongEscrowKind);
             };
             self.check_payer_side(&rec)?;
             ensure!(
-                rec.state == EscrowState::Streaming,
+                matches!(rec.state, EscrowState::Streaming | EscrowState::Waiting),
                 VaultError::EscrowNotOpen
             );
-            ensure!(now < end, VaultError::StreamEnded);
+            // A waiting stream has no end yet: stopping it gives everything back.
+            if let Some(end) = stream_end(start, duration_ms) {
+                ensure!(now < end, VaultError::StreamEnded);
+            }
             let accrued = unpaid_accrual(&rec, now)?;
             self.settle(
                 id,
@@ -771,22 +791,54 @@ mod escrow {
             )
         }
 
-        /// Extends a running stream by `extra_ms`; **the caller pays**
-        /// `rate_per_ms × extra_ms` more (as for `open_order`). The new end may be at
-        /// most `MAX_PERIOD_MS` from now.
+        /// Extends a running or waiting stream by `extra_ms` at the same price per
+        /// millisecond; **the caller pays** `deposit × extra_ms / duration` more (as for
+        /// `open_order`), which must be a whole number of units (`InexactTopUp`). The
+        /// stream may last at most `MAX_PERIOD_MS`, and end at most that far from now.
         ///
         /// Who may call: as for `release` (so a rental a controller sold can only be
         /// extended within the controller's own terms).
         ///
         /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `ControllerOnly`,
-        /// `NotController`, `NotOpener`, `EscrowNotOpen`, `StreamEnded`, `ZeroAmount`,
-        /// `PeriodTooLong`, `WrongValue`, `Token`, `TokenTransferFailed`, `Overflow`.
+        /// `NotController`, `NotOpener`, `EscrowNotOpen`, `StreamEnded`,
+        /// `StartWindowPassed`, `ZeroAmount`, `PeriodTooLong`, `InexactTopUp`,
+        /// `WrongValue`, `Token`, `TokenTransferFailed`, `Overflow`.
         /// Emits `StreamToppedUp`.
         #[ink(message, payable)]
         fn top_up(&mut self, id: EscrowId, extra_ms: u64) -> Result<()> {
             let event = self.extend_stream(id, extra_ms)?;
             self.env().emit_event(event);
             Ok(())
+        }
+
+        /// Starts a waiting stream now; it runs its `duration_ms` from here.
+        ///
+        /// Who may call: the payee; on a stream a controller opened, only that
+        /// controller while it is allow-listed (the payee gets `ControllerOnly`).
+        /// Before the stream's `start_by`.
+        ///
+        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayee`, `ControllerOnly`,
+        /// `NotOpener`, `StreamAlreadyStarted`, `EscrowNotOpen`, `StartWindowPassed`,
+        /// `Overflow`. Emits `StreamStarted`.
+        #[ink(message)]
+        fn start_stream(&mut self, id: EscrowId) -> Result<()> {
+            let event = self.start_waiting(id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Cancels a stream nobody started by its `start_by`: the payer is credited the
+        /// whole deposit and the stream's no-show penalty out of its collateral (at most
+        /// what the collateral still holds). Returns the penalty paid.
+        ///
+        /// Who may call: anyone (a timed exit: a no-show never leaves money stuck).
+        ///
+        /// Errors: `EscrowNotFound`, `WrongEscrowKind`, `StreamAlreadyStarted`,
+        /// `EscrowNotOpen`, `StartWindowOpen`, `Overflow`. Emits `EscrowSettled`
+        /// (`NotStarted`) and, when a penalty is paid, `NoShowPenaltyPaid`.
+        #[ink(message)]
+        fn cancel_unstarted(&mut self, id: EscrowId) -> Result<Balance> {
+            self.cancel_waiting(id)
         }
 
         /// Locks collateral for `owner` until `unlock_after` (at most `MAX_PERIOD_MS`

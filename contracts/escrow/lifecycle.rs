@@ -1,10 +1,10 @@
 //! Private helpers of the messages that move an escrow along without paying it out:
-//! `deliver` and `dispute`. Each checks everything, writes, and returns the event for
+//! `deliver`, `dispute` and `start_stream`. Each checks everything, writes, and returns the event for
 //! the message to emit. The documented errors are the messages'.
 
 use crate::escrow::Escrow;
-use crate::events::{EscrowDisputed, OrderDelivered};
-use crate::money::disputable;
+use crate::events::{EscrowDisputed, OrderDelivered, StreamStarted};
+use crate::money::{disputable, stream_end};
 use crate::types::{Dispute, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::primitives::Hash;
@@ -99,8 +99,16 @@ impl Escrow {
         // The first write: the bond and the excess are owed before any is credited.
         self.ledger.receive(rec.asset, came_in)?;
         self.ledger.credit(caller, rec.asset, excess)?;
-        if let EscrowTerms::Stream { end, frozen_at, .. } = &mut rec.terms {
-            *frozen_at = Some(now.min(*end));
+        if let EscrowTerms::Stream {
+            start,
+            duration_ms,
+            frozen_at,
+            ..
+        } = &mut rec.terms
+        {
+            // `disputable` refused waiting streams, so the stream has an end.
+            let end = stream_end(*start, *duration_ms).ok_or(VaultError::StreamNotStarted)?;
+            *frozen_at = Some(now.min(end));
         }
         rec.state = EscrowState::Disputed;
         rec.dispute = Some(Dispute {
@@ -119,6 +127,40 @@ impl Escrow {
             bond,
             excess_credited: excess,
             ruling_deadline,
+        })
+    }
+
+    /// `start_stream`: a waiting stream starts now and runs its duration.
+    pub(crate) fn start_waiting(&mut self, id: EscrowId) -> Result<StreamStarted> {
+        let mut rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let EscrowTerms::Stream {
+            duration_ms,
+            start_by,
+            ..
+        } = rec.terms
+        else {
+            return Err(VaultError::WrongEscrowKind);
+        };
+        self.check_starter(&rec)?;
+        match rec.state {
+            EscrowState::Waiting => {}
+            EscrowState::Streaming => return Err(VaultError::StreamAlreadyStarted),
+            _ => return Err(VaultError::EscrowNotOpen),
+        }
+        ensure!(now <= start_by, VaultError::StartWindowPassed);
+        let end = now.checked_add(duration_ms).ok_or(VaultError::Overflow)?;
+        if let EscrowTerms::Stream { start, .. } = &mut rec.terms {
+            *start = Some(now);
+        }
+        rec.state = EscrowState::Streaming;
+        self.escrows.insert(id, &rec);
+        Ok(StreamStarted {
+            id,
+            payer: rec.payer,
+            payee: rec.payee,
+            start: now,
+            end,
         })
     }
 }

@@ -6,6 +6,7 @@
 use crate::escrow::MAX_FEE_BPS;
 use crate::types::{Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Role};
 use ink::primitives::AccountId;
+use market_types::math::pro_rata;
 use market_types::{
     ensure, Balance, Bps, EscrowId, EscrowState, SettleReason, Timestamp, VaultError,
     BPS_DENOMINATOR, MAX_PERIOD_MS,
@@ -83,34 +84,46 @@ pub(crate) fn next_deadline(rec: &EscrowRecord) -> Timestamp {
             Some(at) => at.saturating_add(review_window_ms),
             None => delivery_deadline,
         },
-        EscrowTerms::Stream { end, .. } => end,
+        EscrowTerms::Stream {
+            start,
+            duration_ms,
+            start_by,
+            ..
+        } => stream_end(start, duration_ms).unwrap_or(start_by),
     }
 }
 
-/// Gross amount a stream has accrued at `now`: `rate × (min(now, end) − start)`, zero
-/// before `start`.
+/// When a started stream ends (`None` while it waits for its start).
+pub(crate) fn stream_end(start: Option<Timestamp>, duration_ms: u64) -> Option<Timestamp> {
+    start.map(|s| s.saturating_add(duration_ms))
+}
+
+/// Gross amount a stream of `deposit` over `duration_ms` has accrued at `until`:
+/// `deposit × (min(until, end) − start) / duration_ms`, rounded down, exact for any
+/// price (see `market_types::math::pro_rata`); zero before it starts or while it waits.
 pub(crate) fn accrued(
-    rate: Balance,
-    start: Timestamp,
-    end: Timestamp,
-    now: Timestamp,
+    deposit: Balance,
+    start: Option<Timestamp>,
+    duration_ms: u64,
+    until: Timestamp,
 ) -> Result<Balance> {
-    let until = now.min(end);
-    let elapsed = until.saturating_sub(start);
-    rate.checked_mul(Balance::from(elapsed))
-        .ok_or(VaultError::Overflow)
+    let Some(start) = start else {
+        return Ok(0);
+    };
+    let elapsed = until.saturating_sub(start).min(duration_ms);
+    pro_rata(deposit, elapsed, duration_ms).ok_or(VaultError::Overflow)
 }
 
 /// What stream `rec` accrued until `until` and has not paid out yet.
 pub(crate) fn unpaid_accrual(rec: &EscrowRecord, until: Timestamp) -> Result<Balance> {
     match rec.terms {
         EscrowTerms::Stream {
-            rate_per_ms,
             start,
-            end,
+            duration_ms,
+            deposit,
             paid_out,
             ..
-        } => accrued(rate_per_ms, start, end, until)?
+        } => accrued(deposit, start, duration_ms, until)?
             .checked_sub(paid_out)
             .ok_or(VaultError::Overflow),
         EscrowTerms::Order { .. } => Err(VaultError::WrongEscrowKind),
@@ -146,6 +159,12 @@ pub(crate) fn disputable(rec: &EscrowRecord, now: Timestamp) -> Result<Balance> 
         EscrowTerms::Stream {
             deposit, paid_out, ..
         } => {
+            // Nothing accrues before the start: the payer stops it, or anyone cancels
+            // it once its latest start has passed.
+            ensure!(
+                rec.state != EscrowState::Waiting,
+                VaultError::StreamNotStarted
+            );
             ensure!(
                 rec.state == EscrowState::Streaming,
                 VaultError::EscrowNotOpen

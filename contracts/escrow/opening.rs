@@ -5,10 +5,12 @@
 
 use crate::escrow::Escrow;
 use crate::events::{CollateralLocked, OrderOpened, StreamOpened, StreamToppedUp};
+use crate::money::stream_end;
 use crate::types::{Collateral, EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
+use market_types::math::proportional_top_up;
 use market_types::{
     ensure, Asset, Balance, CollateralId, EscrowId, EscrowState, OrderTerms, StreamTerms,
     Timestamp, VaultError, MAX_PERIOD_MS,
@@ -80,7 +82,8 @@ impl Escrow {
         Ok((id, event))
     }
 
-    /// `open_stream`: a stream prepaid in full.
+    /// `open_stream`: a stream prepaid in full, running now or later, or waiting for
+    /// its start.
     pub(crate) fn new_stream(
         &mut self,
         payer: AccountId,
@@ -89,29 +92,43 @@ impl Escrow {
         let opener = self.check_acting_for(payer)?;
         let now = self.env().block_timestamp();
         ensure!(payer != terms.payee, VaultError::SelfDeal);
-        ensure!(terms.rate_per_ms > 0, VaultError::ZeroAmount);
+        ensure!(terms.amount > 0, VaultError::ZeroAmount);
         self.check_asset(terms.asset)?;
+        ensure!(terms.duration_ms > 0, VaultError::InvalidPeriod);
         ensure!(
-            terms.start >= now && terms.end > terms.start,
-            VaultError::InvalidPeriod
-        );
-        let duration = terms
-            .end
-            .checked_sub(terms.start)
-            .ok_or(VaultError::InvalidPeriod)?;
-        ensure!(
-            terms.start <= self.horizon()? && duration <= MAX_PERIOD_MS,
+            terms.duration_ms <= MAX_PERIOD_MS,
             VaultError::PeriodTooLong
         );
-        let deposit = terms
-            .rate_per_ms
-            .checked_mul(Balance::from(duration))
-            .ok_or(VaultError::Overflow)?;
-        self.check_min_deposit(terms.asset, deposit)?;
+        let horizon = self.horizon()?;
+        let (state, start_by) = match terms.start {
+            Some(start) => {
+                ensure!(start >= now, VaultError::InvalidPeriod);
+                ensure!(start <= horizon, VaultError::PeriodTooLong);
+                ensure!(terms.no_show_penalty == 0, VaultError::InvalidPenalty);
+                (EscrowState::Streaming, start)
+            }
+            None => {
+                ensure!(terms.start_by > now, VaultError::InvalidPeriod);
+                ensure!(terms.start_by <= horizon, VaultError::PeriodTooLong);
+                (EscrowState::Waiting, terms.start_by)
+            }
+        };
+        self.check_min_deposit(terms.asset, terms.amount)?;
         let collateral = self.plan_collateral(terms.collateral, opener)?;
+        if terms.no_show_penalty > 0 {
+            // The penalty comes out of this stream's own collateral, posted by its
+            // payee (so a controller cannot route someone else's collateral to a payer
+            // of its choosing), and never more than it holds now (later slashes may
+            // shrink it: the payer then gets what is left, see `cancel_unstarted`).
+            let backed = collateral
+                .as_ref()
+                .is_some_and(|c| c.owner == terms.payee && terms.no_show_penalty <= c.amount);
+            ensure!(backed, VaultError::InvalidPenalty);
+        }
         let id = self.next_id()?;
-        let received = self.collect(terms.asset, deposit)?;
-        ensure!(received == deposit, VaultError::TokenTransferFailed);
+        let received = self.collect(terms.asset, terms.amount)?;
+        // Accrual divides exactly what was promised: a token that skims is refused.
+        ensure!(received == terms.amount, VaultError::TokenTransferFailed);
         let rec = EscrowRecord {
             payer,
             payee: terms.payee,
@@ -121,12 +138,13 @@ impl Escrow {
             collateral: terms.collateral,
             fee_bps: self.fee_bps,
             royalties: Vec::new(),
-            state: EscrowState::Streaming,
+            state,
             terms: EscrowTerms::Stream {
-                rate_per_ms: terms.rate_per_ms,
                 start: terms.start,
-                end: terms.end,
-                deposit,
+                duration_ms: terms.duration_ms,
+                start_by,
+                no_show_penalty: terms.no_show_penalty,
+                deposit: received,
                 paid_out: 0,
                 frozen_at: None,
             },
@@ -134,29 +152,32 @@ impl Escrow {
             settlement: None,
             opened_at: now,
         };
-        self.store_new(id, &rec, collateral, deposit)?;
+        self.store_new(id, &rec, collateral, received)?;
         let event = StreamOpened {
             id,
             payer,
             payee: terms.payee,
             opener,
             asset: terms.asset,
-            rate_per_ms: terms.rate_per_ms,
+            deposit: received,
+            duration_ms: terms.duration_ms,
             start: terms.start,
-            end: terms.end,
-            deposit,
+            start_by,
+            no_show_penalty: terms.no_show_penalty,
             context: terms.context,
         };
         Ok((id, event))
     }
 
-    /// `top_up`: the stream runs `extra_ms` longer, its deposit grown by what arrived.
+    /// `top_up`: the stream runs `extra_ms` longer at the same price per millisecond,
+    /// its deposit grown by exactly `deposit × extra_ms / duration`.
     pub(crate) fn extend_stream(&mut self, id: EscrowId, extra_ms: u64) -> Result<StreamToppedUp> {
         let mut rec = self.get(id)?;
         let now = self.env().block_timestamp();
         let EscrowTerms::Stream {
-            rate_per_ms,
-            end,
+            start,
+            duration_ms,
+            start_by,
             deposit,
             ..
         } = rec.terms
@@ -165,26 +186,49 @@ impl Escrow {
         };
         self.check_payer_side(&rec)?;
         ensure!(
-            rec.state == EscrowState::Streaming,
+            matches!(rec.state, EscrowState::Streaming | EscrowState::Waiting),
             VaultError::EscrowNotOpen
         );
-        ensure!(now < end, VaultError::StreamEnded);
+        if let Some(end) = stream_end(start, duration_ms) {
+            ensure!(now < end, VaultError::StreamEnded);
+        } else {
+            ensure!(now <= start_by, VaultError::StartWindowPassed);
+        }
         ensure!(extra_ms > 0, VaultError::ZeroAmount);
-        let new_end = end.checked_add(extra_ms).ok_or(VaultError::Overflow)?;
-        ensure!(new_end <= self.horizon()?, VaultError::PeriodTooLong);
-        let added = rate_per_ms
-            .checked_mul(Balance::from(extra_ms))
+        let new_duration = duration_ms
+            .checked_add(extra_ms)
             .ok_or(VaultError::Overflow)?;
+        ensure!(new_duration <= MAX_PERIOD_MS, VaultError::PeriodTooLong);
+        let new_end = stream_end(start, new_duration);
+        if let Some(end) = new_end {
+            ensure!(end <= self.horizon()?, VaultError::PeriodTooLong);
+        }
+        let added =
+            proportional_top_up(deposit, duration_ms, extra_ms).ok_or(VaultError::InexactTopUp)?;
+        ensure!(added > 0, VaultError::ZeroAmount);
         let new_deposit = deposit.checked_add(added).ok_or(VaultError::Overflow)?;
         let received = self.collect(rec.asset, added)?;
         ensure!(received == added, VaultError::TokenTransferFailed);
-        if let EscrowTerms::Stream { end, deposit, .. } = &mut rec.terms {
-            *end = new_end;
+        if let EscrowTerms::Stream {
+            duration_ms,
+            deposit,
+            ..
+        } = &mut rec.terms
+        {
+            *duration_ms = new_duration;
             *deposit = new_deposit;
         }
         self.ledger.receive(rec.asset, added)?;
         self.escrows.insert(id, &rec);
-        Ok(StreamToppedUp { id, added, new_end })
+        Ok(StreamToppedUp {
+            id,
+            payer: rec.payer,
+            payee: rec.payee,
+            added,
+            extra_ms,
+            new_duration_ms: new_duration,
+            new_end,
+        })
     }
 
     /// `lock_collateral`: collateral holding what arrived, the caller its controller.

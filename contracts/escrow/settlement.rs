@@ -12,7 +12,7 @@
 //! the escrow held plus the bond, to the unit.
 
 use crate::events::{EscrowSettled, StreamClaimed};
-use crate::money::{bond_returns, held, share_bps, unpaid_accrual};
+use crate::money::{bond_returns, held, share_bps, stream_end, unpaid_accrual};
 use crate::types::{EscrowRecord, EscrowTerms};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -158,7 +158,7 @@ pub fn refund_side(
             ensure!(by_payee, VaultError::NotPayee);
             // A disputed stream stopped accruing when it was frozen.
             let until = match (rec.state, frozen_at) {
-                (EscrowState::Streaming, _) => now,
+                (EscrowState::Streaming | EscrowState::Waiting, _) => now,
                 (EscrowState::Disputed, Some(frozen)) => frozen,
                 _ => return Err(VaultError::EscrowNotOpen),
             };
@@ -272,7 +272,8 @@ pub fn plan_claim(
     now: Timestamp,
 ) -> Result<ClaimPlan> {
     let EscrowTerms::Stream {
-        end,
+        start,
+        duration_ms,
         deposit,
         paid_out,
         ..
@@ -281,9 +282,14 @@ pub fn plan_claim(
         return Err(VaultError::WrongEscrowKind);
     };
     ensure!(
+        rec.state != EscrowState::Waiting,
+        VaultError::StreamNotStarted
+    );
+    ensure!(
         rec.state == EscrowState::Streaming,
         VaultError::EscrowNotOpen
     );
+    let end = stream_end(start, duration_ms).ok_or(VaultError::StreamNotStarted)?;
     let gross = unpaid_accrual(&rec, now)?;
     ensure!(gross > 0, VaultError::NothingToClaim);
     let new_paid = paid_out.checked_add(gross).ok_or(VaultError::Overflow)?;

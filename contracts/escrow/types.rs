@@ -24,9 +24,15 @@ pub enum EscrowTerms {
         proof: Option<Hash>,
     },
     Stream {
-        rate_per_ms: Balance,
-        start: Timestamp,
-        end: Timestamp,
+        /// When accrual began; `None` while the stream waits for `start_stream`.
+        start: Option<Timestamp>,
+        /// How long it runs from `start` (top-ups included). The payee earns
+        /// `deposit × elapsed / duration_ms`.
+        duration_ms: u64,
+        /// A waiting stream's latest start; afterwards anyone may cancel it.
+        start_by: Timestamp,
+        /// Paid to the payer out of the collateral if the stream never starts.
+        no_show_penalty: Balance,
         /// Everything prepaid, top-ups included.
         deposit: Balance,
         /// Gross amount already paid to the payee side by claims.

@@ -53,6 +53,16 @@ pub const BPS_DENOMINATOR: Bps = 10_000;
 /// `now + period` can never overflow and nothing can be locked for ever.
 pub const MAX_PERIOD_MS: u64 = 366 * 86_400_000;
 
+/// The marketplace's one list of auditors, kept by the model registry (governed by its
+/// admin, later the DAO). Other contracts (the compute market) read it through this
+/// trait instead of keeping a second list in step.
+#[ink::trait_definition]
+pub trait Auditors {
+    /// Whether `account` may attest models and GPU offers.
+    #[ink(message)]
+    fn is_auditor(&self, account: AccountId) -> bool;
+}
+
 /// What a price is paid in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

@@ -24,6 +24,45 @@ pub fn bps_of(amount: Balance, bps: Bps) -> Option<Balance> {
         .checked_add(r.checked_mul(b)?.checked_div(d)?)
 }
 
+/// `floor(total × part / whole)` for `part ≤ whole`, exact for every `total` up to
+/// `u128::MAX` without a wide multiplication: with `total = q × whole + r`, the result
+/// is `q × part + floor(r × part / whole)`, and `r × part < whole² ≤ 2¹²⁸` because both
+/// are 64-bit. This is how a stream accrues: `deposit × elapsed / duration`, so a price
+/// below one unit per millisecond (a 6-decimal token at 0.50 an hour is 500 000 units
+/// an hour) accrues exactly, and `part == whole` gives back `total` itself. Returns
+/// `None` when `whole` is zero or `part > whole`.
+pub fn pro_rata(total: Balance, part: u64, whole: u64) -> Option<Balance> {
+    if whole == 0 || part > whole {
+        return None;
+    }
+    let (p, w) = (Balance::from(part), Balance::from(whole));
+    let q = total.checked_div(w)?;
+    let r = total.checked_rem(w)?;
+    q.checked_mul(p)?
+        .checked_add(r.checked_mul(p)?.checked_div(w)?)
+}
+
+/// What extending a stream of `deposit` over `duration` by `extra` costs, when the price
+/// per millisecond stays exactly the same: `deposit × extra / duration`, or `None` when
+/// that is not a whole number of units (or `duration` is zero, or it overflows). Exact
+/// for every `deposit`: `(deposit × extra) mod duration` is computed as
+/// `((deposit mod duration) × extra) mod duration`, whose product fits in 128 bits.
+pub fn proportional_top_up(deposit: Balance, duration: u64, extra: u64) -> Option<Balance> {
+    if duration == 0 {
+        return None;
+    }
+    let (d, e) = (Balance::from(duration), Balance::from(extra));
+    let rem = deposit.checked_rem(d)?.checked_mul(e)?.checked_rem(d)?;
+    if rem != 0 {
+        return None;
+    }
+    // deposit × extra / duration = q × extra + r × extra / duration (exact: rem == 0).
+    let q = deposit.checked_div(d)?;
+    let r = deposit.checked_rem(d)?;
+    q.checked_mul(e)?
+        .checked_add(r.checked_mul(e)?.checked_div(d)?)
+}
+
 /// How a released amount is divided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseSplit {
@@ -86,6 +125,44 @@ pub fn bps_of_ceil(amount: Balance, bps: Bps) -> Option<Balance> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pro_rata_is_exact_for_small_and_huge_totals() {
+        // 0.50 per hour in a 6-decimal token, for one hour: 500 000 units over 3 600 000 ms.
+        let hour = 3_600_000;
+        assert_eq!(pro_rata(500_000, 1, hour), Some(0));
+        assert_eq!(pro_rata(500_000, 36_000, hour), Some(5_000));
+        assert_eq!(pro_rata(500_000, hour - 1, hour), Some(499_999));
+        assert_eq!(pro_rata(500_000, hour, hour), Some(500_000));
+        // u128::MAX over a year, at every point: floor(total × part / whole).
+        let year = 366 * 86_400_000;
+        assert_eq!(pro_rata(u128::MAX, year, year), Some(u128::MAX));
+        assert_eq!(pro_rata(u128::MAX, 0, year), Some(0));
+        let half = pro_rata(u128::MAX, year / 2, year).unwrap();
+        assert_eq!(half, u128::MAX / 2);
+        assert_eq!(pro_rata(7, 3, 0), None);
+        assert_eq!(pro_rata(7, 4, 3), None);
+    }
+
+    #[test]
+    fn top_ups_keep_the_price_per_millisecond_exactly_or_are_refused() {
+        let hour = 3_600_000;
+        // 2 GPUs × 3 h at 500 000 / GPU-hour, extended by 1 h: 1 000 000 more.
+        assert_eq!(
+            proportional_top_up(3_000_000, 3 * hour, hour),
+            Some(1_000_000)
+        );
+        // 10 units over 3 ms cannot be extended by 1 ms in whole units.
+        assert_eq!(proportional_top_up(10, 3, 1), None);
+        assert_eq!(proportional_top_up(9, 3, 1), Some(3));
+        assert_eq!(proportional_top_up(5, 0, 1), None);
+        // Huge deposits: exact, or None on overflow.
+        assert_eq!(
+            proportional_top_up(u128::MAX - (u128::MAX % 4), 4, 1),
+            Some(u128::MAX / 4)
+        );
+        assert_eq!(proportional_top_up(u128::MAX - (u128::MAX % 4), 4, 8), None);
+    }
 
     #[test]
     fn bps_of_is_exact_up_to_u128_max() {

@@ -51,19 +51,34 @@ pub struct OrderTerms {
 }
 
 /// What a stream (pay-as-you-go, e.g. a GPU rental) is opened with.
+///
+/// The payee earns `amount × elapsed / duration_ms` (rounded down; the whole amount at
+/// the end), so any price is exact, however far below one unit per millisecond.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct StreamTerms {
     pub payee: AccountId,
     pub asset: Asset,
-    /// Amount accruing to the payee per millisecond between `start` and `end`.
-    pub rate_per_ms: Balance,
-    pub start: Timestamp,
-    pub end: Timestamp,
+    /// Everything prepaid. For native streams the call's transferred value must equal
+    /// it; for PSP22 streams the vault pulls it from the caller.
+    pub amount: Balance,
+    /// How long the stream runs once started (at most [`crate::MAX_PERIOD_MS`]).
+    pub duration_ms: u64,
+    /// `Some(t)`: accrual starts at `t` (now or later). `None`: the stream waits until
+    /// `start_stream` (by the payee, or by the controller that opened it) and runs
+    /// `duration_ms` from then; if nobody starts it by `start_by`, anyone may
+    /// `cancel_unstarted` it: the payer gets everything back plus `no_show_penalty`
+    /// out of `collateral`.
+    pub start: Option<Timestamp>,
+    /// Latest start of a waiting stream (ignored when `start` is set).
+    pub start_by: Timestamp,
     /// The caller's reference (e.g. a rental id).
     pub context: u64,
     /// Collateral that must stay locked while this stream is open.
     pub collateral: Option<CollateralId>,
+    /// Paid to the payer out of `collateral` if the stream never starts; zero unless
+    /// `start` is `None` and `collateral` is set, and at most the collateral's amount.
+    pub no_show_penalty: Balance,
 }
 
 /// Why an escrow reached its terminal state.
@@ -87,6 +102,9 @@ pub enum SettleReason {
     StoppedByPayer,
     /// A stream ran to its end and everything accrued was claimed.
     StreamCompleted,
+    /// A waiting stream was not started by its latest start: the payer got everything
+    /// back, plus the stream's no-show penalty out of its collateral.
+    NotStarted,
 }
 
 /// Where an escrow stands.
@@ -104,6 +122,8 @@ pub enum EscrowState {
     Disputed,
     /// Terminal.
     Settled,
+    /// A stream waiting for `start_stream` (nothing accrues yet).
+    Waiting,
 }
 
 /// How a settled escrow ended.
@@ -266,6 +286,19 @@ pub enum VaultError {
     ControllerOnly,
     /// A controller may act only on the escrows and collateral it opened itself.
     NotOpener,
+    /// The stream has not started yet (nothing to claim or dispute).
+    StreamNotStarted,
+    /// The stream already started (or never waited for a start).
+    StreamAlreadyStarted,
+    /// A waiting stream's latest start has passed: it can only be cancelled now.
+    StartWindowPassed,
+    /// A waiting stream's latest start has not passed yet.
+    StartWindowOpen,
+    /// A top-up must keep the price per millisecond exactly: `deposit × extra_ms /
+    /// duration` must be a whole number of units.
+    InexactTopUp,
+    /// The no-show penalty needs a waiting stream with collateral, and must not exceed it.
+    InvalidPenalty,
 }
 
 /// The vault as other contracts call it.
@@ -279,8 +312,8 @@ pub trait EscrowVault {
     #[ink(message, payable)]
     fn open_order(&mut self, payer: AccountId, terms: OrderTerms) -> Result<EscrowId, VaultError>;
 
-    /// Opens a stream for `payer`, prepaying `rate_per_ms × (end − start)`; the caller
-    /// pays, as for `open_order`.
+    /// Opens a stream for `payer`, prepaying `terms.amount` (see [`StreamTerms`]); the
+    /// caller pays, as for `open_order`.
     #[ink(message, payable)]
     fn open_stream(&mut self, payer: AccountId, terms: StreamTerms)
         -> Result<EscrowId, VaultError>;
@@ -295,10 +328,25 @@ pub trait EscrowVault {
     #[ink(message)]
     fn stop_stream(&mut self, id: EscrowId) -> Result<(), VaultError>;
 
-    /// Extends a stream by `extra_ms`, the caller paying `rate_per_ms × extra_ms` more.
-    /// On a stream a controller opened, only that controller (while allow-listed).
+    /// Extends a stream by `extra_ms`, the caller paying `deposit × extra_ms / duration`
+    /// more (the same price per millisecond; `InexactTopUp` when that is not a whole
+    /// number of units). On a stream a controller opened, only that controller (while
+    /// allow-listed).
     #[ink(message, payable)]
     fn top_up(&mut self, id: EscrowId, extra_ms: u64) -> Result<(), VaultError>;
+
+    /// Starts a waiting stream now; it then runs its `duration_ms`. The payee, or on a
+    /// stream a controller opened, only that controller (while allow-listed); before the
+    /// stream's `start_by`.
+    #[ink(message)]
+    fn start_stream(&mut self, id: EscrowId) -> Result<(), VaultError>;
+
+    /// Cancels a stream that was never started, once its `start_by` has passed: the
+    /// payer is credited the whole deposit plus the no-show penalty out of the linked
+    /// collateral (at most what the collateral still holds). Anyone may call it, so a
+    /// no-show never leaves money stuck. Returns the penalty paid.
+    #[ink(message)]
+    fn cancel_unstarted(&mut self, id: EscrowId) -> Result<Balance, VaultError>;
 
     /// Locks collateral for `owner` (the owner itself or a controller; the caller pays,
     /// as for `open_order`), until at most [`crate::MAX_PERIOD_MS`] from now.

@@ -112,7 +112,9 @@ mod model_registry {
     use ink::storage::Mapping;
     use market_types::storage::page;
     use market_types::storage::{AllowList, Role};
-    use market_types::{ensure, Asset, Bps, LicenseId, LicenseKind, ModelId, OfferId, Page};
+    use market_types::{
+        ensure, Asset, Auditors, Bps, LicenseId, LicenseKind, ModelId, OfferId, Page,
+    };
 
     /// Registry storage. The root holds only a few fixed-size fields; everything that
     /// grows lives in `Mapping`s, one entry per id. Fields are `pub(crate)` for the
@@ -843,12 +845,6 @@ mod model_registry {
             })
         }
 
-        /// Whether `auditor` is on the allow-list.
-        #[ink(message)]
-        pub fn is_auditor(&self, auditor: AccountId) -> bool {
-            self.auditors.contains(auditor)
-        }
-
         /// Whether offers may be priced in `asset` (native always may).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
@@ -888,6 +884,15 @@ mod model_registry {
                 let auditor = self.model_auditors.get((model_id, slot))?;
                 self.attestations.get((model_id, auditor))
             })
+        }
+    }
+
+    impl Auditors for ModelRegistry {
+        /// Whether `account` is on the auditor allow-list: the marketplace's one list,
+        /// which the compute market reads too.
+        #[ink(message)]
+        fn is_auditor(&self, account: AccountId) -> bool {
+            self.auditors.contains(account)
         }
     }
 }

@@ -13,7 +13,8 @@ use ink::env::DefaultEnvironment as E;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::{Decode, Encode};
 use market_types::{
-    Asset, Balance, Bps, EscrowId, LicenseId, LicenseKind, ModelId, OfferId, Page, Timestamp,
+    Asset, Auditors, Balance, Bps, EscrowId, LicenseId, LicenseKind, ModelId, OfferId, Page,
+    Timestamp,
 };
 
 const T0: Timestamp = 1_700_000_000_000;

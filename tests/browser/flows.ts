@@ -325,7 +325,7 @@ async function flowTokenFineTune(ctx: Ctx): Promise<void> {
   const tag = `ft-${Date.now().toString(36)}`;
   // Setup through the client: Bob's base model, Charlie an auditor, 100 MMT for Eve.
   const base = (await send(registry, who.Bob, 'registerModel', [`base-${tag}`, 'ipfs://base', `0x${'12'.repeat(32)}`, { major: 1, minor: 0, patch: 0 }, undefined, 0, ['llm']])).value;
-  if (!(await dryRun(registry, who.Alice.address, 'isAuditor', [who.Charlie.address])).value) {
+  if (!(await dryRun(registry, who.Alice.address, 'auditorsIsAuditor', [who.Charlie.address])).value) {
     await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
   }
   await send(token, who.Alice, 'psp22Transfer', [who.Eve.address, 100n * UNIT, '0x']);

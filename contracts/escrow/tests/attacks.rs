@@ -8,7 +8,7 @@ use super::*;
 use crate::mock_token::Behaviour;
 use crate::{
     ArbiterChanged, ArbiterProposed, CollateralSlashed, EscrowDisputed, MinDepositChanged,
-    OrderDelivered, Reserves, VaultCreated,
+    NoShowPenaltyPaid, OrderDelivered, Reserves, VaultCreated,
 };
 use market_types::{TokenError, MAX_PERIOD_MS};
 
@@ -18,8 +18,8 @@ fn psp22_order(amount: Balance) -> OrderTerms {
     t
 }
 
-fn psp22_stream(rate: Balance, start: Timestamp, end: Timestamp) -> StreamTerms {
-    let mut t = stream_terms(rate, start, end);
+fn psp22_stream(amount: Balance, start: Timestamp, duration_ms: u64) -> StreamTerms {
+    let mut t = stream_terms(amount, start, duration_ms);
     t.asset = psp22();
     t
 }
@@ -51,7 +51,7 @@ fn a_controller_cannot_spend_the_payers_approval() {
         c,
         Error::Token(TokenError::InsufficientAllowance),
         as_(django(), || c
-            .open_stream(alice(), psp22_stream(1, T0, T0 + 1_000)))
+            .open_stream(alice(), psp22_stream(1_000, T0, 1_000)))
     );
     assert_refused!(
         c,
@@ -93,7 +93,7 @@ fn top_ups_and_collateral_are_paid_by_the_caller() {
     as_(eve(), || c.set_controller(django(), true)).unwrap();
     fund_psp22(django(), 1_000, 1_000);
     let id = as_(django(), || {
-        c.open_stream(alice(), psp22_stream(1, T0, T0 + 1_000))
+        c.open_stream(alice(), psp22_stream(1_000, T0, 1_000))
     })
     .unwrap();
     // Alice's approval (for something else) is not the controller's to spend.
@@ -169,7 +169,7 @@ fn token_refusals_say_why() {
         c,
         Error::TokenTransferFailed,
         as_(alice(), || c
-            .open_stream(alice(), psp22_stream(1, T0, T0 + 1_000)))
+            .open_stream(alice(), psp22_stream(1_000, T0, 1_000)))
     );
     mock_token::set_behaviour(token(), Behaviour::Honest);
     let id = as_(alice(), || c.open_order(alice(), t.clone())).unwrap();
@@ -198,7 +198,7 @@ fn payer_acts_on_a_controller_escrow_only_through_the_controller() {
     as_(eve(), || c.set_controller(charlie(), true)).unwrap();
     // Django rents Alice 1 000 ms (its offer allows no more) and sells her an order.
     let rental = paid(django(), 3_000, || {
-        c.open_stream(alice(), stream_terms(3, T0, T0 + 1_000))
+        c.open_stream(alice(), stream_terms(3_000, T0, 1_000))
     })
     .unwrap();
     let order = paid(django(), 1_000, || {
@@ -243,7 +243,7 @@ fn a_removed_controller_hands_its_escrows_back_to_the_payer() {
     let mut c = setup();
     as_(eve(), || c.set_controller(django(), true)).unwrap();
     let rental = paid(django(), 3_000, || {
-        c.open_stream(alice(), stream_terms(3, T0, T0 + 1_000))
+        c.open_stream(alice(), stream_terms(3_000, T0, 1_000))
     })
     .unwrap();
     let order = paid(django(), 1_000, || {
@@ -408,25 +408,58 @@ fn periods_and_terms_are_bounded() {
     assert_refused!(
         c,
         Error::PeriodTooLong,
-        paid(alice(), 10, || c.open_stream(
-            alice(),
-            stream_terms(1, horizon + 1, horizon + 11)
-        ))
+        paid(alice(), 10, || c
+            .open_stream(alice(), stream_terms(10, horizon + 1, 10)))
     );
     let len = MAX_PERIOD_MS + 1;
     assert_refused!(
         c,
         Error::PeriodTooLong,
-        paid(alice(), Balance::from(len), || c
-            .open_stream(alice(), stream_terms(1, T0, T0 + len)))
+        paid(alice(), Balance::from(len), || c.open_stream(
+            alice(),
+            stream_terms(Balance::from(len), T0, len)
+        ))
     );
     let far = paid(alice(), Balance::from(MAX_PERIOD_MS), || {
-        c.open_stream(alice(), stream_terms(1, horizon, horizon + MAX_PERIOD_MS))
+        c.open_stream(
+            alice(),
+            stream_terms(Balance::from(MAX_PERIOD_MS), horizon, MAX_PERIOD_MS),
+        )
     })
     .unwrap();
     assert!(c.escrow(far).is_some());
-    // Top-ups: the new end.
-    let id = open_stream(&mut c, 1, T0, T0 + 1_000);
+    // Waiting streams: the latest start, and the length.
+    assert_refused!(
+        c,
+        Error::PeriodTooLong,
+        paid(alice(), 10, || c
+            .open_stream(alice(), waiting_terms(10, 10, horizon + 1)))
+    );
+    assert_refused!(
+        c,
+        Error::PeriodTooLong,
+        paid(alice(), Balance::from(len), || c.open_stream(
+            alice(),
+            waiting_terms(Balance::from(len), len, horizon)
+        ))
+    );
+    let waiting = paid(alice(), 1_000, || {
+        c.open_stream(alice(), waiting_terms(1_000, 1_000, horizon))
+    })
+    .unwrap();
+    // Top-ups: the length, and a started stream's end.
+    assert_refused!(
+        c,
+        Error::PeriodTooLong,
+        paid(alice(), Balance::from(MAX_PERIOD_MS - 999), || c
+            .top_up(waiting, MAX_PERIOD_MS - 999))
+    );
+    paid(alice(), Balance::from(MAX_PERIOD_MS - 1_000), || {
+        c.top_up(waiting, MAX_PERIOD_MS - 1_000)
+    })
+    .unwrap();
+    assert_eq!(stream_of(&c, waiting).1, MAX_PERIOD_MS);
+    let id = open_stream(&mut c, 1_000, T0, 1_000);
     let to_horizon = MAX_PERIOD_MS - 1_000;
     assert_refused!(
         c,
@@ -438,8 +471,15 @@ fn periods_and_terms_are_bounded() {
         c.top_up(id, to_horizon)
     })
     .unwrap();
-    assert!(
-        matches!(c.escrow(id).unwrap().terms, EscrowTerms::Stream { end, .. } if end == horizon)
+    let (start, duration, ..) = stream_of(&c, id);
+    assert_eq!(crate::money::stream_end(start, duration), Some(horizon));
+    // A stream that starts later may not end beyond the horizon either.
+    let later = open_stream(&mut c, 1_000, T0 + 1_000, 1_000);
+    assert_refused!(
+        c,
+        Error::PeriodTooLong,
+        paid(alice(), Balance::from(to_horizon - 999), || c
+            .top_up(later, to_horizon - 999))
     );
 }
 
@@ -448,7 +488,7 @@ fn periods_and_terms_are_bounded() {
 #[ink::test]
 fn a_same_block_claim_cannot_fail_a_native_dispute() {
     let mut c = setup();
-    let id = open_stream(&mut c, 10, T0, T0 + 1_000); // 10 000
+    let id = open_stream(&mut c, 10_000, T0, 1_000); // 10 000
     set_time(T0 + 500);
     let quoted = c.required_bond(id).unwrap();
     // The payee claims in the same block, before the payer's dispute lands.
@@ -483,7 +523,7 @@ fn a_psp22_bond_pulls_exactly_the_required_bond() {
     let mut c = setup_with_token();
     fund_psp22(alice(), 10_000, 10_000);
     let id = as_(alice(), || {
-        c.open_stream(alice(), psp22_stream(10, T0, T0 + 1_000))
+        c.open_stream(alice(), psp22_stream(10_000, T0, 1_000))
     })
     .unwrap();
     set_time(T0 + 500);
@@ -614,7 +654,7 @@ fn disputes_that_only_stall_are_refused_or_cost_the_bond() {
     as_(bob(), || c.deliver(d, Hash::from([1; 32]))).unwrap();
     paid(alice(), 50, || c.dispute(d)).unwrap();
     // A payer who disputes a stream, and the fallback gives it most of it back.
-    let s = open_stream(&mut c, 1, T0, T0 + 1_000);
+    let s = open_stream(&mut c, 1_000, T0, 1_000);
     set_time(T0 + 100);
     assert_eq!(c.required_bond(s), Some(50));
     paid(alice(), 50, || c.dispute(s)).unwrap();
@@ -650,7 +690,7 @@ fn a_stranger_cannot_fill_a_payees_open_list() {
     let mut c = setup();
     as_(eve(), || c.set_min_deposit(Asset::Native, 1_000)).unwrap();
     let far = T0 + MAX_PERIOD_MS - 1_000;
-    let mut t = stream_terms(1, far, far + 1);
+    let mut t = stream_terms(1, far, 1);
     t.payee = bob();
     // A 1-unit stream far in the future naming Bob: below the minimum.
     assert_refused!(
@@ -659,7 +699,8 @@ fn a_stranger_cannot_fill_a_payees_open_list() {
         paid(charlie(), 1, || c.open_stream(charlie(), t.clone()))
     );
     // Above it, the stranger's own money is at stake, and Bob can throw it out.
-    t.end = far + 1_000;
+    t.amount = 1_000;
+    t.duration_ms = 1_000;
     let id = paid(charlie(), 1_000, || c.open_stream(charlie(), t.clone())).unwrap();
     assert_eq!(
         c.open_escrow_count(bob()),
@@ -683,7 +724,7 @@ fn a_stranger_cannot_fill_a_payees_open_list() {
 #[ink::test]
 fn payee_refund_of_a_running_stream_pays_what_accrued() {
     let mut c = setup();
-    let id = open_stream(&mut c, 10, T0, T0 + 1_000); // 10 000
+    let id = open_stream(&mut c, 10_000, T0, 1_000); // 10 000
     set_time(T0 + 200);
     as_(django(), || c.claim(id)).unwrap(); // 2 000
     set_time(T0 + 500);
@@ -703,7 +744,7 @@ fn nobody_parks_an_escrow_in_a_payees_list_by_disputing_it() {
     // bob's refund of an open escrow no longer applies.
     let order = open(&mut c, 1_000);
     paid(alice(), 50, || c.dispute(order)).unwrap();
-    let stream = open_stream(&mut c, 10, T0, T0 + 1_000);
+    let stream = open_stream(&mut c, 10_000, T0, 1_000);
     set_time(T0 + 300);
     paid(alice(), 500, || c.dispute(stream)).unwrap();
     assert_eq!(c.open_escrow_count(bob()), 2, "parked in bob's list");
@@ -747,7 +788,7 @@ fn min_deposit_is_governed_per_asset() {
         c,
         Error::BelowMinDeposit,
         as_(alice(), || c
-            .open_stream(alice(), psp22_stream(1, T0, T0 + 499)))
+            .open_stream(alice(), psp22_stream(499, T0, 499)))
     );
     as_(alice(), || c.open_order(alice(), psp22_order(500))).unwrap();
     // The native minimum stands apart.
@@ -755,11 +796,142 @@ fn min_deposit_is_governed_per_asset() {
         c,
         Error::BelowMinDeposit,
         paid(alice(), MIN_NATIVE - 1, || c
-            .open_stream(alice(), stream_terms(1, T0, T0 + 9)))
+            .open_stream(alice(), stream_terms(MIN_NATIVE - 1, T0, 9)))
     );
     as_(eve(), || c.set_min_deposit(Asset::Native, 0)).unwrap();
     assert_eq!(c.min_deposit(Asset::Native), 0);
     paid(alice(), 1, || c.open_order(alice(), order_terms(1))).unwrap();
+}
+
+// ------------------------------------------------------------------ 7b. no-show penalties
+
+/// Django (a controller) locks 1 000 of Bob's collateral and rents Alice a waiting
+/// stream of 10 000 that Bob must start (through Django) by `T0 + DAY`, or pay 1 000.
+fn rental_with_penalty(c: &mut Escrow) -> (u64, u64) {
+    as_(eve(), || c.set_controller(django(), true)).unwrap();
+    let cid = paid(django(), 1_000, || {
+        c.lock_collateral(bob(), Asset::Native, 1_000, T0 + 2 * DAY)
+    })
+    .unwrap();
+    let mut t = waiting_terms(10_000, 1_000, T0 + DAY);
+    t.collateral = Some(cid);
+    t.no_show_penalty = 1_000;
+    let id = paid(django(), 10_000, || c.open_stream(alice(), t)).unwrap();
+    (cid, id)
+}
+
+#[ink::test]
+fn a_payer_cannot_take_the_penalty_of_a_provider_that_showed() {
+    let mut c = setup();
+    let (cid, id) = rental_with_penalty(&mut c);
+    // The payer tries to cancel before the start window closed.
+    set_time(T0 + DAY);
+    assert_refused!(
+        c,
+        Error::StartWindowOpen,
+        as_(alice(), || c.cancel_unstarted(id))
+    );
+    // A top-up while it waits lengthens the stream, not the window.
+    paid(django(), 100, || c.top_up(id, 10)).unwrap();
+    assert!(matches!(
+        c.escrow(id).unwrap().terms,
+        EscrowTerms::Stream { start_by, .. } if start_by == T0 + DAY
+    ));
+    // The provider shows up at the last moment; the window then closes.
+    as_(django(), || c.start_stream(id)).unwrap();
+    set_time(T0 + DAY + 1);
+    assert_refused!(
+        c,
+        Error::StreamAlreadyStarted,
+        as_(alice(), || c.cancel_unstarted(id))
+    );
+    // Stopping the running stream gives back only the unused time, never the penalty.
+    as_(django(), || c.stop_stream(id)).unwrap();
+    let e = last_settled();
+    assert_eq!(
+        (e.reason, e.to_payee + e.fee, e.refund),
+        (SettleReason::StoppedByPayer, 10, 10_090)
+    );
+    assert!(events_of::<NoShowPenaltyPaid>().is_empty());
+    assert_eq!(credit(&c, alice()), 10_090);
+    assert_eq!(c.collateral(cid).unwrap().amount, 1_000);
+    set_time(T0 + 2 * DAY);
+    as_(bob(), || c.release_collateral(cid)).unwrap();
+    assert_eq!(credit(&c, bob()), 1_000 + 10);
+}
+
+#[ink::test]
+fn a_penalty_is_paid_once_and_its_collateral_stays_locked_until_then() {
+    let mut c = setup();
+    let (cid, id) = rental_with_penalty(&mut c);
+    // While the stream waits, the collateral backing its penalty stays locked.
+    assert_refused!(
+        c,
+        Error::CollateralInUse,
+        as_(django(), || c.release_collateral(cid))
+    );
+    set_time(T0 + DAY + 1);
+    assert_eq!(as_(charlie(), || c.cancel_unstarted(id)), Ok(1_000));
+    assert_refused!(
+        c,
+        Error::EscrowNotOpen,
+        as_(alice(), || c.cancel_unstarted(id))
+    );
+    assert_eq!(credit(&c, alice()), 11_000);
+    assert_eq!(c.collateral(cid).unwrap().amount, 0);
+}
+
+/// A provider that did not show cannot keep its collateral by giving the booking back
+/// itself: the payee's refund of a waiting stream pays the no-show penalty too (before
+/// or after `start_by`).
+#[ink::test]
+fn a_no_show_cannot_dodge_its_penalty_by_refunding() {
+    let mut c = setup();
+    let (cid, id) = rental_with_penalty(&mut c);
+    set_time(T0 + DAY + 1);
+    // The attack runs: the provider refunds the rental itself, before anyone cancels.
+    assert_eq!(as_(bob(), || c.refund(id)), Ok(()));
+    let settled = c.escrow(id).unwrap().settlement.unwrap();
+    assert_eq!(settled.reason, SettleReason::RefundedByPayee);
+    // And it fails: the payer got the deposit and the penalty, the collateral paid it.
+    assert_eq!(
+        credit(&c, alice()),
+        11_000,
+        "the no-show kept its collateral"
+    );
+    assert_eq!(c.collateral(cid).unwrap().amount, 0);
+    assert_refused!(
+        c,
+        Error::EscrowNotOpen,
+        as_(charlie(), || c.cancel_unstarted(id))
+    );
+}
+
+/// A controller cannot route someone else's collateral to a payer of its choosing: a
+/// no-show penalty must come out of collateral its stream's payee posted.
+#[ink::test]
+fn a_penalty_comes_only_out_of_the_payees_own_collateral() {
+    let mut c = setup();
+    as_(eve(), || c.set_controller(django(), true)).unwrap();
+    // Charlie's collateral, locked through django; a stream paying bob claims it.
+    let cid = paid(django(), 1_000, || {
+        c.lock_collateral(charlie(), Asset::Native, 1_000, T0 + 2 * DAY)
+    })
+    .unwrap();
+    let mut t = waiting_terms(10_000, 1_000, T0 + DAY);
+    assert_eq!(t.payee, bob());
+    t.collateral = Some(cid);
+    t.no_show_penalty = 1_000;
+    assert_refused!(
+        c,
+        Error::InvalidPenalty,
+        paid(django(), 10_000, || c.open_stream(alice(), t.clone()))
+    );
+    // The same stream without a penalty may still link the collateral (it only keeps
+    // the lock in place); and the payee's own collateral backs a penalty.
+    t.no_show_penalty = 0;
+    paid(django(), 10_000, || c.open_stream(alice(), t)).unwrap();
+    assert_eq!(c.collateral(cid).unwrap().amount, 1_000);
 }
 
 // ------------------------------------------------------------------ 8. arbiter handover

@@ -5,9 +5,15 @@
 //! holdings (its native balance, or its balance in the token ledger) cover it, and what
 //! came in minus what was withdrawn equals it. Every settlement's parts add up to what
 //! the escrow held, and a stream never pays out more or less than
-//! `rate × (min(t, end) − start)`. At the end a third party drives everything to a
-//! terminal state, and every kind of operation must have been exercised.
+//! `deposit × (min(t, end) − start) / duration`, rounded down (see
+//! `prop_money::model_accrued`). Streams open running or waiting for their start; who
+//! may start one, when it may be cancelled as a no-show and what penalty that pays out
+//! of its collateral, and what a top-up costs (exactly `deposit × extra / duration`,
+//! or refused) are checked against a model at every step. At the end a third party
+//! drives everything to a terminal state, and every kind of operation must have been
+//! exercised.
 
+use super::prop_money::{model_accrued, mul_div};
 use super::*;
 use crate::types::EscrowRecord;
 use ink::env::Event as _;
@@ -38,10 +44,18 @@ enum Op {
     OpenStream {
         token: bool,
         by_controller: bool,
-        rate: Balance,
-        start: u64,
+        /// Per millisecond (so top-ups are mostly exact), or the whole deposit.
+        per_ms: bool,
+        price: Balance,
+        /// `Some`: runs from now + this; `None`: waits until at most now + `start_by`.
+        start: Option<u64>,
+        start_by: u64,
         len: u64,
         collateral: Option<usize>,
+        /// 0 to 99: none; 100 to 199: 1 % to 100 % of the collateral; 200 to 299: all
+        /// of it; 300: above it.
+        /// Streams with a start get one only at 300 (always refused).
+        penalty: u16,
         funding: u8,
     },
     Deliver(usize),
@@ -54,13 +68,16 @@ enum Op {
     Claim(usize),
     Stop(usize, Actor),
     TopUp(usize, u64, Actor),
+    Start(usize, Starter),
+    CancelUnstarted(usize),
     Lock {
         token: bool,
         by_controller: bool,
         amount: Balance,
         unlock: u64,
     },
-    Slash(usize, Balance, Balance),
+    /// Two receivers' amounts; with `.3`, in thousandths of what the lock holds.
+    Slash(usize, Balance, Balance, bool),
     ReleaseCollateral(usize, bool),
     Extend(usize, u64),
     SetController(bool),
@@ -70,6 +87,15 @@ enum Op {
     SetMin(bool, Balance),
     Withdraw(usize, bool),
     Wait(u64),
+}
+
+/// Who tries to start a waiting stream.
+#[derive(Clone, Copy, Debug)]
+enum Starter {
+    Payee,
+    Controller,
+    Payer,
+    Stranger,
 }
 
 fn amount() -> impl Strategy<Value = Balance> {
@@ -117,28 +143,33 @@ fn op() -> impl Strategy<Value = Op> {
                 }
             ),
         4 => (
-            any::<bool>(),
-            any::<bool>(),
+            (any::<bool>(), any::<bool>(), any::<bool>()),
             prop_oneof![
                 1..=1_000u128,
                 1..=u128::from(u64::MAX),
                 (u128::MAX / 20_000)..=(u128::MAX / 10_000)
             ],
-            (0u64..2_000, 1u64..5_000),
-            col,
-            0u8..12
+            (proptest::option::weighted(0.5, 0u64..2_000), 0u64..5_000, 1u64..5_000),
+            // Streams link collateral more often: it backs their no-show penalties.
+            proptest::option::weighted(0.6, 0usize..4),
+            (0u16..=300, 0u8..12)
         )
-            .prop_map(|(token, by_controller, rate, (start, len), collateral, funding)| {
-                Op::OpenStream {
-                    token,
-                    by_controller,
-                    rate,
-                    start,
-                    len,
-                    collateral,
-                    funding,
+            .prop_map(
+                |((token, by_controller, per_ms), price, (start, start_by, len), collateral, (penalty, funding))| {
+                    Op::OpenStream {
+                        token,
+                        by_controller,
+                        per_ms,
+                        price,
+                        start,
+                        start_by,
+                        len,
+                        collateral,
+                        penalty,
+                        funding,
+                    }
                 }
-            }),
+            ),
         2 => idx.clone().prop_map(Op::Deliver),
         2 => (idx.clone(), actor()).prop_map(|(i, a)| Op::Release(i, a)),
         1 => idx.clone().prop_map(Op::Finalize),
@@ -150,6 +181,17 @@ fn op() -> impl Strategy<Value = Op> {
         2 => idx.clone().prop_map(Op::Claim),
         2 => (idx.clone(), actor()).prop_map(|(i, a)| Op::Stop(i, a)),
         2 => (idx.clone(), 1u64..3_000, actor()).prop_map(|(i, m, a)| Op::TopUp(i, m, a)),
+        2 => (
+            idx.clone(),
+            prop_oneof![
+                4 => Just(Starter::Payee),
+                4 => Just(Starter::Controller),
+                1 => Just(Starter::Payer),
+                1 => Just(Starter::Stranger),
+            ]
+        )
+            .prop_map(|(i, s)| Op::Start(i, s)),
+        2 => idx.clone().prop_map(Op::CancelUnstarted),
         2 => (any::<bool>(), any::<bool>(), amount(), 0u64..20_000).prop_map(
             |(token, by_controller, amount, unlock)| Op::Lock {
                 token,
@@ -158,7 +200,8 @@ fn op() -> impl Strategy<Value = Op> {
                 unlock
             }
         ),
-        1 => (0usize..4, 1..=1_000u128, 0..=1_000u128).prop_map(|(i, a, b)| Op::Slash(i, a, b)),
+        2 => (0usize..4, 1..=1_000u128, 0..=1_000u128, any::<bool>())
+            .prop_map(|(i, a, b, relative)| Op::Slash(i, a, b, relative)),
         1 => (0usize..4, any::<bool>()).prop_map(|(i, b)| Op::ReleaseCollateral(i, b)),
         1 => (0usize..4, 0u64..20_000).prop_map(|(i, ms)| Op::Extend(i, ms)),
         1 => any::<bool>().prop_map(Op::SetController),
@@ -381,6 +424,49 @@ impl Run<'_> {
         }
     }
 
+    /// What `start_stream` must return to `caller` on `rec` now.
+    fn expected_start(&self, rec: &EscrowRecord, caller: AccountId) -> Result<(), Error> {
+        let EscrowTerms::Stream { start_by, .. } = rec.terms else {
+            return Err(Error::WrongEscrowKind);
+        };
+        let controlled = rec.opener != rec.payer && self.c.is_controller(rec.opener);
+        let allowed = if controlled { rec.opener } else { rec.payee };
+        if caller != allowed {
+            return Err(if caller == rec.payee {
+                Error::ControllerOnly
+            } else if self.c.is_controller(caller) {
+                Error::NotOpener
+            } else {
+                Error::NotPayee
+            });
+        }
+        match rec.state {
+            EscrowState::Waiting if self.now <= start_by => Ok(()),
+            EscrowState::Waiting => Err(Error::StartWindowPassed),
+            EscrowState::Streaming => Err(Error::StreamAlreadyStarted),
+            _ => Err(Error::EscrowNotOpen),
+        }
+    }
+
+    /// What `cancel_unstarted` must return on `rec` now: the penalty, at most what the
+    /// linked collateral still holds (`col_held`, read before the call).
+    fn expected_cancel(&self, rec: &EscrowRecord, col_held: Balance) -> Result<Balance, Error> {
+        let EscrowTerms::Stream {
+            start_by,
+            no_show_penalty,
+            ..
+        } = rec.terms
+        else {
+            return Err(Error::WrongEscrowKind);
+        };
+        match rec.state {
+            EscrowState::Waiting if self.now > start_by => Ok(no_show_penalty.min(col_held)),
+            EscrowState::Waiting => Err(Error::StartWindowOpen),
+            EscrowState::Streaming => Err(Error::StreamAlreadyStarted),
+            _ => Err(Error::EscrowNotOpen),
+        }
+    }
+
     /// Checks a payer-side call against who may make it; counts how it went.
     fn check_auth(&self, rec: &Option<EscrowRecord>, caller: AccountId, r: &Result<(), Error>) {
         let Some(rec) = rec else { return };
@@ -462,38 +548,100 @@ impl Run<'_> {
             Op::OpenStream {
                 token,
                 by_controller,
-                rate,
+                per_ms,
+                price,
                 start,
+                start_by,
                 len,
                 collateral,
+                penalty,
                 funding,
             } => {
                 let asset = asset_of(token);
                 let opener = if by_controller { django() } else { alice() };
-                let mut t = stream_terms(rate, self.now + start, self.now + start + len);
+                let Some(deposit) = (if per_ms {
+                    price.checked_mul(Balance::from(len))
+                } else {
+                    Some(price)
+                }) else {
+                    return self.after(None);
+                };
+                let mut t = stream_terms(deposit, 0, len);
+                t.start = start.map(|s| self.now + s);
+                t.start_by = self.now + start_by;
                 t.asset = asset;
                 t.collateral = collateral.map(|i| self.pick_collateral(i));
-                if let Some(deposit) = rate.checked_mul(Balance::from(len)) {
-                    let r = self.pay(opener, asset, deposit, funding, |c| {
-                        c.open_stream(alice(), t)
-                    });
-                    match r {
-                        Ok(id) => {
-                            self.open.insert(id);
-                            self.came_in(asset, deposit);
-                            if token {
-                                self.count("psp22_stream");
-                            }
-                            if by_controller {
-                                self.count("controller_opened");
-                            }
-                            if collateral.is_some() {
-                                self.count("linked_to_collateral");
-                            }
+                let col = t.collateral.and_then(|cid| self.c.collateral(cid));
+                let held = col.map_or(0, |c| c.amount);
+                t.no_show_penalty = match penalty {
+                    _ if start.is_some() && penalty < 300 => 0,
+                    0..=99 => 0,
+                    300 => held.saturating_add(1),
+                    200.. => held.max(1),
+                    p => (held / 100 * Balance::from(p - 99)).max(1),
+                };
+                let terms = t.clone();
+                let r = self.pay(opener, asset, deposit, funding, |c| {
+                    c.open_stream(alice(), t)
+                });
+                match r {
+                    Ok(id) => {
+                        // Opened as asked: running or waiting, the penalty valid.
+                        let rec = self.c.escrow(id).unwrap();
+                        let waiting = terms.start.is_none();
+                        assert_eq!(rec.state == EscrowState::Waiting, waiting);
+                        assert!(
+                            terms.no_show_penalty == 0
+                                || (waiting && col.is_some() && terms.no_show_penalty <= held),
+                            "invalid penalty accepted: {terms:?}"
+                        );
+                        let EscrowTerms::Stream {
+                            start,
+                            duration_ms,
+                            start_by,
+                            no_show_penalty,
+                            deposit: d,
+                            paid_out,
+                            frozen_at,
+                        } = rec.terms
+                        else {
+                            panic!("opened an order")
+                        };
+                        assert_eq!(
+                            (start, duration_ms, no_show_penalty, d, paid_out, frozen_at),
+                            (terms.start, len, terms.no_show_penalty, deposit, 0, None)
+                        );
+                        assert_eq!(start_by, terms.start.unwrap_or(terms.start_by));
+                        self.open.insert(id);
+                        self.came_in(asset, deposit);
+                        if token {
+                            self.count("psp22_stream");
                         }
-                        Err(Error::BelowMinDeposit) => self.count("below_min"),
-                        Err(_) => {}
+                        if by_controller {
+                            self.count("controller_opened");
+                        }
+                        if collateral.is_some() {
+                            self.count("linked_to_collateral");
+                        }
+                        if waiting {
+                            self.count("opened_waiting");
+                        }
+                        if terms.no_show_penalty > 0 {
+                            self.count("opened_with_penalty");
+                        }
                     }
+                    Err(Error::BelowMinDeposit) => self.count("below_min"),
+                    Err(Error::InvalidPenalty) => {
+                        assert!(
+                            terms.no_show_penalty > 0
+                                && (terms.start.is_some()
+                                    || col.is_none()
+                                    || terms.no_show_penalty > held),
+                            "valid penalty refused: {terms:?}"
+                        );
+                        self.count("invalid_penalty");
+                    }
+                    Err(_) => {}
                 }
             }
             Op::Deliver(i) => {
@@ -528,10 +676,36 @@ impl Run<'_> {
                 let id = self.pick(i);
                 let rec = before(&self.c, id);
                 let who = if by_payee { bob() } else { charlie() };
+                // A waiting stream's penalty and its collateral before the refund.
+                let staked = rec
+                    .as_ref()
+                    .and_then(|r| match (r.state, &r.terms, r.collateral) {
+                        (
+                            EscrowState::Waiting,
+                            EscrowTerms::Stream {
+                                no_show_penalty, ..
+                            },
+                            Some(cid),
+                        ) if *no_show_penalty > 0 => Some((
+                            cid,
+                            *no_show_penalty,
+                            self.c.collateral(cid).unwrap().amount,
+                        )),
+                        _ => None,
+                    });
                 if as_(who, || self.c.refund(id)).is_ok() {
                     let rec = rec.unwrap();
                     if matches!(rec.terms, EscrowTerms::Stream { .. }) {
                         self.count("payee_refunded_stream");
+                    }
+                    if rec.state == EscrowState::Waiting {
+                        self.count("payee_refunded_waiting");
+                    }
+                    if let Some((cid, penalty, held_before)) = staked {
+                        // Backing out of a booking costs what not showing up costs.
+                        let after = self.c.collateral(cid).unwrap().amount;
+                        assert_eq!(after, held_before - penalty.min(held_before));
+                        self.count("payee_refund_paid_penalty");
                     }
                     settled = Some((id, crate::money::held(&rec).unwrap(), rec));
                 }
@@ -539,6 +713,20 @@ impl Run<'_> {
             Op::Dispute(i, by_payer, extra) => {
                 let id = self.pick(i);
                 let who = if by_payer { alice() } else { bob() };
+                if let Some(rec) = self
+                    .c
+                    .escrow(id)
+                    .filter(|r| r.state == EscrowState::Waiting)
+                {
+                    // Nothing has accrued, so nothing is at stake: stop or cancel instead.
+                    assert_eq!(self.c.required_bond(id), None);
+                    let value = Balance::from(rec.asset == Asset::Native);
+                    assert_eq!(
+                        paid(who, value, || self.c.dispute(id)),
+                        Err(Error::StreamNotStarted)
+                    );
+                    self.count("dispute_waiting_refused");
+                }
                 if let (Some(bond), Some(rec)) = (self.c.required_bond(id), self.c.escrow(id)) {
                     let credit_before = self.c.credit_of(who, rec.asset);
                     match rec.asset {
@@ -590,32 +778,46 @@ impl Run<'_> {
             }
             Op::Claim(i) => {
                 let id = self.pick(i);
-                let h = before(&self.c, id)
-                    .map(|r| crate::money::held(&r).unwrap())
+                let rec = before(&self.c, id);
+                let h = rec
+                    .as_ref()
+                    .map(|r| crate::money::held(r).unwrap())
                     .unwrap_or(0);
-                if let Ok(gross) = as_(django(), || self.c.claim(id)) {
-                    assert!(gross > 0 && gross <= h);
-                    let rec = self.c.escrow(id).unwrap();
-                    let EscrowTerms::Stream {
-                        rate_per_ms,
-                        start,
-                        end,
-                        paid_out,
-                        ..
-                    } = rec.terms
-                    else {
-                        panic!("claimed an order")
-                    };
-                    assert_eq!(
-                        paid_out,
-                        accrued_at(rate_per_ms, start, end, self.now),
-                        "a stream paid out other than rate × elapsed"
-                    );
-                    if rec.state == EscrowState::Settled {
-                        // The last claim paid everything that was left.
-                        assert_eq!(gross, h);
-                        assert_eq!(last_settled().reason, SettleReason::StreamCompleted);
-                        self.count("StreamCompleted");
+                match as_(django(), || self.c.claim(id)) {
+                    Ok(gross) => {
+                        assert!(gross > 0 && gross <= h);
+                        let rec = self.c.escrow(id).unwrap();
+                        let EscrowTerms::Stream {
+                            start,
+                            duration_ms,
+                            deposit,
+                            paid_out,
+                            ..
+                        } = rec.terms
+                        else {
+                            panic!("claimed an order")
+                        };
+                        assert_eq!(
+                            paid_out,
+                            accrued_at(deposit, start, duration_ms, self.now),
+                            "a stream paid out other than deposit × elapsed / duration"
+                        );
+                        if deposit < Balance::from(duration_ms) {
+                            self.count("claimed_below_a_unit_per_ms");
+                        }
+                        if rec.state == EscrowState::Settled {
+                            // The last claim paid everything that was left.
+                            assert_eq!(gross, h);
+                            assert_eq!(paid_out, deposit);
+                            assert_eq!(last_settled().reason, SettleReason::StreamCompleted);
+                            self.count("StreamCompleted");
+                        }
+                    }
+                    Err(e) => {
+                        if rec.is_some_and(|r| r.state == EscrowState::Waiting) {
+                            assert_eq!(e, Error::StreamNotStarted);
+                            self.count("claim_waiting_refused");
+                        }
                     }
                 }
             }
@@ -627,6 +829,9 @@ impl Run<'_> {
                 self.check_auth(&rec, who, &r);
                 if r.is_ok() {
                     let rec = rec.unwrap();
+                    if rec.state == EscrowState::Waiting {
+                        self.count("stopped_waiting");
+                    }
                     settled = Some((id, crate::money::held(&rec).unwrap(), rec));
                 }
             }
@@ -634,24 +839,167 @@ impl Run<'_> {
                 let id = self.pick(i);
                 let rec = before(&self.c, id);
                 let who = self.actor(a);
-                if let Some(EscrowTerms::Stream { rate_per_ms, .. }) =
-                    rec.as_ref().map(|r| &r.terms)
+                if let Some(EscrowTerms::Stream {
+                    start,
+                    duration_ms,
+                    deposit,
+                    ..
+                }) = rec.as_ref().map(|r| r.terms.clone())
                 {
-                    if let Some(add) = rate_per_ms.checked_mul(Balance::from(extra)) {
-                        let asset = rec.as_ref().unwrap().asset;
-                        // More native value than the emulated balance holds is never sent.
-                        let sent =
-                            asset != Asset::Native || vault_balance().checked_add(add).is_some();
-                        let r = self.pay(who, asset, add, 2, |c| c.top_up(id, extra));
-                        if sent {
-                            self.check_auth(&rec, who, &r);
+                    let asset = rec.as_ref().unwrap().asset;
+                    let state = rec.as_ref().unwrap().state;
+                    // The same price per millisecond: exactly deposit × extra / duration,
+                    // or nothing can be paid (and nothing is sent).
+                    let cost = match mul_div(deposit, extra, duration_ms) {
+                        Some((cost, true)) => Some(cost),
+                        _ => None,
+                    };
+                    let add = cost.unwrap_or(0);
+                    // More native value than the emulated balance holds is never sent.
+                    let sent = asset != Asset::Native || vault_balance().checked_add(add).is_some();
+                    let accrued_before = accrued_at(deposit, start, duration_ms, self.now);
+                    let r = self.pay(who, asset, add, 2, |c| c.top_up(id, extra));
+                    if sent {
+                        self.check_auth(&rec, who, &r);
+                    }
+                    match (cost, &r) {
+                        (None, Ok(())) => panic!("an inexact top-up was accepted"),
+                        (None, Err(Error::InexactTopUp)) => self.count("inexact_top_up"),
+                        (Some(_), Err(Error::InexactTopUp)) => {
+                            panic!("an exact top-up was refused as inexact")
                         }
-                        if r.is_ok() {
-                            self.came_in(asset, add);
-                            if asset != Asset::Native {
-                                self.count("psp22_top_up");
+                        _ => {}
+                    }
+                    if r.is_ok() {
+                        let after = self.c.escrow(id).unwrap();
+                        let EscrowTerms::Stream {
+                            start: s,
+                            duration_ms: d,
+                            deposit: dep,
+                            ..
+                        } = after.terms
+                        else {
+                            unreachable!()
+                        };
+                        assert_eq!(
+                            (s, d, dep),
+                            (start, duration_ms + extra, deposit + add),
+                            "top-up terms"
+                        );
+                        // What already accrued is unchanged.
+                        assert_eq!(accrued_at(dep, s, d, self.now), accrued_before);
+                        self.came_in(asset, add);
+                        if asset != Asset::Native {
+                            self.count("psp22_top_up");
+                        }
+                        if state == EscrowState::Waiting {
+                            self.count("waiting_top_up");
+                        }
+                    }
+                }
+            }
+            Op::Start(i, starter) => {
+                let id = self.pick(i);
+                let rec = before(&self.c, id);
+                let who = match starter {
+                    Starter::Payee => bob(),
+                    Starter::Controller => django(),
+                    Starter::Payer => alice(),
+                    Starter::Stranger => charlie(),
+                };
+                let r = as_(who, || self.c.start_stream(id));
+                if let Some(rec) = rec {
+                    assert_eq!(r, self.expected_start(&rec, who), "start by {who:?}");
+                    if r.is_ok() {
+                        assert_eq!(
+                            self.c.escrow(id).map(|r| (r.state, r.terms)),
+                            Some((
+                                EscrowState::Streaming,
+                                match rec.terms {
+                                    EscrowTerms::Stream {
+                                        start: None,
+                                        duration_ms,
+                                        start_by,
+                                        no_show_penalty,
+                                        deposit,
+                                        paid_out,
+                                        frozen_at,
+                                    } => EscrowTerms::Stream {
+                                        start: Some(self.now),
+                                        duration_ms,
+                                        start_by,
+                                        no_show_penalty,
+                                        deposit,
+                                        paid_out,
+                                        frozen_at,
+                                    },
+                                    _ => unreachable!(),
+                                },
+                            ))
+                        );
+                        self.count(if who == bob() {
+                            "started"
+                        } else {
+                            "controller_started"
+                        });
+                    }
+                    match r {
+                        Err(Error::StartWindowPassed) => self.count("start_too_late"),
+                        Err(Error::ControllerOnly) => self.count("payee_sent_to_controller"),
+                        _ => {}
+                    }
+                }
+            }
+            Op::CancelUnstarted(i) => {
+                let id = self.pick(i);
+                let rec = before(&self.c, id);
+                let col_before = rec
+                    .as_ref()
+                    .and_then(|r| r.collateral)
+                    .and_then(|cid| self.c.collateral(cid));
+                let credit_before = col_before.map(|col| self.c.credit_of(alice(), col.asset));
+                let r = as_(charlie(), || self.c.cancel_unstarted(id));
+                if let Some(rec) = rec {
+                    let col_held = col_before.map_or(0, |c| c.amount);
+                    assert_eq!(r, self.expected_cancel(&rec, col_held), "cancel of {id}");
+                    if r == Err(Error::StartWindowOpen) {
+                        self.count("cancel_too_early");
+                    }
+                    if let Ok(penalty) = r {
+                        if let Some(col) = col_before {
+                            let cid = rec.collateral.unwrap();
+                            let after = self.c.collateral(cid).unwrap();
+                            assert_eq!(after.amount, col.amount - penalty);
+                            assert_eq!(after.open, col.open - 1);
+                            let refund = if col.asset == rec.asset {
+                                crate::money::held(&rec).unwrap()
+                            } else {
+                                0
+                            };
+                            assert_eq!(
+                                self.c.credit_of(alice(), col.asset),
+                                credit_before.unwrap() + penalty + refund,
+                                "the payer got other than its deposit and penalty"
+                            );
+                            if penalty > 0 {
+                                let (_, e) = last_of::<NoShowPenaltyPaid>();
+                                assert_eq!(
+                                    (e.id, e.collateral, e.payer, e.amount),
+                                    (id, cid, alice(), penalty)
+                                );
+                                self.count("penalty_paid");
                             }
                         }
+                        if let EscrowTerms::Stream {
+                            no_show_penalty, ..
+                        } = rec.terms
+                        {
+                            if penalty < no_show_penalty {
+                                self.count("penalty_capped");
+                            }
+                        }
+                        let held = crate::money::held(&rec).unwrap();
+                        settled = Some((id, held, rec));
                     }
                 }
             }
@@ -672,8 +1020,16 @@ impl Run<'_> {
                     self.count("locked_collateral");
                 }
             }
-            Op::Slash(i, a, b) => {
+            Op::Slash(i, a, b, relative) => {
                 let cid = self.pick_collateral(i);
+                let (a, b) = match self.c.collateral(cid) {
+                    // Some of what is left (a no-show's penalty may then be capped).
+                    Some(col) if relative => {
+                        let part = |x: Balance| (col.amount / 1_000 * x).max(1);
+                        (part(a), part(b))
+                    }
+                    _ => (a, b),
+                };
                 if as_(eve(), || {
                     self.c
                         .slash_collateral(cid, vec![(charlie(), a), (alice(), b)])
@@ -779,8 +1135,13 @@ impl Run<'_> {
         // A settlement's credits add up to exactly what the escrow held, and a stream's
         // payee side to what accrued until now (or until the freeze).
         if let Some((id, held, rec)) = settled {
-            // The settlement's own event is the last one (told apart by its signature).
-            let last = test::recorded_events().last().expect("an event");
+            // The settlement's own event is the last one (told apart by its signature),
+            // but for a no-show's penalty, which follows it.
+            let events: Vec<_> = test::recorded_events().collect();
+            let penalty_sig = NoShowPenaltyPaid::SIGNATURE_TOPIC.map(|t| t.to_vec());
+            let after_penalty =
+                events.last().and_then(|e| e.topics.first()) == penalty_sig.as_ref();
+            let last = &events[events.len() - 1 - usize::from(after_penalty)];
             assert_eq!(
                 last.topics.first().map(|t| t.as_slice()),
                 EscrowSettled::SIGNATURE_TOPIC
@@ -790,6 +1151,13 @@ impl Run<'_> {
             let e = <EscrowSettled as ink::scale::Decode>::decode(&mut &last.data[..]).unwrap();
             self.count(&format!("{:?}", e.reason));
             assert_eq!(e.id, id);
+            if after_penalty {
+                // A no-show's cancellation, or its payee backing out of the booking.
+                assert!(matches!(
+                    e.reason,
+                    SettleReason::NotStarted | SettleReason::RefundedByPayee
+                ));
+            }
             let payee_side = e
                 .to_payee
                 .checked_add(e.fee)
@@ -798,28 +1166,34 @@ impl Run<'_> {
             assert_eq!(total, Some(held), "split does not add up for escrow {id}");
             assert_eq!(self.c.escrow(id).unwrap().state, EscrowState::Settled);
             if let EscrowTerms::Stream {
-                rate_per_ms,
                 start,
-                end,
+                duration_ms,
+                deposit,
                 paid_out,
                 frozen_at,
                 ..
             } = rec.terms
             {
+                if e.reason == SettleReason::NotStarted {
+                    // A no-show gives everything back.
+                    assert_eq!((start, payee_side, e.refund), (None, Some(0), held));
+                }
                 let until = match e.reason {
                     SettleReason::DisputeExpired => frozen_at,
                     // A payee's refund of a disputed stream pays up to the freeze.
                     SettleReason::RefundedByPayee if rec.state == EscrowState::Disputed => {
                         frozen_at
                     }
-                    SettleReason::StoppedByPayer | SettleReason::RefundedByPayee => Some(self.now),
+                    SettleReason::StoppedByPayer
+                    | SettleReason::RefundedByPayee
+                    | SettleReason::NotStarted => Some(self.now),
                     _ => None,
                 };
                 if let Some(t) = until {
                     assert_eq!(
                         paid_out.checked_add(payee_side.unwrap()),
-                        Some(accrued_at(rate_per_ms, start, end, t)),
-                        "stream {id} paid other than rate × elapsed"
+                        Some(accrued_at(deposit, start, duration_ms, t)),
+                        "stream {id} paid other than deposit × elapsed / duration"
                     );
                 }
             }
@@ -855,8 +1229,9 @@ impl Run<'_> {
     }
 }
 
-fn accrued_at(rate: Balance, start: Timestamp, end: Timestamp, t: Timestamp) -> Balance {
-    rate * Balance::from(t.min(end).saturating_sub(start))
+/// What a stream has earned at `t` (nothing while it waits for its start).
+fn accrued_at(deposit: Balance, start: Option<Timestamp>, duration: u64, t: Timestamp) -> Balance {
+    start.map_or(0, |s| model_accrued(deposit, s, duration, t))
 }
 
 fn run(ops: Vec<Op>, seen: &Seen) {
@@ -879,6 +1254,12 @@ fn run(ops: Vec<Op>, seen: &Seen) {
     set_time(r.now);
     for id in 1..=r.c.escrow_count() {
         let rec = r.c.escrow(id).unwrap();
+        if rec.state == EscrowState::Waiting {
+            // Through the harness, so the no-show's penalty and settlement are checked.
+            r.step(Op::CancelUnstarted(usize::try_from(id - 1).unwrap()));
+            assert_eq!(r.c.escrow(id).unwrap().state, EscrowState::Settled);
+            continue;
+        }
         let c = &mut r.c;
         let res = match rec.state {
             EscrowState::Settled => Ok(()),
@@ -886,6 +1267,7 @@ fn run(ops: Vec<Op>, seen: &Seen) {
             EscrowState::Delivered => as_(django(), || c.finalize(id)),
             EscrowState::Disputed => as_(django(), || c.expire_dispute(id)),
             EscrowState::Streaming => as_(django(), || c.claim(id)).map(|_| ()),
+            EscrowState::Waiting => unreachable!("cancelled above"),
         };
         assert_eq!(res, Ok(()), "escrow {id} stuck in {:?}", rec.state);
         assert_eq!(r.c.escrow(id).unwrap().state, EscrowState::Settled);
@@ -964,6 +1346,7 @@ fn reserves_and_conservation_hold_for_any_sequence() {
             "DisputeExpired",
             "StoppedByPayer",
             "StreamCompleted",
+            "NotStarted",
             // every new kind of operation
             "psp22_order",
             "psp22_stream",
@@ -990,6 +1373,25 @@ fn reserves_and_conservation_hold_for_any_sequence() {
             "payee_refunded_stream",
             "delivered_in_dispute",
             "bond_forfeited_by_fallback",
+            // waiting streams, no-shows and exact prices
+            "opened_waiting",
+            "opened_with_penalty",
+            "invalid_penalty",
+            "started",
+            "controller_started",
+            "start_too_late",
+            "payee_sent_to_controller",
+            "claim_waiting_refused",
+            "dispute_waiting_refused",
+            "stopped_waiting",
+            "payee_refunded_waiting",
+            "waiting_top_up",
+            "inexact_top_up",
+            "cancel_too_early",
+            "penalty_paid",
+            "payee_refund_paid_penalty",
+            "penalty_capped",
+            "claimed_below_a_unit_per_ms",
         ] {
             assert!(
                 seen.get(what).copied().unwrap_or(0) > 0,

@@ -117,7 +117,7 @@ export interface ContractEvents<
   /**
    * A stream was opened and prepaid.
    *
-   * @signature_topic: 0x76ec352855d641b2b5351fa267acdf5a2b53cfc047cbc561d7e8cee5af82d96b
+   * @signature_topic: 0x796d075da8a77dfe640cb4b8c85931a8e0daab3d56d42b3ea0d788f88b1ef344
    **/
   StreamOpened: GenericContractEvent<
     "StreamOpened",
@@ -151,7 +151,60 @@ export interface ContractEvents<
        *
        * @indexed: false
        **/
-      ratePerMs: bigint;
+      deposit: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      durationMs: bigint;
+      /**
+       * `None`: the stream waits for `start_stream` until `start_by`.
+       *
+       * @indexed: false
+       **/
+      start: bigint | undefined;
+      /**
+       *
+       * @indexed: false
+       **/
+      startBy: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      noShowPenalty: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      context: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * A waiting stream started: it accrues from `start` until `end`.
+   *
+   * @signature_topic: 0xe4be09c7f742592e62736cb788800dfa2c110e5b216c0999f3ad986c456ddd6a
+   **/
+  StreamStarted: GenericContractEvent<
+    "StreamStarted",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      payer: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      payee: AccountId32;
       /**
        *
        * @indexed: false
@@ -162,16 +215,39 @@ export interface ContractEvents<
        * @indexed: false
        **/
       end: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * A stream that never started paid its no-show penalty out of its collateral to the
+   * payer (alongside its `EscrowSettled`, reason `NotStarted`).
+   *
+   * @signature_topic: 0xced559e48395c7bda548f015a68a5d263b7f5b64692dc10e666ff9513fc6b380
+   **/
+  NoShowPenaltyPaid: GenericContractEvent<
+    "NoShowPenaltyPaid",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      collateral: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      payer: AccountId32;
       /**
        *
        * @indexed: false
        **/
-      deposit: bigint;
-      /**
-       *
-       * @indexed: false
-       **/
-      context: bigint;
+      amount: bigint;
     },
     Type
   >;
@@ -254,7 +330,7 @@ export interface ContractEvents<
   /**
    * A stream was extended.
    *
-   * @signature_topic: 0x8f84ce6a34d53bc1056fcad4221d44d2f33e4802d2ffab971f59f66f67241e35
+   * @signature_topic: 0x7135edbeef4910b473bbc487323ec1b179ccba6197dba42ecd7d7d36e4aef63b
    **/
   StreamToppedUp: GenericContractEvent<
     "StreamToppedUp",
@@ -266,6 +342,16 @@ export interface ContractEvents<
       id: bigint;
       /**
        *
+       * @indexed: true
+       **/
+      payer: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      payee: AccountId32;
+      /**
+       *
        * @indexed: false
        **/
       added: bigint;
@@ -273,7 +359,18 @@ export interface ContractEvents<
        *
        * @indexed: false
        **/
-      newEnd: bigint;
+      extraMs: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      newDurationMs: bigint;
+      /**
+       * `None` while the stream waits for its start.
+       *
+       * @indexed: false
+       **/
+      newEnd: bigint | undefined;
     },
     Type
   >;

@@ -71,12 +71,15 @@ export interface ContractTx<
    * order: everything back; a stream: what accrued and is unclaimed, until now or
    * until its freeze, still goes to the payee side; a dispute's bond goes back to
    * the disputer); anyone, for an order whose delivery deadline passed without a
-   * delivery. Either way the escrow leaves both parties' open lists.
+   * delivery. Either way the escrow leaves both parties' open lists. A payee that
+   * refunds a stream still waiting for its start also pays the stream's no-show
+   * penalty out of its collateral, as if it had not shown up (so backing out
+   * of a booking, even after its start window, never dodges the penalty).
    *
    * Errors: `EscrowNotFound`, `EscrowNotOpen`, `EscrowNotFunded`,
    * `DeliveryDeadlineNotReached`, `NotPayee` (a stream, by anyone else),
    * `Overflow`. Emits `EscrowSettled` (`RefundedByPayee` or
-   * `RefundedAfterDeadline`).
+   * `RefundedAfterDeadline`), and `NoShowPenaltyPaid` when a penalty is paid.
    *
    * @param {bigint} id
    * @param {ContractTxOptions} options
@@ -441,18 +444,21 @@ export interface ContractTx<
   >;
 
   /**
-   * Opens a stream for `payer`, prepaying `rate_per_ms × (end − start)`; **the
-   * caller pays**, as for `open_order`. `start` may not be in the past nor more
-   * than `MAX_PERIOD_MS` ahead, the stream may last at most `MAX_PERIOD_MS`, and
-   * the deposit must be at least `min_deposit(asset)`. A PSP22 token that
-   * delivers less than asked is refused, because the rate could not be honoured.
+   * Opens a stream for `payer`, prepaying `terms.amount`, which accrues to the
+   * payee as `amount × elapsed / duration_ms` (exact for any price); **the caller
+   * pays**, as for `open_order`. With `start: Some(t)` it runs from `t` (not in
+   * the past nor more than `MAX_PERIOD_MS` ahead); with `None` it waits for
+   * `start_stream` until `start_by` (at most `MAX_PERIOD_MS` ahead). It lasts at
+   * most `MAX_PERIOD_MS`, and the deposit must be at least `min_deposit(asset)`.
+   * A no-show penalty needs a waiting stream and linked collateral holding at
+   * least that much. A PSP22 token that delivers less than asked is refused.
    *
    * Who may call: `payer` itself, or an allow-listed controller.
    *
    * Errors: `NotController`, `SelfDeal`, `ZeroAmount`, `AssetNotAllowed`,
    * `InvalidPeriod`, `PeriodTooLong`, `BelowMinDeposit`, `CollateralNotFound`,
-   * `NotCollateralController`, `WrongValue`, `Token`, `TokenTransferFailed`,
-   * `Overflow`. Emits `StreamOpened`.
+   * `NotCollateralController`, `InvalidPenalty`, `WrongValue`, `Token`,
+   * `TokenTransferFailed`, `Overflow`. Emits `StreamOpened`.
    *
    * @param {AccountId32Like} payer
    * @param {MarketTypesVaultStreamTermsLike} terms
@@ -491,7 +497,7 @@ export interface ContractTx<
 
   /**
    * Stops a stream before its end: what has accrued is credited to the payee
-   * side, the unused rest to the payer.
+   * side, the unused rest to the payer (everything, if it has not started).
    *
    * Who may call: as for `release`.
    *
@@ -510,16 +516,18 @@ export interface ContractTx<
   >;
 
   /**
-   * Extends a running stream by `extra_ms`; **the caller pays**
-   * `rate_per_ms × extra_ms` more (as for `open_order`). The new end may be at
-   * most `MAX_PERIOD_MS` from now.
+   * Extends a running or waiting stream by `extra_ms` at the same price per
+   * millisecond; **the caller pays** `deposit × extra_ms / duration` more (as for
+   * `open_order`), which must be a whole number of units (`InexactTopUp`). The
+   * stream may last at most `MAX_PERIOD_MS`, and end at most that far from now.
    *
    * Who may call: as for `release` (so a rental a controller sold can only be
    * extended within the controller's own terms).
    *
    * Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayer`, `ControllerOnly`,
-   * `NotController`, `NotOpener`, `EscrowNotOpen`, `StreamEnded`, `ZeroAmount`,
-   * `PeriodTooLong`, `WrongValue`, `Token`, `TokenTransferFailed`, `Overflow`.
+   * `NotController`, `NotOpener`, `EscrowNotOpen`, `StreamEnded`,
+   * `StartWindowPassed`, `ZeroAmount`, `PeriodTooLong`, `InexactTopUp`,
+   * `WrongValue`, `Token`, `TokenTransferFailed`, `Overflow`.
    * Emits `StreamToppedUp`.
    *
    * @param {bigint} id
@@ -534,6 +542,48 @@ export interface ContractTx<
       extraMs: bigint,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Starts a waiting stream now; it runs its `duration_ms` from here.
+   *
+   * Who may call: the payee; on a stream a controller opened, only that
+   * controller while it is allow-listed (the payee gets `ControllerOnly`).
+   * Before the stream's `start_by`.
+   *
+   * Errors: `EscrowNotFound`, `WrongEscrowKind`, `NotPayee`, `ControllerOnly`,
+   * `NotOpener`, `StreamAlreadyStarted`, `EscrowNotOpen`, `StartWindowPassed`,
+   * `Overflow`. Emits `StreamStarted`.
+   *
+   * @param {bigint} id
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x8199bd0f
+   **/
+  escrowVaultStartStream: GenericContractTxCall<
+    (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Cancels a stream nobody started by its `start_by`: the payer is credited the
+   * whole deposit and the stream's no-show penalty out of its collateral (at most
+   * what the collateral still holds). Returns the penalty paid.
+   *
+   * Who may call: anyone (a timed exit: a no-show never leaves money stuck).
+   *
+   * Errors: `EscrowNotFound`, `WrongEscrowKind`, `StreamAlreadyStarted`,
+   * `EscrowNotOpen`, `StartWindowOpen`, `Overflow`. Emits `EscrowSettled`
+   * (`NotStarted`) and, when a penalty is paid, `NoShowPenaltyPaid`.
+   *
+   * @param {bigint} id
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xc370c5ff
+   **/
+  escrowVaultCancelUnstarted: GenericContractTxCall<
+    (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 

@@ -40,7 +40,7 @@ export type EscrowEscrowRecord = {
 };
 
 export type MarketTypesVaultEscrowState =
-  "Funded" | "Delivered" | "Streaming" | "Disputed" | "Settled";
+  "Funded" | "Delivered" | "Streaming" | "Disputed" | "Settled" | "Waiting";
 
 export type EscrowEscrowTerms =
   | {
@@ -49,7 +49,15 @@ export type EscrowEscrowTerms =
     }
   | {
       type: "Stream";
-      value: [bigint, bigint, bigint, bigint, bigint, bigint | undefined];
+      value: [
+        bigint | undefined,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint | undefined,
+      ];
     };
 
 export type EscrowDispute = {
@@ -74,7 +82,8 @@ export type MarketTypesVaultSettleReason =
   | "Resolved"
   | "DisputeExpired"
   | "StoppedByPayer"
-  | "StreamCompleted";
+  | "StreamCompleted"
+  | "NotStarted";
 
 export type EscrowCollateral = {
   owner: AccountId32;
@@ -168,7 +177,13 @@ export type MarketTypesVaultVaultError =
   | { type: "BelowMinDeposit" }
   | { type: "NotPendingArbiter" }
   | { type: "ControllerOnly" }
-  | { type: "NotOpener" };
+  | { type: "NotOpener" }
+  | { type: "StreamNotStarted" }
+  | { type: "StreamAlreadyStarted" }
+  | { type: "StartWindowPassed" }
+  | { type: "StartWindowOpen" }
+  | { type: "InexactTopUp" }
+  | { type: "InvalidPenalty" };
 
 export type MarketTypesVaultTokenError =
   | { type: "Custom"; value: string }
@@ -223,21 +238,25 @@ export type MarketTypesVaultOrderTermsLike = {
 export type MarketTypesVaultStreamTerms = {
   payee: AccountId32;
   asset: MarketTypesAsset;
-  ratePerMs: bigint;
-  start: bigint;
-  end: bigint;
+  amount: bigint;
+  durationMs: bigint;
+  start?: bigint | undefined;
+  startBy: bigint;
   context: bigint;
   collateral?: bigint | undefined;
+  noShowPenalty: bigint;
 };
 
 export type MarketTypesVaultStreamTermsLike = {
   payee: AccountId32Like;
   asset: MarketTypesAssetLike;
-  ratePerMs: bigint;
-  start: bigint;
-  end: bigint;
+  amount: bigint;
+  durationMs: bigint;
+  start?: bigint | undefined;
+  startBy: bigint;
   context: bigint;
   collateral?: bigint | undefined;
+  noShowPenalty: bigint;
 };
 
 export type MarketTypesVaultEscrowStatus = {

@@ -1254,22 +1254,6 @@ export interface ContractQuery<
   >;
 
   /**
-   * Whether `auditor` is on the allow-list.
-   *
-   * @param {AccountId32Like} auditor
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0xd4b2247f
-   **/
-  isAuditor: GenericContractQueryCall<
-    (
-      auditor: AccountId32Like,
-      options?: ContractCallOptions,
-    ) => Promise<GenericContractCallResult<boolean, ContractCallResult>>,
-    Type
-  >;
-
-  /**
    * Whether offers may be priced in `asset` (native always may).
    *
    * @param {MarketTypesAssetLike} asset
@@ -1347,6 +1331,23 @@ export interface ContractQuery<
     ) => Promise<
       GenericContractCallResult<MarketTypesPage004, ContractCallResult>
     >,
+    Type
+  >;
+
+  /**
+   * Whether `account` is on the auditor allow-list: the marketplace's one list,
+   * which the compute market reads too.
+   *
+   * @param {AccountId32Like} account
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xea6dfbf8
+   **/
+  auditorsIsAuditor: GenericContractQueryCall<
+    (
+      account: AccountId32Like,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<boolean, ContractCallResult>>,
     Type
   >;
 }

@@ -265,7 +265,13 @@ export type MarketTypesVaultVaultError =
   | { type: "BelowMinDeposit" }
   | { type: "NotPendingArbiter" }
   | { type: "ControllerOnly" }
-  | { type: "NotOpener" };
+  | { type: "NotOpener" }
+  | { type: "StreamNotStarted" }
+  | { type: "StreamAlreadyStarted" }
+  | { type: "StartWindowPassed" }
+  | { type: "StartWindowOpen" }
+  | { type: "InexactTopUp" }
+  | { type: "InvalidPenalty" };
 
 export type MarketTypesVaultTokenError =
   | { type: "Custom"; value: string }
@@ -298,7 +304,7 @@ export type MarketTypesVaultEscrowStatus = {
 };
 
 export type MarketTypesVaultEscrowState =
-  "Funded" | "Delivered" | "Streaming" | "Disputed" | "Settled";
+  "Funded" | "Delivered" | "Streaming" | "Disputed" | "Settled" | "Waiting";
 
 export type MarketTypesVaultSettlement = {
   reason: MarketTypesVaultSettleReason;
@@ -314,7 +320,8 @@ export type MarketTypesVaultSettleReason =
   | "Resolved"
   | "DisputeExpired"
   | "StoppedByPayer"
-  | "StreamCompleted";
+  | "StreamCompleted"
+  | "NotStarted";
 
 export type MarketTypesPage002 = {
   items: Array<[bigint, ModelRegistryModel]>;

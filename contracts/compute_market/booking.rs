@@ -1,0 +1,351 @@
+//! The contract's private helpers for rentals: planning a booking (every check, and
+//! every value it will write, before the vault is called), opening its stream, and the
+//! four ways a rental moves on — start, cancel as a no-show, end early, settle — plus
+//! extensions. Each checks everything, calls the vault, then writes; the capacity and
+//! reputation bookkeeping of an ending is done in one place (`conclude`).
+
+use crate::calls;
+use crate::compute_market::ComputeMarket;
+use crate::errors::{Error, Result};
+use crate::events::{RentalBooked, RentalExtended, RentalSettled, RentalStarted};
+use crate::rentals::{self, check_booking};
+use crate::reputation::outcome_of;
+use crate::types::{Offer, OfferStatus, Outcome, Rental, RentalId, RentalKey, RentalStatus};
+use ink::codegen::Env;
+use ink::primitives::{AccountId, Hash};
+use market_types::{ensure, Balance, EscrowId, EscrowState, StreamTerms};
+
+/// Everything a booking writes once the vault has opened its stream.
+pub(crate) struct RentPlan {
+    pub rental_id: RentalId,
+    /// The new rental; its `escrow_id` is set once the vault opened the stream.
+    pub rental: Rental,
+    /// The offer holding the rental's GPUs and penalty.
+    pub offer: Offer,
+    pub duration_ms: u64,
+}
+
+impl RentPlan {
+    /// The event of the booking.
+    pub(crate) fn event(&self) -> RentalBooked {
+        let r = &self.rental;
+        RentalBooked {
+            rental_id: self.rental_id,
+            renter: r.renter,
+            provider: r.provider,
+            offer_id: r.offer_id,
+            offer_version: r.offer_version,
+            gpus: r.gpus,
+            hours: r.hours,
+            amount: r.paid,
+            asset: r.asset,
+            escrow_id: r.escrow_id,
+            start_by: r.start_by,
+            no_show_penalty: r.no_show_penalty,
+        }
+    }
+}
+
+impl ComputeMarket {
+    /// Every check of `rent`, in the order its doc lists them, and what it will
+    /// write. Reads only.
+    pub(crate) fn plan_rent(
+        &self,
+        renter: AccountId,
+        offer_id: u64,
+        gpus: u32,
+        hours: u32,
+        offer_version: u32,
+    ) -> Result<RentPlan> {
+        let now = self.env().block_timestamp();
+        let mut offer = self.offers.get(offer_id).ok_or(Error::OfferNotFound)?;
+        ensure!(offer.status == OfferStatus::Active, Error::OfferNotActive);
+        ensure!(now < offer.expires_at, Error::OfferExpired);
+        ensure!(offer.version == offer_version, Error::OfferChanged);
+        ensure!(renter != offer.provider, Error::CannotRentOwnOffer);
+        check_booking(&offer, gpus, hours)?;
+        let amount = rentals::cost(offer.price_per_gpu_hour, gpus, hours)?;
+        let no_show_penalty = rentals::penalty(amount, self.no_show_bps)?;
+        rentals::take(&mut offer, gpus, no_show_penalty)?;
+        self.check_payment(offer.asset, amount)?;
+        let duration_ms = rentals::duration_ms(hours, self.hour_ms)?;
+        let start_by = now
+            .checked_add(offer.start_window_ms)
+            .ok_or(Error::Overflow)?;
+        let rental_id = self.rental_count.checked_add(1).ok_or(Error::Overflow)?;
+        for key in [
+            RentalKey::Renter(renter),
+            RentalKey::Provider(offer.provider),
+            RentalKey::Open(offer_id),
+        ] {
+            ensure!(self.rental_index.has_room(key), Error::Overflow);
+        }
+        let rental = Rental {
+            offer_id,
+            offer_version,
+            provider: offer.provider,
+            renter,
+            vault: offer.vault,
+            escrow_id: 0,
+            gpus,
+            hours,
+            max_hours: offer.max_hours,
+            price_per_gpu_hour: offer.price_per_gpu_hour,
+            asset: offer.asset,
+            paid: amount,
+            no_show_penalty,
+            booked_at: now,
+            start_by,
+            started_at: None,
+            access_hash: None,
+            status: RentalStatus::Booked,
+            outcome: None,
+        };
+        Ok(RentPlan {
+            rental_id,
+            rental,
+            offer,
+            duration_ms,
+        })
+    }
+
+    /// Moves the renter's payment into a waiting stream the market opens for the
+    /// renter in the offer's vault, backed by the offer's collateral, and returns its
+    /// id. The message's last reads; everything is written after.
+    pub(crate) fn open_stream_for(&self, plan: &RentPlan) -> Result<EscrowId> {
+        let r = &plan.rental;
+        let value = self.env().transferred_value();
+        self.pull_payment(r.asset, r.renter, r.vault, r.paid)?;
+        let terms = StreamTerms {
+            payee: r.provider,
+            asset: r.asset,
+            amount: r.paid,
+            duration_ms: plan.duration_ms,
+            start: None,
+            start_by: r.start_by,
+            context: plan.rental_id,
+            collateral: Some(plan.offer.collateral_id),
+            no_show_penalty: r.no_show_penalty,
+        };
+        calls::open_stream(r.vault, r.renter, terms, value)
+    }
+
+    /// Writes a planned booking whose stream is open.
+    pub(crate) fn apply_rent(&mut self, plan: &RentPlan) {
+        let r = &plan.rental;
+        self.rental_count = plan.rental_id;
+        self.rentals.insert(plan.rental_id, r);
+        self.offers.insert(r.offer_id, &plan.offer);
+        for key in [
+            RentalKey::Renter(r.renter),
+            RentalKey::Provider(r.provider),
+            RentalKey::Open(r.offer_id),
+        ] {
+            self.rental_index.push(key, plan.rental_id);
+        }
+    }
+
+    /// `start`: the provider starts a booked rental within its window.
+    pub(crate) fn start_rental(
+        &mut self,
+        rental_id: RentalId,
+        access_hash: Hash,
+    ) -> Result<RentalStarted> {
+        let (mut rental, mut offer) = self.rental_and_offer(rental_id)?;
+        ensure!(self.env().caller() == rental.provider, Error::NotProvider);
+        ensure!(
+            rental.status == RentalStatus::Booked,
+            Error::RentalNotBooked
+        );
+        let now = self.env().block_timestamp();
+        ensure!(now <= rental.start_by, Error::StartWindowPassed);
+        let ends_at = rentals::end_of(now, rental.hours, self.hour_ms)?;
+        calls::start_stream(rental.vault, rental.escrow_id)?;
+        rentals::unreserve(&mut offer, rental.no_show_penalty);
+        rental.status = RentalStatus::Running;
+        rental.started_at = Some(now);
+        rental.access_hash = Some(access_hash);
+        self.rentals.insert(rental_id, &rental);
+        self.offers.insert(rental.offer_id, &offer);
+        Ok(RentalStarted {
+            rental_id,
+            renter: rental.renter,
+            provider: rental.provider,
+            access_hash,
+            started_at: now,
+            ends_at,
+        })
+    }
+
+    /// `cancel_no_show`: a booked rental past its start window is cancelled at the
+    /// vault (or found cancelled there already) and closed.
+    pub(crate) fn cancel_rental(&mut self, rental_id: RentalId) -> Result<RentalSettled> {
+        let (rental, offer) = self.rental_and_offer(rental_id)?;
+        ensure!(
+            rental.status == RentalStatus::Booked,
+            Error::RentalNotBooked
+        );
+        ensure!(
+            self.env().block_timestamp() > rental.start_by,
+            Error::StartWindowOpen
+        );
+        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer) {
+            return Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty));
+        }
+        let penalty = calls::cancel_unstarted(rental.vault, rental.escrow_id)?;
+        Ok(self.conclude(rental_id, rental, offer, Some(Outcome::NoShow), penalty))
+    }
+
+    /// `end_early`: the renter stops a booked (within its window) or running (before
+    /// its end) rental at the vault, and it closes.
+    pub(crate) fn stop_rental(&mut self, rental_id: RentalId) -> Result<RentalSettled> {
+        let (rental, offer) = self.rental_and_offer(rental_id)?;
+        ensure!(self.env().caller() == rental.renter, Error::NotRenter);
+        self.check_still_running(&rental)?;
+        calls::stop_stream(rental.vault, rental.escrow_id)?;
+        let outcome = match rental.status {
+            RentalStatus::Running => Outcome::EndedEarly,
+            _ => Outcome::Withdrawn,
+        };
+        Ok(self.conclude(rental_id, rental, offer, Some(outcome), 0))
+    }
+
+    /// `extend`: the renter pays for `extra_hours` more of a booked or running rental,
+    /// up to its `max_hours`.
+    pub(crate) fn extend_rental(
+        &mut self,
+        rental_id: RentalId,
+        extra_hours: u32,
+    ) -> Result<RentalExtended> {
+        let mut rental = self.rentals.get(rental_id).ok_or(Error::RentalNotFound)?;
+        ensure!(self.env().caller() == rental.renter, Error::NotRenter);
+        self.check_still_running(&rental)?;
+        let hours = rentals::extended_hours(rental.hours, extra_hours, rental.max_hours)?;
+        let added = rentals::cost(rental.price_per_gpu_hour, rental.gpus, extra_hours)?;
+        let paid = rental.paid.checked_add(added).ok_or(Error::Overflow)?;
+        let extra_ms = rentals::duration_ms(extra_hours, self.hour_ms)?;
+        self.check_payment(rental.asset, added)?;
+        let value = self.env().transferred_value();
+        self.pull_payment(rental.asset, rental.renter, rental.vault, added)?;
+        calls::top_up(rental.vault, rental.escrow_id, extra_ms, value)?;
+        rental.hours = hours;
+        rental.paid = paid;
+        self.rentals.insert(rental_id, &rental);
+        Ok(RentalExtended {
+            rental_id,
+            renter: rental.renter,
+            provider: rental.provider,
+            extra_hours,
+            hours,
+            added,
+        })
+    }
+
+    /// `settle`: a rental whose stream the vault settled closes with its outcome; a
+    /// running one whose time is over gives its GPUs back and waits for the vault.
+    pub(crate) fn settle_rental(&mut self, rental_id: RentalId) -> Result<RentalSettled> {
+        let (rental, offer) = self.rental_and_offer(rental_id)?;
+        ensure!(rental.status != RentalStatus::Closed, Error::RentalClosed);
+        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer) {
+            return Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty));
+        }
+        match (rental.status, rental.started_at) {
+            (RentalStatus::Running, Some(started)) => {
+                let end = rentals::end_of(started, rental.hours, self.hour_ms)?;
+                ensure!(self.env().block_timestamp() >= end, Error::RentalNotOver);
+                Ok(self.conclude(rental_id, rental, offer, None, 0))
+            }
+            (RentalStatus::Ended, _) => Err(Error::OutcomePending),
+            _ => Err(Error::RentalNotStarted),
+        }
+    }
+
+    /// The rental (if it exists) and its offer (which always exists).
+    fn rental_and_offer(&self, rental_id: RentalId) -> Result<(Rental, Offer)> {
+        let rental = self.rentals.get(rental_id).ok_or(Error::RentalNotFound)?;
+        let offer = self
+            .offers
+            .get(rental.offer_id)
+            .ok_or(Error::OfferNotFound)?;
+        Ok((rental, offer))
+    }
+
+    /// A booked rental still within its start window, or a running one before its end.
+    fn check_still_running(&self, rental: &Rental) -> Result<()> {
+        let now = self.env().block_timestamp();
+        match (rental.status, rental.started_at) {
+            (RentalStatus::Booked, _) => {
+                ensure!(now <= rental.start_by, Error::StartWindowPassed);
+            }
+            (RentalStatus::Running, Some(started)) => {
+                let end = rentals::end_of(started, rental.hours, self.hour_ms)?;
+                ensure!(now < end, Error::RentalOver);
+            }
+            _ => return Err(Error::RentalNotActive),
+        }
+        Ok(())
+    }
+
+    /// How the rental finished, if the vault has settled its stream, and the no-show
+    /// penalty that paid the renter (the vault pays at most what the collateral held).
+    fn settled_outcome(&self, rental: &Rental, offer: &Offer) -> Option<(Outcome, Balance)> {
+        let status = calls::escrow_status(rental.vault, rental.escrow_id)?;
+        if status.state != EscrowState::Settled {
+            return None;
+        }
+        let outcome = outcome_of(&status.settlement?, rental.started_at.is_some());
+        let penalty = match outcome {
+            Outcome::NoShow => rental.no_show_penalty.min(offer.collateral),
+            _ => 0,
+        };
+        Some((outcome, penalty))
+    }
+
+    /// Writes how a rental ended: its GPUs back if it held them (only a booked or
+    /// running rental holds them, and it leaves those states here, so once), its
+    /// penalty reservation dropped if it never started, and, with an `outcome`, the
+    /// rental closed, out of the offer's open list, and counted in the provider's
+    /// reputation; without one, `Ended` until the vault settles it. Returns the event.
+    fn conclude(
+        &mut self,
+        rental_id: RentalId,
+        mut rental: Rental,
+        mut offer: Offer,
+        outcome: Option<Outcome>,
+        penalty: Balance,
+    ) -> RentalSettled {
+        let held = matches!(rental.status, RentalStatus::Booked | RentalStatus::Running);
+        if rental.status == RentalStatus::Booked {
+            rentals::unreserve(&mut offer, rental.no_show_penalty);
+        }
+        let gpus_returned = if held {
+            rentals::give_back(&mut offer, rental.gpus);
+            rental.gpus
+        } else {
+            0
+        };
+        match outcome {
+            Some(o) => {
+                rentals::close(&mut offer, penalty);
+                rental.status = RentalStatus::Closed;
+                rental.outcome = Some(o);
+                self.rental_index
+                    .remove(RentalKey::Open(rental.offer_id), rental_id);
+                let mut rep = self.reputations.get(rental.provider).unwrap_or_default();
+                rep.record(o);
+                self.reputations.insert(rental.provider, &rep);
+            }
+            None => rental.status = RentalStatus::Ended,
+        }
+        self.rentals.insert(rental_id, &rental);
+        self.offers.insert(rental.offer_id, &offer);
+        RentalSettled {
+            rental_id,
+            renter: rental.renter,
+            provider: rental.provider,
+            gpus_returned,
+            outcome,
+            penalty,
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Every event the market emits. Each state change emits one; `#[ink(topic)]` marks the
+//! ids and accounts a dApp filters by (at most three per event). An indexer that wants
+//! richer search than the bounded `offers_by_*` scans (by price, VRAM, reputation)
+//! builds it from `OfferPublished`, `OfferUpdated`, `OfferPaused`, `OfferResumed`,
+//! `OfferRetired` and the rental events.
+
+use crate::types::{OfferId, Outcome, RentalId};
+use ink::prelude::string::String;
+use ink::primitives::{AccountId, Hash};
+use market_types::{Asset, Balance, Bps, CollateralId, EscrowId, Timestamp};
+
+/// The market was deployed.
+#[ink::event]
+pub struct MarketCreated {
+    #[ink(topic)]
+    pub admin: AccountId,
+    pub vault: AccountId,
+    pub auditors: AccountId,
+    pub hour_ms: u64,
+    pub collateral_ratio_bps: Bps,
+    pub no_show_bps: Bps,
+    pub max_start_window_ms: u64,
+}
+
+/// A provider published an offer and its collateral was locked in the vault.
+#[ink::event]
+pub struct OfferPublished {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub gpu_model: String,
+    pub vram_gb: u16,
+    pub capacity: u32,
+    pub region: String,
+    pub price_per_gpu_hour: Balance,
+    pub min_hours: u32,
+    pub max_hours: u32,
+    pub asset: Asset,
+    pub endpoint_hash: Hash,
+    pub start_window_ms: u64,
+    pub vault: AccountId,
+    pub collateral_id: CollateralId,
+    pub collateral: Balance,
+    pub expires_at: Timestamp,
+}
+
+/// An offer's price or hours changed; rentals must name the new `version`.
+#[ink::event]
+pub struct OfferUpdated {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+    pub version: u32,
+    pub price_per_gpu_hour: Balance,
+    pub min_hours: u32,
+    pub max_hours: u32,
+}
+
+/// An offer stopped taking new rentals until resumed.
+#[ink::event]
+pub struct OfferPaused {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+}
+
+/// A paused offer takes rentals again.
+#[ink::event]
+pub struct OfferResumed {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+}
+
+/// An offer was retired for good and its collateral went back to the provider's
+/// credit in the vault (`released: false` when the vault no longer held it).
+#[ink::event]
+pub struct OfferRetired {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub released: bool,
+}
+
+/// An auditor attested an offer's specs (replacing any earlier attestation).
+#[ink::event]
+pub struct OfferAttested {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+    #[ink(topic)]
+    pub auditor: AccountId,
+    pub report_hash: Hash,
+    pub expires_at: Timestamp,
+}
+
+/// An auditor withdrew its attestation of an offer.
+#[ink::event]
+pub struct OfferAttestationRevoked {
+    #[ink(topic)]
+    pub offer_id: OfferId,
+    #[ink(topic)]
+    pub auditor: AccountId,
+}
+
+/// A renter booked GPUs; the payment waits in the vault's stream `escrow_id` until the
+/// provider starts it (by `start_by`).
+#[ink::event]
+pub struct RentalBooked {
+    #[ink(topic)]
+    pub rental_id: RentalId,
+    #[ink(topic)]
+    pub renter: AccountId,
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub offer_id: OfferId,
+    pub offer_version: u32,
+    pub gpus: u32,
+    pub hours: u32,
+    pub amount: Balance,
+    pub asset: Asset,
+    pub escrow_id: EscrowId,
+    pub start_by: Timestamp,
+    pub no_show_penalty: Balance,
+}
+
+/// The provider started a rental; its stream runs until `ends_at`.
+#[ink::event]
+pub struct RentalStarted {
+    #[ink(topic)]
+    pub rental_id: RentalId,
+    #[ink(topic)]
+    pub renter: AccountId,
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub access_hash: Hash,
+    pub started_at: Timestamp,
+    pub ends_at: Timestamp,
+}
+
+/// The renter extended a rental by `extra_hours`, paying `added` more.
+#[ink::event]
+pub struct RentalExtended {
+    #[ink(topic)]
+    pub rental_id: RentalId,
+    #[ink(topic)]
+    pub renter: AccountId,
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub extra_hours: u32,
+    pub hours: u32,
+    pub added: Balance,
+}
+
+/// A rental ended: its GPUs came back (`gpus_returned`) and, once its stream settled,
+/// its `outcome` counted in the provider's reputation (`None`: not yet, see
+/// `RentalStatus::Ended`). `penalty` is what the provider's collateral paid the renter
+/// for a no-show.
+#[ink::event]
+pub struct RentalSettled {
+    #[ink(topic)]
+    pub rental_id: RentalId,
+    #[ink(topic)]
+    pub renter: AccountId,
+    #[ink(topic)]
+    pub provider: AccountId,
+    pub gpus_returned: u32,
+    pub outcome: Option<Outcome>,
+    pub penalty: Balance,
+}
+
+/// Governance set whether a PSP22 token may be used: the event is shared with the other
+/// contracts (`market_types::events`).
+pub use market_types::events::AssetAllowanceChanged;
+
+/// The admin proposed a successor (`None`: the proposal was withdrawn).
+#[ink::event]
+pub struct AdminProposed {
+    #[ink(topic)]
+    pub admin: AccountId,
+    pub proposed: Option<AccountId>,
+}
+
+/// The admin role moved (the proposed account accepted it).
+#[ink::event]
+pub struct AdminChanged {
+    #[ink(topic)]
+    pub previous: AccountId,
+    #[ink(topic)]
+    pub new: AccountId,
+}
+
+/// The admin changed the collateral ratio and no-show penalty of new offers and
+/// rentals.
+#[ink::event]
+pub struct RatiosChanged {
+    pub collateral_ratio_bps: Bps,
+    pub no_show_bps: Bps,
+}
+
+/// The admin changed the longest start window offers may give themselves.
+#[ink::event]
+pub struct MaxStartWindowChanged {
+    pub max_start_window_ms: u64,
+}
+
+/// The admin pointed new offers at another escrow vault.
+#[ink::event]
+pub struct VaultChanged {
+    #[ink(topic)]
+    pub vault: AccountId,
+}
+
+/// The admin pointed the market at another auditor list.
+#[ink::event]
+pub struct AuditorsChanged {
+    #[ink(topic)]
+    pub auditors: AccountId,
+}

@@ -1,0 +1,697 @@
+//! # compute_market
+//!
+//! The GPU-compute rental market of the AI-model marketplace: providers publish GPU
+//! offers backed by collateral, renters book GPU hours paid into a vault stream, and
+//! every ending — started and run, stopped early, never started, disputed — is read
+//! back from the vault into the provider's reputation.
+//!
+//! ## Overview
+//! An **offer** says what a provider rents out (GPU model, VRAM, how many GPUs at once,
+//! region, endpoint hash), at what price per GPU-hour, for how many hours per rental
+//! (`min_hours..=max_hours`), in which asset, and how long the provider may take to
+//! start a rental. Publishing it locks collateral in the escrow vault:
+//! `price × capacity × max_hours × collateral_ratio_bps / 10 000` (rounded down,
+//! exact), i.e. the ratio of the most the offer can ever have rented out at once. The
+//! lock runs `MAX_PERIOD_MS` (366 days); afterwards the offer takes no new rentals.
+//!
+//! A **rental** books `gpus` GPUs for `hours` at the offer version the renter saw
+//! (a changed offer is refused with `OfferChanged`, never charged). It pays
+//! `price × gpus × hours` into a stream the market opens in the offer's vault for the
+//! renter: it waits until the provider `start`s it (within the offer's start window),
+//! then pays the provider pro rata over `hours × hour_ms`; the provider claims at the
+//! vault. If the provider does not start in time, anyone may `cancel_no_show`: the
+//! renter gets everything back plus `no_show_bps` of it out of the collateral. The
+//! renter may `end_early` (unused time refunded) and `extend` up to `max_hours`.
+//! Disputes are opened at the vault directly; `settle` reads the outcome back.
+//!
+//! ## Roles
+//! - **Provider**: publishes, updates (price, hours), pauses, resumes and retires its
+//!   offers; starts rentals; claims pay at the vault.
+//! - **Renter**: rents, ends early, extends; disputes at the vault.
+//! - **Auditor**: an account on the model registry's auditor list (the marketplace's
+//!   one list, read through `market_types::Auditors`) attests an offer's specs with a
+//!   report hash and an expiry, and may revoke its attestation.
+//! - **Anyone**: cancels a rental the provider did not start in time, settles a rental
+//!   whose time is over or whose stream the vault settled.
+//! - **Admin**: the deployer, later the DAO (two-step handover: `propose_admin`,
+//!   `accept_admin`); sets the collateral ratio and no-show penalty (`set_ratios`), the
+//!   longest start window, the PSP22 assets offers may use, the vault new offers lock
+//!   in and the auditor list. `hour_ms` is fixed at deployment: rentals in flight
+//!   extend by whole hours of the length they were opened with.
+//!
+//! ## Invariants
+//! - Capacity: for every offer, `in_use` is the sum of the GPUs of its booked and
+//!   running rentals, so never above `capacity`; a rental gives its GPUs back exactly
+//!   once, whichever path ends it (`cancel_no_show`, `end_early`, `settle`).
+//! - Collateral: an offer's collateral covers its largest exposure at the ratio in
+//!   force when it was published or last updated, and the no-show penalties of its
+//!   booked rentals (`penalties_reserved ≤ collateral`); an offer with an open rental
+//!   cannot be retired, so its collateral never leaves while a stream depends on it
+//!   (the vault enforces the same).
+//! - Reputation: every closed rental counts once (see [`reputation`]).
+//! - Every byte field is checked against its cap before anything is stored; a message
+//!   that returns `Err` has changed nothing and emitted nothing; every state change
+//!   emits one event.
+//! - No message loops over an unbounded set: indexes are swap-remove lists
+//!   (`market_types::storage::SwapIndex`), pages hold at most `MAX_PAGE` items, and a
+//!   search examines at most `MAX_SCAN` index entries per call.
+//!
+//! ## Errors
+//! One [`Error`] enum; each variant names the state that refused the call, and wraps
+//! the vault's or a token's own refusal (`Vault(..)`, `Token(..)`). Each message's doc
+//! says who may call it, its errors and its events; the views never fail and emit
+//! nothing.
+//!
+//! ## Code map
+//! `lib.rs`: storage, the constructor and the messages (check, plan, apply, emit) ·
+//! `types.rs`, `events.rs`, `errors.rs` · pure logic: [`offers`] (validation,
+//! collateral sizing, text keys, the bounded scan), [`rentals`] (cost, hours,
+//! capacity), [`reputation`] · contract helpers: `listing.rs` (offers, attestations,
+//! views, guards), `booking.rs` (rentals) · `calls.rs`: every call into the vault,
+//! PSP22 tokens and the auditor list, with in-memory stand-ins for unit tests ·
+//! `tests.rs` and `tests/`: the unit tests.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub use self::compute_market::{ComputeMarket, ComputeMarketRef};
+pub use self::errors::Error;
+/// Every event, for dApps and tests that decode them.
+pub use self::events::*;
+pub use self::reputation::Reputation;
+pub use self::types::{
+    Attestation, Config, Offer, OfferId, OfferStatus, OfferView, Outcome, Party, Rental, RentalId,
+    RentalStatus, MAX_CAPACITY, MAX_COLLATERAL_RATIO_BPS, MAX_PAGE, MAX_SCAN, MAX_TEXT_LEN,
+};
+
+mod booking;
+mod calls;
+mod errors;
+mod events;
+mod listing;
+pub mod offers;
+pub mod rentals;
+pub mod reputation;
+#[cfg(test)]
+mod tests;
+mod types;
+
+#[ink::contract]
+mod compute_market {
+    use crate::errors::{Error, Result};
+    use crate::events::*;
+    use crate::offers::{check_ratios, text_key, Spec, Terms};
+    use crate::reputation::Reputation;
+    use crate::types::{
+        Attestation, Config, Offer, OfferId, OfferIndex, OfferKey, OfferView, Party, Rental,
+        RentalId, RentalIndex, RentalKey, MAX_COLLATERAL_RATIO_BPS,
+    };
+    use ink::prelude::string::String;
+    use ink::storage::Mapping;
+    use market_types::storage::{AllowList, Role};
+    use market_types::{ensure, Asset, Bps, Page};
+
+    /// Market storage. The root holds only fixed-size configuration; everything that
+    /// grows lives in `Mapping`s and swap-remove indexes. Fields are `pub(crate)` for
+    /// the helpers in `listing.rs` and `booking.rs`.
+    #[ink(storage)]
+    pub struct ComputeMarket {
+        /// The admin and the successor it proposed, until that accepts.
+        pub(crate) admin: Role,
+        /// The vault new offers lock collateral in; rentals use their offer's vault.
+        pub(crate) vault: AccountId,
+        /// The auditor list (the model registry).
+        pub(crate) auditors: AccountId,
+        pub(crate) hour_ms: u64,
+        pub(crate) collateral_ratio_bps: Bps,
+        pub(crate) no_show_bps: Bps,
+        pub(crate) max_start_window_ms: u64,
+        pub(crate) allowed_tokens: AllowList,
+        /// Offers published so far; ids are `1..=offer_count`.
+        pub(crate) offer_count: OfferId,
+        pub(crate) offers: Mapping<OfferId, Offer>,
+        /// At most one attestation per offer: the latest.
+        pub(crate) attestations: Mapping<OfferId, Attestation>,
+        /// Offers by provider, and offers not retired by region and by GPU model.
+        pub(crate) offer_index: OfferIndex,
+        /// Rentals so far; ids are `1..=rental_count`.
+        pub(crate) rental_count: RentalId,
+        pub(crate) rentals: Mapping<RentalId, Rental>,
+        /// Rentals by renter and by provider, and each offer's rentals not closed.
+        pub(crate) rental_index: RentalIndex,
+        pub(crate) reputations: Mapping<AccountId, Reputation>,
+    }
+
+    impl ComputeMarket {
+        /// Creates an empty market whose admin is the caller (the deployer).
+        ///
+        /// `vault`: the escrow vault (which must list the market as a controller);
+        /// `auditors`: the auditor list (the model registry); `hour_ms`: how long an
+        /// "hour" is (3 600 000 on a real network, seconds on a test node), fixed;
+        /// `collateral_ratio_bps`: collateral per unit of an offer's largest exposure,
+        /// 1..=`MAX_COLLATERAL_RATIO_BPS` (300 %); `no_show_bps`: the no-show penalty,
+        /// at most 100 % and at most the ratio; `max_start_window_ms`: the longest start
+        /// window an offer may give itself, 1..=`MAX_PERIOD_MS`.
+        ///
+        /// Errors: `InvalidPeriod` (a zero period), `PeriodTooLong`,
+        /// `InvalidCollateralRatio`, `InvalidNoShowBps`. Emits: `MarketCreated`.
+        #[ink(constructor)]
+        pub fn new(
+            vault: AccountId,
+            auditors: AccountId,
+            hour_ms: u64,
+            collateral_ratio_bps: Bps,
+            no_show_bps: Bps,
+            max_start_window_ms: u64,
+        ) -> Result<Self> {
+            crate::listing::check_period(hour_ms)?;
+            crate::listing::check_period(max_start_window_ms)?;
+            check_ratios(collateral_ratio_bps, no_show_bps, MAX_COLLATERAL_RATIO_BPS)?;
+            let admin = Self::env().caller();
+            let market = Self::empty(
+                admin,
+                Config {
+                    vault,
+                    auditors,
+                    hour_ms,
+                    collateral_ratio_bps,
+                    no_show_bps,
+                    max_start_window_ms,
+                },
+            );
+            Self::env().emit_event(MarketCreated {
+                admin,
+                vault,
+                auditors,
+                hour_ms,
+                collateral_ratio_bps,
+                no_show_bps,
+                max_start_window_ms,
+            });
+            Ok(market)
+        }
+
+        // ------------------------------------------------------------ offers
+
+        /// Publishes a GPU offer owned by the caller and locks its collateral in the
+        /// vault: `price × capacity × max_hours × collateral_ratio_bps / 10 000`.
+        /// Native: send exactly that as value. PSP22: send nothing, and approve **the
+        /// market** for it beforehand (it moves the tokens into the vault).
+        ///
+        /// Who: anyone. Requirements: GPU model and region 1..=`MAX_TEXT_LEN` bytes of
+        /// ASCII letters, digits, space, `-`, `_`, `.`; VRAM above zero; capacity
+        /// 1..=`MAX_CAPACITY`; price above zero; `1 ≤ min_hours ≤ max_hours` and
+        /// `max_hours × hour_ms ≤ MAX_PERIOD_MS`; a start window of 1 ms up to the
+        /// market's maximum; an allowed asset.
+        /// Errors: `InvalidGpuModel`, `InvalidRegion`, `InvalidVram`,
+        /// `InvalidCapacity`, `ZeroPrice`, `InvalidHours`, `PeriodTooLong`,
+        /// `InvalidStartWindow`, `AssetNotAllowed`, `ZeroCollateral`, `WrongPayment`,
+        /// `Overflow`, `Token(..)`, `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`.
+        /// Emits: `OfferPublished`.
+        #[ink(message, payable)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn publish_offer(
+            &mut self,
+            gpu_model: String,
+            vram_gb: u16,
+            capacity: u32,
+            region: String,
+            price_per_gpu_hour: Balance,
+            min_hours: u32,
+            max_hours: u32,
+            asset: Asset,
+            endpoint_hash: Hash,
+            start_window_ms: u64,
+        ) -> Result<OfferId> {
+            let provider = self.env().caller();
+            let spec = Spec {
+                gpu_model,
+                vram_gb,
+                capacity,
+                region,
+                endpoint_hash,
+                start_window_ms,
+            };
+            let terms = Terms {
+                price_per_gpu_hour,
+                min_hours,
+                max_hours,
+            };
+            let (offer_id, mut offer) = self.plan_publish(provider, spec, terms, asset)?;
+            offer.collateral_id = self.lock_collateral_for(&offer)?;
+            self.apply_publish(offer_id, &offer);
+            self.env().emit_event(Self::published(offer_id, &offer));
+            Ok(offer_id)
+        }
+
+        /// Changes an offer's price and hours and bumps its version; rentals already
+        /// booked keep their terms, and a rental naming the old version is refused
+        /// (`OfferChanged`). The collateral locked must cover the new terms at the
+        /// current ratio.
+        ///
+        /// Who: the provider. Errors: `OfferNotFound`, `NotProvider`, `OfferRetired`,
+        /// `ZeroPrice`, `InvalidHours`, `PeriodTooLong`, `CollateralShort`, `Overflow`.
+        /// Emits: `OfferUpdated`.
+        #[ink(message)]
+        pub fn update_offer(
+            &mut self,
+            offer_id: OfferId,
+            price_per_gpu_hour: Balance,
+            min_hours: u32,
+            max_hours: u32,
+        ) -> Result<()> {
+            let terms = Terms {
+                price_per_gpu_hour,
+                min_hours,
+                max_hours,
+            };
+            let event = self.change_offer(offer_id, terms)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Stops an active offer from taking new rentals (rentals under way go on).
+        ///
+        /// Who: the provider. Errors: `OfferNotFound`, `NotProvider`, `OfferRetired`,
+        /// `OfferNotActive`. Emits: `OfferPaused`.
+        #[ink(message)]
+        pub fn pause_offer(&mut self, offer_id: OfferId) -> Result<()> {
+            let event = self.pause(offer_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Lets a paused offer take rentals again.
+        ///
+        /// Who: the provider. Errors: `OfferNotFound`, `NotProvider`, `OfferRetired`,
+        /// `OfferNotPaused`. Emits: `OfferResumed`.
+        #[ink(message)]
+        pub fn resume_offer(&mut self, offer_id: OfferId) -> Result<()> {
+            let event = self.resume(offer_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Retires an offer for good: it leaves the search indexes and its collateral
+        /// goes back to the provider's credit in the vault (withdraw it there). If the
+        /// vault no longer holds the lock (the provider took it back after it expired),
+        /// the offer is retired all the same.
+        ///
+        /// Who: the provider. Errors: `OfferNotFound`, `NotProvider`, `OfferRetired`,
+        /// `RentalsOpen` (a rental's stream is not settled yet: settle it first),
+        /// `Vault(..)`, `VaultCallFailed`. Emits: `OfferRetired`.
+        #[ink(message)]
+        pub fn retire_offer(&mut self, offer_id: OfferId) -> Result<()> {
+            let offer = self.retirable(offer_id)?;
+            let released = self.release_collateral_of(&offer)?;
+            let event = self.apply_retire(offer_id, offer, released);
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Attests an offer's specs until `expires_at`, replacing any earlier
+        /// attestation of it.
+        ///
+        /// Who: an account on the registry's auditor list, not the provider.
+        /// Errors: `OfferNotFound`, `OfferRetired`, `CannotAttestOwnOffer`,
+        /// `ExpiryNotInFuture`, `NotAuditor`, `AuditorsCallFailed`.
+        /// Emits: `OfferAttested`.
+        #[ink(message)]
+        pub fn attest_offer(
+            &mut self,
+            offer_id: OfferId,
+            report_hash: Hash,
+            expires_at: Timestamp,
+        ) -> Result<()> {
+            let auditor = self.env().caller();
+            let event = self.attest_as(auditor, offer_id, report_hash, expires_at)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Withdraws the caller's attestation of an offer.
+        ///
+        /// Who: the auditor that made it. Errors: `AttestationNotFound`.
+        /// Emits: `OfferAttestationRevoked`.
+        #[ink(message)]
+        pub fn revoke_offer_attestation(&mut self, offer_id: OfferId) -> Result<()> {
+            let auditor = self.env().caller();
+            let event = self.revoke_as(auditor, offer_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        // ------------------------------------------------------------ rentals
+
+        /// Rents `gpus` GPUs of an offer for `hours`, at the offer version the renter
+        /// saw. Pays `price × gpus × hours` into a vault stream for the caller that
+        /// waits for the provider's `start` until `now + start_window_ms`, backed by the
+        /// offer's collateral with a no-show penalty of `no_show_bps` of the amount.
+        /// Native: send exactly the amount. PSP22: send nothing, and approve **the
+        /// market** for the amount beforehand.
+        ///
+        /// Who: anyone but the provider.
+        /// Errors: `OfferNotFound`, `OfferNotActive`, `OfferExpired`, `OfferChanged`,
+        /// `CannotRentOwnOffer`, `ZeroGpus`, `HoursOutOfRange`, `CapacityExceeded`,
+        /// `CollateralShort`, `WrongPayment`, `Overflow`, `Token(..)`,
+        /// `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`. Emits: `RentalBooked`.
+        #[ink(message, payable)]
+        pub fn rent(
+            &mut self,
+            offer_id: OfferId,
+            gpus: u32,
+            hours: u32,
+            offer_version: u32,
+        ) -> Result<RentalId> {
+            let renter = self.env().caller();
+            let mut plan = self.plan_rent(renter, offer_id, gpus, hours, offer_version)?;
+            plan.rental.escrow_id = self.open_stream_for(&plan)?;
+            self.apply_rent(&plan);
+            self.env().emit_event(plan.event());
+            Ok(plan.rental_id)
+        }
+
+        /// Starts a booked rental: its stream runs `hours × hour_ms` from now.
+        /// `access_hash` records what the provider handed the renter (e.g. the hash of
+        /// encrypted credentials).
+        ///
+        /// Who: the provider, before the rental's `start_by`.
+        /// Errors: `RentalNotFound`, `NotProvider`, `RentalNotBooked`,
+        /// `StartWindowPassed`, `Overflow`, `Vault(..)`, `VaultCallFailed`.
+        /// Emits: `RentalStarted`.
+        #[ink(message)]
+        pub fn start(&mut self, rental_id: RentalId, access_hash: Hash) -> Result<()> {
+            let event = self.start_rental(rental_id, access_hash)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Cancels a rental the provider did not start by its `start_by`: the renter
+        /// is refunded in full plus the no-show penalty out of the collateral (the
+        /// vault pays both), the GPUs come back, and the provider's `no_shows` grows.
+        /// If the stream was already cancelled at the vault, this only records it.
+        ///
+        /// Who: anyone (as at the vault). Errors: `RentalNotFound`, `RentalNotBooked`,
+        /// `StartWindowOpen`, `Vault(..)`, `VaultCallFailed`.
+        /// Emits: `RentalSettled` (`NoShow`).
+        #[ink(message)]
+        pub fn cancel_no_show(&mut self, rental_id: RentalId) -> Result<()> {
+            let event = self.cancel_rental(rental_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Stops a rental before its end: what accrued goes to the provider, the rest
+        /// back to the renter, the GPUs come back. A running rental counts as
+        /// `EndedEarly`; a booked one (not started yet) as `Withdrawn`.
+        ///
+        /// Who: the renter. Errors: `RentalNotFound`, `NotRenter`, `RentalNotActive`,
+        /// `StartWindowPassed` (a no-show: cancel it instead), `RentalOver`,
+        /// `Overflow`, `Vault(..)`, `VaultCallFailed`. Emits: `RentalSettled`.
+        #[ink(message)]
+        pub fn end_early(&mut self, rental_id: RentalId) -> Result<()> {
+            let event = self.stop_rental(rental_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Extends a booked or running rental by `extra_hours`, to at most the
+        /// `max_hours` it was rented under, paying `price × gpus × extra_hours` at the
+        /// price it was rented at (native: as value; PSP22: approve the market).
+        ///
+        /// Who: the renter. Errors: `RentalNotFound`, `NotRenter`, `RentalNotActive`,
+        /// `StartWindowPassed`, `RentalOver`, `ZeroHours`, `HoursOutOfRange`,
+        /// `WrongPayment`, `Overflow`, `Token(..)`, `TokenCallFailed`, `Vault(..)`,
+        /// `VaultCallFailed`. Emits: `RentalExtended`.
+        #[ink(message, payable)]
+        pub fn extend(&mut self, rental_id: RentalId, extra_hours: u32) -> Result<()> {
+            let event = self.extend_rental(rental_id, extra_hours)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Ends a rental whose time is over, or whose stream the vault settled (a
+        /// claim after the end, a ruling, a cancellation made at the vault): its GPUs
+        /// come back (once), and once the stream is settled its outcome counts in the
+        /// provider's reputation. A running rental whose time is over but whose stream
+        /// is not settled yet (pay unclaimed, or disputed) becomes `Ended`; settle it
+        /// again once the vault has settled it.
+        ///
+        /// Who: anyone. Errors: `RentalNotFound`, `RentalClosed`, `RentalNotStarted`,
+        /// `RentalNotOver`, `OutcomePending`, `Overflow`. Emits: `RentalSettled`.
+        #[ink(message)]
+        pub fn settle(&mut self, rental_id: RentalId) -> Result<()> {
+            let event = self.settle_rental(rental_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        // ------------------------------------------------------------ views
+
+        /// One offer with its provider's reputation, free GPUs and valid attestation.
+        #[ink(message)]
+        pub fn offer(&self, offer_id: OfferId) -> Option<OfferView> {
+            self.offer_view(offer_id)
+        }
+
+        /// How many offers were ever published (ids `1..=offer_count`).
+        #[ink(message)]
+        pub fn offer_count(&self) -> OfferId {
+            self.offer_count
+        }
+
+        /// A provider's offers (retired ones included), from position `cursor`, at most
+        /// `limit` (capped at `MAX_PAGE`; 0 means `MAX_PAGE`).
+        #[ink(message)]
+        pub fn offers_of(&self, provider: AccountId, cursor: u64, limit: u32) -> Page<OfferView> {
+            self.index_page(OfferKey::Provider(provider), cursor, limit)
+        }
+
+        /// Rentable offers in `region` (case-insensitive), optionally at most
+        /// `max_price` per GPU-hour and with at least `min_vram` GB.
+        ///
+        /// A bounded scan: each call examines at most `MAX_SCAN` entries of the
+        /// region's list from position `cursor` and returns at most `limit` matches;
+        /// pass `next` to continue (a page may be empty and still have a `next`).
+        /// Paused, retired and expired offers never match. For richer search (sorting
+        /// by price or reputation, several regions at once) a dApp should follow the
+        /// offer and rental events with an indexer. An invalid region matches nothing.
+        #[ink(message)]
+        pub fn offers_by_region(
+            &self,
+            region: String,
+            cursor: u64,
+            limit: u32,
+            max_price: Option<Balance>,
+            min_vram: Option<u16>,
+        ) -> Page<OfferView> {
+            let key = text_key(&region).map(OfferKey::Region);
+            self.search(key, cursor, limit, max_price, min_vram)
+        }
+
+        /// Rentable offers of `gpu_model` (case-insensitive); as `offers_by_region`,
+        /// with the same scan bound.
+        #[ink(message)]
+        pub fn offers_by_gpu(
+            &self,
+            gpu_model: String,
+            cursor: u64,
+            limit: u32,
+            max_price: Option<Balance>,
+            min_vram: Option<u16>,
+        ) -> Page<OfferView> {
+            let key = text_key(&gpu_model).map(OfferKey::Gpu);
+            self.search(key, cursor, limit, max_price, min_vram)
+        }
+
+        /// One rental by id.
+        #[ink(message)]
+        pub fn rental(&self, rental_id: RentalId) -> Option<Rental> {
+            self.rentals.get(rental_id)
+        }
+
+        /// How many rentals were ever booked (ids `1..=rental_count`).
+        #[ink(message)]
+        pub fn rental_count(&self) -> RentalId {
+            self.rental_count
+        }
+
+        /// The rentals `account` booked (`Party::Renter`) or served
+        /// (`Party::Provider`), oldest first, from position `cursor`, at most `limit`.
+        #[ink(message)]
+        pub fn rentals_of(
+            &self,
+            account: AccountId,
+            party: Party,
+            cursor: u64,
+            limit: u32,
+        ) -> Page<(RentalId, Rental)> {
+            let key = match party {
+                Party::Renter => RentalKey::Renter(account),
+                Party::Provider => RentalKey::Provider(account),
+            };
+            self.rental_page(key, cursor, limit)
+        }
+
+        /// The rentals of an offer not closed yet (what `retire_offer` waits for), from
+        /// position `cursor`, at most `limit`.
+        #[ink(message)]
+        pub fn open_rentals(
+            &self,
+            offer_id: OfferId,
+            cursor: u64,
+            limit: u32,
+        ) -> Page<(RentalId, Rental)> {
+            self.rental_page(RentalKey::Open(offer_id), cursor, limit)
+        }
+
+        /// A provider's reputation counters.
+        #[ink(message)]
+        pub fn reputation(&self, provider: AccountId) -> Reputation {
+            self.reputations.get(provider).unwrap_or_default()
+        }
+
+        /// An offer's latest attestation, valid or not (`offer` shows it only while
+        /// valid).
+        #[ink(message)]
+        pub fn attestation(&self, offer_id: OfferId) -> Option<Attestation> {
+            self.attestations.get(offer_id)
+        }
+
+        /// The market's parameters.
+        #[ink(message)]
+        pub fn config(&self) -> Config {
+            Config {
+                vault: self.vault,
+                auditors: self.auditors,
+                hour_ms: self.hour_ms,
+                collateral_ratio_bps: self.collateral_ratio_bps,
+                no_show_bps: self.no_show_bps,
+                max_start_window_ms: self.max_start_window_ms,
+            }
+        }
+
+        /// Whether offers may be priced in `asset` (native always may).
+        #[ink(message)]
+        pub fn is_asset_allowed(&self, asset: Asset) -> bool {
+            self.allowed_tokens.allows(asset)
+        }
+
+        /// The admin account.
+        #[ink(message)]
+        pub fn admin(&self) -> AccountId {
+            self.admin.holder()
+        }
+
+        /// The account proposed as the next admin, until it accepts.
+        #[ink(message)]
+        pub fn pending_admin(&self) -> Option<AccountId> {
+            self.admin.pending()
+        }
+
+        // ------------------------------------------------------------ admin
+
+        /// Sets the collateral ratio of offers published or updated from now on, and the
+        /// no-show penalty of rentals booked from now on.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`, `InvalidCollateralRatio` (outside
+        /// 1..=`MAX_COLLATERAL_RATIO_BPS`), `InvalidNoShowBps` (above 100 % or above the
+        /// ratio). Emits: `RatiosChanged`.
+        #[ink(message)]
+        pub fn set_ratios(&mut self, collateral_ratio_bps: Bps, no_show_bps: Bps) -> Result<()> {
+            self.only_admin()?;
+            check_ratios(collateral_ratio_bps, no_show_bps, MAX_COLLATERAL_RATIO_BPS)?;
+            self.collateral_ratio_bps = collateral_ratio_bps;
+            self.no_show_bps = no_show_bps;
+            self.env().emit_event(RatiosChanged {
+                collateral_ratio_bps,
+                no_show_bps,
+            });
+            Ok(())
+        }
+
+        /// Sets the longest start window offers published from now on may give
+        /// themselves (published offers keep theirs).
+        ///
+        /// Who: the admin. Errors: `NotAdmin`, `InvalidPeriod`, `PeriodTooLong`.
+        /// Emits: `MaxStartWindowChanged`.
+        #[ink(message)]
+        pub fn set_max_start_window(&mut self, max_start_window_ms: u64) -> Result<()> {
+            self.only_admin()?;
+            crate::listing::check_period(max_start_window_ms)?;
+            self.max_start_window_ms = max_start_window_ms;
+            self.env().emit_event(MaxStartWindowChanged {
+                max_start_window_ms,
+            });
+            Ok(())
+        }
+
+        /// Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
+        /// already priced in it keep their asset. Setting what is already set changes
+        /// nothing and still emits.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
+        #[ink(message)]
+        pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
+            self.only_admin()?;
+            self.allowed_tokens.set(token, allowed);
+            self.env()
+                .emit_event(AssetAllowanceChanged { token, allowed });
+            Ok(())
+        }
+
+        /// Points new offers at another escrow vault (which must list the market as a
+        /// controller). Offers already published, and their rentals, stay with the
+        /// vault holding their collateral.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
+        #[ink(message)]
+        pub fn set_vault(&mut self, vault: AccountId) -> Result<()> {
+            self.only_admin()?;
+            self.vault = vault;
+            self.env().emit_event(VaultChanged { vault });
+            Ok(())
+        }
+
+        /// Points the market at another auditor list.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AuditorsChanged`.
+        #[ink(message)]
+        pub fn set_auditors(&mut self, auditors: AccountId) -> Result<()> {
+            self.only_admin()?;
+            self.auditors = auditors;
+            self.env().emit_event(AuditorsChanged { auditors });
+            Ok(())
+        }
+
+        /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+        /// role moves only when that account calls `accept_admin`. `None` withdraws the
+        /// proposal.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
+        #[ink(message)]
+        pub fn propose_admin(&mut self, new_admin: Option<AccountId>) -> Result<()> {
+            let admin = self.admin.holder();
+            self.only_admin()?;
+            ensure!(new_admin != Some(admin), Error::SameAccount);
+            self.admin.propose(admin, new_admin)?;
+            self.env().emit_event(AdminProposed {
+                admin,
+                proposed: new_admin,
+            });
+            Ok(())
+        }
+
+        /// Takes the admin role proposed to the caller.
+        ///
+        /// Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+        #[ink(message)]
+        pub fn accept_admin(&mut self) -> Result<()> {
+            let caller = self.env().caller();
+            let previous = self.admin.accept(caller)?;
+            self.env().emit_event(AdminChanged {
+                previous,
+                new: caller,
+            });
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! What the market stores and returns: offers, rentals, attestations, the rows of its
+//! views, the index keys, and the caps every field and page is checked against.
+// The derived SCALE encoding of an enum with data-carrying variants (`OfferKey`,
+// `RentalKey`) casts the variant index to `u8`, and cargo-contract runs clippy with
+// `-D clippy::cast_possible_truncation`. This module writes no casts of its own.
+#![allow(clippy::cast_possible_truncation)]
+
+use crate::reputation::Reputation;
+use ink::prelude::string::String;
+use ink::primitives::{AccountId, Hash};
+use market_types::storage::SwapIndex;
+use market_types::{Asset, Balance, Bps, CollateralId, EscrowId, Timestamp};
+
+/// Id of a GPU offer; ids start at 1 and are never reused.
+pub type OfferId = u64;
+/// Id of a rental; ids start at 1 and are never reused.
+pub type RentalId = u64;
+
+/// Longest GPU model name and region, in bytes.
+pub const MAX_TEXT_LEN: usize = 32;
+/// Most GPUs one offer may rent out at once.
+pub const MAX_CAPACITY: u32 = 1_024;
+/// Most items one page of any getter returns.
+pub const MAX_PAGE: u32 = 10;
+/// Most index entries one search call (`offers_by_region`, `offers_by_gpu`) examines,
+/// matching or not: the cost of a search never grows with the number of offers.
+pub const MAX_SCAN: u32 = 50;
+/// Highest collateral ratio governance may set: 300 % of an offer's largest exposure.
+pub const MAX_COLLATERAL_RATIO_BPS: Bps = 30_000;
+
+/// Whether an offer can be rented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum OfferStatus {
+    /// Listed and rentable.
+    Active,
+    /// Listed, but takes no new rentals until the provider resumes it.
+    Paused,
+    /// Withdrawn by the provider, its collateral released; final.
+    Retired,
+}
+
+/// A GPU offer: what a provider rents out, on which terms, and what backs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Offer {
+    pub provider: AccountId,
+    /// e.g. `"H100 SXM"`, 1..=`MAX_TEXT_LEN` bytes; indexed case-insensitively.
+    pub gpu_model: String,
+    pub vram_gb: u16,
+    /// GPUs rentable at once, 1..=`MAX_CAPACITY`.
+    pub capacity: u32,
+    /// e.g. `"eu-west"`, 1..=`MAX_TEXT_LEN` bytes; indexed case-insensitively.
+    pub region: String,
+    /// Price of one GPU for one hour, in the smallest unit of `asset`; never zero.
+    pub price_per_gpu_hour: Balance,
+    /// Hours one rental may book (and extend to), `1 ≤ min ≤ max`.
+    pub min_hours: u32,
+    pub max_hours: u32,
+    pub asset: Asset,
+    /// Hash of where renters reach the machines (published off-chain).
+    pub endpoint_hash: Hash,
+    /// How long after booking the provider has to start a rental.
+    pub start_window_ms: u64,
+    pub status: OfferStatus,
+    /// Starts at 1 and grows with every `update_offer`; a rental names the version the
+    /// renter saw, so changed terms are never charged.
+    pub version: u32,
+    /// The vault holding the collateral; every rental of the offer streams there.
+    pub vault: AccountId,
+    pub collateral_id: CollateralId,
+    /// What the collateral holds as far as the market knows: what was locked, less the
+    /// no-show penalties paid out of it (an arbiter's slash is not seen here).
+    pub collateral: Balance,
+    /// The collateral's unlock time: from then on the provider may take it back at the
+    /// vault, so the offer takes no new rentals.
+    pub expires_at: Timestamp,
+    /// GPUs held by booked and running rentals.
+    pub in_use: u32,
+    /// Rentals whose stream is not yet settled in the vault (retiring waits for them).
+    pub open_rentals: u32,
+    /// No-show penalties of booked (not yet started) rentals, each owed out of the
+    /// collateral if the provider does not start it.
+    pub penalties_reserved: Balance,
+    pub created_at: Timestamp,
+}
+
+/// An auditor's statement about an offer's specs, valid until `expires_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Attestation {
+    pub auditor: AccountId,
+    /// Hash of the audit report (benchmarks run, hardware checked).
+    pub report_hash: Hash,
+    pub issued_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// Where a rental is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum RentalStatus {
+    /// Paid into a waiting stream; the provider has until `start_by` to start it.
+    Booked,
+    /// Started; runs until `started_at + hours × hour_ms`.
+    Running,
+    /// Its time is over and its GPUs are free again, but the vault has not settled its
+    /// stream yet (unclaimed pay, or a dispute): the outcome is recorded when it does.
+    Ended,
+    /// Finished; `outcome` says how, and it counted in the provider's reputation.
+    Closed,
+}
+
+/// How a rental finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Outcome {
+    /// The provider never started it: refunded, with the no-show penalty.
+    NoShow,
+    /// The renter cancelled it before it started: refunded; counts nowhere.
+    Withdrawn,
+    /// The renter stopped it after it started.
+    EndedEarly,
+    /// It ran its time and the provider was paid in full.
+    Completed,
+    /// It was disputed and the provider kept all the pay.
+    Disputed,
+    /// It was disputed and a ruling (or its fallback) withheld part of the pay.
+    Lost,
+}
+
+/// A rental of GPUs under an offer, paid into a stream in the offer's vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Rental {
+    pub offer_id: OfferId,
+    /// The offer version the renter agreed to.
+    pub offer_version: u32,
+    pub provider: AccountId,
+    pub renter: AccountId,
+    pub vault: AccountId,
+    pub escrow_id: EscrowId,
+    pub gpus: u32,
+    /// Hours booked, extensions included.
+    pub hours: u32,
+    /// The most hours extensions may reach (the offer's, when rented).
+    pub max_hours: u32,
+    /// The price it was rented at.
+    pub price_per_gpu_hour: Balance,
+    pub asset: Asset,
+    /// Everything paid into the stream, extensions included.
+    pub paid: Balance,
+    /// Owed to the renter out of the collateral if the provider does not start in time.
+    pub no_show_penalty: Balance,
+    pub booked_at: Timestamp,
+    /// The provider must start it by then; afterwards anyone may cancel it.
+    pub start_by: Timestamp,
+    pub started_at: Option<Timestamp>,
+    /// Hash of the access credentials the provider handed over when starting.
+    pub access_hash: Option<Hash>,
+    pub status: RentalStatus,
+    pub outcome: Option<Outcome>,
+}
+
+/// One offer as the views return it: the offer, its provider's reputation, the GPUs
+/// free right now, and its attestation while valid (unexpired, auditor still listed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct OfferView {
+    pub offer_id: OfferId,
+    pub offer: Offer,
+    pub reputation: Reputation,
+    pub free_gpus: u32,
+    pub attestation: Option<Attestation>,
+}
+
+/// The market's parameters, as `config()` returns them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Config {
+    /// The vault new offers lock collateral in (rentals follow their offer's vault).
+    pub vault: AccountId,
+    /// The auditor list (the model registry).
+    pub auditors: AccountId,
+    /// How long an "hour" is; fixed at deployment.
+    pub hour_ms: u64,
+    /// Collateral of a new (or updated) offer, in bps of its largest exposure.
+    pub collateral_ratio_bps: Bps,
+    /// No-show penalty of a new rental, in bps of what it paid.
+    pub no_show_bps: Bps,
+    /// Longest start window an offer may give itself.
+    pub max_start_window_ms: u64,
+}
+
+/// Whose rentals `rentals_of` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum Party {
+    Renter,
+    Provider,
+}
+
+/// The offer lists the market keeps for paging.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub(crate) enum OfferKey {
+    /// Every offer a provider published, retired ones included.
+    Provider(AccountId),
+    /// Offers not retired, by the hash of their normalized region.
+    Region(Hash),
+    /// Offers not retired, by the hash of their normalized GPU model.
+    Gpu(Hash),
+}
+
+/// The rental lists the market keeps for paging.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub(crate) enum RentalKey {
+    /// Every rental an account booked (append-only: only the renter grows it).
+    Renter(AccountId),
+    /// Every rental of a provider's offers (grows only by rentals of offers it
+    /// published).
+    Provider(AccountId),
+    /// The rentals of an offer not yet closed (swap-removed when they close).
+    Open(OfferId),
+}
+
+pub(crate) type OfferIndex = SwapIndex<OfferKey, OfferId>;
+pub(crate) type RentalIndex = SwapIndex<RentalKey, RentalId>;
