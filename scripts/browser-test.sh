@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the dApp against a fresh dev node:
-#   start a node on ${BROWSER_PORT:-9966}, deploy the contracts as network "browser",
+#   start a node on ${BROWSER_PORT:-9966}, deploy the contracts as network "browser"
+#   (rental hour = 2 s),
 #   build the app (app/dist, which carries deployments/ as its public files), and run
 #   tests/browser/flows.ts in headless Chromium. Screenshots land in .run/browser/.
 # Assumes the contracts are built (target/ink/); `make test` builds them first.
@@ -11,7 +12,7 @@ port=${BROWSER_PORT:-9966}
 url="ws://127.0.0.1:$port"
 started=$(date +%s)
 
-for f in market_token escrow model_registry; do
+for f in market_token escrow model_registry compute_market; do
   if [ ! -f "target/ink/$f/$f.contract" ]; then
     echo "browser-test: FAILED: target/ink/$f/$f.contract is missing (build the contracts first: make build)" >&2
     exit 1
@@ -27,7 +28,8 @@ stop_node() { NODE_PORT=$port bash scripts/node.sh stop >/dev/null 2>&1 || true;
 trap stop_node EXIT
 NODE_PORT=$port bash scripts/node.sh start
 
-npx tsx scripts/deploy.ts --url "$url" --network browser --fresh
+# A rental "hour" lasts 2 s here, so the compute flows run in seconds.
+npx tsx scripts/deploy.ts --url "$url" --network browser --fresh --hour-ms 2000
 npx vite build --config app/vite.config.ts --logLevel warn
 rm -rf .run/browser
 if CHROMIUM="$chromium_bin" npx tsx tests/browser/flows.ts; then

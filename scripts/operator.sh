@@ -45,25 +45,33 @@ bool_value() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
 TOKEN_C=target/ink/market_token/market_token.contract
 REG_C=target/ink/model_registry/model_registry.contract
 VAULT_C=target/ink/escrow/escrow.contract
-for c in $TOKEN_C $REG_C $VAULT_C; do [ -f "$c" ] || fail "$c missing: run make build"; done
+GPU_C=target/ink/compute_market/compute_market.contract
+for c in $TOKEN_C $REG_C $VAULT_C $GPU_C; do [ -f "$c" ] || fail "$c missing: run make build"; done
 C=(-x --skip-confirm)
 ALICE=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
 EVE=5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw
 FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
 
-echo "operator: 1. instantiate the token, the registry and the vault"
+echo "operator: 1. instantiate the token, the registry, the vault and the compute market"
 TOKEN=$(cc instantiate $TOKEN_C --constructor new \
   --args 1000000000000000000 'Some("Model Market Token")' 'Some("MMT")' 12 --suri //Alice "${C[@]}" | json contract)
 REGISTRY=$(cc instantiate $REG_C --constructor new --args 2000 --suri //Alice "${C[@]}" | json contract)
 VAULT=$(cc instantiate $VAULT_C --constructor new \
   --args $ALICE $FERDIE 250 500 86400000 1000000000 --suri //Alice "${C[@]}" | json contract)
-for a in "$TOKEN" "$REGISTRY" "$VAULT"; do [[ $a == 5* ]] || fail "an instantiation printed no address"; done
+# The compute market names the vault and the registry (its auditor list); an "hour"
+# of 3 600 000 ms, collateral 100 % of an offer's largest exposure, no-show penalty 10 %,
+# start windows up to a day.
+GPU=$(cc instantiate $GPU_C --constructor new \
+  --args "$VAULT" "$REGISTRY" 3600000 10000 1000 86400000 --suri //Alice "${C[@]}" | json contract)
+for a in "$TOKEN" "$REGISTRY" "$VAULT" "$GPU"; do [[ $a == 5* ]] || fail "an instantiation printed no address"; done
 
 echo "operator: 2. wire them"
 cc call $VAULT_C --contract "$VAULT" --message set_controller --args "$REGISTRY" true --suri //Alice "${C[@]}" >/dev/null
 cc call $VAULT_C --contract "$VAULT" --message set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
 cc call $REG_C --contract "$REGISTRY" --message set_vault --args "$VAULT" --suri //Alice "${C[@]}" >/dev/null
 cc call $REG_C --contract "$REGISTRY" --message set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
+cc call $VAULT_C --contract "$VAULT" --message set_controller --args "$GPU" true --suri //Alice "${C[@]}" >/dev/null
+cc call $GPU_C --contract "$GPU" --message set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
 
 echo "operator: 3. Bob lists a model and an offer; Eve buys it at offer version 1"
 cc call $REG_C --contract "$REGISTRY" --message register_model \
@@ -72,17 +80,27 @@ cc call $REG_C --contract "$REGISTRY" --message register_model \
 cc call $REG_C --contract "$REGISTRY" --message add_offer --args 1 Perpetual 25000000000000 Native --suri //Bob "${C[@]}" >/dev/null
 cc call $REG_C --contract "$REGISTRY" --message purchase_license --args 1 0 1 --value 25000000000000 --suri //Eve "${C[@]}" >/dev/null
 
-echo "operator: 4. check on chain"
+echo "operator: 4. Bob offers 4 GPUs (collateral 40 UNIT); Eve rents 2 for 4 h (8 UNIT)"
+cc call $GPU_C --contract "$GPU" --message publish_offer \
+  --args '"H100 SXM"' 80 4 '"eu-west"' 1000000000000 1 10 Native "0x$(printf '22%.0s' {1..32})" 600000 \
+  --value 40000000000000 --suri //Bob "${C[@]}" >/dev/null
+cc call $GPU_C --contract "$GPU" --message rent --args 1 2 4 1 --value 8000000000000 --suri //Eve "${C[@]}" >/dev/null
+
+echo "operator: 5. check on chain"
 [ "$(cc call $VAULT_C --contract "$VAULT" --message is_controller --args "$REGISTRY" --suri //Alice | bool_value)" = true ] ||
   fail "the vault does not list the registry as controller"
 [ "$(cc call $REG_C --contract "$REGISTRY" --message is_asset_allowed --args "Psp22($TOKEN)" --suri //Alice | bool_value)" = true ] ||
   fail "the registry does not accept the token"
 [ "$(cc call $REG_C --contract "$REGISTRY" --message license_count --suri //Alice | first_uint)" = 1 ] ||
   fail "the purchase did not record a license"
-[ "$(cc call $VAULT_C --contract "$VAULT" --message escrow_count --suri //Alice | first_uint)" = 1 ] ||
-  fail "the purchase did not open an escrow"
+[ "$(cc call $VAULT_C --contract "$VAULT" --message escrow_count --suri //Alice | first_uint)" = 2 ] ||
+  fail "the purchase and the rental did not open one escrow each"
+[ "$(cc call $VAULT_C --contract "$VAULT" --message is_controller --args "$GPU" --suri //Alice | bool_value)" = true ] ||
+  fail "the vault does not list the compute market as controller"
+[ "$(cc call $GPU_C --contract "$GPU" --message rental_count --suri //Alice | first_uint)" = 1 ] ||
+  fail "the rental was not recorded"
 owed=$(cc call $VAULT_C --contract "$VAULT" --message reserves --args Native --suri //Alice | first_uint)
-[ "$owed" = 25000000000000 ] || fail "the vault owes $owed, not the 25 UNIT Eve paid"
+[ "$owed" = 73000000000000 ] || fail "the vault owes $owed, not 25 (license) + 40 (collateral) + 8 (rental) UNIT"
 [ "$(cc call $REG_C --contract "$REGISTRY" --message has_valid_license --args $EVE 1 --suri //Alice | bool_value)" = false ] ||
   fail "a license is valid before its escrow was released"
-echo "operator: OK (token $TOKEN, registry $REGISTRY, vault $VAULT)"
+echo "operator: OK (token $TOKEN, registry $REGISTRY, vault $VAULT, compute market $GPU)"

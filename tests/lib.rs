@@ -110,6 +110,7 @@ macro_rules! instantiate {
     }};
 }
 
+mod compute;
 mod escrow;
 mod hostile;
 mod journeys;

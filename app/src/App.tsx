@@ -9,12 +9,20 @@ import { ModelsScreen } from './screens/Models.js';
 import { ListScreen } from './screens/List.js';
 import { LicensesScreen } from './screens/Licenses.js';
 import { SellerScreen } from './screens/Seller.js';
+import { GpusScreen } from './screens/Gpus.js';
+import { RentScreen } from './screens/Rent.js';
+import { RentalsScreen } from './screens/Rentals.js';
+import { ProviderScreen } from './screens/Provider.js';
 
 const TABS = [
   ['models', 'Models'],
   ['list', 'List a model'],
   ['licenses', 'My licenses'],
   ['seller', 'Seller'],
+  ['gpus', 'GPUs'],
+  ['rent', 'Rent'],
+  ['rentals', 'My rentals'],
+  ['provider', 'Provider'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -52,6 +60,10 @@ function Connected({ chain }: { chain: Chain }) {
     const t = new URLSearchParams(window.location.search).get('tab');
     return (TABS.find(([k]) => k === t)?.[0] ?? 'models') as Tab;
   });
+  const [rentOffer, setRentOffer] = useState<bigint | undefined>(() => {
+    const o = new URLSearchParams(window.location.search).get('offer');
+    return o && /^\d+$/.test(o) ? BigInt(o) : undefined;
+  });
   const walletSetup = useWalletSetup();
   const { signer: walletSigner, connectedAccount } = useWallet();
 
@@ -88,7 +100,7 @@ function Connected({ chain }: { chain: Chain }) {
               <span className="logo">M</span>
               <div>
                 <div className="brand-name">Model Market</div>
-                <div className="brand-sub">AI models, licensed on chain</div>
+                <div className="brand-sub">AI models and GPU time, on chain</div>
               </div>
             </div>
             <div className="top-right">
@@ -136,10 +148,22 @@ function Connected({ chain }: { chain: Chain }) {
             {tab === 'list' && <ListScreen />}
             {tab === 'licenses' && <LicensesScreen />}
             {tab === 'seller' && <SellerScreen />}
+            {tab === 'gpus' && (
+              <GpusScreen
+                onRent={(id) => {
+                  setRentOffer(id);
+                  setTab('rent');
+                }}
+              />
+            )}
+            {tab === 'rent' && <RentScreen key={String(rentOffer)} offerId={rentOffer} onOffer={setRentOffer} />}
+            {tab === 'rentals' && <RentalsScreen />}
+            {tab === 'provider' && <ProviderScreen />}
           </main>
           <footer className="foot">
             registry {short(chain.market.registry.address)} · vault {short(chain.market.vault.address)} · {chain.market.deployment.params.tokenSymbol}{' '}
-            {short(chain.market.token.address)} · platform fee {chain.market.deployment.params.feeBps / 100} %
+            {short(chain.market.token.address)} · compute {short(chain.market.compute.address)} · rental hour{' '}
+            {chain.market.deployment.params.hourMs === 3_600_000 ? '1 h' : `${chain.market.deployment.params.hourMs / 1000} s`} · platform fee {chain.market.deployment.params.feeBps / 100} %
           </footer>
         </div>
       </ActionProvider>

@@ -4,3 +4,4 @@ export * from './contracts.js';
 export * from './errors.js';
 export * from './format.js';
 export * from './tx.js';
+export * from './compute.js';

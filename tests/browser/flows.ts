@@ -6,7 +6,8 @@
  *   npx tsx tests/browser/flows.ts        (scripts/browser-test.sh sets everything up)
  *
  * Env: BROWSER_NETWORK (default browser), CHROMIUM (default /usr/bin/chromium),
- * BROWSER_ARTIFACTS (default .run/browser). Exits non-zero naming each failed flow.
+ * BROWSER_ARTIFACTS (default .run/browser), BROWSER_FLOWS (comma-separated flow names to run
+ * only those). Exits non-zero naming each failed flow.
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,7 +19,9 @@ import {
   devSigners,
   dryRun,
   openMarket,
+  formatUnits,
   send,
+  tick,
   type DevName,
   type Market,
   type MetadataSet,
@@ -26,6 +29,7 @@ import {
 } from '../../client/src/index.js';
 import { CONTRACTS } from '../../client/src/contracts.js';
 import { readDeployment, ROOT } from '../../client/src/node.js';
+import { streamOf } from '../../client/src/compute.js';
 
 const NETWORK = process.env.BROWSER_NETWORK ?? 'browser';
 const DIST = join(ROOT, 'app/dist');
@@ -76,6 +80,8 @@ function serve(root: string): Promise<Server> {
 let shot = 0;
 async function screenshot(page: Page, name: string): Promise<void> {
   shot += 1;
+  // The compute flow's screenshots are numbered from 20 on.
+  if (name.startsWith('gpu-') && shot < 20) shot = 20;
   await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
@@ -86,7 +92,7 @@ async function as(page: Page, who: Signer): Promise<void> {
   await page.waitForFunction((name) => document.querySelector('[data-testid="balances"]')?.textContent?.includes('UNIT') && !!name, who.name);
 }
 
-async function tab(page: Page, key: 'models' | 'list' | 'licenses' | 'seller'): Promise<void> {
+async function tab(page: Page, key: 'models' | 'list' | 'licenses' | 'seller' | 'gpus' | 'rent' | 'rentals' | 'provider'): Promise<void> {
   await page.click(tid(`tab-${key}`));
 }
 
@@ -400,6 +406,161 @@ async function flowTokenFineTune(ctx: Ctx): Promise<void> {
   await page.locator(tid(`model-${base}`)).waitFor({ timeout: WAIT });
 }
 
+async function flowCompute(ctx: Ctx): Promise<void> {
+  const { page, m, who } = ctx;
+  const { compute, vault } = m;
+  const hourMs = m.deployment.params.hourMs;
+  check(hourMs <= 5_000, `the browser deployment has short rental hours (hourMs ${hourMs}; deploy with --hour-ms 2000)`);
+  const region = `eu-west-${Date.now().toString(36)}`;
+  const native = { type: 'Native' as const };
+  const text = async (sel: string) => ((await page.locator(sel).first().textContent()) ?? '').trim();
+
+  // Bob publishes 4 × A100-80GB at 0.5 UNIT per GPU-hour, 1–10 h, in the provider view.
+  await open(ctx);
+  await as(page, who.Bob);
+  await tab(page, 'provider');
+  await page.fill(tid('pub-gpu'), 'A100-80GB');
+  await page.fill(tid('pub-vram'), '80');
+  await page.fill(tid('pub-capacity'), '4');
+  await page.fill(tid('pub-region'), region);
+  await page.fill(tid('pub-price'), '0.5');
+  await page.selectOption(tid('pub-asset'), 'native');
+  await page.fill(tid('pub-min-hours'), '1');
+  await page.fill(tid('pub-max-hours'), '10');
+  await page.fill(tid('pub-window'), '10');
+  const lockText = await text(tid('pub-collateral'));
+  check(lockText.includes('Locks 20 UNIT of collateral'), `page: the form shows the collateral it will lock ("${lockText}")`);
+  await page.click(tid('pub-submit'));
+  await awaitConfirm(page);
+  check((await text(tid('confirm-value-0'))) === '20 UNIT', 'page: the panel sends the 20 UNIT collateral');
+  await screenshot(page, 'gpu-publish-confirm');
+  const offerId = idIn(await sign(page), 'Offer');
+  await dismiss(page);
+  const published = (await dryRun(compute, who.Alice.address, 'offer', [offerId])).value;
+  check(
+    published?.offer.provider.eq(who.Bob.address) && published.offer.capacity === 4 && published.offer.pricePerGpuHour === UNIT / 2n && published.offer.collateral === 20n * UNIT && published.freeGpus === 4,
+    'chain: Bob’s offer of 4 GPUs at 0.5 UNIT with 20 UNIT collateral',
+  );
+  const offerRow = page.locator(tid(`provider-offer-${offerId}`));
+  await offerRow.locator(tid('provider-offer-free')).filter({ hasText: '4 / 4' }).waitFor();
+  check((await offerRow.locator(tid('provider-offer-collateral')).textContent())?.startsWith('20 UNIT'), 'page: my offers show the collateral');
+
+  // Eve finds it by region (price cap 1 UNIT, at least 40 GB).
+  await as(page, who.Eve);
+  await tab(page, 'gpus');
+  await page.selectOption(tid('gpu-search-mode'), 'region');
+  await page.fill(tid('gpu-search-input'), region.toUpperCase());
+  await page.fill(tid('gpu-max-price'), '1');
+  await page.fill(tid('gpu-min-vram'), '40');
+  await page.click(tid('gpu-search-go'));
+  const card = page.locator(tid(`gpu-offer-${offerId}`));
+  await card.waitFor();
+  check((await card.locator(tid('gpu-price')).textContent()) === '0.5 UNIT / GPU-hour', 'page: price per GPU-hour with its symbol');
+  check((await card.locator(tid('gpu-free')).textContent()) === '4 / 4 free', 'page: free / total GPUs');
+  check((await card.locator(tid('gpu-hours')).textContent())?.startsWith('1–10 h'), 'page: min–max hours');
+  check(/0 completed.*0 ended early.*0 disputed.*0 lost.*0 no-shows/.test((await card.locator(tid('gpu-reputation')).textContent()) ?? ''), 'page: provider reputation');
+  check((await page.locator(`${tid('gpu-list')} article`).count()) === 1, 'page: only the offer in that region');
+  await screenshot(page, 'gpu-search-region');
+
+  // Refused: 5 GPUs of the 4 free. Shown in plain words, nothing sent.
+  await page.click(tid(`gpu-rent-${offerId}`));
+  await page.locator(tid('rent-offer')).waitFor();
+  const before = { rentals: (await dryRun(compute, who.Alice.address, 'rentalCount', [])).value, nonce: await nonce(m, who.Eve) };
+  await page.fill(tid('rent-gpus'), '5');
+  await page.fill(tid('rent-hours'), '4');
+  await page.click(tid('rent-submit'));
+  await page.locator(`${tid('confirm-panel')}[data-phase="refused"]`).waitFor();
+  const plain = await text(tid('error-plain'));
+  check(plain === 'Not enough of this offer’s GPUs are free right now; rent fewer or try later.', `page: CapacityExceeded in plain words (got "${plain}")`);
+  check((await text(tid('error-code'))) === 'CapacityExceeded', 'page: the error code');
+  check((await page.locator(tid('confirm-sign')).count()) === 0, 'page: no sign button on a refused rent');
+  await screenshot(page, 'gpu-refused-capacity');
+  await dismiss(page);
+  check((await dryRun(compute, who.Alice.address, 'rentalCount', [])).value === before.rentals, 'chain: no rental booked');
+  check((await nonce(m, who.Eve)) === before.nonce, 'chain: Eve sent no transaction');
+
+  // Eve rents 2 GPUs for 4 h: 4 UNIT prepaid.
+  await page.fill(tid('rent-gpus'), '2');
+  check((await text(tid('rent-cost'))) === '4 UNIT', 'page: the rent form shows the amount');
+  await page.click(tid('rent-submit'));
+  await awaitConfirm(page);
+  check((await text(tid('confirm-value-0'))) === '4 UNIT', 'page: the panel sends 4 UNIT');
+  await screenshot(page, 'gpu-rent-confirm');
+  const rentalId = idIn(await sign(page), 'Rental');
+  await dismiss(page);
+  const booked = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value;
+  check(booked?.renter.eq(who.Eve.address) && booked.gpus === 2 && booked.hours === 4 && booked.paid === 4n * UNIT && booked.status === 'Booked', 'chain: Eve booked 2 GPUs for 4 h, 4 UNIT');
+  check((await dryRun(compute, who.Alice.address, 'offer', [offerId])).value?.freeGpus === 2, 'chain: 2 GPUs left free');
+  const escrowId = booked!.escrowId;
+  await tab(page, 'rentals');
+  const rcard = page.locator(tid(`rental-${rentalId}`));
+  await rcard.waitFor();
+  check((await rcard.locator(tid('rental-status')).textContent()) === 'Booked', 'page: the rental is Booked');
+  const startsBy = (await rcard.locator(tid('rental-starts-by')).textContent()) ?? '';
+  check(/starts by .*\(in (9|10) min/.test(startsBy), `page: "starts by … (in …)" countdown ("${startsBy}")`);
+  await screenshot(page, 'gpu-my-rentals-booked');
+
+  // Bob starts it in the provider view.
+  await as(page, who.Bob);
+  await tab(page, 'provider');
+  await page.locator(tid(`start-${rentalId}`)).waitFor();
+  await screenshot(page, 'gpu-provider-to-start');
+  await page.click(tid(`start-${rentalId}`));
+  await awaitConfirm(page);
+  await sign(page);
+  await dismiss(page);
+  const running = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value!;
+  check(running.status === 'Running' && running.startedAt !== undefined && running.accessHash !== undefined, 'chain: the rental runs, with an access hash');
+  const startedAt = Number(running.startedAt);
+
+  // About 3 s in, seal a block (the dev node's clock moves only with blocks), and Bob claims.
+  const prow = page.locator(tid(`provider-rental-${rentalId}`));
+  await prow.waitFor();
+  await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 3_000 - Date.now())));
+  await tick(m.client, who.Alice);
+  await screenshot(page, 'gpu-provider-running');
+  await page.click(tid(`claim-${rentalId}`));
+  await awaitConfirm(page);
+  const claimMsg = await sign(page);
+  await dismiss(page);
+  const paidOut = streamOf((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value!)!.paidOut;
+  check(paidOut > 0n, 'chain: the claim paid Bob’s side');
+  const claimedText = `${formatUnits(paidOut, 12)} UNIT`;
+  check(claimMsg.startsWith(`Claimed ${claimedText} from rental #${rentalId}`), `page: the claim says what it paid ("${claimMsg}" vs ${claimedText})`);
+  await prow.locator(tid(`provider-claimed-${rentalId}`)).filter({ hasText: claimedText }).waitFor();
+  await screenshot(page, 'gpu-provider-claimed');
+
+  // Eve ends it early in My rentals: the unused time comes back to her vault credit.
+  const eveCredit = (await dryRun(vault, who.Alice.address, 'creditOf', [who.Eve.address, native])).value;
+  await as(page, who.Eve);
+  await tab(page, 'rentals');
+  await rcard.locator(tid('rental-status')).filter({ hasText: 'Running' }).waitFor();
+  const soFar = (await rcard.locator(tid('rental-paid-so-far')).textContent()) ?? '';
+  check(/^[\d.]+ UNIT paid so far \/ 4 UNIT prepaid$/.test(soFar) && !soFar.startsWith('0 UNIT'), `page: live accrual ("${soFar}")`);
+  check(/^ends in \d/.test((await rcard.locator(tid('rental-ends')).textContent()) ?? ''), 'page: "ends in …"');
+  await screenshot(page, 'gpu-my-rentals-running');
+  await page.click(tid(`end-early-${rentalId}`));
+  await awaitConfirm(page);
+  const endMsg = await sign(page);
+  await dismiss(page);
+  const ended = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value!;
+  check(ended.outcome === 'EndedEarly' && ended.status === 'Closed', `chain: outcome EndedEarly (got ${ended.status}/${ended.outcome})`);
+  check((await dryRun(compute, who.Alice.address, 'offer', [offerId])).value?.freeGpus === 4, 'chain: the 4 GPUs are free again');
+  const block = Number(/block #(\d+)/.exec(endMsg)?.[1] ?? -1);
+  check(block > 0, `page: the end names its block ("${endMsg}")`);
+  const at = await m.client.at((await m.client.rpc.chain_getBlockHash(block))!);
+  const records = (await at.query.system.events()) as unknown as Parameters<typeof vault.events.EscrowSettled.find>[0];
+  const settled = vault.events.EscrowSettled.filter(records).find((e) => e.data.id === escrowId)?.data;
+  check(settled !== undefined, 'chain: the vault settled the stream in that block');
+  const endPay = settled!.toPayee + settled!.fee + settled!.royalties;
+  check(paidOut + endPay + settled!.refund === 4n * UNIT, `chain: claimed + end payment + refund = prepaid (${paidOut} + ${endPay} + ${settled!.refund})`);
+  check((await dryRun(vault, who.Alice.address, 'creditOf', [who.Eve.address, native])).value - eveCredit === settled!.refund, 'chain: Eve’s vault credit grew by the refund');
+  check(endMsg.includes(`${formatUnits(settled!.refund, 12)} UNIT is back in your vault credit`), `page: the refund is shown ("${endMsg}")`);
+  check((await dryRun(compute, who.Alice.address, 'reputation', [who.Bob.address])).value.endedEarly >= 1, 'chain: Bob’s reputation counts the early end');
+  await page.locator(`${tid('rentals-closed')} ${tid(`rental-${rentalId}`)} ${tid('rental-status')}`).filter({ hasText: 'ended early' }).waitFor();
+  await screenshot(page, 'gpu-my-rentals-ended');
+}
+
 // ------------------------------------------------------------------ runner
 
 async function main(): Promise<number> {
@@ -427,7 +588,8 @@ async function main(): Promise<number> {
       ['list-buy-deliver-release', flowPurchase],
       ['refused-calls-send-nothing', flowRefused],
       ['fine-tune-mmt-purchase', flowTokenFineTune],
-    ];
+      ['rent-claim-end-early', flowCompute],
+    ].filter(([name]) => !process.env.BROWSER_FLOWS || process.env.BROWSER_FLOWS.split(',').includes(name as string)) as [string, (ctx: Ctx) => Promise<void>][];
     for (const [name, flow] of flows) {
       const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       const page = await context.newPage();

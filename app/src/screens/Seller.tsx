@@ -7,8 +7,7 @@ import { useApp } from '../market.js';
 import { amount, randomHash, useLoad } from '../util.js';
 
 export function SellerScreen() {
-  const { market, account, version, native } = useApp();
-  const { run } = useAction();
+  const { market, account, version } = useApp();
   const data = useLoad(async () => {
     if (!account) return undefined;
     const me = account.address;
@@ -23,23 +22,10 @@ export function SellerScreen() {
     const payers = new Map(
       await Promise.all(toDeliver.map(async (e) => [e.id, (await dryRun(market.vault, me, 'escrow', [e.id])).value?.payer.address()] as const)),
     );
-    const assets: [string, MarketTypesAssetLike][] = [
-      [native.symbol, { type: 'Native' }],
-      [market.deployment.params.tokenSymbol, { type: 'Psp22', value: market.token.address }],
-    ];
-    const credits = await Promise.all(assets.map(async ([sym, a]) => ({ sym, asset: a, value: (await dryRun(market.vault, me, 'creditOf', [me, a])).value })));
-    return { toDeliver, payers, credits, now: await chainNow(market.client) };
+    return { toDeliver, payers, now: await chainNow(market.client) };
   }, [account?.address, version]);
 
   if (!account) return <div className="empty">Choose an account in the header to see what you sell.</div>;
-
-  const withdraw = (sym: string, asset: MarketTypesAssetLike, value: bigint) =>
-    run({
-      title: `Withdraw ${sym}`,
-      details: [['Credit', amount(market, value, asset, native)]],
-      steps: [step(`Withdraw your ${sym} credit`, market.vault, 'vault', account, 'escrowVaultWithdraw', [asset])],
-      done: (r) => `Withdrew ${amount(market, r[0].value as bigint, asset, native)}.`,
-    });
 
   return (
     <section>
@@ -74,21 +60,47 @@ export function SellerScreen() {
           </table>
         )}
       </div>
-      <div className="card">
-        <h3>Credits</h3>
-        <p className="muted small">Sales settle into credits in the vault; withdraw them to your account.</p>
-        <div className="credits">
-          {data.data?.credits.map((c) => (
-            <div className="credit" key={c.sym} data-testid={`credit-${c.sym}`}>
-              <div className="credit-amount">{amount(market, c.value, c.asset, native)}</div>
-              <button className="primary small" disabled={c.value === 0n} onClick={() => withdraw(c.sym, c.asset, c.value)} data-testid={`withdraw-${c.sym}`}>
-                Withdraw
-              </button>
-            </div>
-          ))}
-        </div>
-      </div>
+      <CreditsCard note="Sales, rental pay, refunds and returned collateral settle into credits in the vault; withdraw them to your account." />
     </section>
+  );
+}
+
+/** What the vault owes the account, per asset, with Withdraw (Seller and Provider views). */
+export function CreditsCard({ note }: { note: string }) {
+  const { market, account, version, native } = useApp();
+  const { run } = useAction();
+  const credits = useLoad(async () => {
+    if (!account) return [];
+    const me = account.address;
+    const assets: [string, MarketTypesAssetLike][] = [
+      [native.symbol, { type: 'Native' }],
+      [market.deployment.params.tokenSymbol, { type: 'Psp22', value: market.token.address }],
+    ];
+    return Promise.all(assets.map(async ([sym, a]) => ({ sym, asset: a, value: (await dryRun(market.vault, me, 'creditOf', [me, a])).value })));
+  }, [account?.address, version]);
+  if (!account) return null;
+  const withdraw = (sym: string, asset: MarketTypesAssetLike, value: bigint) =>
+    run({
+      title: `Withdraw ${sym}`,
+      details: [['Credit', amount(market, value, asset, native)]],
+      steps: [step(`Withdraw your ${sym} credit`, market.vault, 'vault', account, 'escrowVaultWithdraw', [asset])],
+      done: (r) => `Withdrew ${amount(market, r[0].value as bigint, asset, native)}.`,
+    });
+  return (
+    <div className="card">
+      <h3>Credits</h3>
+      <p className="muted small">{note}</p>
+      <div className="credits">
+        {credits.data?.map((c) => (
+          <div className="credit" key={c.sym} data-testid={`credit-${c.sym}`}>
+            <div className="credit-amount">{amount(market, c.value, c.asset, native)}</div>
+            <button className="primary small" disabled={c.value === 0n} onClick={() => withdraw(c.sym, c.asset, c.value)} data-testid={`withdraw-${c.sym}`}>
+              Withdraw
+            </button>
+          </div>
+        ))}
+      </div>
+    </div>
   );
 }
 
