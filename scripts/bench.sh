@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: cost benchmark on a local node this script starts and always stops.
 # Writes bench/results.json and prints dry-run weights of the vault's messages with 1
-# and with 200 existing escrows, plus every contract's optimized size
-# (scripts/bench.ts, through the typed TypeScript client).
+# and with 200 existing escrows, of the compute market's messages and views with 1 and
+# with 200 offers and rentals, plus every contract's optimized size (scripts/bench.ts,
+# through the typed TypeScript client; about 2 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

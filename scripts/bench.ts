@@ -1,22 +1,38 @@
 /**
- * Cost benchmark of the escrow vault on a local node: does a message's cost depend on
- * how many escrows exist? (scripts/bench.sh starts the node and builds; `make bench`.)
+ * Cost benchmark of the escrow vault and the compute market on a local node: does a
+ * message's cost depend on how many escrows, offers or rentals exist? (scripts/bench.sh
+ * starts the node and builds; `make bench`.)
  *
  *   npx tsx scripts/bench.ts [--url ws://127.0.0.1:9977] [--out bench/results.json]
  *
- * Deploys the contracts, opens one escrow, dry-runs each message and records the weight
- * it consumes (ref_time, proof_size); then opens escrows up to 200 between the same
- * two parties (so their open-escrow indexes hold 200 entries each) and dry-runs the same
- * messages on the newest escrow. Nothing here is timed: weights are what the chain
- * charges, and a dry-run reports them exactly.
+ * Vault: deploys the contracts, opens one escrow, dry-runs each message and records the
+ * weight it consumes (ref_time, proof_size); then opens escrows up to 200 between the
+ * same two parties (so their open-escrow indexes hold 200 entries each) and dry-runs the
+ * same messages on the newest escrow.
+ *
+ * Compute market: with one offer and one rental, dry-runs publishing, renting, starting,
+ * claiming, ending early and extending, and the offer and rental views; then grows to 200
+ * offers of one provider in one region and GPU model (so every offer index holds 200
+ * entries) and 200 rentals of one renter on the newest offer (so the renter's, the
+ * provider's and the offer's rental lists hold 200, all still open), and dry-runs the
+ * same messages on the newest offer and rental. Search views scan a bounded window from a
+ * cursor: each is measured from cursor 0 and from a cursor near the end of the index.
+ *
+ * Nothing here is timed: weights are what the chain charges, and a dry-run reports them
+ * exactly.
  */
-import { mkdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   chainNow,
   devSigners,
   dryRun,
   send,
+  tick,
+  type Args,
+  type ComputeMarketContractApi,
+  type DevName,
+  type Market,
   type Vault,
   type Signer,
   type Estimate,
@@ -30,16 +46,227 @@ const TARGET = 200;
 type Row = [refTime: bigint, proofSize: bigint];
 const cost = (e: Estimate<unknown>): Row => [e.gasConsumed.refTime, e.gasConsumed.proofSize];
 
+/** Weights of the same messages in a small and in a large state. */
+type Rows = Record<string, Row>;
+
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+// ---- compute market ---------------------------------------------------------------
+const UNIT = 10n ** 12n;
+/** A rental "hour" on the bench chain (a deployment parameter): running rentals are short. */
+const HOUR_MS = 2_000;
+const GPU_MODEL = 'A100-80GB';
+const VRAM_GB = 80;
+const REGION = 'eu-west';
+/** GPUs per offer: room for every rental of the run on the newest offer. */
+const CAPACITY = 256;
+const PRICE = UNIT / 1000n; // per GPU-hour
+const MAX_HOURS = 100; // 200 s of bench time
+/** A measured rental runs 50 "hours" (100 s): it does not end while it is measured. */
+const RENT_HOURS = 50;
+const RENT_COST = PRICE * BigInt(RENT_HOURS); // one GPU
+/** Booked rentals stay startable (and open) for the whole run. */
+const START_WINDOW_MS = 3_600_000n;
+/** The offer version every rental names (no offer is ever updated here). */
+const VERSION = 1;
+/** The contract's page and scan bounds (compute_market/types.rs). */
+const MAX_PAGE = 10;
+const MAX_SCAN = 50;
+/** Long enough for a stream to accrue before the next block is sealed. */
+const ACCRUE_MS = 1_500;
+
+type ComputeApi = ComputeMarketContractApi;
+const hash = (byte: string): `0x${string}` => `0x${byte.repeat(32)}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const endCursor = (len: number, window: number) => BigInt(Math.max(0, len - window));
+
+interface ComputeCounts {
+  offers: number;
+  rentals: number;
+  open_rentals_of_offer: number;
+  open_streams_of_renter: number;
+}
+
+interface ComputeBench {
+  small: Rows;
+  large: Rows;
+  json: {
+    params: Record<string, number | string>;
+    counts: { small: ComputeCounts; large: ComputeCounts };
+    /** Items each view returned (pages: how many offers or rentals it read). */
+    items: Record<string, { with_small: number; with_large: number }>;
+    weights: Record<string, { with_small: number[]; with_large: number[] }>;
+    seconds: number;
+  };
+}
+
+/**
+ * The compute market with 1 offer and 1 rental, then with 200 of each: every offer is
+ * Dave's, in one region and GPU model; every rental is Eve's, on the newest offer, and
+ * stays open, so the offer indexes, both parties' rental lists, the offer's open-rental
+ * list and Eve's open streams in the vault all grow to ~200.
+ */
+async function benchCompute(market: Market, who: Record<DevName, Signer>): Promise<ComputeBench> {
+  const started = Date.now();
+  const { compute, vault } = market;
+  const provider = who.Dave;
+  const renter = who.Eve;
+  const p = provider.address;
+  const r = renter.address;
+  const cfg = (await dryRun(compute, p, 'config', [])).value;
+  const collateral = (PRICE * BigInt(CAPACITY) * BigInt(MAX_HOURS) * BigInt(cfg.collateralRatioBps)) / 10_000n;
+  const offerArgs = (startWindowMs: bigint): Args<ComputeApi, 'publishOffer'> => [
+    GPU_MODEL,
+    VRAM_GB,
+    CAPACITY,
+    REGION,
+    PRICE,
+    1,
+    MAX_HOURS,
+    { type: 'Native' },
+    hash('77'),
+    startWindowMs,
+  ];
+  const publish = async (startWindowMs = START_WINDOW_MS) =>
+    (await send(compute, provider, 'publishOffer', offerArgs(startWindowMs), { value: collateral })).value;
+  const rent = async (offerId: bigint) =>
+    (await send(compute, renter, 'rent', [offerId, 1, RENT_HOURS, VERSION], { value: RENT_COST })).value;
+  const count = async (offerId: bigint): Promise<ComputeCounts> => {
+    let open = 0;
+    for (let cursor: bigint | undefined = 0n; cursor !== undefined; ) {
+      const page: { items: unknown[]; next?: bigint } = (await dryRun(compute, r, 'openRentals', [offerId, cursor, MAX_PAGE])).value;
+      open += page.items.length;
+      cursor = page.next;
+    }
+    return {
+      offers: Number((await dryRun(compute, r, 'offerCount', [])).value),
+      rentals: Number((await dryRun(compute, r, 'rentalCount', [])).value),
+      open_rentals_of_offer: open,
+      open_streams_of_renter: Number((await dryRun(vault, r, 'openEscrowCount', [r])).value),
+    };
+  };
+  const items: Record<string, number[]> = {};
+
+  /**
+   * Books the newest rental on `offerId` (the newest offer) and measures everything;
+   * counts are taken once it is booked, before the no-show's offer and rental.
+   */
+  const measure = async (offerId: bigint): Promise<{ rows: Rows; counts: ComputeCounts }> => {
+    const rows: Rows = {};
+    const rentalId = await rent(offerId);
+    const counts = await count(offerId);
+    const offers = counts.offers; // all Dave's, all in REGION and GPU_MODEL
+    const rentals = counts.rentals; // all Eve's (and Dave's as provider)
+    const open = counts.open_rentals_of_offer;
+    const view = async (name: string, run: () => Promise<Estimate<unknown>>, length?: (v: unknown) => number) => {
+      const e = await run();
+      rows[name] = cost(e);
+      if (length) (items[name] ??= []).push(length(e.value));
+    };
+    const pageItems = (v: unknown) => (v as { items: unknown[] }).items.length;
+
+    rows['publish_offer'] = cost(await dryRun(compute, p, 'publishOffer', offerArgs(START_WINDOW_MS), { value: collateral }));
+    rows['rent'] = cost(await dryRun(compute, r, 'rent', [offerId, 1, RENT_HOURS, VERSION], { value: RENT_COST }));
+    rows['start (booked rental)'] = cost(await dryRun(compute, p, 'start', [rentalId, hash('99')]));
+
+    await view('offer (view)', () => dryRun(compute, r, 'offer', [offerId]));
+    await view('offers_by_region, 10 from 0 (view)', () => dryRun(compute, r, 'offersByRegion', [REGION, 0n, 10, undefined, undefined]), pageItems);
+    await view('offers_by_region, 10 from end (view)', () => dryRun(compute, r, 'offersByRegion', [REGION, endCursor(offers, 10), 10, undefined, undefined]), pageItems);
+    await view('offers_by_region, 1 from 0 (view)', () => dryRun(compute, r, 'offersByRegion', [REGION, 0n, 1, undefined, undefined]), pageItems);
+    // A price cap nothing meets: the page comes back empty after the longest scan.
+    await view('offers_by_region, no match from 0 (view)', () => dryRun(compute, r, 'offersByRegion', [REGION, 0n, 10, 1n, undefined]), pageItems);
+    await view('offers_by_region, no match from end (view)', () => dryRun(compute, r, 'offersByRegion', [REGION, endCursor(offers, MAX_SCAN), 10, 1n, undefined]), pageItems);
+    await view('offers_by_gpu, 10 from 0 (view)', () => dryRun(compute, r, 'offersByGpu', [GPU_MODEL, 0n, 10, undefined, undefined]), pageItems);
+    await view('offers_by_gpu, 10 from end (view)', () => dryRun(compute, r, 'offersByGpu', [GPU_MODEL, endCursor(offers, 10), 10, undefined, undefined]), pageItems);
+    await view('offers_of, 1 from 0 (view)', () => dryRun(compute, r, 'offersOf', [p, 0n, 1]), pageItems);
+    await view('offers_of, 1 from end (view)', () => dryRun(compute, r, 'offersOf', [p, endCursor(offers, 1), 1]), pageItems);
+    await view('rental (view)', () => dryRun(compute, r, 'rental', [rentalId]));
+    await view('rentals_of renter, 1 from 0 (view)', () => dryRun(compute, r, 'rentalsOf', [r, 'Renter', 0n, 1]), pageItems);
+    await view('rentals_of renter, 1 from end (view)', () => dryRun(compute, r, 'rentalsOf', [r, 'Renter', endCursor(rentals, 1), 1]), pageItems);
+    await view('rentals_of provider, 1 from end (view)', () => dryRun(compute, r, 'rentalsOf', [p, 'Provider', endCursor(rentals, 1), 1]), pageItems);
+    await view('open_rentals, 1 from end (view)', () => dryRun(compute, r, 'openRentals', [offerId, endCursor(open, 1), 1]), pageItems);
+    await view('reputation (view)', () => dryRun(compute, r, 'reputation', [p]));
+
+    // Running: start it, let it accrue, seal a block so the dry-runs see the time move.
+    await send(compute, provider, 'start', [rentalId, hash('99')]);
+    const escrowId = (await dryRun(compute, r, 'rental', [rentalId])).value!.escrowId;
+    await sleep(ACCRUE_MS);
+    await tick(market.client, who.Alice);
+    rows['claim (vault, running rental)'] = cost(await dryRun(vault, p, 'claim', [escrowId]));
+    rows['end_early (running rental)'] = cost(await dryRun(compute, r, 'endEarly', [rentalId]));
+    rows['extend by 1 h (running rental)'] = cost(await dryRun(compute, r, 'extend', [rentalId, 1], { value: PRICE }));
+
+    // A no-show: an offer of Dave's with a 1 s start window, booked and left unstarted.
+    const noShowOffer = await publish(1_000n);
+    const noShow = await rent(noShowOffer);
+    await sleep(1_200);
+    await tick(market.client, who.Alice);
+    rows['cancel_no_show (one more of each)'] = cost(await dryRun(compute, r, 'cancelNoShow', [noShow]));
+    return { rows, counts };
+  };
+
+  await publish();
+  const small = await measure(1n);
+
+  process.stdout.write(`bench: compute market: publishing offers up to ${TARGET}, then renting up to ${TARGET} (one transaction each) `);
+  let newest = 0n;
+  for (let n = Number((await dryRun(compute, r, 'offerCount', [])).value); n < TARGET; n++) {
+    newest = await publish();
+    if (n % 25 === 0) process.stdout.write('.');
+  }
+  // measure() books the last one.
+  for (let n = Number((await dryRun(compute, r, 'rentalCount', [])).value); n < TARGET - 1; n++) {
+    await rent(newest);
+    if (n % 25 === 0) process.stdout.write('.');
+  }
+  console.log('');
+  const large = await measure(newest);
+
+  const itemsJson: ComputeBench['json']['items'] = {};
+  for (const [k, [a, b]] of Object.entries(items)) itemsJson[k] = { with_small: a, with_large: b };
+  return {
+    small: small.rows,
+    large: large.rows,
+    json: {
+      params: {
+        hour_ms: HOUR_MS,
+        gpu_model: GPU_MODEL,
+        region: REGION,
+        capacity: CAPACITY,
+        price_per_gpu_hour: Number(PRICE),
+        max_hours: MAX_HOURS,
+        rental_hours: RENT_HOURS,
+        start_window_ms: Number(START_WINDOW_MS),
+        max_page: MAX_PAGE,
+        max_scan: MAX_SCAN,
+      },
+      counts: { small: small.counts, large: large.counts },
+      items: itemsJson,
+      weights: weightsJson(small.rows, large.rows),
+      seconds: Math.round((Date.now() - started) / 1000),
+    },
+  };
+}
+
 async function main(): Promise<void> {
+  const started = Date.now();
   const url = arg('url', 'ws://127.0.0.1:9977');
   const out = arg('out', join(ROOT, 'bench/results.json'));
+  const sizes: Record<string, number> = {};
+  // Read before deploying, from the files deploy reads. Weights and sizes depend on the
+  // build: a debug build (what e2e tests leave in target/ink) is larger and costs more
+  // than the release build `make bench` makes first.
+  const modes: Record<string, string> = {};
+  for (const name of ['market_token', 'model_registry', 'escrow', 'compute_market']) {
+    const wasm = join(ROOT, `target/ink/${name}/${name}.wasm`);
+    if (existsSync(wasm)) sizes[name] = statSync(wasm).size;
+    modes[name] = buildMode(join(ROOT, `target/ink/${name}/${name}.json`));
+  }
   const who = await devSigners();
-  const { market } = await deploy({ url, network: 'bench', fresh: true, treasury: who.Charlie.address, log: () => undefined });
+  const { market } = await deploy({ url, network: 'bench', fresh: true, treasury: who.Charlie.address, hourMs: HOUR_MS, log: () => undefined });
   const vault: Vault = market.vault;
   const deadline = (await chainNow(market.client)) + 86_400_000n;
   const terms = {
@@ -89,38 +316,70 @@ async function main(): Promise<void> {
   big['withdraw (measured with 2)'] = cost(await dryRun(vault, who.Bob.address, 'escrowVaultWithdraw', [{ type: 'Native' }]));
   const openCount = (await dryRun(vault, who.Alice.address, 'openEscrowCount', [who.Alice.address])).value;
 
-  const sizes: Record<string, number> = {};
-  for (const name of ['market_token', 'model_registry', 'escrow']) {
-    const wasm = join(ROOT, `target/ink/${name}/${name}.wasm`);
-    if (existsSync(wasm)) sizes[name] = statSync(wasm).size;
-  }
-  const weights: Record<string, { with_small: number[]; with_large: number[] }> = {};
-  for (const k of Object.keys(small)) {
-    weights[k] = { with_small: small[k].map(Number), with_large: big[k].map(Number) };
-  }
+  const computeBench = await benchCompute(market, who);
+
+  const seconds = (Date.now() - started) / 1000;
   const result = {
     node: url,
     escrows: { small: Number(smallN), large: Number(bigN), open_for_alice_at_large: Number(openCount) },
-    weights,
+    weights: weightsJson(small, big),
+    compute: computeBench.json,
     wasm_bytes: sizes,
+    build_mode: modes,
+    run_seconds: Math.round(seconds),
   };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\nDry-run weight of each vault message with ${smallN} and with ${bigN} escrows (${openCount} open for the same payer):\n`);
+  printTable(small, big, Number(smallN), Number(bigN));
+  const c = computeBench.json.counts;
+  console.log(
+    `\nDry-run weight of each compute-market message with ${c.small.offers} offer and ${c.small.rentals} rental, and with ` +
+      `${c.large.offers} offers (one provider, region and GPU model) and ${c.large.rentals} rentals (one renter, ` +
+      `${c.large.open_rentals_of_offer} open on the newest offer); "end" cursors are len − page (len − ${MAX_SCAN} for a full scan):\n`,
+  );
+  const items = computeBench.json.items;
+  printTable(computeBench.small, computeBench.large, c.small.offers, c.large.offers, (k) =>
+    items[k] ? `${items[k].with_small} → ${items[k].with_large} items` : '',
+  );
+  console.log(
+    `\n  A page's cost follows the index entries it examines (at most ${MAX_SCAN}) and the items it returns (at most ${MAX_PAGE}),\n` +
+      '  not the length of the index: with 200, a page from the end costs what the same page from 0 costs.',
+  );
+  const debug = Object.entries(modes).filter(([, m]) => m !== 'Release');
+  console.log(debug.length ? `\nContract sizes (NOT release builds: ${debug.map(([n, m]) => `${n} ${m}`).join(', ')}; weights above are theirs):` : '\nOptimized contract sizes:');
+  for (const [name, size] of Object.entries(sizes)) console.log(`  ${name.padEnd(16)} ${size.toLocaleString('en-US').padStart(8)} bytes`);
+  console.log(`\nbench: wrote ${out.replace(`${ROOT}/`, '')} (${seconds.toFixed(0)} s)`);
+  await market.client.disconnect();
+}
+
+function weightsJson(small: Rows, big: Rows): Record<string, { with_small: number[]; with_large: number[] }> {
+  const weights: Record<string, { with_small: number[]; with_large: number[] }> = {};
+  for (const k of Object.keys(small)) {
+    weights[k] = { with_small: small[k].map(Number), with_large: big[k].map(Number) };
+  }
+  return weights;
+}
+
+/** `Release` or `Debug`, from a contract's metadata (`unknown` when absent). */
+function buildMode(metadata: string): string {
+  if (!existsSync(metadata)) return 'unknown';
+  const m = JSON.parse(readFileSync(metadata, 'utf8')) as { source?: { build_info?: { build_mode?: string } } };
+  return m.source?.build_info?.build_mode ?? 'unknown';
+}
+
+function printTable(small: Rows, big: Rows, smallN: number, bigN: number, note: (k: string) => string = () => ''): void {
   const h = (s: string, w: number) => s.padStart(w);
-  console.log(`  ${'message'.padEnd(32)} ${h(`ref_time @${smallN}`, 16)} ${h(`ref_time @${bigN}`, 16)} ${h('change', 8)}   ${h(`proof_size @${smallN}`, 16)} ${h(`@${bigN}`, 8)}`);
+  const width = Math.max(32, ...Object.keys(small).map((k) => k.length));
+  console.log(`  ${'message'.padEnd(width)} ${h(`ref_time @${smallN}`, 16)} ${h(`ref_time @${bigN}`, 16)} ${h('change', 9)}   ${h(`proof_size @${smallN}`, 16)} ${h(`@${bigN}`, 9)}`);
   for (const k of Object.keys(small)) {
     const [r1, p1] = small[k];
     const [r2, p2] = big[k];
     const change = r1 ? (Number(r2 - r1) / Number(r1)) * 100 : 0;
     const sign = change >= 0 ? '+' : '';
-    console.log(`  ${k.padEnd(32)} ${h(r1.toLocaleString('en-US'), 16)} ${h(r2.toLocaleString('en-US'), 16)} ${h(`${sign}${change.toFixed(2)}%`, 8)}   ${h(p1.toLocaleString('en-US'), 16)} ${h(p2.toLocaleString('en-US'), 8)}`);
+    console.log(`  ${k.padEnd(width)} ${h(r1.toLocaleString('en-US'), 16)} ${h(r2.toLocaleString('en-US'), 16)} ${h(`${sign}${change.toFixed(2)}%`, 9)}   ${h(p1.toLocaleString('en-US'), 16)} ${h(p2.toLocaleString('en-US'), 9)}   ${note(k)}`.trimEnd());
   }
-  console.log('\nOptimized contract sizes:');
-  for (const [name, size] of Object.entries(sizes)) console.log(`  ${name.padEnd(16)} ${size.toLocaleString('en-US').padStart(8)} bytes`);
-  console.log(`\nbench: wrote ${out.replace(`${ROOT}/`, '')}`);
-  await market.client.disconnect();
 }
 
 main().catch((err: unknown) => {

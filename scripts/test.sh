@@ -34,20 +34,6 @@ echo "test: TypeScript (tsc --strict: client, scripts, browser tests, dApp)"
 npx --no-install tsc -p tsconfig.json
 npx --no-install tsc -p app/tsconfig.json
 
-# The release builds are part of the test: they run cargo-contract's own clippy checks
-# (overflow, lossy casts) and must finish without a warning. They also regenerate the
-# client's typings; committed typings that differ from the contracts are a failure in a
-# clean checkout (CI), and a reminder to commit them in a working copy.
-bash scripts/build.sh
-if ! git diff --quiet -- client/src/contracts; then
-  git diff --stat -- client/src/contracts
-  if [ -z "$(git status --porcelain --untracked-files=no -- contracts)" ]; then
-    echo "test: FAILED: client/src/contracts/ differs from the committed typings: run make build and commit them" >&2
-    exit 1
-  fi
-  echo "test: note: the contracts changed, so did their typings in client/src/contracts/: commit both"
-fi
-
 echo "test: unit tests (cargo test --workspace)"
 cargo test --workspace 2>&1 | tee .run/unit-tests.log
 unit=$(count passed .run/unit-tests.log)
@@ -57,7 +43,7 @@ unit=$(count passed .run/unit-tests.log)
 # 5.0.3 runs clippy with `-D clippy::cast_possible_truncation` on each, and psp22 2.0.0's
 # own error enum trips it. The runner caps lints to warnings for those builds only (the
 # test binary's environment, not the compile of the tests; our contracts' lints are
-# enforced by the release builds above).
+# enforced by the release builds below).
 host=$(rustc -vV | sed -n 's/^host: //p')
 export "CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUNNER=env RUSTFLAGS=--cap-lints=warn"
 echo "test: e2e tests on $("$node_bin" --version) (cargo test -p e2e --features e2e-tests)"
@@ -69,6 +55,23 @@ secs=$(( $(date +%s) - start ))
 if [ "$e2e" -eq 0 ]; then
   echo "test: FAILED: no e2e test ran" >&2
   exit 1
+fi
+
+# The release builds come after the e2e stage, because ink_e2e rebuilds every contract
+# into target/ink in debug mode; the stages below (and anyone deploying afterwards) get
+# the release bundles. They are part of the test: they run cargo-contract's own clippy checks
+# (overflow, lossy casts) and must finish without a warning. They also regenerate the
+# client's typings; committed typings that differ from the contracts are a failure in a
+# clean checkout (CI), and a reminder to commit them in a working copy.
+unset "CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUNNER"
+bash scripts/build.sh
+if ! git diff --quiet -- client/src/contracts; then
+  git diff --stat -- client/src/contracts
+  if [ -z "$(git status --porcelain --untracked-files=no -- contracts)" ]; then
+    echo "test: FAILED: client/src/contracts/ differs from the committed typings: run make build and commit them" >&2
+    exit 1
+  fi
+  echo "test: note: the contracts changed, so did their typings in client/src/contracts/: commit both"
 fi
 
 # The operators' path: deploy and wire every contract with `cargo contract instantiate`

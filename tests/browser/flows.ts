@@ -467,7 +467,7 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   await page.locator(tid('rent-offer')).waitFor();
   const before = { rentals: (await dryRun(compute, who.Alice.address, 'rentalCount', [])).value, nonce: await nonce(m, who.Eve) };
   await page.fill(tid('rent-gpus'), '5');
-  await page.fill(tid('rent-hours'), '4');
+  await page.fill(tid('rent-hours'), '8');
   await page.click(tid('rent-submit'));
   await page.locator(`${tid('confirm-panel')}[data-phase="refused"]`).waitFor();
   const plain = await text(tid('error-plain'));
@@ -479,17 +479,17 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   check((await dryRun(compute, who.Alice.address, 'rentalCount', [])).value === before.rentals, 'chain: no rental booked');
   check((await nonce(m, who.Eve)) === before.nonce, 'chain: Eve sent no transaction');
 
-  // Eve rents 2 GPUs for 4 h: 4 UNIT prepaid.
+  // Eve rents 2 GPUs for 8 h (16 s here, room for a slow machine): 8 UNIT prepaid.
   await page.fill(tid('rent-gpus'), '2');
-  check((await text(tid('rent-cost'))) === '4 UNIT', 'page: the rent form shows the amount');
+  check((await text(tid('rent-cost'))) === '8 UNIT', 'page: the rent form shows the amount');
   await page.click(tid('rent-submit'));
   await awaitConfirm(page);
-  check((await text(tid('confirm-value-0'))) === '4 UNIT', 'page: the panel sends 4 UNIT');
+  check((await text(tid('confirm-value-0'))) === '8 UNIT', 'page: the panel sends 8 UNIT');
   await screenshot(page, 'gpu-rent-confirm');
   const rentalId = idIn(await sign(page), 'Rental');
   await dismiss(page);
   const booked = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value;
-  check(booked?.renter.eq(who.Eve.address) && booked.gpus === 2 && booked.hours === 4 && booked.paid === 4n * UNIT && booked.status === 'Booked', 'chain: Eve booked 2 GPUs for 4 h, 4 UNIT');
+  check(booked?.renter.eq(who.Eve.address) && booked.gpus === 2 && booked.hours === 8 && booked.paid === 8n * UNIT && booked.status === 'Booked', 'chain: Eve booked 2 GPUs for 8 h, 8 UNIT');
   check((await dryRun(compute, who.Alice.address, 'offer', [offerId])).value?.freeGpus === 2, 'chain: 2 GPUs left free');
   const escrowId = booked!.escrowId;
   await tab(page, 'rentals');
@@ -536,7 +536,7 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   await tab(page, 'rentals');
   await rcard.locator(tid('rental-status')).filter({ hasText: 'Running' }).waitFor();
   const soFar = (await rcard.locator(tid('rental-paid-so-far')).textContent()) ?? '';
-  check(/^[\d.]+ UNIT paid so far \/ 4 UNIT prepaid$/.test(soFar) && !soFar.startsWith('0 UNIT'), `page: live accrual ("${soFar}")`);
+  check(/^[\d.]+ UNIT paid so far \/ 8 UNIT prepaid$/.test(soFar) && !soFar.startsWith('0 UNIT'), `page: live accrual ("${soFar}")`);
   check(/^ends in \d/.test((await rcard.locator(tid('rental-ends')).textContent()) ?? ''), 'page: "ends in …"');
   await screenshot(page, 'gpu-my-rentals-running');
   await page.click(tid(`end-early-${rentalId}`));
@@ -553,7 +553,7 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   const settled = vault.events.EscrowSettled.filter(records).find((e) => e.data.id === escrowId)?.data;
   check(settled !== undefined, 'chain: the vault settled the stream in that block');
   const endPay = settled!.toPayee + settled!.fee + settled!.royalties;
-  check(paidOut + endPay + settled!.refund === 4n * UNIT, `chain: claimed + end payment + refund = prepaid (${paidOut} + ${endPay} + ${settled!.refund})`);
+  check(paidOut + endPay + settled!.refund === 8n * UNIT, `chain: claimed + end payment + refund = prepaid (${paidOut} + ${endPay} + ${settled!.refund})`);
   check((await dryRun(vault, who.Alice.address, 'creditOf', [who.Eve.address, native])).value - eveCredit === settled!.refund, 'chain: Eve’s vault credit grew by the refund');
   check(endMsg.includes(`${formatUnits(settled!.refund, 12)} UNIT is back in your vault credit`), `page: the refund is shown ("${endMsg}")`);
   check((await dryRun(compute, who.Alice.address, 'reputation', [who.Bob.address])).value.endedEarly >= 1, 'chain: Bob’s reputation counts the early end');
