@@ -151,7 +151,7 @@ impl ComputeMarket {
         rental_id: RentalId,
         access_hash: Hash,
     ) -> Result<RentalStarted> {
-        let (mut rental, mut offer) = self.rental_and_offer(rental_id)?;
+        let (mut rental, _offer) = self.rental_and_offer(rental_id)?;
         ensure!(self.env().caller() == rental.provider, Error::NotProvider);
         ensure!(
             rental.status == RentalStatus::Booked,
@@ -161,12 +161,12 @@ impl ComputeMarket {
         ensure!(now <= rental.start_by, Error::StartWindowPassed);
         let ends_at = rentals::end_of(now, rental.hours, self.hour_ms)?;
         calls::start_stream(rental.vault, rental.escrow_id)?;
-        rentals::unreserve(&mut offer, rental.no_show_penalty);
+        // The penalty stays reserved while the rental is open: a provider that refunds
+        // a started stream at the vault pays it too.
         rental.status = RentalStatus::Running;
         rental.started_at = Some(now);
         rental.access_hash = Some(access_hash);
         self.rentals.insert(rental_id, &rental);
-        self.offers.insert(rental.offer_id, &offer);
         Ok(RentalStarted {
             rental_id,
             renter: rental.renter,
@@ -302,8 +302,8 @@ impl ComputeMarket {
     }
 
     /// Writes how a rental ended: its GPUs back if it held them (only a booked or
-    /// running rental holds them, and it leaves those states here, so once), its
-    /// penalty reservation dropped if it never started, and, with an `outcome`, the
+    /// running rental holds them, and it leaves those states here, so once), and, with
+    /// an `outcome`, its penalty reservation dropped (once: only here), the
     /// rental closed, out of the offer's open list, and counted in the provider's
     /// reputation; without one, `Ended` until the vault settles it. Returns the event.
     fn conclude(
@@ -315,7 +315,9 @@ impl ComputeMarket {
         penalty: Balance,
     ) -> RentalSettled {
         let held = matches!(rental.status, RentalStatus::Booked | RentalStatus::Running);
-        if rental.status == RentalStatus::Booked {
+        // The penalty reservation ends when the rental closes (an `Ended` rental keeps
+        // it until the vault settles its stream: a refund could still pay it).
+        if outcome.is_some() {
             rentals::unreserve(&mut offer, rental.no_show_penalty);
         }
         let gpus_returned = if held {

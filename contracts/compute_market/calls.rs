@@ -626,6 +626,33 @@ pub mod chain {
         })
     }
 
+    /// The payee refunds a stream directly at the vault, as the vault does: what
+    /// accrued to the payee, the rest back, and a stream's no-show penalty out of its
+    /// collateral to the payer (at most what the lock holds). Returns the penalty.
+    pub fn payee_refund(vault: AccountId, id: EscrowId) -> Balance {
+        with(|c| {
+            let s = c.streams.get(&(vault, id)).cloned().expect("stream");
+            assert!(
+                matches!(s.state, EscrowState::Waiting | EscrowState::Streaming),
+                "an open stream"
+            );
+            let due = if s.state == EscrowState::Waiting {
+                0
+            } else {
+                accrued(&s, now()) - s.paid_out
+            };
+            let mut paid = 0;
+            if let (Some(cid), true) = (s.terms.collateral, s.terms.no_show_penalty > 0) {
+                let l = c.locks.get_mut(&(vault, cid)).expect("lock");
+                paid = s.terms.no_show_penalty.min(l.amount);
+                l.amount -= paid;
+                add_credit(c, vault, s.terms.asset, s.payer, paid);
+            }
+            settle(c, vault, id, due, SettleReason::RefundedByPayee);
+            paid
+        })
+    }
+
     /// `cancel_unstarted` called by a stranger directly at the vault.
     pub fn cancel_directly(vault: AccountId, id: EscrowId) -> Balance {
         cancel_unstarted(vault, id).expect("cancellable")

@@ -48,18 +48,21 @@ impl Reputation {
 /// How a rental whose stream the vault settled finished. `started`: whether the
 /// rental was started (a stream stopped before its start was withdrawn, not ended
 /// early).
+///
+/// - A provider that refunds the stream at the vault backed out of the rental: a
+///   no-show, started or not (the vault made it pay the no-show penalty too).
+/// - A dispute counts as `Lost` when the ruling gave the provider less than half of
+///   what the stream still held — the same line that decides the vault's bond — and
+///   as `Disputed` otherwise. The fallback of an unruled dispute pays what accrued
+///   until the freeze and withholds nothing the provider earned: `Disputed`.
 pub fn outcome_of(settlement: &Settlement, started: bool) -> Outcome {
+    const HALF: u16 = BPS_DENOMINATOR / 2;
     match settlement.reason {
-        SettleReason::NotStarted => Outcome::NoShow,
+        SettleReason::NotStarted | SettleReason::RefundedByPayee => Outcome::NoShow,
         SettleReason::StoppedByPayer if started => Outcome::EndedEarly,
         SettleReason::StoppedByPayer => Outcome::Withdrawn,
-        SettleReason::Resolved | SettleReason::DisputeExpired => {
-            if settlement.payee_share_bps < BPS_DENOMINATOR {
-                Outcome::Lost
-            } else {
-                Outcome::Disputed
-            }
-        }
+        SettleReason::Resolved if settlement.payee_share_bps < HALF => Outcome::Lost,
+        SettleReason::Resolved | SettleReason::DisputeExpired => Outcome::Disputed,
         // StreamCompleted; the order reasons never apply to a stream.
         _ => Outcome::Completed,
     }
@@ -142,16 +145,30 @@ mod tests {
             Outcome::Disputed
         );
         assert_eq!(
-            outcome_of(&settled(R::Resolved, 9_999), true),
+            outcome_of(&settled(R::Resolved, 5_000), true),
+            Outcome::Disputed
+        );
+        assert_eq!(
+            outcome_of(&settled(R::Resolved, 4_999), true),
             Outcome::Lost
         );
         assert_eq!(
             outcome_of(&settled(R::DisputeExpired, 10_000), true),
             Outcome::Disputed
         );
+        // The fallback pays what accrued until the freeze: nothing earned is withheld.
         assert_eq!(
             outcome_of(&settled(R::DisputeExpired, 0), true),
-            Outcome::Lost
+            Outcome::Disputed
+        );
+        // A provider refunding at the vault backed out, started or not.
+        assert_eq!(
+            outcome_of(&settled(R::RefundedByPayee, 0), false),
+            Outcome::NoShow
+        );
+        assert_eq!(
+            outcome_of(&settled(R::RefundedByPayee, 300), true),
+            Outcome::NoShow
         );
     }
 }

@@ -112,18 +112,19 @@ impl Escrow {
             _ => return Err(VaultError::EscrowNotOpen),
         }
         ensure!(now > start_by, VaultError::StartWindowOpen);
-        self.settle_waiting(id, rec, SettleReason::NotStarted)
+        self.settle_with_penalty(id, rec, PayeeSide::NOTHING, SettleReason::NotStarted)
     }
 
-    /// Settles waiting stream `rec` for `reason` with everything back to its payer, and
-    /// pays the payer its no-show penalty out of the linked collateral (at most what
-    /// the collateral still holds): for a stream nobody started in time, and for one
-    /// its payee refunds instead of starting (backing out of a booking costs what not
-    /// showing up costs). Returns the penalty paid.
-    pub(crate) fn settle_waiting(
+    /// Settles stream `rec` for `reason` (`payee` to the payee side, the rest back),
+    /// and pays the payer the stream's no-show penalty out of the linked collateral (at
+    /// most what the collateral still holds): for a stream nobody started in time, and
+    /// for one its payee refunds (backing out of a booking costs what not showing up
+    /// costs). Returns the penalty paid.
+    pub(crate) fn settle_with_penalty(
         &mut self,
         id: EscrowId,
         rec: EscrowRecord,
+        payee: PayeeSide,
         reason: SettleReason,
     ) -> Result<Balance> {
         let now = self.env().block_timestamp();
@@ -135,7 +136,7 @@ impl Escrow {
         };
         let payer = rec.payer;
         let linked = rec.collateral;
-        let plan = settlement::plan(id, rec, PayeeSide::NOTHING, reason, self.treasury, now)?;
+        let plan = settlement::plan(id, rec, payee, reason, self.treasury, now)?;
         let mut paid: Balance = 0;
         let mut penalty_event = None;
         if let (Some(cid), true) = (linked, no_show_penalty > 0) {

@@ -248,9 +248,9 @@ mod escrow {
         /// until its freeze, still goes to the payee side; a dispute's bond goes back to
         /// the disputer); anyone, for an order whose delivery deadline passed without a
         /// delivery. Either way the escrow leaves both parties' open lists. A payee that
-        /// refunds a stream still waiting for its start also pays the stream's no-show
-        /// penalty out of its collateral, as if it had not shown up (so backing out
-        /// of a booking, even after its start window, never dodges the penalty).
+        /// refunds a stream carrying a no-show penalty also pays that penalty out of its
+        /// collateral, whether the stream started or not (backing out of a booking, or
+        /// starting it at the last moment and refunding at once, never dodges it).
         ///
         /// Errors: `EscrowNotFound`, `EscrowNotOpen`, `EscrowNotFunded`,
         /// `DeliveryDeadlineNotReached`, `NotPayee` (a stream, by anyone else),
@@ -262,10 +262,17 @@ mod escrow {
             let now = self.env().block_timestamp();
             let by_payee = self.env().caller() == rec.payee;
             let (payee_side, reason) = refund_side(&rec, by_payee, now)?;
-            if rec.state == EscrowState::Waiting {
-                // A payee backing out of a booking pays its no-show penalty, as one
-                // that does not start it in time would.
-                return self.settle_waiting(id, rec, reason).map(|_| ());
+            let penalised = matches!(
+                rec.terms,
+                EscrowTerms::Stream { no_show_penalty, .. } if no_show_penalty > 0
+            );
+            if by_payee && penalised {
+                // A payee backing out of a stream that carries a no-show penalty pays
+                // it, started or not: starting at the last moment and refunding at
+                // once must cost what not showing up costs.
+                return self
+                    .settle_with_penalty(id, rec, payee_side, reason)
+                    .map(|_| ());
             }
             self.settle(id, rec, payee_side, reason)
         }

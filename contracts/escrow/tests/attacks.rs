@@ -907,6 +907,24 @@ fn a_no_show_cannot_dodge_its_penalty_by_refunding() {
     );
 }
 
+/// Nor by starting at the last moment and refunding at once: a payee refund of a
+/// stream that carries a penalty pays it, started or not.
+#[ink::test]
+fn starting_then_refunding_still_pays_the_penalty() {
+    let mut c = setup();
+    let (cid, id) = rental_with_penalty(&mut c);
+    set_time(T0 + DAY);
+    as_(django(), || c.start_stream(id)).unwrap();
+    assert_eq!(c.escrow(id).unwrap().state, EscrowState::Streaming);
+    // The attack runs: the provider refunds the running stream in the same block.
+    assert_eq!(as_(bob(), || c.refund(id)), Ok(()));
+    let (_, paid) = last_of::<NoShowPenaltyPaid>();
+    assert_eq!((paid.id, paid.amount), (id, 1_000));
+    // And fails: the payer has everything back and the penalty.
+    assert_eq!(credit(&c, alice()), 11_000);
+    assert_eq!(c.collateral(cid).unwrap().amount, 0);
+}
+
 /// A controller cannot route someone else's collateral to a payer of its choosing: a
 /// no-show penalty must come out of collateral its stream's payee posted.
 #[ink::test]

@@ -72,9 +72,9 @@ export interface ContractTx<
    * until its freeze, still goes to the payee side; a dispute's bond goes back to
    * the disputer); anyone, for an order whose delivery deadline passed without a
    * delivery. Either way the escrow leaves both parties' open lists. A payee that
-   * refunds a stream still waiting for its start also pays the stream's no-show
-   * penalty out of its collateral, as if it had not shown up (so backing out
-   * of a booking, even after its start window, never dodges the penalty).
+   * refunds a stream carrying a no-show penalty also pays that penalty out of its
+   * collateral, whether the stream started or not (backing out of a booking, or
+   * starting it at the last moment and refunding at once, never dodges it).
    *
    * Errors: `EscrowNotFound`, `EscrowNotOpen`, `EscrowNotFunded`,
    * `DeliveryDeadlineNotReached`, `NotPayee` (a stream, by anyone else),
