@@ -5,41 +5,43 @@
 //! off-chain environment cannot call another contract; both answer in the same layers.
 
 use ink::primitives::AccountId;
+use market_types::psp22_calls::{self, CallError};
 use market_types::{Balance, VaultError};
+#[cfg(test)]
 use psp22::PSP22Error;
 
 type Result<T> = core::result::Result<T, VaultError>;
 
 /// The token's own refusal becomes `Token(reason)`; a failure of the call itself
 /// (a trap, a `LangError`, an undecodable answer) `TokenTransferFailed`.
+fn vault_error(e: CallError) -> VaultError {
+    match e {
+        CallError::Refused(reason) => VaultError::Token(reason),
+        CallError::Failed => VaultError::TokenTransferFailed,
+    }
+}
+
+/// Reads a token message's raw answer (the unit tests' mock answers in the same layers).
+#[cfg(test)]
 pub(crate) fn token_outcome(
     r: core::result::Result<
         ink::MessageResult<core::result::Result<(), PSP22Error>>,
         ink::env::Error,
     >,
 ) -> Result<()> {
-    match r {
-        Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(VaultError::Token(e.into())),
-        _ => Err(VaultError::TokenTransferFailed),
-    }
+    psp22_calls::outcome(r).map_err(vault_error)
 }
 
+#[cfg(test)]
 pub(crate) fn balance_outcome(
     r: core::result::Result<ink::MessageResult<Balance>, ink::env::Error>,
 ) -> Result<Balance> {
-    match r {
-        Ok(Ok(balance)) => Ok(balance),
-        _ => Err(VaultError::TokenTransferFailed),
-    }
+    psp22_calls::balance_outcome(r).map_err(vault_error)
 }
 
 #[cfg(not(test))]
 pub(crate) fn psp22_balance_of(token: AccountId, who: AccountId) -> Result<Balance> {
-    use ink::codegen::TraitCallBuilder;
-    use psp22::PSP22;
-    let t: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
-    balance_outcome(t.call().balance_of(who).try_invoke())
+    psp22_calls::balance_of(token, who).map_err(vault_error)
 }
 
 /// `spender` is the vault itself (the token sees it as the caller).
@@ -51,15 +53,7 @@ pub(crate) fn psp22_transfer_from(
     to: AccountId,
     value: Balance,
 ) -> Result<()> {
-    use ink::codegen::TraitCallBuilder;
-    use ink::prelude::vec::Vec;
-    use psp22::PSP22;
-    let mut t: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
-    token_outcome(
-        t.call_mut()
-            .transfer_from(from, to, value, Vec::new())
-            .try_invoke(),
-    )
+    psp22_calls::transfer_from(token, from, to, value).map_err(vault_error)
 }
 
 /// `sender` is the vault itself (the token sees it as the caller).
@@ -70,11 +64,7 @@ pub(crate) fn psp22_transfer(
     to: AccountId,
     value: Balance,
 ) -> Result<()> {
-    use ink::codegen::TraitCallBuilder;
-    use ink::prelude::vec::Vec;
-    use psp22::PSP22;
-    let mut t: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
-    token_outcome(t.call_mut().transfer(to, value, Vec::new()).try_invoke())
+    psp22_calls::transfer(token, to, value).map_err(vault_error)
 }
 
 #[cfg(test)]

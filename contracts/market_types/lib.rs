@@ -28,6 +28,7 @@ use ink::primitives::AccountId;
 
 pub mod events;
 pub mod math;
+pub mod psp22_calls;
 pub mod storage;
 pub mod vault;
 pub use vault::*;

@@ -15,9 +15,8 @@ pub use chain::{approve, escrow_status, open_order, release, transfer_from};
 mod chain {
     use super::*;
     use ink::codegen::TraitCallBuilder;
-    use ink::prelude::vec::Vec;
+    use market_types::psp22_calls::{self, CallError};
     use market_types::EscrowVault;
-    use psp22::PSP22;
 
     pub fn escrow_status(vault: AccountId, id: EscrowId) -> Option<EscrowStatus> {
         let v: ink::contract_ref!(EscrowVault, ink::env::DefaultEnvironment) = vault.into();
@@ -55,31 +54,25 @@ mod chain {
         }
     }
 
+    /// The token's own refusal becomes `Token(reason)`, a failed call `TokenCallFailed`.
+    fn token_error(e: CallError) -> Error {
+        match e {
+            CallError::Refused(reason) => Error::Token(reason),
+            CallError::Failed => Error::TokenCallFailed,
+        }
+    }
+
     pub fn transfer_from(
         token: AccountId,
         from: AccountId,
         to: AccountId,
         amount: Balance,
     ) -> Result<(), Error> {
-        let mut t: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
-        match t
-            .call_mut()
-            .transfer_from(from, to, amount, Vec::new())
-            .try_invoke()
-        {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(Error::Token(e.into())),
-            _ => Err(Error::TokenCallFailed),
-        }
+        psp22_calls::transfer_from(token, from, to, amount).map_err(token_error)
     }
 
     pub fn approve(token: AccountId, spender: AccountId, amount: Balance) -> Result<(), Error> {
-        let mut t: ink::contract_ref!(PSP22, ink::env::DefaultEnvironment) = token.into();
-        match t.call_mut().approve(spender, amount).try_invoke() {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(Error::Token(e.into())),
-            _ => Err(Error::TokenCallFailed),
-        }
+        psp22_calls::approve(token, spender, amount).map_err(token_error)
     }
 }
 
