@@ -1,11 +1,13 @@
 //! What the vault's messages write, once their checks passed: money collected from the
 //! caller, a new escrow stored and indexed, a settlement or claim plan applied through
-//! the ledger.
+//! the ledger; and the bodies of the messages that pay an escrow out (`refund`,
+//! `claim`, `stop_stream`), whose documented errors are the messages'.
 
 use crate::escrow::Escrow;
-use crate::settlement::{self, PayeeSide};
+use crate::money::{stream_end, unpaid_accrual};
+use crate::settlement::{self, refund_side, PayeeSide};
 use crate::token::{psp22_balance_of, psp22_transfer_from};
-use crate::types::{Collateral, EscrowRecord};
+use crate::types::{Collateral, EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::primitives::AccountId;
 use market_types::{ensure, Asset, Balance, EscrowId, EscrowState, SettleReason, VaultError};
@@ -126,5 +128,70 @@ impl Escrow {
         }
         self.escrows.insert(id, rec);
         Ok(())
+    }
+
+    /// `refund`: the payee gives an escrow back (a stream carrying a no-show penalty
+    /// pays it too, started or not: starting at the last moment and refunding at once
+    /// must cost what not showing up costs), or anyone refunds an order past its
+    /// delivery deadline.
+    pub(crate) fn refund_escrow(&mut self, id: EscrowId) -> Result<()> {
+        let rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let by_payee = self.env().caller() == rec.payee;
+        let (payee_side, reason) = refund_side(&rec, by_payee, now)?;
+        let penalised = matches!(
+            rec.terms,
+            EscrowTerms::Stream { no_show_penalty, .. } if no_show_penalty > 0
+        );
+        if by_payee && penalised {
+            return self
+                .settle_with_penalty(id, rec, payee_side, reason)
+                .map(|_| ());
+        }
+        self.settle(id, rec, payee_side, reason)
+    }
+
+    /// `claim`: what accrued since the last claim to the payee side; the last claim
+    /// after the end settles the stream.
+    pub(crate) fn claim_accrued(&mut self, id: EscrowId) -> Result<Balance> {
+        let rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let plan = settlement::plan_claim(id, rec, self.treasury, now)?;
+        let gross = plan.event.gross;
+        self.apply(id, &plan.credits, &plan.record)?;
+        self.env().emit_event(plan.event);
+        if let Some(settled) = plan.settled {
+            self.env().emit_event(settled);
+        }
+        Ok(gross)
+    }
+
+    /// `stop_stream`: what accrued to the payee side, the rest back (everything, for a
+    /// stream still waiting for its start).
+    pub(crate) fn stop(&mut self, id: EscrowId) -> Result<()> {
+        let rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let EscrowTerms::Stream {
+            start, duration_ms, ..
+        } = rec.terms
+        else {
+            return Err(VaultError::WrongEscrowKind);
+        };
+        self.check_payer_side(&rec)?;
+        ensure!(
+            matches!(rec.state, EscrowState::Streaming | EscrowState::Waiting),
+            VaultError::EscrowNotOpen
+        );
+        // A waiting stream has no end yet: stopping it gives everything back.
+        if let Some(end) = stream_end(start, duration_ms) {
+            ensure!(now < end, VaultError::StreamEnded);
+        }
+        let accrued = unpaid_accrual(&rec, now)?;
+        self.settle(
+            id,
+            rec,
+            PayeeSide::Amount(accrued),
+            SettleReason::StoppedByPayer,
+        )
     }
 }

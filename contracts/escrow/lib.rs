@@ -106,10 +106,8 @@ mod types;
 mod escrow {
     use crate::events::*;
     use crate::ledger::Ledger;
-    use crate::money::{
-        check_dispute_params, check_fee, disputable, open_row, stream_end, unpaid_accrual,
-    };
-    use crate::settlement::{self, fallback_side, finalize_side, refund_side, PayeeSide};
+    use crate::money::{check_dispute_params, check_fee, disputable, open_row, unpaid_accrual};
+    use crate::settlement::{fallback_side, finalize_side, PayeeSide};
     use crate::token::{psp22_balance_of, psp22_transfer};
     use crate::types::{Collateral, EscrowRecord, EscrowTerms, OpenEscrow, Reserves};
     use ink::prelude::vec::Vec;
@@ -258,23 +256,7 @@ mod escrow {
         /// `RefundedAfterDeadline`), and `NoShowPenaltyPaid` when a penalty is paid.
         #[ink(message)]
         pub fn refund(&mut self, id: EscrowId) -> Result<()> {
-            let rec = self.get(id)?;
-            let now = self.env().block_timestamp();
-            let by_payee = self.env().caller() == rec.payee;
-            let (payee_side, reason) = refund_side(&rec, by_payee, now)?;
-            let penalised = matches!(
-                rec.terms,
-                EscrowTerms::Stream { no_show_penalty, .. } if no_show_penalty > 0
-            );
-            if by_payee && penalised {
-                // A payee backing out of a stream that carries a no-show penalty pays
-                // it, started or not: starting at the last moment and refunding at
-                // once must cost what not showing up costs.
-                return self
-                    .settle_with_penalty(id, rec, payee_side, reason)
-                    .map(|_| ());
-            }
-            self.settle(id, rec, payee_side, reason)
+            self.refund_escrow(id)
         }
 
         // ------------------------------------------------------------ streams
@@ -290,16 +272,7 @@ mod escrow {
         /// `EscrowSettled` (`StreamCompleted`) on the last claim.
         #[ink(message)]
         pub fn claim(&mut self, id: EscrowId) -> Result<Balance> {
-            let rec = self.get(id)?;
-            let now = self.env().block_timestamp();
-            let plan = settlement::plan_claim(id, rec, self.treasury, now)?;
-            let gross = plan.event.gross;
-            self.apply(id, &plan.credits, &plan.record)?;
-            self.env().emit_event(plan.event);
-            if let Some(settled) = plan.settled {
-                self.env().emit_event(settled);
-            }
-            Ok(gross)
+            self.claim_accrued(id)
         }
 
         /// What a stream would pay the payee side if claimed now (0 for anything else).
@@ -772,30 +745,7 @@ mod escrow {
         /// Emits `EscrowSettled` (`StoppedByPayer`).
         #[ink(message)]
         fn stop_stream(&mut self, id: EscrowId) -> Result<()> {
-            let rec = self.get(id)?;
-            let now = self.env().block_timestamp();
-            let EscrowTerms::Stream {
-                start, duration_ms, ..
-            } = rec.terms
-            else {
-                return Err(VaultError::WrongEscrowKind);
-            };
-            self.check_payer_side(&rec)?;
-            ensure!(
-                matches!(rec.state, EscrowState::Streaming | EscrowState::Waiting),
-                VaultError::EscrowNotOpen
-            );
-            // A waiting stream has no end yet: stopping it gives everything back.
-            if let Some(end) = stream_end(start, duration_ms) {
-                ensure!(now < end, VaultError::StreamEnded);
-            }
-            let accrued = unpaid_accrual(&rec, now)?;
-            self.settle(
-                id,
-                rec,
-                PayeeSide::Amount(accrued),
-                SettleReason::StoppedByPayer,
-            )
+            self.stop(id)
         }
 
         /// Extends a running or waiting stream by `extra_ms` at the same price per
