@@ -57,6 +57,7 @@ impl ComputeMarket {
         hours: u32,
         offer_version: u32,
     ) -> Result<RentPlan> {
+        self.not_paused()?;
         let now = self.env().block_timestamp();
         let mut offer = self.offers.get(offer_id).ok_or(Error::OfferNotFound)?;
         ensure!(offer.status == OfferStatus::Active, Error::OfferNotActive);

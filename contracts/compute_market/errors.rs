@@ -121,6 +121,8 @@ pub enum Error {
     TokenCallFailed,
     /// The call to the auditor list (the registry) failed.
     AuditorsCallFailed,
+    /// New offers and rentals are paused by the guardian.
+    Paused,
 }
 
 /// The market's result type.

@@ -202,6 +202,13 @@ pub struct MaxStartWindowChanged {
     pub max_start_window_ms: u64,
 }
 
+/// The admin paused (`true`) or resumed (`false`) new offers and rentals
+/// (`publish_offer`, `rent`); emitted even when nothing changed.
+#[ink::event]
+pub struct PauseChanged {
+    pub paused: bool,
+}
+
 /// The admin pointed new offers at another escrow vault.
 #[ink::event]
 pub struct VaultChanged {

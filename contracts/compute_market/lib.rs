@@ -36,8 +36,11 @@
 //! - **Admin**: the deployer, later the DAO (two-step handover: `propose_admin`,
 //!   `accept_admin`); sets the collateral ratio and no-show penalty (`set_ratios`), the
 //!   longest start window, the PSP22 assets offers may use, the vault new offers lock
-//!   in and the auditor list. `hour_ms` is fixed at deployment: rentals in flight
-//!   extend by whole hours of the length they were opened with.
+//!   in and the auditor list, and may pause new offers and rentals (`set_paused`:
+//!   `publish_offer` and `rent` refuse with `Paused`; rentals in flight start, run,
+//!   extend, end and settle as usual, and offers can still be updated and retired).
+//!   `hour_ms` is fixed at deployment: rentals in flight extend by whole hours of the
+//!   length they were opened with.
 //!
 //! ## Invariants
 //! - Capacity: for every offer, `in_use` is the sum of the GPUs of its booked and
@@ -57,10 +60,10 @@
 //!   search examines at most `MAX_SCAN` index entries per call.
 //!
 //! ## Errors
-//! One [`Error`] enum; each variant names the state that refused the call, and wraps
-//! the vault's or a token's own refusal (`Vault(..)`, `Token(..)`). Each message's doc
-//! says who may call it, its errors and its events; the views never fail and emit
-//! nothing.
+//! One [`Error`] enum; each variant names the state that refused the call (`Paused`:
+//! the admin paused new offers and rentals), and wraps the vault's or a token's own
+//! refusal (`Vault(..)`, `Token(..)`). Each message's doc says who may call it, its
+//! errors and its events; the views never fail and emit nothing.
 //!
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, plan, apply, emit) ·
@@ -138,6 +141,8 @@ mod compute_market {
         /// Rentals by renter and by provider, and each offer's rentals not closed.
         pub(crate) rental_index: RentalIndex,
         pub(crate) reputations: Mapping<AccountId, Reputation>,
+        /// While set, `publish_offer` and `rent` refuse with `Paused`.
+        pub(crate) paused: bool,
     }
 
     impl ComputeMarket {
@@ -196,12 +201,12 @@ mod compute_market {
         /// Native: send exactly that as value. PSP22: send nothing, and approve **the
         /// market** for it beforehand (it moves the tokens into the vault).
         ///
-        /// Who: anyone. Requirements: GPU model and region 1..=`MAX_TEXT_LEN` bytes of
-        /// ASCII letters, digits, space, `-`, `_`, `.`; VRAM above zero; capacity
-        /// 1..=`MAX_CAPACITY`; price above zero; `1 ≤ min_hours ≤ max_hours` and
-        /// `max_hours × hour_ms ≤ MAX_PERIOD_MS`; a start window of 1 ms up to the
-        /// market's maximum; an allowed asset.
-        /// Errors: `InvalidGpuModel`, `InvalidRegion`, `InvalidVram`,
+        /// Who: anyone, while new offers are not paused. Requirements: GPU model and
+        /// region 1..=`MAX_TEXT_LEN` bytes of ASCII letters, digits, space, `-`, `_`,
+        /// `.`; VRAM above zero; capacity 1..=`MAX_CAPACITY`; price above zero;
+        /// `1 ≤ min_hours ≤ max_hours` and `max_hours × hour_ms ≤ MAX_PERIOD_MS`; a
+        /// start window of 1 ms up to the market's maximum; an allowed asset.
+        /// Errors: `Paused`, `InvalidGpuModel`, `InvalidRegion`, `InvalidVram`,
         /// `InvalidCapacity`, `ZeroPrice`, `InvalidHours`, `PeriodTooLong`,
         /// `InvalidStartWindow`, `AssetNotAllowed`, `ZeroCollateral`, `WrongPayment`,
         /// `Overflow`, `Token(..)`, `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`.
@@ -348,11 +353,12 @@ mod compute_market {
         /// Native: send exactly the amount. PSP22: send nothing, and approve **the
         /// market** for the amount beforehand.
         ///
-        /// Who: anyone but the provider.
-        /// Errors: `OfferNotFound`, `OfferNotActive`, `OfferExpired`, `OfferChanged`,
-        /// `CannotRentOwnOffer`, `ZeroGpus`, `HoursOutOfRange`, `CapacityExceeded`,
-        /// `CollateralShort`, `WrongPayment`, `Overflow`, `Token(..)`,
-        /// `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`. Emits: `RentalBooked`.
+        /// Who: anyone but the provider, while new rentals are not paused.
+        /// Errors: `Paused`, `OfferNotFound`, `OfferNotActive`, `OfferExpired`,
+        /// `OfferChanged`, `CannotRentOwnOffer`, `ZeroGpus`, `HoursOutOfRange`,
+        /// `CapacityExceeded`, `CollateralShort`, `WrongPayment`, `Overflow`,
+        /// `Token(..)`, `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`.
+        /// Emits: `RentalBooked`.
         #[ink(message, payable)]
         pub fn rent(
             &mut self,
@@ -575,6 +581,12 @@ mod compute_market {
             self.allowed_tokens.allows(asset)
         }
 
+        /// Whether new offers and rentals (`publish_offer`, `rent`) are paused.
+        #[ink(message)]
+        pub fn paused(&self) -> bool {
+            self.paused
+        }
+
         /// The admin account.
         #[ink(message)]
         pub fn admin(&self) -> AccountId {
@@ -621,6 +633,22 @@ mod compute_market {
             self.env().emit_event(MaxStartWindowChanged {
                 max_start_window_ms,
             });
+            Ok(())
+        }
+
+        /// Pauses (`true`) or resumes (`false`) new offers and rentals: while paused,
+        /// `publish_offer` and `rent` refuse with `Paused`. Rentals in flight go on
+        /// (`start`, `extend`, `end_early`, `cancel_no_show`, `settle`, claims at the
+        /// vault), and providers may still update, pause, resume and retire offers.
+        /// Setting what is already set changes nothing and still emits.
+        ///
+        /// Who: the admin (the DAO's guardian, once the DAO holds the role).
+        /// Errors: `NotAdmin`. Emits: `PauseChanged`.
+        #[ink(message)]
+        pub fn set_paused(&mut self, paused: bool) -> Result<()> {
+            self.only_admin()?;
+            self.paused = paused;
+            self.env().emit_event(PauseChanged { paused });
             Ok(())
         }
 

@@ -31,7 +31,8 @@ pub(crate) fn check_period(ms: u64) -> Result<()> {
 }
 
 impl ComputeMarket {
-    /// A market with no offers, rentals or allowed tokens yet.
+    /// A market with no offers, rentals or allowed tokens yet, open for new offers and
+    /// rentals (not paused).
     pub(crate) fn empty(admin: AccountId, c: Config) -> Self {
         Self {
             admin: Role::new(admin),
@@ -50,6 +51,7 @@ impl ComputeMarket {
             rentals: Mapping::default(),
             rental_index: Default::default(),
             reputations: Mapping::default(),
+            paused: false,
         }
     }
 
@@ -62,6 +64,7 @@ impl ComputeMarket {
         terms: Terms,
         asset: Asset,
     ) -> Result<(OfferId, Offer)> {
+        self.not_paused()?;
         let (gpu_key, region_key) =
             check_specs(&spec.gpu_model, &spec.region, spec.vram_gb, spec.capacity)?;
         check_terms(&terms, self.hour_ms)?;
@@ -332,6 +335,12 @@ impl ComputeMarket {
     /// Refuses anyone but the admin.
     pub(crate) fn only_admin(&self) -> Result<()> {
         Ok(self.admin.check(self.env().caller())?)
+    }
+
+    /// Refuses new offers and rentals while the admin has paused them.
+    pub(crate) fn not_paused(&self) -> Result<()> {
+        ensure!(!self.paused, Error::Paused);
+        Ok(())
     }
 
     /// The offer, if it exists, the caller provides it and it is not retired.

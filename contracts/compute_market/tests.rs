@@ -15,6 +15,7 @@ use market_types::{Asset, Balance, Timestamp};
 
 mod admin;
 mod offers;
+mod pause;
 mod rentals;
 mod views;
 
@@ -241,7 +242,7 @@ fn events_of<T: Decode + ink::env::Event>() -> Vec<T> {
 fn fingerprint(c: &ComputeMarket) -> Vec<u8> {
     let a = accounts();
     let mut out = Vec::new();
-    (c.config(), c.admin(), c.pending_admin()).encode_to(&mut out);
+    (c.config(), c.admin(), c.pending_admin(), c.paused()).encode_to(&mut out);
     (c.offer_count(), c.rental_count()).encode_to(&mut out);
     for id in 0..=c.offer_count().saturating_add(1) {
         c.offer(id).encode_to(&mut out);

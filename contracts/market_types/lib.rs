@@ -10,6 +10,8 @@
 //!
 //! - **[`vault`]**: the escrow vault's interface ([`EscrowVault`], called through
 //!   `contract_ref!`), its terms, states and [`VaultError`].
+//! - **[`governed`]**: how the DAO calls the vault as its arbiter and the registry and
+//!   the market as their admin (traits whose selectors are the inherent messages').
 //! - **[`events`]**: events more than one contract emits (`AssetAllowanceChanged`).
 //! - **[`math`]**: exact basis-point shares and splits that add up to the unit.
 //! - **[`storage`]**: the storage helpers every contract shares — [`storage::SwapIndex`]
@@ -27,6 +29,7 @@ use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 pub mod events;
+pub mod governed;
 pub mod math;
 pub mod psp22_calls;
 pub mod storage;

@@ -122,9 +122,83 @@ pub fn bps_of_ceil(amount: Balance, bps: Bps) -> Option<Balance> {
     }
 }
 
+/// `floor(a × b / c)` for any `u128` values, computed exactly through a 256-bit
+/// product (schoolbook multiplication on 64-bit halves, then bitwise long division).
+/// Returns `None` when `c` is zero or the result does not fit in a `u128`. This is how
+/// a jury's reward pool is shared by vote weight: `pool × weight / coherent_weight`,
+/// where both factors may be any token amount.
+pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Option<u128> {
+    if c == 0 {
+        return None;
+    }
+    let (hi, lo) = mul_wide(a, b);
+    if hi >= c {
+        return None;
+    }
+    // Long division of (hi, lo) by c, one bit of `lo` at a time; `rem < c` throughout.
+    let mut rem = hi;
+    let mut quotient: u128 = 0;
+    let mut bit: u32 = 128;
+    while bit > 0 {
+        bit = bit.wrapping_sub(1);
+        let carry = rem.wrapping_shr(127);
+        rem = rem.wrapping_shl(1) | (lo.wrapping_shr(bit) & 1);
+        if carry == 1 || rem >= c {
+            rem = rem.wrapping_sub(c);
+            quotient |= 1u128.wrapping_shl(bit);
+        }
+    }
+    Some(quotient)
+}
+
+/// The 256-bit product of two `u128`s as `(high, low)` halves.
+fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a1, a0) = (a.wrapping_shr(64), a & MASK);
+    let (b1, b0) = (b.wrapping_shr(64), b & MASK);
+    // Each partial product of two 64-bit halves fits in a u128.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    // Three values below 2^64 each: the sum stays below 2^66.
+    let mid = p00
+        .wrapping_shr(64)
+        .wrapping_add(p01 & MASK)
+        .wrapping_add(p10 & MASK);
+    let lo = (p00 & MASK) | mid.wrapping_shl(64);
+    let hi = p11
+        .wrapping_add(p01.wrapping_shr(64))
+        .wrapping_add(p10.wrapping_shr(64))
+        .wrapping_add(mid.wrapping_shr(64));
+    (hi, lo)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mul_div_floor_is_exact_across_the_range() {
+        assert_eq!(mul_div_floor(10, 3, 4), Some(7));
+        assert_eq!(
+            mul_div_floor(u128::MAX, u128::MAX, u128::MAX),
+            Some(u128::MAX)
+        );
+        assert_eq!(mul_div_floor(u128::MAX, 2, u128::MAX), Some(2));
+        assert_eq!(mul_div_floor(u128::MAX, 3, 4), Some(u128::MAX / 4 * 3 + 2));
+        assert_eq!(mul_div_floor(u128::MAX, 2, 1), None);
+        assert_eq!(mul_div_floor(1, 1, 0), None);
+        assert_eq!(mul_div_floor(0, u128::MAX, 7), Some(0));
+        // Against the narrow product where it fits.
+        for a in [0u128, 1, 7, 1 << 63, u64::MAX as u128, 123_456_789_012_345] {
+            for b in [0u128, 1, 3, 1 << 40, u64::MAX as u128] {
+                for c in [1u128, 2, 7, 1 << 50, u64::MAX as u128] {
+                    assert_eq!(mul_div_floor(a, b, c), Some(a * b / c), "{a} {b} {c}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn pro_rata_is_exact_for_small_and_huge_totals() {

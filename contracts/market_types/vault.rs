@@ -6,7 +6,7 @@
 
 use crate::{Asset, Balance, Bps, Timestamp};
 use ink::prelude::{string::String, vec::Vec};
-use ink::primitives::AccountId;
+use ink::primitives::{AccountId, Hash};
 
 /// Id of an escrow (order or stream) in the vault; ids start at 1 and are never reused.
 pub type EscrowId = u64;
@@ -145,6 +145,95 @@ pub struct Settlement {
 pub struct EscrowStatus {
     pub state: EscrowState,
     pub settlement: Option<Settlement>,
+}
+
+// ------------------------------------------------------------ stored records
+// What the vault stores and returns from `escrow(id)` and `collateral(id)`. They live
+// here because the arbiter (the DAO) reads them across the contract boundary.
+
+/// What differs between an order and a stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum EscrowTerms {
+    Order {
+        /// The deposit still held (zero once settled).
+        amount: Balance,
+        delivery_deadline: Timestamp,
+        review_window_ms: u64,
+        delivered_at: Option<Timestamp>,
+        proof: Option<Hash>,
+    },
+    Stream {
+        /// When accrual began; `None` while the stream waits for `start_stream`.
+        start: Option<Timestamp>,
+        /// How long it runs from `start` (top-ups included). The payee earns
+        /// `deposit × elapsed / duration_ms`.
+        duration_ms: u64,
+        /// A waiting stream's latest start; afterwards anyone may cancel it.
+        start_by: Timestamp,
+        /// Paid to the payer out of the collateral if the stream never starts.
+        no_show_penalty: Balance,
+        /// Everything prepaid, top-ups included.
+        deposit: Balance,
+        /// Gross amount already paid to the payee side by claims.
+        paid_out: Balance,
+        /// When a dispute froze the stream (accrual stops there).
+        frozen_at: Option<Timestamp>,
+    },
+}
+
+/// An open dispute and its bond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Dispute {
+    pub by: AccountId,
+    pub bond: Balance,
+    pub opened_at: Timestamp,
+    /// From then on anyone may apply the fallback: `opened_at` plus the ruling window as
+    /// it was when the dispute opened (a later change of the window does not move it).
+    pub ruling_deadline: Timestamp,
+    /// The payee delivered the order while it was frozen by this dispute.
+    pub delivered_during: bool,
+}
+
+/// One escrow, as stored and as returned by `escrow(id)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct EscrowRecord {
+    pub payer: AccountId,
+    pub payee: AccountId,
+    pub asset: Asset,
+    /// Who opened it: the payer itself or a controller acting for it.
+    pub opener: AccountId,
+    pub context: u64,
+    pub collateral: Option<CollateralId>,
+    pub fee_bps: Bps,
+    pub royalties: Vec<Royalty>,
+    pub state: EscrowState,
+    pub terms: EscrowTerms,
+    pub dispute: Option<Dispute>,
+    pub settlement: Option<Settlement>,
+    pub opened_at: Timestamp,
+}
+
+/// A collateral lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Collateral {
+    pub owner: AccountId,
+    pub controller: AccountId,
+    pub asset: Asset,
+    /// What is still locked (slashes reduce it; zero once released).
+    pub amount: Balance,
+    /// From then on the owner may take it back itself, if nothing is open on it.
+    pub unlock_after: Timestamp,
+    /// Escrows open against it.
+    pub open: u32,
+    pub released: bool,
 }
 
 /// Longest text kept from a token's `Custom` error, in bytes.

@@ -20,8 +20,8 @@ use market_types::storage::Role;
 use market_types::{ensure, Asset, Balance, Bps, LicenseKind, ModelId, OfferId, Page, Timestamp};
 
 impl ModelRegistry {
-    /// A registry with no models, licenses, auditors or tokens yet, no vault, and the
-    /// default purchase periods.
+    /// A registry with no models, licenses, auditors or tokens yet, no vault, the
+    /// default purchase periods, and new listings open (not paused).
     pub(crate) fn empty(admin: AccountId, max_royalty_bps: Bps) -> Self {
         Self {
             admin: Role::new(admin),
@@ -45,11 +45,12 @@ impl ModelRegistry {
             account_licenses: Mapping::default(),
             model_licenses: Mapping::default(),
             ratings: Mapping::default(),
+            paused: false,
         }
     }
 
-    /// `register_model`: checks the fields and the lineage, gives the model the next
-    /// id, indexes it under its owner and tags, and stores it.
+    /// `register_model`: unless paused, checks the fields and the lineage, gives the
+    /// model the next id, indexes it under its owner and tags, and stores it.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn register(
         &mut self,
@@ -62,6 +63,7 @@ impl ModelRegistry {
         royalty_bps: Bps,
         tags: Vec<String>,
     ) -> Result<ModelRegistered> {
+        self.not_paused()?;
         check_name(&name)?;
         check_uri(&metadata_uri)?;
         let tag_keys = check_tags(&tags)?;
@@ -235,7 +237,8 @@ impl ModelRegistry {
         Ok(ModelOwnershipTransferred { model_id, from, to })
     }
 
-    /// `add_offer`: publishes an offer of an active model the caller owns.
+    /// `add_offer`: unless paused, publishes an offer of an active model the caller
+    /// owns.
     pub(crate) fn new_offer(
         &mut self,
         model_id: ModelId,
@@ -243,6 +246,7 @@ impl ModelRegistry {
         price: Balance,
         asset: Asset,
     ) -> Result<OfferAdded> {
+        self.not_paused()?;
         let mut model = self.owned_active_model(model_id)?;
         check_terms(kind, price, self.is_asset_allowed(asset))?;
         let offer_id = model.offer_count;
@@ -361,6 +365,12 @@ impl ModelRegistry {
     /// Refuses anyone but the admin.
     pub(crate) fn only_admin(&self) -> Result<()> {
         Ok(self.admin.check(self.env().caller())?)
+    }
+
+    /// Refuses new listings while the admin has paused them.
+    pub(crate) fn not_paused(&self) -> Result<()> {
+        ensure!(!self.paused, Error::Paused);
+        Ok(())
     }
 
     /// The model, if it exists and the caller owns it.

@@ -120,6 +120,8 @@ pub enum Error {
     InvalidPeriod,
     /// A period is longer than `MAX_PERIOD_MS`.
     PeriodTooLong,
+    /// New listings are paused by the guardian.
+    Paused,
 }
 
 /// The registry's result type.

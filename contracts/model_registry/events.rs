@@ -193,6 +193,13 @@ pub struct MaxRoyaltyChanged {
     pub max_royalty_bps: Bps,
 }
 
+/// The admin paused (`true`) or resumed (`false`) new listings (`register_model`,
+/// `add_offer`); emitted even when nothing changed.
+#[ink::event]
+pub struct PauseChanged {
+    pub paused: bool,
+}
+
 /// The admin pointed the registry at an escrow vault.
 #[ink::event]
 pub struct VaultChanged {

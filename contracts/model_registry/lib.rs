@@ -17,9 +17,11 @@
 //!   expiry) and may revoke its own attestation.
 //! - **Admin**: sets who is on the auditor allow-list (`set_auditor`) and which PSP22
 //!   tokens offers may be priced in (`set_asset_allowed`), the royalty cap, the purchase
-//!   periods and the vault new purchases go to. The deployer is the first admin; the
-//!   role moves in two steps (`propose_admin`, `accept_admin`), so it can be handed to
-//!   the dispute DAO but never to a mistyped address.
+//!   periods and the vault new purchases go to, and may pause new listings
+//!   (`set_paused`: `register_model` and `add_offer` refuse with `Paused`; purchases,
+//!   releases, updates and everything else go on). The deployer is the first admin;
+//!   the role moves in two steps (`propose_admin`, `accept_admin`), so it can be
+//!   handed to the dispute DAO but never to a mistyped address.
 //!
 //! ## Purchases and licenses
 //! A purchase opens an escrow order in the vault for the buyer (the registry is one of
@@ -62,9 +64,10 @@
 //!   encodes to well under 16 KiB (a unit test measures it).
 //!
 //! ## Errors
-//! One [`Error`] enum; each variant names the state that refused the call. Each
-//! message's doc says who may call it, its errors and its events; the views (`&self`
-//! messages) may be called by anyone, never fail and emit nothing.
+//! One [`Error`] enum; each variant names the state that refused the call (`Paused`:
+//! the admin paused new listings). Each message's doc says who may call it, its errors
+//! and its events; the views (`&self` messages) may be called by anyone, never fail
+//! and emit nothing.
 //!
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, act, emit) ·
@@ -153,6 +156,8 @@ mod model_registry {
         /// Per account and model: the same, for one model (length in the entitlement).
         pub(crate) model_licenses: Mapping<ModelLicenseKey, LicenseId>,
         pub(crate) ratings: Mapping<ModelId, RatingTotals>,
+        /// While set, `register_model` and `add_offer` refuse with `Paused`.
+        pub(crate) paused: bool,
     }
 
     impl ModelRegistry {
@@ -175,10 +180,11 @@ mod model_registry {
 
         /// Registers a model owned by the caller and returns its id.
         ///
-        /// Who: anyone. Requirements: name 1..=`MAX_NAME_LEN` bytes, URI
-        /// 1..=`MAX_URI_LEN` bytes, valid tags; a parent, if named, exists and is not
-        /// delisted; `royalty_bps` ≤ the current cap and zero without a parent.
-        /// Errors: `InvalidName`, `InvalidUri`, `TooManyTags`, `InvalidTag`,
+        /// Who: anyone, while new listings are not paused. Requirements: name
+        /// 1..=`MAX_NAME_LEN` bytes, URI 1..=`MAX_URI_LEN` bytes, valid tags; a parent,
+        /// if named, exists and is not delisted; `royalty_bps` ≤ the current cap and
+        /// zero without a parent.
+        /// Errors: `Paused`, `InvalidName`, `InvalidUri`, `TooManyTags`, `InvalidTag`,
         /// `DuplicateTag`, `ParentNotFound`, `ParentDelisted`, `RoyaltyAboveCap`,
         /// `RoyaltyWithoutParent`, `Overflow`. Emits: `ModelRegistered`.
         #[ink(message)]
@@ -322,11 +328,11 @@ mod model_registry {
 
         /// Publishes a license offer for an active model and returns its id.
         ///
-        /// Who: the model owner. Requirements: valid terms, a non-zero price, the asset
-        /// native or an allow-listed PSP22, fewer than `MAX_OFFERS_PER_MODEL` offers so
-        /// far. Errors: `ModelNotFound`, `NotModelOwner`, `ModelNotActive`,
-        /// `InvalidLicenseTerms`, `ZeroPrice`, `AssetNotAllowed`, `TooManyOffers`.
-        /// Emits: `OfferAdded`.
+        /// Who: the model owner, while new listings are not paused. Requirements: valid
+        /// terms, a non-zero price, the asset native or an allow-listed PSP22, fewer
+        /// than `MAX_OFFERS_PER_MODEL` offers so far. Errors: `Paused`, `ModelNotFound`,
+        /// `NotModelOwner`, `ModelNotActive`, `InvalidLicenseTerms`, `ZeroPrice`,
+        /// `AssetNotAllowed`, `TooManyOffers`. Emits: `OfferAdded`.
         #[ink(message)]
         pub fn add_offer(
             &mut self,
@@ -711,6 +717,21 @@ mod model_registry {
             Ok(())
         }
 
+        /// Pauses (`true`) or resumes (`false`) new listings: while paused,
+        /// `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
+        /// updates, retirements and views go on. Setting what is already set changes
+        /// nothing and still emits.
+        ///
+        /// Who: the admin (the DAO's guardian, once the DAO holds the role).
+        /// Errors: `NotAdmin`. Emits: `PauseChanged`.
+        #[ink(message)]
+        pub fn set_paused(&mut self, paused: bool) -> Result<()> {
+            self.only_admin()?;
+            self.paused = paused;
+            self.env().emit_event(PauseChanged { paused });
+            Ok(())
+        }
+
         /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
         /// role moves only when that account calls `accept_admin`. `None` withdraws the
         /// proposal.
@@ -761,6 +782,12 @@ mod model_registry {
         #[ink(message)]
         pub fn max_royalty_bps(&self) -> Bps {
             self.max_royalty_bps
+        }
+
+        /// Whether new listings (`register_model`, `add_offer`) are paused.
+        #[ink(message)]
+        pub fn paused(&self) -> bool {
+            self.paused
         }
 
         /// How many models were ever registered (ids `1..=model_count`).

@@ -88,7 +88,7 @@ fn last_event<T: Decode>() -> T {
 fn fingerprint(c: &ModelRegistry) -> Vec<u8> {
     let a = accounts();
     let mut out = Vec::new();
-    (c.admin(), c.max_royalty_bps(), c.model_count()).encode_to(&mut out);
+    (c.admin(), c.max_royalty_bps(), c.model_count(), c.paused()).encode_to(&mut out);
     for id in 1..=c.model_count().saturating_add(1) {
         c.model(id).encode_to(&mut out);
         for page in [0, MAX_PAGE as u64, 2 * MAX_PAGE as u64, 3 * MAX_PAGE as u64] {
@@ -924,6 +924,7 @@ fn non_admin_is_refused_everywhere() {
     assert_refused!(c, c.set_asset_allowed(a.eve, true), Error::NotAdmin);
     assert_refused!(c, c.set_asset_allowed(a.frank, false), Error::NotAdmin);
     assert_refused!(c, c.set_max_royalty_bps(1), Error::NotAdmin);
+    assert_refused!(c, c.set_paused(true), Error::NotAdmin);
     assert_refused!(c, c.propose_admin(Some(a.bob)), Error::NotAdmin);
     assert_refused!(c, c.propose_admin(None), Error::NotAdmin);
 }
@@ -1476,6 +1477,144 @@ fn license_pages_cover_every_license_once() {
         .items
         .is_empty());
     assert!(c.licenses_of(a.django, 0, 0).items.is_empty());
+}
+
+// ------------------------------------------------------------ pause
+
+/// The `paused` of the last event, which must be a `PauseChanged` (checked by its
+/// signature topic: another event can decode as a one-byte struct without error).
+fn last_pause_changed() -> bool {
+    let event = test::recorded_events().last().expect("an event");
+    let signature = <PauseChanged as ink::env::Event>::SIGNATURE_TOPIC.expect("a signature");
+    assert_eq!(
+        event.topics.first().map(|t| t.as_slice()),
+        Some(&signature[..]),
+        "the last event is not PauseChanged"
+    );
+    PauseChanged::decode(&mut &event.data[..])
+        .expect("a PauseChanged")
+        .paused
+}
+
+/// The caller registers a child of `parent` tagged "llm" (a valid model).
+fn register_child(c: &mut ModelRegistry, parent: ModelId) -> Result<ModelId> {
+    c.register_model(
+        String::from("fine-tune"),
+        String::from("ipfs://child"),
+        hash(3),
+        v(1, 0, 0),
+        Some(parent),
+        500,
+        tags(&["llm"]),
+    )
+}
+
+#[ink::test]
+fn only_the_admin_pauses_and_every_call_emits() {
+    let a = accounts();
+    let mut c = setup();
+    assert!(!c.paused(), "a new registry takes listings");
+    for paused in [true, true, false, false, true] {
+        let events = event_count();
+        c.set_paused(paused).unwrap();
+        assert_eq!(c.paused(), paused);
+        assert_eq!(event_count(), events + 1, "every call emits, even a repeat");
+        assert_eq!(last_pause_changed(), paused);
+    }
+    // Paused now. Nobody else resumes or pauses; the former admin neither, once the
+    // role has moved.
+    c.propose_admin(Some(a.bob)).unwrap();
+    set_caller(a.bob);
+    c.accept_admin().unwrap();
+    for caller in [a.alice, a.charlie, a.django] {
+        set_caller(caller);
+        assert_refused!(c, c.set_paused(false), Error::NotAdmin);
+        assert_refused!(c, c.set_paused(true), Error::NotAdmin);
+    }
+    assert!(c.paused());
+    set_caller(a.bob);
+    c.set_paused(false).unwrap();
+    assert!(!c.paused());
+}
+
+#[ink::test]
+fn a_paused_registry_refuses_new_listings_and_changes_nothing() {
+    let a = accounts();
+    let (mut c, id) = open_shop();
+    set_caller(a.alice);
+    c.set_paused(true).unwrap();
+    for who in [a.bob, a.charlie] {
+        set_caller(who);
+        assert_refused!(c, register_child(&mut c, id), Error::Paused);
+    }
+    // The pause is checked first: an invalid model is refused as paused too.
+    assert_refused!(
+        c,
+        c.register_model(text(0), text(0), hash(1), v(1, 0, 0), None, 0, vec![]),
+        Error::Paused
+    );
+    set_caller(a.bob);
+    assert_refused!(
+        c,
+        c.add_offer(id, LicenseKind::Perpetual, 50, Asset::Native),
+        Error::Paused
+    );
+    assert_refused!(
+        c,
+        c.add_offer(id, LicenseKind::Perpetual, 0, Asset::Native),
+        Error::Paused
+    );
+    assert_eq!((c.model_count(), c.model(id).unwrap().offer_count), (1, 3));
+    // Resuming lets the same calls through.
+    set_caller(a.alice);
+    c.set_paused(false).unwrap();
+    assert!(!last_pause_changed());
+    set_caller(a.bob);
+    let child = register_child(&mut c, id).unwrap();
+    assert_eq!(child, 2);
+    let e: ModelRegistered = last_event();
+    assert_eq!((e.model_id, e.parent), (child, Some(id)));
+    let offer = c
+        .add_offer(id, LicenseKind::Perpetual, 50, Asset::Native)
+        .unwrap();
+    assert_eq!(offer, 3);
+    assert_eq!(c.offer(id, offer).unwrap().price, 50);
+}
+
+#[ink::test]
+fn purchases_releases_and_updates_go_on_while_paused() {
+    let a = accounts();
+    let (mut c, id) = open_shop();
+    let earlier = buy(&mut c, id, 0).unwrap();
+    set_caller(a.alice);
+    c.set_paused(true).unwrap();
+    // Buyers buy, release and rate.
+    set_caller(a.charlie);
+    c.release_license(earlier).unwrap();
+    assert!(c.has_valid_license(a.charlie, id));
+    let metered = buy(&mut c, id, 1).unwrap();
+    let e: LicensePurchased = last_event();
+    assert_eq!((e.license_id, e.buyer, e.price), (metered, a.charlie, 7));
+    c.release_license(metered).unwrap();
+    c.rate_model(id, 5).unwrap();
+    assert_eq!(c.rating(id), (5, 1));
+    // The owner updates, retires and counts what is already listed and sold.
+    set_caller(a.bob);
+    assert_eq!(c.consume_units(a.charlie, id, 2), Ok(3));
+    c.update_offer(id, 0, LicenseKind::Perpetual, 120, Asset::Native)
+        .unwrap();
+    assert_eq!(c.offer(id, 0).unwrap().version, 2);
+    c.retire_offer(id, 1).unwrap();
+    c.update_metadata(id, String::from("ipfs://card-v2"))
+        .unwrap();
+    c.publish_version(id, v(1, 1, 0), hash(4), String::from("ipfs://card-v2"))
+        .unwrap();
+    assert_eq!(c.model(id).unwrap().version, v(1, 1, 0));
+    // The updated offer sells at its new version while still paused.
+    set_caller(a.django);
+    let later = buy(&mut c, id, 0).unwrap();
+    assert_eq!(c.license(later).unwrap().price, 120);
+    assert!(c.paused());
 }
 
 // ------------------------------------------------------------ pages

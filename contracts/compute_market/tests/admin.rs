@@ -109,6 +109,7 @@ fn non_admins_are_refused_everywhere() {
         assert_refused!(c, c.set_asset_allowed(who, true), Error::NotAdmin);
         assert_refused!(c, c.set_vault(who), Error::NotAdmin);
         assert_refused!(c, c.set_auditors(who), Error::NotAdmin);
+        assert_refused!(c, c.set_paused(true), Error::NotAdmin);
         assert_refused!(c, c.propose_admin(Some(who)), Error::NotAdmin);
         assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
     }
