@@ -1,0 +1,425 @@
+//! The jury's rules as plain functions, with no ink! environment: the phases of a round,
+//! the commitment a juror binds its vote with, quorum and the ruling a round reaches,
+//! who may appeal and for what bond, and how a final ruling settles each vote. The
+//! contract calls these; unit and property tests hit them directly.
+
+use crate::types::{Case, Choice, JuryParams, Phase, Round, Vote, VoteOutcome, CHOICES, OPTIONS};
+use ink::primitives::{AccountId, Hash};
+use market_types::math::{bps_of, mul_div_floor};
+use market_types::{Balance, Bps, Timestamp, BPS_DENOMINATOR, MAX_PERIOD_MS};
+
+/// The ends of a round's phases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Phases {
+    pub commit_end: Timestamp,
+    pub reveal_end: Timestamp,
+    /// Equal to `reveal_end` in the last round (no appeal).
+    pub appeal_end: Timestamp,
+}
+
+/// Round `round` starting at `start` lasts `(round + 1)` times the first round's
+/// phases; the last round has no appeal window.
+pub fn phases(start: Timestamp, jury: &JuryParams, round: Round) -> Option<Phases> {
+    let m = u64::from(round).checked_add(1)?;
+    let commit_end = start.checked_add(jury.commit_ms.checked_mul(m)?)?;
+    let reveal_end = commit_end.checked_add(jury.reveal_ms.checked_mul(m)?)?;
+    let appeal_end = if is_last(jury, round) {
+        reveal_end
+    } else {
+        reveal_end.checked_add(jury.appeal_ms.checked_mul(m)?)?
+    };
+    Some(Phases {
+        commit_end,
+        reveal_end,
+        appeal_end,
+    })
+}
+
+/// Whether `round` is the last a case with these parameters may have.
+pub fn is_last(jury: &JuryParams, round: Round) -> bool {
+    u16::from(round).saturating_add(1) >= u16::from(jury.rounds)
+}
+
+/// The longest a case can last: every round at its full length, each appealed at the
+/// last moment of its window.
+pub fn max_case_ms(jury: &JuryParams) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut r: Round = 0;
+    while r < jury.rounds {
+        let p = phases(0, jury, r)?;
+        total = total.checked_add(p.appeal_end)?;
+        r = r.checked_add(1)?;
+    }
+    Some(total)
+}
+
+/// Whether the parameters are usable: non-zero phases, shares within 100 %, rounds in
+/// `1..=MAX_ROUNDS`, and a longest case within `MAX_PERIOD_MS`.
+pub fn check_jury(jury: &JuryParams) -> Result<u64, crate::Error> {
+    use crate::Error::{InvalidParams, PeriodTooLong};
+    if jury.commit_ms == 0
+        || jury.reveal_ms == 0
+        || jury.appeal_ms == 0
+        || jury.quorum_bps == 0
+        || jury.quorum_bps > BPS_DENOMINATOR
+        || jury.penalty_bps > BPS_DENOMINATOR
+        || jury.slash_bps > BPS_DENOMINATOR
+        || jury.rounds == 0
+        || jury.rounds > crate::types::MAX_ROUNDS
+        || jury.appeal_bond == 0
+    {
+        return Err(InvalidParams);
+    }
+    // The bond of the last appeal must be representable.
+    appeal_bond(jury.appeal_bond, jury.rounds.saturating_sub(1)).ok_or(InvalidParams)?;
+    let longest = max_case_ms(jury).ok_or(PeriodTooLong)?;
+    if longest > MAX_PERIOD_MS {
+        return Err(PeriodTooLong);
+    }
+    Ok(longest)
+}
+
+/// What a juror commits to: blake2-256 of `(choice, salt, juror, case, round)`,
+/// SCALE-encoded (one byte, 32 bytes, 32 bytes, 8 bytes little-endian, one byte). The
+/// juror and the case are inside, so a commitment copied from another juror, case or
+/// round never verifies for the copier.
+pub fn commitment(
+    choice: Choice,
+    salt: [u8; 32],
+    juror: AccountId,
+    case: u64,
+    round: Round,
+) -> Hash {
+    let mut out = [0u8; 32];
+    ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(
+        &(choice, salt, juror, case, round),
+        &mut out,
+    );
+    Hash::from(out)
+}
+
+/// The payee's share of the frozen amount under `choice` (`None`: not a choice).
+pub fn payee_bps(choice: Choice) -> Option<Bps> {
+    if choice >= CHOICES {
+        return None;
+    }
+    OPTIONS.get(usize::from(choice.checked_rem(5)?)).copied()
+}
+
+/// Whether `choice` also slashes the escrow's collateral.
+pub fn slashes(choice: Choice) -> bool {
+    (5..CHOICES).contains(&choice)
+}
+
+/// A choice is valid if it is one of the options; slash options only when the escrow
+/// has collateral.
+pub fn valid_choice(choice: Choice, slashable: bool) -> bool {
+    choice < CHOICES && (slashable || !slashes(choice))
+}
+
+/// Revealed weight a round needs: `(round + 1) × quorum_bps` (at most 100 %) of the
+/// stake snapshotted when the case opened, and never zero.
+pub fn quorum_met(total: Balance, quorum_bps: Bps, round: Round, revealed: Balance) -> bool {
+    let scaled = u32::from(quorum_bps)
+        .saturating_mul(u32::from(round).saturating_add(1))
+        .min(u32::from(BPS_DENOMINATOR));
+    let bps = Bps::try_from(scaled).unwrap_or(BPS_DENOMINATOR);
+    match bps_of(total, bps) {
+        Some(needed) => revealed > 0 && revealed >= needed,
+        None => false,
+    }
+}
+
+/// The choice with the most revealed weight; a tie goes to the choice that gives the
+/// payee less, then to the one without a slash (the milder ruling for each side in
+/// turn). `None` when nothing was revealed.
+pub fn plurality(weights: &[Balance; CHOICES as usize]) -> Option<Choice> {
+    // (weight, then the tie order: lower payee share first, then no slash)
+    let rank = |c: Choice| (payee_bps(c).unwrap_or(0), slashes(c));
+    let mut best: Option<(Choice, Balance)> = None;
+    let mut c: Choice = 0;
+    for w in weights.iter() {
+        let better = match best {
+            None => *w > 0,
+            Some((bc, bw)) => *w > bw || (*w == bw && rank(c) < rank(bc)),
+        };
+        if better {
+            best = Some((c, *w));
+        }
+        c = c.saturating_add(1);
+    }
+    best.map(|(c, _)| c)
+}
+
+/// Whether the payer (`is_payer`) or the payee may appeal `ruling`: any party the
+/// ruling did not fully favour.
+pub fn may_appeal(ruling: Choice, is_payer: bool, slashable: bool) -> bool {
+    let share = payee_bps(ruling).unwrap_or(0);
+    let fully_favoured = if is_payer {
+        share == 0 && (slashes(ruling) || !slashable)
+    } else {
+        share == BPS_DENOMINATOR && !slashes(ruling)
+    };
+    !fully_favoured
+}
+
+/// The bond to appeal round `round`: `base × 2^round`.
+pub fn appeal_bond(base: Balance, round: Round) -> Option<Balance> {
+    base.checked_mul(1u128.checked_shl(u32::from(round))?)
+}
+
+/// Where a case stands at `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finality {
+    /// A phase of the current round runs until the given time.
+    Running(Phase, Timestamp),
+    /// Final: the ruling (`None`: the first round missed quorum, no ruling).
+    Final(Option<Choice>),
+}
+
+/// The current round's outcome: its ruling if it met quorum.
+pub fn round_ruling(
+    case: &Case,
+    weights: &[Balance; CHOICES as usize],
+    revealed: Balance,
+) -> Option<Choice> {
+    if quorum_met(case.total_stake, case.jury.quorum_bps, case.round, revealed) {
+        plurality(weights)
+    } else {
+        None
+    }
+}
+
+/// Whether the case is final at `now`, and with which ruling. A round that misses quorum
+/// leaves the previous round's ruling standing (`previous`), or no ruling at all in the
+/// first round.
+pub fn finality(
+    case: &Case,
+    now: Timestamp,
+    weights: &[Balance; CHOICES as usize],
+    revealed: Balance,
+    previous: Option<Choice>,
+) -> Option<Finality> {
+    let p = phases(case.round_start, &case.jury, case.round)?;
+    if now < p.commit_end {
+        return Some(Finality::Running(Phase::Commit, p.commit_end));
+    }
+    if now < p.reveal_end {
+        return Some(Finality::Running(Phase::Reveal, p.reveal_end));
+    }
+    Some(match round_ruling(case, weights, revealed) {
+        Some(_) if now < p.appeal_end => Finality::Running(Phase::Appeal, p.appeal_end),
+        Some(c) => Finality::Final(Some(c)),
+        None => Finality::Final(previous),
+    })
+}
+
+/// How settling `vote` ends once the case's final ruling is `ruling`.
+pub fn outcome(vote: &Vote, ruling: Option<Choice>) -> VoteOutcome {
+    match (vote.revealed, ruling) {
+        (None, _) => VoteOutcome::NotRevealed,
+        (Some(_), None) => VoteOutcome::NoRuling,
+        (Some(c), Some(r)) if c == r => VoteOutcome::Coherent,
+        (Some(_), Some(_)) => VoteOutcome::Incoherent,
+    }
+}
+
+/// A coherent vote's share of the pool: `pool × weight / coherent_weight`, rounded down,
+/// except that the vote completing the coherent weight takes whatever is left, so the
+/// pool is paid out exactly whatever order jurors settle in.
+pub fn reward(case: &Case, weight: Balance) -> Option<Balance> {
+    let after = case.paid_weight.checked_add(weight)?;
+    if after >= case.coherent_weight {
+        case.pool.checked_sub(case.paid)
+    } else {
+        mul_div_floor(case.pool, weight, case.coherent_weight)
+    }
+}
+
+/// What settling `vote` gives back now: `(outcome, stake returned, reward)`.
+pub fn settlement(case: &Case, vote: &Vote) -> Option<(VoteOutcome, Balance, Balance)> {
+    let ruling = match case.status {
+        crate::types::CaseStatus::Open => return None,
+        crate::types::CaseStatus::Ruled { choice, .. } => Some(choice),
+        crate::types::CaseStatus::NoQuorum => None,
+    };
+    let o = outcome(vote, ruling);
+    Some(match o {
+        VoteOutcome::Coherent => (o, vote.risk, reward(case, vote.weight)?),
+        VoteOutcome::NoRuling => (o, vote.risk, 0),
+        VoteOutcome::Incoherent | VoteOutcome::NotRevealed => (o, 0, 0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn jury() -> JuryParams {
+        JuryParams {
+            commit_ms: 100,
+            reveal_ms: 50,
+            appeal_ms: 20,
+            quorum_bps: 2_000,
+            rounds: 3,
+            penalty_bps: 1_000,
+            appeal_bond: 1_000,
+            juror_reward: 500,
+            slash_bps: 5_000,
+        }
+    }
+
+    #[test]
+    fn rounds_get_longer_and_the_last_has_no_appeal() {
+        let j = jury();
+        assert_eq!(
+            phases(1_000, &j, 0),
+            Some(Phases {
+                commit_end: 1_100,
+                reveal_end: 1_150,
+                appeal_end: 1_170
+            })
+        );
+        assert_eq!(
+            phases(0, &j, 1),
+            Some(Phases {
+                commit_end: 200,
+                reveal_end: 300,
+                appeal_end: 340
+            })
+        );
+        assert_eq!(
+            phases(0, &j, 2),
+            Some(Phases {
+                commit_end: 300,
+                reveal_end: 450,
+                appeal_end: 450
+            })
+        );
+        assert_eq!(max_case_ms(&j), Some(170 + 340 + 450));
+        assert_eq!(check_jury(&j), Ok(960));
+        assert_eq!(phases(u64::MAX, &j, 0), None);
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        for bad in [
+            JuryParams {
+                commit_ms: 0,
+                ..jury()
+            },
+            JuryParams {
+                quorum_bps: 10_001,
+                ..jury()
+            },
+            JuryParams {
+                rounds: 0,
+                ..jury()
+            },
+            JuryParams {
+                rounds: 5,
+                ..jury()
+            },
+            JuryParams {
+                penalty_bps: 10_001,
+                ..jury()
+            },
+            JuryParams {
+                appeal_bond: 0,
+                ..jury()
+            },
+            JuryParams {
+                appeal_bond: u128::MAX,
+                ..jury()
+            },
+        ] {
+            assert_eq!(
+                check_jury(&bad),
+                Err(crate::Error::InvalidParams),
+                "{bad:?}"
+            );
+        }
+        let long = JuryParams {
+            commit_ms: MAX_PERIOD_MS,
+            ..jury()
+        };
+        assert_eq!(check_jury(&long), Err(crate::Error::PeriodTooLong));
+    }
+
+    #[test]
+    fn choices_map_to_splits_and_slashes() {
+        assert_eq!(payee_bps(0), Some(0));
+        assert_eq!(payee_bps(4), Some(10_000));
+        assert_eq!(payee_bps(7), Some(5_000));
+        assert_eq!(payee_bps(10), None);
+        assert!(!slashes(4) && slashes(5) && slashes(9) && !slashes(10));
+        assert!(valid_choice(9, true) && !valid_choice(9, false) && valid_choice(4, false));
+        assert!(!valid_choice(10, true));
+    }
+
+    #[test]
+    fn plurality_breaks_ties_towards_the_lower_choice() {
+        let mut w = [0u128; 10];
+        assert_eq!(plurality(&w), None);
+        w[3] = 5;
+        w[6] = 5;
+        // 75 % (3) ties with 25 % and a slash (6): the lower payee share.
+        assert_eq!(plurality(&w), Some(6));
+        w[6] = 6;
+        assert_eq!(plurality(&w), Some(6));
+        // All to the payee (4) ties with all to the payer plus a slash (5): the payer's.
+        let mut w = [0u128; 10];
+        w[4] = 7;
+        w[5] = 7;
+        assert_eq!(plurality(&w), Some(5));
+        // 25 % with a slash (6) ties with 50 % (2): the lower payee share wins.
+        let mut w = [0u128; 10];
+        w[2] = 3;
+        w[6] = 3;
+        assert_eq!(plurality(&w), Some(6));
+        // Same share, with and without a slash: no slash.
+        let mut w = [0u128; 10];
+        w[7] = 3;
+        w[2] = 3;
+        assert_eq!(plurality(&w), Some(2));
+    }
+
+    #[test]
+    fn quorum_grows_with_each_round() {
+        assert!(quorum_met(1_000, 2_000, 0, 200));
+        assert!(!quorum_met(1_000, 2_000, 0, 199));
+        assert!(!quorum_met(1_000, 2_000, 1, 399));
+        assert!(quorum_met(1_000, 2_000, 1, 400));
+        assert!(quorum_met(1_000, 6_000, 2, 1_000));
+        assert!(!quorum_met(1_000, 6_000, 2, 999));
+        assert!(!quorum_met(0, 2_000, 0, 0));
+    }
+
+    #[test]
+    fn only_a_party_not_fully_favoured_may_appeal() {
+        // All to the payee, no slash: the payer may, the payee may not.
+        assert!(may_appeal(4, true, true) && !may_appeal(4, false, true));
+        // All to the payer and a slash: only the payee.
+        assert!(!may_appeal(5, true, true) && may_appeal(5, false, true));
+        // All to the payer, no collateral to slash: the payer got everything.
+        assert!(!may_appeal(0, true, false) && may_appeal(0, true, true));
+        // A split: both.
+        assert!(may_appeal(2, true, false) && may_appeal(2, false, false));
+        assert_eq!(appeal_bond(1_000, 0), Some(1_000));
+        assert_eq!(appeal_bond(1_000, 2), Some(4_000));
+        assert_eq!(appeal_bond(u128::MAX, 1), None);
+    }
+
+    #[test]
+    fn a_commitment_binds_the_juror_case_and_round() {
+        let a = AccountId::from([1; 32]);
+        let b = AccountId::from([2; 32]);
+        let c = commitment(3, [9; 32], a, 7, 0);
+        assert_eq!(c, commitment(3, [9; 32], a, 7, 0));
+        assert_ne!(c, commitment(3, [9; 32], b, 7, 0));
+        assert_ne!(c, commitment(3, [9; 32], a, 8, 0));
+        assert_ne!(c, commitment(3, [9; 32], a, 7, 1));
+        assert_ne!(c, commitment(4, [9; 32], a, 7, 0));
+        assert_ne!(c, commitment(3, [8; 32], a, 7, 0));
+    }
+}

@@ -1,0 +1,615 @@
+//! # dispute_dao
+//!
+//! The marketplace's staked DAO: members stake the market token, decide the vault's
+//! disputes by commit–reveal votes with appeals, and govern every parameter of the
+//! vault, the model registry and the compute market by timelocked proposals. After
+//! deployment it is the vault's arbiter and the registry's and market's admin, so no
+//! single key can move funds or change a parameter.
+//!
+//! ## Overview
+//! - **Stake**: `stake` (PSP22 `transfer_from`, approve the DAO first); every change is
+//!   checkpointed per block. `request_unstake` starts the unbonding delay (longer than
+//!   the longest case); `withdraw_unstaked` pays it out once the delay passed and every
+//!   vote of the member is settled.
+//! - **Cases**: a party of a disputed vault escrow `open_case`s it with an evidence URI;
+//!   the case snapshots the stake (weights are stakes before the opening block) and the
+//!   jury parameters. Round `r` has a commit phase, a reveal phase and (but the last)
+//!   an appeal window, each `r + 1` times the first round's. Jurors commit
+//!   `blake2_256((choice, salt, juror, case, round))` — committing puts `penalty_bps` of
+//!   the vote's weight at risk (taken out of the stake) — and reveal. A choice is one of
+//!   the fixed splits `0, 2 500, 5 000, 7 500, 10 000` bps to the payee, with or without
+//!   a collateral slash (`choice = option + 5 × slash`). The round's ruling is the choice
+//!   with most revealed weight (ties to the lower choice) if the revealed weight reaches
+//!   the quorum (`(r + 1) × quorum_bps` of the snapshotted stake). A party the ruling
+//!   did not fully favour may `appeal` during the window, posting `appeal_bond × 2^r`
+//!   in the stake token: a new, longer round with a higher quorum. When the case is
+//!   final anyone `execute_ruling`s: the vault resolves the frozen amount by the split
+//!   and, for a slash, `slash_bps` of the frozen amount (at most the collateral) moves
+//!   from the collateral to the payer. A round without quorum leaves the previous
+//!   ruling standing; a first round without quorum has no ruling, and the vault's own
+//!   fallback (`expire_dispute` after its ruling deadline, which the DAO also triggers
+//!   when executing late enough) decides the escrow. Anyone who proves a juror's hidden
+//!   vote before the reveal phase (`denounce` with the choice and salt) takes that
+//!   vote's stake at risk, and the vote is void (anti-bribery).
+//! - **Incentives, settled lazily**: each vote is settled on its own (`settle_vote`, by
+//!   anyone, for the juror) — never a loop over voters. Coherent votes (with the final
+//!   ruling, after appeals) get their risk back plus a share, by weight, of the pool:
+//!   the risk forfeited by incoherent and unrevealed votes, the appeal bonds of appeals
+//!   that failed, and `juror_reward` drawn from the reward reserve (`fund_rewards`)
+//!   when the case opened. The last coherent vote to settle takes the rounding
+//!   remainder, so the pool is paid exactly. A juror who never comes back blocks nobody:
+//!   its forfeited risk is in the pool from execution on; its own stake stays its own.
+//! - **Governance**: `propose` a typed [`Action`] (fee, treasury, dispute bond and
+//!   ruling window, minimum deposit, controllers, asset and auditor allow-lists,
+//!   purchase periods, royalty cap, collateral ratio and no-show share, start window,
+//!   pause, the DAO's own jury and governance parameters and unbonding delay, the
+//!   guardian, handing a contract's admin role over), `vote` after the voting delay with
+//!   the stake held before the proposal's block, quorum of the snapshotted stake, a
+//!   late-quorum extension, then a timelock before anyone may `execute_proposal`.
+//! - **Guardian**: may `guardian_pause` new listings and rentals at the registry or the
+//!   market and `cancel_proposal`; it can never move funds or change a parameter.
+//!
+//! ## Invariants
+//! - `owed` (what the DAO owes in the stake token) equals every stake, unbonding stake,
+//!   credit, the reward reserve, and each case's stake at risk, bonds and pool not yet
+//!   paid; the DAO's token balance covers it.
+//! - A vote's weight is the member's stake before the block the case or proposal opened
+//!   in (stake added later counts zero); O(log n) checkpoint lookups.
+//! - Every case and proposal period is snapshotted when it opens: a later governance
+//!   change never moves a running case's deadlines.
+//! - No message loops over members, voters, cases or proposals; the only loops are
+//!   over the 10 choices and the at most `MAX_ROUNDS` rounds of a case.
+//! - A refused message changes nothing and emits nothing; every change emits an event.
+//!
+//! ## Errors
+//! One [`Error`] enum; the vault's and the token's own refusals are wrapped (`Vault(..)`,
+//! `Token(..)`). Each message's doc names who may call it.
+//!
+//! ## Code map
+//! `lib.rs`: storage, constructor, messages · `types.rs`, `events.rs`, `errors.rs` · pure
+//! logic: [`checkpoints`], [`jury`], [`governance`] · contract helpers: `staking.rs`,
+//! `cases.rs`, `proposals.rs` · `calls.rs`: calls into the token, the vault, the
+//! registry and the market (stand-ins in unit tests) · `tests.rs`, `tests/`.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub use self::dispute_dao::{DisputeDao, DisputeDaoRef};
+pub use self::errors::{Error, Result};
+/// Every event, for dApps and tests that decode them.
+pub use self::events::*;
+pub use self::types::*;
+
+mod calls;
+mod cases;
+pub mod checkpoints;
+mod errors;
+mod events;
+pub mod governance;
+pub mod jury;
+mod proposals;
+mod staking;
+#[cfg(test)]
+mod tests;
+mod types;
+
+#[ink::contract]
+mod dispute_dao {
+    use crate::checkpoints::Checkpoint;
+    use crate::errors::Result;
+    use crate::events::*;
+    use crate::types::*;
+    use ink::prelude::string::String;
+    use ink::storage::Mapping;
+    use market_types::storage::SwapIndex;
+    use market_types::{EscrowId, Page};
+
+    /// DAO storage. The root holds the configuration and counters; everything that
+    /// grows lives in `Mapping`s. Fields are `pub(crate)` for the helpers in
+    /// `staking.rs`, `cases.rs` and `proposals.rs`.
+    #[ink(storage)]
+    pub struct DisputeDao {
+        pub(crate) config: Config,
+        /// Everything the DAO owes in the stake token.
+        pub(crate) owed: Balance,
+        pub(crate) total_staked: Balance,
+        pub(crate) reward_reserve: Balance,
+        pub(crate) members: Mapping<AccountId, Member>,
+        /// Stake histories: `Some(member)` per member, `None` for the total.
+        pub(crate) checkpoints: Mapping<CheckpointKey, Checkpoint>,
+        pub(crate) checkpoint_len: Mapping<Option<AccountId>, u32>,
+        pub(crate) case_count: CaseId,
+        pub(crate) cases: Mapping<CaseId, Case>,
+        pub(crate) case_of_escrow: Mapping<EscrowId, CaseId>,
+        pub(crate) rounds: Mapping<(CaseId, Round), RoundInfo>,
+        /// Revealed weight and risk per case, round and choice.
+        pub(crate) tallies: Mapping<TallyKey, Tally>,
+        /// The same summed over every round of a case: who is coherent with the final
+        /// ruling, whichever round they voted in.
+        pub(crate) coherence: Mapping<(CaseId, Choice), Tally>,
+        pub(crate) votes: Mapping<VoteKey, Vote>,
+        /// Each juror's votes not yet settled.
+        pub(crate) juror_votes: SwapIndex<AccountId, (CaseId, Round)>,
+        pub(crate) proposal_count: ProposalId,
+        pub(crate) proposals: Mapping<ProposalId, Proposal>,
+        /// How each member voted on each proposal.
+        pub(crate) ballots: Mapping<(ProposalId, AccountId), bool>,
+    }
+
+    impl DisputeDao {
+        /// Creates the DAO. `token`: the PSP22 members stake; `vault`, `registry`,
+        /// `market`: the contracts it will arbitrate and administer (each hands its role
+        /// over with `propose_arbiter` / `propose_admin`; the DAO takes it with
+        /// `accept_role`); `jury`, `gov`, `unbonding_ms`: see [`JuryParams`] and
+        /// [`GovParams`]; `guardian`: may pause and cancel, nothing else.
+        ///
+        /// Errors: `InvalidParams`, `PeriodTooLong`. Emits `DaoCreated`.
+        #[ink(constructor)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            token: AccountId,
+            vault: AccountId,
+            registry: AccountId,
+            market: AccountId,
+            jury: JuryParams,
+            gov: GovParams,
+            unbonding_ms: u64,
+            guardian: Option<AccountId>,
+        ) -> Result<Self> {
+            let longest = crate::jury::check_jury(&jury)?;
+            crate::governance::check_gov(&gov, unbonding_ms, longest)?;
+            Self::env().emit_event(DaoCreated {
+                token,
+                vault,
+                registry,
+                market,
+            });
+            Ok(Self {
+                config: Config {
+                    token,
+                    vault,
+                    registry,
+                    market,
+                    jury,
+                    gov,
+                    unbonding_ms,
+                    guardian,
+                },
+                owed: 0,
+                total_staked: 0,
+                reward_reserve: 0,
+                members: Mapping::default(),
+                checkpoints: Mapping::default(),
+                checkpoint_len: Mapping::default(),
+                case_count: 0,
+                cases: Mapping::default(),
+                case_of_escrow: Mapping::default(),
+                rounds: Mapping::default(),
+                tallies: Mapping::default(),
+                coherence: Mapping::default(),
+                votes: Mapping::default(),
+                juror_votes: SwapIndex::default(),
+                proposal_count: 0,
+                proposals: Mapping::default(),
+                ballots: Mapping::default(),
+            })
+        }
+
+        // ------------------------------------------------------------ staking
+
+        /// Stakes `amount` of the stake token (approve the DAO for it first). It counts
+        /// for cases and proposals opened in later blocks.
+        ///
+        /// Who: anyone. Errors: `ZeroAmount`, `Token`, `TokenCallFailed`, `Overflow`.
+        /// Emits `Staked`.
+        #[ink(message)]
+        pub fn stake(&mut self, amount: Balance) -> Result<()> {
+            let event = self.do_stake(amount)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Moves `amount` of the caller's active stake to unbonding: it stops counting
+        /// for new cases and proposals at once and may be withdrawn after the unbonding
+        /// delay (the timer restarts for everything unbonding).
+        ///
+        /// Who: a member. Errors: `ZeroAmount`, `InsufficientStake`, `Overflow`.
+        /// Emits `UnstakeRequested`.
+        #[ink(message)]
+        pub fn request_unstake(&mut self, amount: Balance) -> Result<()> {
+            let event = self.do_request_unstake(amount)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Pays the caller's unbonded stake out, once the delay has passed and every
+        /// vote of the caller is settled. Returns the amount.
+        ///
+        /// Who: a member. Errors: `NothingUnbonding`, `StillUnbonding`,
+        /// `UnsettledVotes`, `Token`, `TokenCallFailed`. Emits `Withdrawn`.
+        #[ink(message)]
+        pub fn withdraw_unstaked(&mut self) -> Result<Balance> {
+            let (amount, event) = self.do_withdraw_unstaked()?;
+            self.env().emit_event(event);
+            Ok(amount)
+        }
+
+        /// Pays the caller's credit (rewards, returned appeal bonds, bounties) out.
+        ///
+        /// Who: anyone with credit. Errors: `NothingToWithdraw`, `Token`,
+        /// `TokenCallFailed`. Emits `Withdrawn`.
+        #[ink(message)]
+        pub fn withdraw_credit(&mut self) -> Result<Balance> {
+            let (amount, event) = self.do_withdraw_credit()?;
+            self.env().emit_event(event);
+            Ok(amount)
+        }
+
+        /// Adds `amount` of the stake token to the reward reserve, from which each new
+        /// case draws `juror_reward` for its coherent jurors (the platform's share of
+        /// the fees it earns, paid in by the treasury).
+        ///
+        /// Who: anyone. Errors: `ZeroAmount`, `Token`, `TokenCallFailed`, `Overflow`.
+        /// Emits `RewardsFunded`.
+        #[ink(message)]
+        pub fn fund_rewards(&mut self, amount: Balance) -> Result<()> {
+            let event = self.do_fund_rewards(amount)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        // ------------------------------------------------------------ cases
+
+        /// Opens a case for the vault's dispute of `escrow`, with the caller's evidence.
+        /// The case snapshots the stake and the jury parameters now; its commit phase
+        /// starts at once.
+        ///
+        /// Who: the escrow's payer or payee. Errors: `InvalidUri`, `CaseExists`,
+        /// `EscrowNotDisputed`, `NotParty`, `RulingWindowTooShort` (the vault's ruling
+        /// deadline is too close for every round), `Overflow`. Emits `CaseOpened`,
+        /// `EvidenceSubmitted`.
+        #[ink(message)]
+        pub fn open_case(&mut self, escrow: EscrowId, evidence_uri: String) -> Result<CaseId> {
+            let (id, opened, evidence) = self.do_open_case(escrow, evidence_uri)?;
+            self.env().emit_event(opened);
+            self.env().emit_event(evidence);
+            Ok(id)
+        }
+
+        /// Adds evidence to an open case (an event; the document lives at `uri`).
+        ///
+        /// Who: the payer or the payee. Errors: `CaseNotFound`, `CaseClosed`,
+        /// `NotParty`, `InvalidUri`. Emits `EvidenceSubmitted`.
+        #[ink(message)]
+        pub fn submit_evidence(&mut self, case_id: CaseId, uri: String) -> Result<()> {
+            let event = self.do_submit_evidence(case_id, uri)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Commits a hidden vote in the current round: `commitment` is
+        /// `blake2_256(SCALE(choice, salt, juror, case, round))` (see `commitment`).
+        /// `penalty_bps` of the vote's weight (the caller's stake before the case's
+        /// snapshot block, at most its stake now) leaves the stake and is at risk until
+        /// the vote settles.
+        ///
+        /// Who: a member with weight on the case, not a party. Errors: `CaseNotFound`,
+        /// `CaseClosed`, `NotCommitPhase`, `PartyCannotVote`, `AlreadyVoted`,
+        /// `NoVotingWeight`, `Overflow`. Emits `VoteCommitted`.
+        #[ink(message)]
+        pub fn commit_vote(&mut self, case_id: CaseId, commitment: Hash) -> Result<()> {
+            let event = self.do_commit(case_id, commitment)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Reveals the caller's vote of the current round.
+        ///
+        /// Who: a juror that committed. Errors: `CaseNotFound`, `CaseClosed`,
+        /// `NotRevealPhase`, `VoteNotFound`, `VoteVoided`, `AlreadyRevealed`,
+        /// `CommitmentMismatch`, `InvalidChoice`, `Overflow`. Emits `VoteRevealed`.
+        #[ink(message)]
+        pub fn reveal_vote(
+            &mut self,
+            case_id: CaseId,
+            choice: Choice,
+            salt: [u8; 32],
+        ) -> Result<()> {
+            let event = self.do_reveal(case_id, choice, salt)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Proves `juror`'s hidden vote of the current round before the reveal phase:
+        /// the vote is void and its stake at risk is credited to the caller.
+        ///
+        /// Who: anyone but the juror. Errors: `CaseNotFound`, `CaseClosed`,
+        /// `NotCommitPhase`, `VoteNotFound`, `VoteVoided`, `CommitmentMismatch`,
+        /// `Overflow`. Emits `VoteDenounced`.
+        #[ink(message)]
+        pub fn denounce(
+            &mut self,
+            case_id: CaseId,
+            juror: AccountId,
+            choice: Choice,
+            salt: [u8; 32],
+        ) -> Result<()> {
+            let event = self.do_denounce(case_id, juror, choice, salt)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Appeals the current round's ruling during its appeal window, posting
+        /// `appeal_bond(case)` in the stake token (approve the DAO first); a new round
+        /// starts now. The bond comes back if the final ruling differs from the one
+        /// appealed, and goes to the coherent jurors otherwise.
+        ///
+        /// Who: a party the ruling did not fully favour. Errors: `CaseNotFound`,
+        /// `CaseClosed`, `NotAppealPhase`, `NotParty`, `CannotAppeal`, `Token`,
+        /// `TokenCallFailed`, `Overflow`. Emits `RulingAppealed`.
+        #[ink(message)]
+        pub fn appeal(&mut self, case_id: CaseId) -> Result<()> {
+            let event = self.do_appeal(case_id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Executes a final case: the ruling at the vault (split, and slash where
+        /// ruled), or, when the first round missed quorum, the vault's fallback once its
+        /// ruling deadline has passed (otherwise the case closes and anyone applies the
+        /// fallback at the vault later). Fixes the jurors' pool; appeal bonds of
+        /// appeals that succeeded are credited back.
+        ///
+        /// Who: anyone. Errors: `CaseNotFound`, `CaseClosed`, `NotFinal`, `Vault`,
+        /// `VaultCallFailed`, `Overflow`. Emits `RulingExecuted` or `CaseFellBack`, and
+        /// `AppealBondReturned`.
+        #[ink(message)]
+        pub fn execute_ruling(&mut self, case_id: CaseId) -> Result<()> {
+            self.do_execute(case_id)
+        }
+
+        /// Settles `juror`'s vote in `round` of a closed case: a coherent vote gets its
+        /// risk back into the stake and its reward as credit; an incoherent or
+        /// unrevealed one forfeits its risk; with no ruling a revealed vote gets its
+        /// risk back. Returns the reward.
+        ///
+        /// Who: anyone (the juror gains or loses the same either way). Errors:
+        /// `CaseNotFound`, `VoteNotFound`, `AlreadySettled`, `NotFinal`, `Overflow`.
+        /// Emits `VoteSettled`.
+        #[ink(message)]
+        pub fn settle_vote(
+            &mut self,
+            case_id: CaseId,
+            round: Round,
+            juror: AccountId,
+        ) -> Result<Balance> {
+            let (reward, event) = self.do_settle(case_id, round, juror)?;
+            self.env().emit_event(event);
+            Ok(reward)
+        }
+
+        // ------------------------------------------------------------ governance
+
+        /// Proposes `action`; `description` is the hash of its text. Voting starts after
+        /// the voting delay, with the stake held before this block.
+        ///
+        /// Who: a member with at least the proposal threshold staked. Errors:
+        /// `BelowProposalThreshold`, `InvalidParams`, `PeriodTooLong` (the DAO's own
+        /// parameters are checked now), `Overflow`. Emits `ProposalCreated`.
+        #[ink(message)]
+        pub fn propose(&mut self, action: Action, description: Hash) -> Result<ProposalId> {
+            let (id, event) = self.do_propose(action, description)?;
+            self.env().emit_event(event);
+            Ok(id)
+        }
+
+        /// Votes for (`support`) or against a proposal during its voting period.
+        ///
+        /// Who: a member with stake before the proposal's block. Errors:
+        /// `ProposalNotFound`, `VotingClosed`, `AlreadyVoted`, `NoVotingWeight`,
+        /// `Overflow`. Emits `ProposalVoted`, and `VotingExtended` when quorum came late.
+        #[ink(message)]
+        pub fn vote(&mut self, id: ProposalId, support: bool) -> Result<()> {
+            self.do_vote(id, support)
+        }
+
+        /// Executes a passed proposal after its timelock, by a typed call into the
+        /// governed contract (or on the DAO's own parameters).
+        ///
+        /// Who: anyone. Errors: `ProposalNotFound`, `ProposalNotPassed`,
+        /// `TimelockNotOver`, `ProposalFinished`, `InvalidParams`, `Vault`,
+        /// `VaultCallFailed`, `TargetRefused`, `TargetCallFailed`. Emits
+        /// `ProposalExecuted` (and `ParamsChanged` for the DAO's own parameters).
+        #[ink(message)]
+        pub fn execute_proposal(&mut self, id: ProposalId) -> Result<()> {
+            self.do_execute_proposal(id)
+        }
+
+        /// Cancels a proposal that is not executed yet (queued ones included).
+        ///
+        /// Who: the guardian. Errors: `NotGuardian`, `ProposalNotFound`,
+        /// `ProposalFinished`. Emits `ProposalCanceled`.
+        #[ink(message)]
+        pub fn cancel_proposal(&mut self, id: ProposalId) -> Result<()> {
+            let event = self.do_cancel(id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Pauses (or resumes) new listings and rentals at the registry or the market.
+        ///
+        /// Who: the guardian. Errors: `NotGuardian`, `InvalidParams` (the vault),
+        /// `TargetRefused`, `TargetCallFailed`. Emits `GuardianPaused`.
+        #[ink(message)]
+        pub fn guardian_pause(&mut self, target: Target, paused: bool) -> Result<()> {
+            crate::ensure_guardian(self.config.guardian, self.env().caller())?;
+            crate::calls::set_paused(&self.config, target, paused)?;
+            self.env().emit_event(GuardianPaused { target, paused });
+            Ok(())
+        }
+
+        /// Takes the arbiter (vault) or admin (registry, market) role its holder
+        /// proposed to the DAO.
+        ///
+        /// Who: anyone. Errors: `Vault`, `VaultCallFailed`, `TargetRefused`,
+        /// `TargetCallFailed`. Emits `RoleAccepted`.
+        #[ink(message)]
+        pub fn accept_role(&mut self, target: Target) -> Result<()> {
+            crate::calls::accept_role(&self.config, target)?;
+            self.env().emit_event(RoleAccepted { target });
+            Ok(())
+        }
+
+        // ------------------------------------------------------------ views
+
+        /// The configuration.
+        #[ink(message)]
+        pub fn config(&self) -> Config {
+            self.config
+        }
+
+        /// A member's stake, stake at risk, unbonding, open votes, credit and realised
+        /// rewards and penalties.
+        #[ink(message)]
+        pub fn member(&self, account: AccountId) -> Member {
+            self.member_of(account)
+        }
+
+        /// Active stake of `account` (or the total, `None`) before `block`.
+        #[ink(message)]
+        pub fn stake_at(&self, account: Option<AccountId>, block: u32) -> Balance {
+            self.stake_before(account, block)
+        }
+
+        /// `(total active stake, reward reserve, owed)`.
+        #[ink(message)]
+        pub fn totals(&self) -> (Balance, Balance, Balance) {
+            (self.total_staked, self.reward_reserve, self.owed)
+        }
+
+        /// A case with its phase, the end of that phase, the current round's tally,
+        /// the leading choice and the bond an appeal would need.
+        #[ink(message)]
+        pub fn case(&self, id: CaseId) -> Option<CaseView> {
+            self.case_view(id)
+        }
+
+        /// Cases by id from `cursor` (0 = the first), at most `MAX_PAGE`.
+        #[ink(message)]
+        pub fn cases(&self, cursor: u64, limit: u32) -> Page<CaseView> {
+            market_types::storage::page(cursor, limit, MAX_PAGE, self.case_count, |i| {
+                self.case_view(i.checked_add(1)?)
+            })
+        }
+
+        /// The case opened for an escrow's dispute.
+        #[ink(message)]
+        pub fn case_of_escrow(&self, escrow: EscrowId) -> Option<CaseId> {
+            self.case_of_escrow.get(escrow)
+        }
+
+        /// A round's commits, reveals, revealed weight, ruling and appeal.
+        #[ink(message)]
+        pub fn round_info(&self, case_id: CaseId, round: Round) -> RoundInfo {
+            self.rounds.get((case_id, round)).unwrap_or_default()
+        }
+
+        /// Revealed weight and risk of one choice in one round.
+        #[ink(message)]
+        pub fn tally(&self, case_id: CaseId, round: Round, choice: Choice) -> Tally {
+            self.tallies
+                .get((case_id, round, choice))
+                .unwrap_or_default()
+        }
+
+        /// A juror's vote in a round.
+        #[ink(message)]
+        pub fn vote_of(&self, case_id: CaseId, round: Round, juror: AccountId) -> Option<Vote> {
+            self.votes.get((case_id, round, juror))
+        }
+
+        /// A juror's votes not yet settled, with what settling each would give now
+        /// (pending rewards and penalties).
+        #[ink(message)]
+        pub fn votes_of(&self, juror: AccountId, cursor: u64, limit: u32) -> Page<VoteView> {
+            self.juror_votes
+                .page(juror, cursor, limit, MAX_PAGE, |(case, round)| {
+                    self.vote_view(case, round, juror)
+                })
+        }
+
+        /// The weight `account` would vote with on a case now (0: none, e.g. stake
+        /// added after the case opened).
+        #[ink(message)]
+        pub fn weight_on_case(&self, case_id: CaseId, account: AccountId) -> Balance {
+            self.cases
+                .get(case_id)
+                .map(|c| {
+                    self.stake_before(Some(account), c.snapshot_block)
+                        .min(self.member_of(account).staked)
+                })
+                .unwrap_or(0)
+        }
+
+        /// The commitment for a vote (the dApp computes the same locally, so the salt
+        /// never leaves the browser).
+        #[ink(message)]
+        pub fn commitment(
+            &self,
+            choice: Choice,
+            salt: [u8; 32],
+            juror: AccountId,
+            case_id: CaseId,
+            round: Round,
+        ) -> Hash {
+            crate::jury::commitment(choice, salt, juror, case_id, round)
+        }
+
+        /// The bond an appeal of the case's current round needs.
+        #[ink(message)]
+        pub fn appeal_bond(&self, case_id: CaseId) -> Option<Balance> {
+            let c = self.cases.get(case_id)?;
+            crate::jury::appeal_bond(c.jury.appeal_bond, c.round)
+        }
+
+        /// A proposal with its state and execution time.
+        #[ink(message)]
+        pub fn proposal(&self, id: ProposalId) -> Option<ProposalView> {
+            self.proposal_view(id)
+        }
+
+        /// Proposals by id from `cursor` (0 = the first), at most `MAX_PAGE`.
+        #[ink(message)]
+        pub fn proposals(&self, cursor: u64, limit: u32) -> Page<ProposalView> {
+            market_types::storage::page(cursor, limit, MAX_PAGE, self.proposal_count, |i| {
+                self.proposal_view(i.checked_add(1)?)
+            })
+        }
+
+        /// The weight `account` votes with on a proposal (its stake before the
+        /// proposal's block).
+        #[ink(message)]
+        pub fn weight_on_proposal(&self, id: ProposalId, account: AccountId) -> Balance {
+            self.proposals
+                .get(id)
+                .map(|p| self.stake_before(Some(account), p.snapshot_block))
+                .unwrap_or(0)
+        }
+
+        /// How `account` voted on a proposal.
+        #[ink(message)]
+        pub fn ballot(&self, id: ProposalId, account: AccountId) -> Option<bool> {
+            self.ballots.get((id, account))
+        }
+    }
+}
+
+/// `Ok` if `caller` is the guardian.
+pub(crate) fn ensure_guardian(
+    guardian: Option<ink::primitives::AccountId>,
+    caller: ink::primitives::AccountId,
+) -> Result<()> {
+    if guardian == Some(caller) {
+        Ok(())
+    } else {
+        Err(Error::NotGuardian)
+    }
+}
