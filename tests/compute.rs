@@ -23,7 +23,7 @@ const NO_SHOW_BPS: u16 = 1_000;
 
 /// Deploys a compute market reading the registry's auditors and paying into the vault,
 /// with `hour_ms` as its hour, and wires it (vault controller, the token allowed).
-async fn deploy_compute(client: &mut impl Node, m: &Market, hour_ms: u64) -> AccountId {
+pub(crate) async fn deploy_compute(client: &mut impl Node, m: &Market, hour_ms: u64) -> AccountId {
     let ctor = ComputeMarketRef::new(
         m.vault,
         m.registry,

@@ -111,6 +111,8 @@ macro_rules! instantiate {
 }
 
 mod compute;
+mod dao;
+mod dao_governance;
 mod escrow;
 mod hostile;
 mod journeys;
