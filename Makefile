@@ -25,7 +25,7 @@ test:
 build:
 	bash scripts/build.sh
 
-## bench: dry-run weights of the vault's messages with 1 and 200 escrows, contract sizes
+## bench: dry-run weights: vault and market with 1 and 200 escrows/offers, DAO with 3 and 100 voters; sizes
 bench:
 	bash scripts/bench.sh
 

@@ -18,16 +18,27 @@
  * same messages on the newest offer and rental. Search views scan a bounded window from a
  * cursor: each is measured from cursor 0 and from a cursor near the end of the index.
  *
+ * Dispute DAO: a case heard by 3 jurors, then one heard by 100 (dev-derived accounts
+ * //Juror1..//Juror100, funded with native and MMT, each staking): dry-runs of stake,
+ * commit_vote, reveal_vote, execute_ruling and settle_vote (a coherent juror claiming
+ * its reward), and of propose, vote and execute_proposal on a proposal 3, then 100
+ * members voted on. Nothing in the DAO loops over jurors, voters or members, so each
+ * message costs the same with 3 and with 100. The bench deployment hears cases in one
+ * round with 30 s commit and reveal phases (room for 100 commits), votes for 30 s and
+ * has a 1 s timelock.
+ *
  * Nothing here is timed: weights are what the chain charges, and a dry-run reports them
  * exactly.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   chainNow,
+  commitmentOf,
   devSigners,
   dryRun,
   send,
+  signerFromUri,
   tick,
   type Args,
   type ComputeMarketContractApi,
@@ -37,7 +48,7 @@ import {
   type Signer,
   type Estimate,
 } from '../client/src/index.js';
-import { ROOT } from '../client/src/node.js';
+import { bundlePath, ROOT } from '../client/src/node.js';
 import { deploy } from './deploy.js';
 
 const AMOUNT = 10n ** 12n; // 1 UNIT
@@ -251,6 +262,180 @@ async function benchCompute(market: Market, who: Record<DevName, Signer>): Promi
   };
 }
 
+
+// ---- dispute DAO ------------------------------------------------------------------
+/** Jurors of the large case (and members voting on the large proposal). */
+const JURORS = 100;
+/** Jurors of the small case. */
+const FEW = 3;
+/** The bench deployment's DAO periods: one round, commit and reveal long enough for 100 votes. */
+const DAO_PARAMS = {
+  commitMs: 30_000,
+  revealMs: 30_000,
+  appealMs: 1_000,
+  rounds: 1,
+  votingDelayMs: 0,
+  votingPeriodMs: 30_000,
+  timelockMs: 1_000,
+  extensionMs: 1_000,
+  unbondingMs: 120_000,
+};
+const STAKE = 100n * UNIT;
+/** Concurrent transactions from different accounts (each seals its own block). */
+const PARALLEL = 20;
+
+async function inParallel<T>(items: T[], limit: number, run: (item: T, i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await run(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+interface DaoBench {
+  small: Rows;
+  large: Rows;
+  json: {
+    params: Record<string, number>;
+    voters: { small: number; large: number };
+    /** Members with stake when each round ran (the jurors so far). */
+    members: { small: number; large: number };
+    weights: Record<string, { with_small: number[]; with_large: number[] }>;
+    seconds: number;
+  };
+}
+
+/**
+ * Opens a disputed vault order of Alice's (payee Bob) and a case on it, has `jurors`
+ * commit (all choice 4 but the last, choice 0) and reveal, executes the ruling and
+ * measures along the way; a proposal (SetFee) is made and voted on by the same jurors
+ * while the case runs, and its execution is measured after the timelock.
+ */
+async function daoRound(market: Market, who: Record<DevName, Signer>, jurors: Signer[], fresh: Signer, ticker: Signer): Promise<Rows> {
+  const { dao, vault, token } = market;
+  const rows: Rows = {};
+  const a = who.Alice;
+  const until = async (at: bigint) => {
+    for (;;) {
+      const now = await chainNow(market.client);
+      if (now >= at) return;
+      await sleep(Math.min(1_000, Number(at - now) + 50));
+      await tick(market.client, ticker);
+    }
+  };
+  // Staking as one more member (`fresh` has approved the DAO but not staked yet).
+  rows['stake (a new member)'] = cost(await dryRun(dao, fresh.address, 'stake', [STAKE]));
+  rows['stake (a member adding to its stake)'] = cost(await dryRun(dao, jurors[0].address, 'stake', [UNIT]));
+
+  // A disputed order and its case.
+  const deadline = (await chainNow(market.client)) + 86_400_000n;
+  const terms = {
+    payee: who.Bob.address,
+    asset: { type: 'Native' as const },
+    amount: AMOUNT,
+    deliveryDeadline: deadline,
+    reviewWindowMs: 60_000n,
+    royalties: [],
+    context: 0n,
+    collateral: undefined,
+  };
+  const escrowId = (await send(vault, a, 'escrowVaultOpenOrder', [a.address, terms], { value: AMOUNT })).value;
+  const bond = (await dryRun(vault, a.address, 'requiredBond', [escrowId])).value!;
+  await send(vault, a, 'dispute', [escrowId], { value: bond });
+  rows['open_case'] = cost(await dryRun(dao, a.address, 'openCase', [escrowId, 'ipfs://bench-evidence']));
+  const caseId = (await send(dao, a, 'openCase', [escrowId, 'ipfs://bench-evidence'])).value;
+  const propose = [{ type: 'SetFee' as const, value: 260 }, `0x${'ee'.repeat(32)}`] as const;
+  rows['propose'] = cost(await dryRun(dao, jurors[0].address, 'propose', [...propose]));
+  const proposalId = (await send(dao, jurors[0], 'propose', [...propose])).value;
+
+  const choice = (i: number) => (i === jurors.length - 1 ? 0 : 4);
+  const salt = (i: number): `0x${string}` => `0x${(i + 1).toString(16).padStart(64, '0')}`;
+  const commitment = (i: number) => commitmentOf(choice(i), salt(i), jurors[i].address, caseId, 0);
+  // Measure the last juror's commit and vote before anyone else's land, then again after
+  // everyone else's: the cost is the same either way.
+  const last = jurors.length - 1;
+  rows['commit_vote (first)'] = cost(await dryRun(dao, jurors[last].address, 'commitVote', [caseId, commitment(last)]));
+  rows['vote (first)'] = cost(await dryRun(dao, jurors[last].address, 'vote', [proposalId, true]));
+  await inParallel(jurors.slice(0, last), PARALLEL, (j, i) => send(dao, j, 'commitVote', [caseId, commitment(i)]));
+  await inParallel(jurors.slice(0, last), PARALLEL, (j) => send(dao, j, 'vote', [proposalId, true]));
+  rows['commit_vote (last)'] = cost(await dryRun(dao, jurors[last].address, 'commitVote', [caseId, commitment(last)]));
+  rows['vote (last)'] = cost(await dryRun(dao, jurors[last].address, 'vote', [proposalId, false]));
+  await send(dao, jurors[last], 'commitVote', [caseId, commitment(last)]);
+  await send(dao, jurors[last], 'vote', [proposalId, false]);
+  const committed = (await dryRun(dao, a.address, 'case', [caseId])).value!;
+  if (committed.roundInfo.commits !== jurors.length) throw new Error(`case #${caseId}: ${committed.roundInfo.commits} commits, expected ${jurors.length} (commit phase too short?)`);
+
+  await until(committed.phaseEnds);
+  await inParallel(jurors.slice(0, last), PARALLEL, (j, i) => send(dao, j, 'revealVote', [caseId, choice(i), salt(i)]));
+  rows['reveal_vote (last)'] = cost(await dryRun(dao, jurors[last].address, 'revealVote', [caseId, choice(last), salt(last)]));
+  await send(dao, jurors[last], 'revealVote', [caseId, choice(last), salt(last)]);
+  const revealed = (await dryRun(dao, a.address, 'case', [caseId])).value!;
+  if (revealed.roundInfo.reveals !== jurors.length) throw new Error(`case #${caseId}: ${revealed.roundInfo.reveals} reveals, expected ${jurors.length}`);
+
+  await until(revealed.phaseEnds);
+  rows['execute_ruling'] = cost(await dryRun(dao, a.address, 'executeRuling', [caseId]));
+  await send(dao, a, 'executeRuling', [caseId]);
+  rows['settle_vote (coherent: reward)'] = cost(await dryRun(dao, a.address, 'settleVote', [caseId, 0, jurors[0].address]));
+  rows['settle_vote (incoherent: penalty)'] = cost(await dryRun(dao, a.address, 'settleVote', [caseId, 0, jurors[last].address]));
+  const pending = (await dryRun(dao, jurors[0].address, 'votesOf', [jurors[0].address, 0n, 10])).value.items.find((v) => v.case === caseId)?.pending;
+  if (!pending || pending[0] !== 'Coherent' || pending[2] === 0n) throw new Error(`case #${caseId}: the first juror should be owed a reward`);
+  rows['case (view)'] = cost(await dryRun(dao, a.address, 'case', [caseId]));
+  rows['member (view)'] = cost(await dryRun(dao, a.address, 'member', [jurors[0].address]));
+  rows['totals (view)'] = cost(await dryRun(dao, a.address, 'totals', []));
+
+  const p = (await dryRun(dao, a.address, 'proposal', [proposalId])).value!;
+  await until(p.eta);
+  rows['execute_proposal (SetFee)'] = cost(await dryRun(dao, a.address, 'executeProposal', [proposalId]));
+  void token;
+  return rows;
+}
+
+/** Funds `signers` with native currency and MMT from Alice, and has each approve the DAO (and stake, unless `stake` is false). */
+async function enrol(market: Market, alice: Signer, signers: Signer[], stake: boolean): Promise<void> {
+  const { dao, token, client } = market;
+  for (const s of signers) {
+    await client.tx.balances.transferKeepAlive(s.address, 10n * UNIT).signAndSend(alice.pair!).untilBestChainBlockIncluded();
+    await send(token, alice, 'psp22Transfer', [s.address, STAKE + UNIT, '0x']);
+  }
+  await inParallel(signers, PARALLEL, async (s) => {
+    await send(token, s, 'psp22Approve', [dao.address, STAKE + UNIT]);
+    if (stake) await send(dao, s, 'stake', [STAKE]);
+  });
+}
+
+/** The DAO with a case of 3 jurors and a proposal 3 members voted on, then the same with 100. */
+async function benchDao(market: Market, who: Record<DevName, Signer>): Promise<DaoBench> {
+  const started = Date.now();
+  const jurors: Signer[] = [];
+  for (let i = 1; i <= JURORS + 1; i++) jurors.push(await signerFromUri(`//Juror${i}`, `Juror${i}`));
+  const fresh = jurors.pop()!; // approves, never stakes: measures a first stake
+  await enrol(market, who.Alice, jurors.slice(0, FEW), true);
+  await enrol(market, who.Alice, [fresh], false);
+  process.stdout.write(`bench: DAO: a case and a proposal with ${FEW} jurors `);
+  const small = await daoRound(market, who, jurors.slice(0, FEW), fresh, who.Ferdie);
+  console.log('');
+  process.stdout.write(`bench: DAO: enrolling ${JURORS - FEW} more jurors (funding, approve, stake) `);
+  await enrol(market, who.Alice, jurors.slice(FEW), true);
+  console.log('');
+  process.stdout.write(`bench: DAO: a case and a proposal with ${JURORS} jurors `);
+  const large = await daoRound(market, who, jurors, fresh, who.Ferdie);
+  console.log('');
+  return {
+    small,
+    large,
+    json: {
+      params: DAO_PARAMS,
+      voters: { small: FEW, large: JURORS },
+      members: { small: FEW, large: JURORS },
+      weights: weightsJson(small, large),
+      seconds: Math.round((Date.now() - started) / 1000),
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const url = arg('url', 'ws://127.0.0.1:9977');
@@ -260,13 +445,24 @@ async function main(): Promise<void> {
   // build: a debug build (what e2e tests leave in target/ink) is larger and costs more
   // than the release build `make bench` makes first.
   const modes: Record<string, string> = {};
-  for (const name of ['market_token', 'model_registry', 'escrow', 'compute_market']) {
-    const wasm = join(ROOT, `target/ink/${name}/${name}.wasm`);
-    if (existsSync(wasm)) sizes[name] = statSync(wasm).size;
-    modes[name] = buildMode(join(ROOT, `target/ink/${name}/${name}.json`));
+  for (const name of ['market_token', 'model_registry', 'escrow', 'compute_market', 'dispute_dao'] as const) {
+    const bundle = bundlePath(name);
+    if (!existsSync(bundle)) continue;
+    const b = JSON.parse(readFileSync(bundle, 'utf8')) as { source: { wasm: string; build_info?: { build_mode?: string } } };
+    sizes[name] = (b.source.wasm.length - 2) / 2;
+    modes[name] = b.source.build_info?.build_mode ?? 'unknown';
   }
   const who = await devSigners();
-  const { market } = await deploy({ url, network: 'bench', fresh: true, treasury: who.Charlie.address, hourMs: HOUR_MS, log: () => undefined });
+  const { market } = await deploy({
+    url,
+    network: 'bench',
+    fresh: true,
+    treasury: who.Charlie.address,
+    hourMs: HOUR_MS,
+    daoPeriods: 'short',
+    daoParams: DAO_PARAMS,
+    log: () => undefined,
+  });
   const vault: Vault = market.vault;
   const deadline = (await chainNow(market.client)) + 86_400_000n;
   const terms = {
@@ -317,6 +513,7 @@ async function main(): Promise<void> {
   const openCount = (await dryRun(vault, who.Alice.address, 'openEscrowCount', [who.Alice.address])).value;
 
   const computeBench = await benchCompute(market, who);
+  const daoBench = await benchDao(market, who);
 
   const seconds = (Date.now() - started) / 1000;
   const result = {
@@ -324,6 +521,7 @@ async function main(): Promise<void> {
     escrows: { small: Number(smallN), large: Number(bigN), open_for_alice_at_large: Number(openCount) },
     weights: weightsJson(small, big),
     compute: computeBench.json,
+    dao: daoBench.json,
     wasm_bytes: sizes,
     build_mode: modes,
     run_seconds: Math.round(seconds),
@@ -347,6 +545,17 @@ async function main(): Promise<void> {
     `\n  A page's cost follows the index entries it examines (at most ${MAX_SCAN}) and the items it returns (at most ${MAX_PAGE}),\n` +
       '  not the length of the index: with 200, a page from the end costs what the same page from 0 costs.',
   );
+  console.log(
+    `\nDry-run weight of each DAO message with a case of ${FEW} and of ${JURORS} jurors, and a proposal ${FEW} and ${JURORS} members voted on ` +
+      `(${daoBench.json.members.small} and ${daoBench.json.members.large} members staked); "first"/"last": before any other juror's vote, after all of them:\n`,
+  );
+  printTable(daoBench.small, daoBench.large, FEW, JURORS);
+  console.log(
+    '\n  No DAO message loops over jurors, voters or members: execute_ruling fixes the pool from per-choice totals, and each\n' +
+      '  vote settles on its own. open_case and propose read the total stake before their block by a binary search over the\n' +
+      '  stake history (one checkpoint per block that changed it: 3 in the first run, 103 in the second), so they grow with\n' +
+      '  its logarithm only.',
+  );
   const debug = Object.entries(modes).filter(([, m]) => m !== 'Release');
   console.log(debug.length ? `\nContract sizes (NOT release builds: ${debug.map(([n, m]) => `${n} ${m}`).join(', ')}; weights above are theirs):` : '\nOptimized contract sizes:');
   for (const [name, size] of Object.entries(sizes)) console.log(`  ${name.padEnd(16)} ${size.toLocaleString('en-US').padStart(8)} bytes`);
@@ -360,13 +569,6 @@ function weightsJson(small: Rows, big: Rows): Record<string, { with_small: numbe
     weights[k] = { with_small: small[k].map(Number), with_large: big[k].map(Number) };
   }
   return weights;
-}
-
-/** `Release` or `Debug`, from a contract's metadata (`unknown` when absent). */
-function buildMode(metadata: string): string {
-  if (!existsSync(metadata)) return 'unknown';
-  const m = JSON.parse(readFileSync(metadata, 'utf8')) as { source?: { build_info?: { build_mode?: string } } };
-  return m.source?.build_info?.build_mode ?? 'unknown';
 }
 
 function printTable(small: Rows, big: Rows, smallN: number, bigN: number, note: (k: string) => string = () => ''): void {

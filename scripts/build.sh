@@ -11,7 +11,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 mkdir -p .run
 
-CONTRACTS=(market_token model_registry escrow compute_market)
+CONTRACTS=(market_token model_registry escrow compute_market dispute_dao)
 summary=()
 for name in "${CONTRACTS[@]}"; do
   log=.run/build-$name.log
@@ -36,8 +36,25 @@ done
 echo "build: OK"
 printf '%s\n' "${summary[@]}"
 
+# dedot's generator writes message arguments as TypeScript parameters (camel-cased), so
+# an argument named after a reserved word (the DAO's `case`) would not parse. The
+# typings are generated from a copy of the metadata where such a label gets a suffix
+# (`case` → `caseId`, any other → `<label>Arg`); labels are not part of the ABI:
+# arguments are encoded by position.
+sanitize_labels() { # <bundle> <copy>
+  node -e '
+    const fs = require("fs");
+    const reserved = new Set("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await".split(" "));
+    const b = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    for (const kind of ["constructors", "messages"])
+      for (const m of b.spec[kind]) for (const a of m.args) if (reserved.has(a.label)) a.label = a.label === "case" ? "case_id" : `${a.label}_arg`;
+    fs.writeFileSync(process.argv[2], JSON.stringify(b));
+  ' "$1" "$2"
+}
+
 for name in "${CONTRACTS[@]}"; do
-  if ! npx --no-install dedot typink -m "target/ink/$name/$name.contract" -o client/src/contracts \
+  sanitize_labels "target/ink/$name/$name.contract" ".run/typings-$name.contract"
+  if ! npx --no-install dedot typink -m ".run/typings-$name.contract" -o client/src/contracts \
     >".run/typings-$name.log" 2>&1; then
     cat ".run/typings-$name.log"
     echo "build: FAILED: typings for $name (npx dedot typink; log .run/typings-$name.log)" >&2

@@ -2,7 +2,9 @@
 # `make demo`: the marketplace scenario on a fresh local node this script starts and
 # always stops (also on failure or Ctrl-C). Builds the contracts, then runs
 # scripts/demo.ts: deploy and wire through the typed TypeScript client, the scenario
-# step by step, and a final table of every account's balances and the vault's reserves.
+# step by step (licenses, GPU rentals, a dispute the DAO's jury decides, a fee change by
+# DAO proposal), and a final table of every account's balances, the vault's reserves
+# and the DAO's stake. About 40 s after the build.
 #
 # DEMO_PORT (default 9955) is the node's RPC port, so the demo never touches a node
 # started by `make node` on 9944. The deployment lands in deployments/demo.json.

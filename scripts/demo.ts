@@ -7,27 +7,43 @@
  *   npx tsx scripts/demo.ts [--url ws://127.0.0.1:9955]
  *
  * Actors (the dev chain's well-known accounts):
- *   Alice   deployer and admin of the registry, arbiter of the vault, holds the MMT supply
- *   Bob     author of a base model
- *   Dave    author of a fine-tune of Bob's model, paying Bob a 5 % royalty on each sale
- *   Charlie auditor who attests the fine-tune
- *   Eve     buyer of two licenses (native currency, then the MMT token)
- *   Ferdie  treasury of the vault (the 2.5 % platform fee)
+ *   Alice   deployer, holds the MMT supply; admin and arbiter until she hands both roles
+ *           to the dispute DAO (step 3), then funds the DAO's reward reserve
+ *   Bob     author of a base model, GPU provider
+ *   Dave    author of a fine-tune of Bob's model, paying Bob a 5 % royalty on each sale;
+ *           juror
+ *   Charlie auditor who attests the fine-tune; juror and proposer
+ *   Eve     buyer of licenses (native currency, then the MMT token), GPU renter
+ *   Ferdie  treasury of the vault (the platform fee); juror, outvoted
  *
  * Bob also runs GPUs: he publishes an offer on the compute market (collateral locked in
  * the vault), Eve rents two of them, Bob starts and claims, Eve ends early. On this demo
- * chain a rental "hour" lasts HOUR_MS (2 s): periods are deployment parameters.
+ * chain a rental "hour" lasts HOUR_MS (2 s), and the DAO's cases and proposals take
+ * seconds (commit 4 s, reveal 4 s, appeal 3 s; voting 6 s, timelock 4 s): periods are
+ * deployment parameters.
  *
- * Exits non-zero naming the step that failed. DAO rulings join the scenario with the
- * dispute DAO (issue 11).
+ * The dispute DAO: Charlie, Dave and Ferdie stake MMT; Eve rents again and disputes the
+ * rental at the vault, then opens a case with her evidence; the jurors commit hidden
+ * votes (hashed here, with commitmentOf), reveal them (Ferdie against the majority),
+ * and once the case is final anyone executes the ruling: the vault splits the frozen
+ * stream and slashes Bob's collateral to Eve; each vote is settled (rewards, the
+ * outvoted juror's penalty). Then governance: Charlie proposes a 3 % fee, the members
+ * vote, an early execution is refused by the timelock, a later one goes through, and
+ * the next license purchase pays the new fee to the treasury.
+ *
+ * Exits non-zero naming the step that failed.
  */
+import { blake2_256, stringToU8a, u8aToHex } from 'dedot/utils';
 import {
   chainNow,
+  choiceLabel,
+  commitmentOf,
   devSigners,
   dryRun,
   formatUnits,
   freeBalance,
   paidBy,
+  randomSalt,
   Refused,
   send,
   short,
@@ -36,7 +52,7 @@ import {
   type Market,
   type Signer,
 } from '../client/src/index.js';
-import { deploy } from './deploy.js';
+import { deploy, handOver, roles } from './deploy.js';
 
 const UNIT = 10n ** 12n; // native UNIT and MMT both have 12 decimals
 const DAY_MS = 86_400_000n;
@@ -44,6 +60,10 @@ const DAY_MS = 86_400_000n;
 const HOUR_MS = 2_000;
 const FEE_BPS = 250n;
 const ROYALTY_BPS = 500n;
+/** The platform fee the DAO votes in. */
+const NEW_FEE_BPS = 300n;
+const BPS = 10_000n;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class StepFailed extends Error {}
 
@@ -56,6 +76,7 @@ function eq(actual: bigint, expected: bigint, what: string): void {
 }
 
 const u = (v: bigint) => formatUnits(v, 12);
+const bpsText = (v: bigint) => `${(Number(v) / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
 
 async function main(): Promise<void> {
   const url = process.argv.includes('--url') ? process.argv[process.argv.indexOf('--url') + 1] : 'ws://127.0.0.1:9955';
@@ -63,7 +84,7 @@ async function main(): Promise<void> {
   const names = new Map<string, DevName>(Object.entries(who).map(([n, s]) => [s.address, n as DevName]));
   let m!: Market;
   let n = 0;
-  const TOTAL = 17;
+  const TOTAL = 28;
   const step = async (title: string, body: () => Promise<string | void>) => {
     n += 1;
     const started = Date.now();
@@ -79,19 +100,52 @@ async function main(): Promise<void> {
 
   const deployLines: string[] = [];
   const startBalances = new Map<string, bigint>();
-  await step('deploy and wire market_token, escrow, model_registry, compute_market', async () => {
-    const d = await deploy({ url, network: 'demo', fresh: true, treasury: who.Ferdie.address, hourMs: HOUR_MS, log: (l) => deployLines.push(l) });
+  await step('deploy and wire market_token, escrow, model_registry, compute_market, dispute_dao', async () => {
+    // keepAdmin: Alice's admin steps come first; step 3 hands the roles to the DAO.
+    const d = await deploy({ url, network: 'demo', fresh: true, treasury: who.Ferdie.address, hourMs: HOUR_MS, keepAdmin: true, log: (l) => deployLines.push(l) });
     for (const s of Object.values(who)) startBalances.set(s.address, await freeBalance(d.market.client, s.address));
     m = d.market;
     return deployLines.filter((l) => l.includes('instantiated')).join('\n         ');
   });
-  const { registry, vault, token, compute } = m;
+  const { registry, vault, token, compute, dao } = m;
   const mmt = { type: 'Psp22' as const, value: token.address };
   const native = { type: 'Native' as const };
+  const mmtOf = async (s: Signer) => (await dryRun(token, s.address, 'psp22BalanceOf', [s.address])).value;
+  const creditOf = async (s: Signer, asset: typeof native | typeof mmt = native) => (await dryRun(vault, s.address, 'creditOf', [s.address, asset])).value;
+  const member = async (s: Signer) => (await dryRun(dao, s.address, 'member', [s.address])).value;
+  const nonce = async (s: Signer) => (await m.client.query.system.account(s.address)).nonce;
+  /** Seals blocks until the chain's clock (the best block's time) reaches `at`. */
+  const untilChainTime = async (at: bigint) => {
+    for (;;) {
+      const now = await chainNow(m.client);
+      if (now >= at) return;
+      await sleep(Math.min(1_000, Number(at - now) + 50));
+      await tick(m.client, who.Alice);
+    }
+  };
+  /** Expects `call` to be refused with `code` before anything is signed. */
+  const refusedWith = async (code: string, signer: Signer, call: () => Promise<unknown>): Promise<Refused> => {
+    const before = await nonce(signer);
+    const res = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    check(res instanceof Refused && res.code === code, `expected ${code}, got ${res instanceof Error ? res.message : 'success'}`);
+    check((await nonce(signer)) === before, `${signer.name} sent nothing (nonce unchanged)`);
+    return res as Refused;
+  };
 
   await step('Alice makes Charlie an auditor; demo periods: 1 day to deliver, 1 h to review', async () => {
     await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
     await send(registry, who.Alice, 'setPurchasePeriods', [DAY_MS, 3_600_000n]);
+  });
+
+  await step("Alice hands the vault's arbiter and the registry's and market's admin to the DAO (propose, then the DAO accepts)", async () => {
+    await handOver(m, who.Alice, () => undefined);
+    const now = await roles(m, who.Alice.address);
+    for (const [target, r] of Object.entries(now)) check(r.holder === dao.address && r.pending === undefined, `${target}: the DAO holds the role`);
+    const refused = await refusedWith('NotAdmin', who.Alice, () => send(registry, who.Alice, 'setAuditor', [who.Eve.address, true]));
+    return `DAO ${short(dao.address)} is the vault's arbiter and the registry's and market's admin; Alice's set_auditor now: "${refused.plain}"`;
   });
 
   let base = 0n;
@@ -242,11 +296,230 @@ async function main(): Promise<void> {
     return `Bob earned ${u(claimed + settled.toPayee + settled.fee)} UNIT for ~3.3 s of 2 GPUs (platform fee ${u(fees)} of it), Eve gets ${u(settled.refund)} UNIT back; Bob's reputation: ${rep.endedEarly} ended early`;
   });
 
-  await step('Bob retires the offer: the collateral returns to his vault credit', async () => {
+  // ---- the dispute DAO: a jury rules on a GPU rental ----------------------------------
+  const MMT = UNIT; // 12 decimals too
+  const jurors = [
+    { s: who.Charlie, stake: 300n * MMT, choice: 7 },
+    { s: who.Dave, stake: 200n * MMT, choice: 7 },
+    { s: who.Ferdie, stake: 100n * MMT, choice: 4 },
+  ];
+  const reserveFunding = 50n * MMT;
+  const cfg = (await dryRun(dao, who.Alice.address, 'config', [])).value;
+  await step(`Charlie, Dave and Ferdie stake 300, 200 and 100 MMT in the DAO; Alice funds the jurors' reward reserve with ${u(reserveFunding)} MMT`, async () => {
+    for (const j of jurors) {
+      await send(token, who.Alice, 'psp22Transfer', [j.s.address, j.stake, '0x']);
+      await send(token, j.s, 'psp22Approve', [dao.address, j.stake]);
+      await send(dao, j.s, 'stake', [j.stake]);
+      eq((await member(j.s)).staked, j.stake, `${j.s.name}'s stake`);
+    }
+    await send(token, who.Alice, 'psp22Approve', [dao.address, reserveFunding]);
+    await send(dao, who.Alice, 'fundRewards', [reserveFunding]);
+    const [staked, reserve, owed] = (await dryRun(dao, who.Alice.address, 'totals', [])).value;
+    eq(staked, 600n * MMT, 'total staked');
+    eq(reserve, reserveFunding, 'reward reserve');
+    eq(owed, staked + reserve, 'the DAO owes the stakes and the reserve');
+    eq((await dryRun(token, dao.address, 'psp22BalanceOf', [dao.address])).value, owed, "the DAO's MMT balance");
+    const j = cfg.jury;
+    return `jury: commit ${Number(j.commitMs) / 1000} s, reveal ${Number(j.revealMs) / 1000} s, appeal ${Number(j.appealMs) / 1000} s, ${j.rounds} rounds, quorum ${Number(j.quorumBps) / 100} %, ${Number(j.penaltyBps) / 100} % of a vote's weight at risk, reward ${u(j.jurorReward)} MMT per case`;
+  });
+
+  let disputedRental = 0n;
+  let disputedEscrow = 0n;
+  let caseId = 0n;
+  let bond = 0n;
+  const disputedCost = gpuPrice * 2n * 4n;
+  await step('Eve rents 2 GPUs again and Bob starts; the GPUs do not answer: Eve disputes the stream at the vault (bond) and opens a case with her evidence', async () => {
+    const offer = (await dryRun(compute, who.Eve.address, 'offer', [offerId])).value!;
+    disputedRental = (await send(compute, who.Eve, 'rent', [offerId, 2, 4, offer.offer.version], { value: disputedCost })).value;
+    disputedEscrow = (await dryRun(compute, who.Eve.address, 'rental', [disputedRental])).value!.escrowId;
+    await send(compute, who.Bob, 'start', [disputedRental, `0x${'aa'.repeat(32)}`]);
+    bond = (await dryRun(vault, who.Eve.address, 'requiredBond', [disputedEscrow])).value!;
+    eq(bond, (disputedCost * 500n + BPS - 1n) / BPS, 'bond = 5 % of what the stream holds, rounded up');
+    await send(vault, who.Eve, 'dispute', [disputedEscrow], { value: bond });
+    check((await dryRun(vault, who.Eve.address, 'escrow', [disputedEscrow])).value!.state === 'Disputed', 'the stream is frozen');
+    caseId = (await send(dao, who.Eve, 'openCase', [disputedEscrow, 'ipfs://bafybeievidence-gpus-unreachable'])).value;
+    const view = (await dryRun(dao, who.Eve.address, 'case', [caseId])).value!;
+    check(view.phase === 'Commit', `case in its commit phase (${view.phase})`);
+    eq(view.case.totalStake, 600n * MMT, 'the case snapshots 600 MMT of stake');
+    eq(view.case.rewardReserved, cfg.jury.jurorReward, 'the case draws its reward from the reserve');
+    check(view.case.collateral !== undefined, "the case sees Bob's collateral (slash choices allowed)");
+    return `rental #${disputedRental} → stream #${disputedEscrow} frozen, bond ${u(bond)} UNIT; case #${caseId} opened by Eve (payer) against Bob (payee)`;
+  });
+
+  const salts = new Map<string, `0x${string}`>();
+  await step('the jurors commit hidden votes (hash computed here with commitmentOf); Eve, a party, cannot vote', async () => {
+    const lines: string[] = [];
+    for (const j of jurors) {
+      const salt = randomSalt();
+      salts.set(j.s.address, salt);
+      const commitment = commitmentOf(j.choice, salt, j.s.address, caseId, 0);
+      const onChain = (await dryRun(dao, j.s.address, 'commitment', [j.choice, salt, j.s.address, caseId, 0])).value;
+      check(onChain === commitment, `${j.s.name}: the local hash equals the contract's (${commitment} vs ${onChain})`);
+      const weight = (await dryRun(dao, j.s.address, 'weightOnCase', [caseId, j.s.address])).value;
+      eq(weight, j.stake, `${j.s.name}'s weight on the case`);
+      await send(dao, j.s, 'commitVote', [caseId, commitment]);
+      const risk = (j.stake * BigInt(cfg.jury.penaltyBps)) / BPS;
+      const mem = await member(j.s);
+      eq(mem.atRisk, risk, `${j.s.name}: ${cfg.jury.penaltyBps / 100} % of the weight at risk`);
+      eq(mem.staked, j.stake - risk, `${j.s.name}: the risk left the stake`);
+      lines.push(`${j.s.name} ${commitment.slice(0, 12)}… (${u(risk)} MMT at risk)`);
+    }
+    const refused = await refusedWith('PartyCannotVote', who.Eve, () => send(dao, who.Eve, 'commitVote', [caseId, `0x${'00'.repeat(32)}`]));
+    return `${lines.join(', ')}\n         Eve: "${refused.plain}"`;
+  });
+
+  await step('the commit phase ends; the jurors reveal: Charlie and Dave "50 % to the provider + slash", Ferdie "100 % to the provider"', async () => {
+    const view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+    await untilChainTime(view.phaseEnds);
+    for (const j of jurors) await send(dao, j.s, 'revealVote', [caseId, j.choice, salts.get(j.s.address)!]);
+    const after = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+    check(after.phase === 'Reveal', `reveal phase (${after.phase})`);
+    eq(after.roundInfo.revealedWeight, 600n * MMT, 'revealed weight');
+    check(after.leading === 7, `leading choice 7 (${after.leading})`);
+    eq((await dryRun(dao, who.Alice.address, 'tally', [caseId, 0, 7])).value.weight, 500n * MMT, 'weight for choice 7');
+    eq((await dryRun(dao, who.Alice.address, 'tally', [caseId, 0, 4])).value.weight, 100n * MMT, 'weight for choice 4');
+    return `tally: "${choiceLabel(7)}" 500 MMT, "${choiceLabel(4)}" 100 MMT; quorum ${Number(cfg.jury.quorumBps) / 100} % of 600 = 120 MMT`;
+  });
+
+  let slashed = 0n;
+  let pool = 0n;
+  await step('the reveal phase and the appeal window pass with no appeal; the case is final and anyone executes the ruling (Alice does)', async () => {
+    let view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+    while (view.phase !== 'Executable') {
+      check(view.phase === 'Reveal' || view.phase === 'Appeal', `waiting through ${view.phase}`);
+      await untilChainTime(view.phaseEnds);
+      view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+    }
+    const collateralId = view.case.collateral!;
+    const lockBefore = (await dryRun(vault, who.Alice.address, 'collateral', [collateralId])).value!.amount;
+    const before = { eve: await creditOf(who.Eve), bob: await creditOf(who.Bob), ferdie: await creditOf(who.Ferdie) };
+    const sent = await send(dao, who.Alice, 'executeRuling', [caseId]);
+    const ruled = dao.events.RulingExecuted.find(sent.events)?.data;
+    check(ruled !== undefined, 'RulingExecuted emitted');
+    check(ruled!.choice === 7 && ruled!.payeeBps === 5_000 && ruled!.applied, 'ruling 7 applied at the vault');
+    const settled = vault.events.EscrowSettled.find(sent.events)?.data;
+    check(settled !== undefined && settled.reason === 'Resolved', 'the vault settled the stream as Resolved');
+    // The frozen stream held everything Eve prepaid (Bob had claimed nothing).
+    const payeeSide = (disputedCost * 5_000n) / BPS;
+    const fee = (payeeSide * FEE_BPS) / BPS;
+    slashed = (disputedCost * BigInt(cfg.jury.slashBps)) / BPS;
+    eq(ruled!.slashed, slashed, `slash = ${cfg.jury.slashBps / 100} % of the frozen amount`);
+    eq(settled!.toPayee, payeeSide - fee, 'Bob gets half, less the 2.5 % fee');
+    eq(settled!.fee, fee, 'treasury fee on the payee side');
+    eq(settled!.refund, disputedCost - payeeSide, 'Eve gets the other half back');
+    eq(settled!.bondReturned, bond, "Eve's bond comes back (her side got at least half)");
+    eq((await creditOf(who.Eve)) - before.eve, settled!.refund + slashed + bond, "Eve's vault credit: refund + slash + bond");
+    eq((await creditOf(who.Bob)) - before.bob, payeeSide - fee, "Bob's vault credit");
+    eq((await creditOf(who.Ferdie)) - before.ferdie, fee, "treasury's vault credit");
+    eq(lockBefore - (await dryRun(vault, who.Alice.address, 'collateral', [collateralId])).value!.amount, slashed, "Bob's collateral lock shrank by the slash");
+    pool = ruled!.pool;
+    const forfeited = (100n * MMT * BigInt(cfg.jury.penaltyBps)) / BPS;
+    eq(pool, forfeited + cfg.jury.jurorReward, "jurors' pool = Ferdie's forfeited risk + the case's reward");
+    return (
+      `ruling: choice 7 = "${choiceLabel(7)}"\n` +
+      `         stream #${disputedEscrow} (${u(disputedCost)} UNIT frozen): Bob +${u(payeeSide - fee)} UNIT, treasury +${u(fee)}, Eve +${u(settled!.refund)} refund\n` +
+      `         collateral #${collateralId}: ${u(slashed)} UNIT slashed to Eve (lock ${u(lockBefore)} → ${u(lockBefore - slashed)}); Eve's bond ${u(bond)} UNIT back\n` +
+      `         jurors' pool ${u(pool)} MMT (Ferdie's forfeited ${u(forfeited)} + reward ${u(cfg.jury.jurorReward)})`
+    );
+  });
+
+  await step("each vote is settled (anyone may call settle_vote): Charlie and Dave share the pool by weight, Ferdie's risk is lost", async () => {
+    const lines: string[] = [];
+    const coherentWeight = 500n * MMT;
+    let paid = 0n;
+    for (const j of jurors) {
+      const risk = (j.stake * BigInt(cfg.jury.penaltyBps)) / BPS;
+      const pending = (await dryRun(dao, j.s.address, 'votesOf', [j.s.address, 0n, 10])).value.items.find((v) => v.case === caseId)?.pending;
+      check(pending !== undefined, `${j.s.name}'s vote shows its pending outcome`);
+      const sent = await send(dao, who.Alice, 'settleVote', [caseId, 0, j.s.address]);
+      const ev = dao.events.VoteSettled.find(sent.events)!.data;
+      const mem = await member(j.s);
+      if (j.choice === 7) {
+        // The last coherent vote takes what rounding left: the pool is paid exactly.
+        const expected = j.s === who.Dave ? pool - paid : (pool * j.stake) / coherentWeight;
+        paid += expected;
+        check(ev.outcome === 'Coherent', `${j.s.name} coherent`);
+        eq(ev.reward, expected, `${j.s.name}'s reward = pool × weight / coherent weight`);
+        eq(ev.returned, risk, `${j.s.name}'s risk returns`);
+        eq(mem.staked, j.stake, `${j.s.name}'s stake is whole again`);
+        eq(mem.credit, expected, `${j.s.name}'s DAO credit`);
+        check(pending![0] === 'Coherent' && pending![2] === expected, `${j.s.name}: votes_of showed the reward before settling`);
+        lines.push(`${j.s.name} coherent: ${u(risk)} MMT back into the stake + ${u(expected)} MMT reward`);
+      } else {
+        check(ev.outcome === 'Incoherent', `${j.s.name} incoherent`);
+        eq(ev.forfeited, risk, `${j.s.name} forfeits the risk`);
+        eq(mem.staked, j.stake - risk, `${j.s.name}'s stake after the penalty`);
+        eq(mem.lost, risk, `${j.s.name}'s realised penalty`);
+        lines.push(`${j.s.name} outvoted: loses ${u(risk)} MMT of stake (${u(mem.staked)} MMT left)`);
+      }
+    }
+    eq(paid, pool, 'the pool is paid out exactly');
+    return lines.join('\n         ');
+  });
+
+  await step("Bob settles the disputed rental and retires the offer: the collateral, less the slash, returns to his vault credit", async () => {
+    await send(compute, who.Bob, 'settle', [disputedRental]);
+    check((await dryRun(compute, who.Bob.address, 'offer', [offerId])).value!.freeGpus === capacity, 'GPUs back after the ruling');
+    const rep = (await dryRun(compute, who.Bob.address, 'reputation', [who.Bob.address])).value;
     const before = (await dryRun(vault, who.Bob.address, 'creditOf', [who.Bob.address, native])).value;
     await send(compute, who.Bob, 'retireOffer', [offerId]);
     const after = (await dryRun(vault, who.Bob.address, 'creditOf', [who.Bob.address, native])).value;
-    eq(after - before, collateral, 'collateral credited back whole');
+    eq(after - before, collateral - slashed, 'collateral credited back, less the slash');
+    return `${u(collateral - slashed)} of ${u(collateral)} UNIT back; Bob's reputation: ${rep.endedEarly} ended early, ${rep.disputed} disputed, ${rep.lost} lost`;
+  });
+
+  // ---- governance: the DAO changes the platform fee ----------------------------------
+  let proposalId = 0n;
+  await step(`Charlie proposes raising the platform fee from ${bpsText(FEE_BPS)} to ${bpsText(NEW_FEE_BPS)}; Alice, no longer the arbiter, cannot set it herself`, async () => {
+    const refused = await refusedWith('NotArbiter', who.Alice, () => send(vault, who.Alice, 'setFeeBps', [Number(NEW_FEE_BPS)]));
+    const text = `Raise the platform fee to ${bpsText(NEW_FEE_BPS)} to fund the jurors' reward reserve.`;
+    const description = u8aToHex(blake2_256(stringToU8a(text)));
+    proposalId = (await send(dao, who.Charlie, 'propose', [{ type: 'SetFee', value: Number(NEW_FEE_BPS) }, description])).value;
+    const p = (await dryRun(dao, who.Alice.address, 'proposal', [proposalId])).value!;
+    check(p.state === 'Active' || p.state === 'Pending', `proposal open (${p.state})`);
+    return `proposal #${proposalId} "${text}" (description hash ${description.slice(0, 12)}…); Alice's set_fee_bps: "${refused.plain}"`;
+  });
+
+  await step('Charlie and Dave vote for, Ferdie against; voting ends, and executing before the timelock is refused (TimelockNotOver, nothing sent)', async () => {
+    await send(dao, who.Charlie, 'vote', [proposalId, true]);
+    await send(dao, who.Dave, 'vote', [proposalId, true]);
+    await send(dao, who.Ferdie, 'vote', [proposalId, false]);
+    let p = (await dryRun(dao, who.Alice.address, 'proposal', [proposalId])).value!;
+    eq(p.proposal.forWeight, 500n * MMT, 'weight for');
+    eq(p.proposal.againstWeight, 90n * MMT, 'weight against (Ferdie after his penalty)');
+    await untilChainTime(p.proposal.voteEnd);
+    p = (await dryRun(dao, who.Alice.address, 'proposal', [proposalId])).value!;
+    check(p.state === 'Queued', `passed and queued (${p.state})`);
+    const refused = await refusedWith('TimelockNotOver', who.Eve, () => send(dao, who.Eve, 'executeProposal', [proposalId]));
+    eq(BigInt((await dryRun(vault, who.Alice.address, 'feeBps', [])).value), FEE_BPS, 'the fee is unchanged');
+    return `for 500 MMT, against 90 MMT of ${u(p.proposal.totalStake)} staked (quorum ${Number(p.proposal.quorumBps) / 100} %); executable ${Number(p.eta - (await chainNow(m.client))) / 1000} s from now: "${refused.plain}"`;
+  });
+
+  await step('after the timelock anyone executes the proposal (Eve does): the vault charges the new fee', async () => {
+    const p = (await dryRun(dao, who.Alice.address, 'proposal', [proposalId])).value!;
+    await untilChainTime(p.eta);
+    const sent = await send(dao, who.Eve, 'executeProposal', [proposalId]);
+    check(dao.events.ProposalExecuted.find(sent.events) !== undefined, 'ProposalExecuted emitted');
+    check((await dryRun(dao, who.Alice.address, 'proposal', [proposalId])).value!.state === 'Executed', 'proposal executed');
+    eq(BigInt((await dryRun(vault, who.Alice.address, 'feeBps', [])).value), NEW_FEE_BPS, "the vault's fee");
+    return `proposal #${proposalId} executed: the vault's fee for new escrows ${bpsText(FEE_BPS)} → ${bpsText(NEW_FEE_BPS)}`;
+  });
+
+  await step(`Eve buys Dave's perpetual license at its new price (30 UNIT); Dave delivers, Eve releases: the treasury gets exactly ${bpsText(NEW_FEE_BPS)}`, async () => {
+    const offer = (await dryRun(registry, who.Eve.address, 'offer', [child, 0])).value!;
+    const p = offer.price;
+    eq(p, 30n * UNIT, 'the repriced offer');
+    const before = { ferdie: await creditOf(who.Ferdie), bob: await creditOf(who.Bob), dave: await creditOf(who.Dave) };
+    const lic = (await send(registry, who.Eve, 'purchaseLicense', [child, 0, offer.version], { value: p })).value;
+    const escrowId = (await dryRun(registry, who.Eve.address, 'license', [lic])).value!.escrowId;
+    await send(vault, who.Dave, 'deliver', [escrowId, `0x${'bb'.repeat(32)}`]);
+    await send(registry, who.Eve, 'releaseLicense', [lic]);
+    const fee = (p * NEW_FEE_BPS) / BPS;
+    const roy = (p * ROYALTY_BPS) / BPS;
+    eq((await creditOf(who.Ferdie)) - before.ferdie, fee, `treasury fee ${bpsText(NEW_FEE_BPS)}`);
+    eq((await creditOf(who.Bob)) - before.bob, roy, 'royalty 5 % to Bob');
+    eq((await creditOf(who.Dave)) - before.dave, p - fee - roy, 'Dave gets the rest');
+    return `license #${lic}: treasury ${u(fee)} UNIT (was ${u((p * FEE_BPS) / BPS)} at ${bpsText(FEE_BPS)}), Bob ${u(roy)}, Dave ${u(p - fee - roy)}`;
   });
 
   await step('everyone withdraws their credits (pull payments)', async () => {
@@ -260,47 +533,68 @@ async function main(): Promise<void> {
         lines.push(`${name} ${u(got)} ${sym}`);
       }
     }
+    for (const name of ['Charlie', 'Dave'] as const) {
+      const credit = (await member(who[name])).credit;
+      const balance = await mmtOf(who[name]);
+      const got = (await send(dao, who[name], 'withdrawCredit', [])).value;
+      eq(got, credit, `${name} withdraws the full DAO credit`);
+      eq((await mmtOf(who[name])) - balance, credit, `${name}'s reward arrives in MMT`);
+      lines.push(`${name} ${u(got)} MMT (DAO reward)`);
+    }
     return lines.join(', ');
   });
 
-  await step('the vault owes nothing and holds exactly what it owes, per asset', async () => {
+  await step("the vault owes nothing, per asset; the DAO owes exactly its MMT balance (stakes + reward reserve)", async () => {
     for (const asset of [native, mmt]) {
       const r = (await dryRun(vault, who.Alice.address, 'reserves', [asset])).value;
       check(r.holdings >= r.owed, `holdings ≥ owed for ${asset.type}`);
       eq(r.owed, 0n, `nothing owed in ${asset.type} after all withdrawals`);
     }
+    const [staked, reserve, owed] = (await dryRun(dao, who.Alice.address, 'totals', [])).value;
+    const balance = (await dryRun(token, dao.address, 'psp22BalanceOf', [dao.address])).value;
+    eq(owed, balance, "the DAO's owed equals its MMT balance");
+    eq(owed, staked + reserve, 'owed = stakes + reserve (no credit, risk or bond left)');
+    eq(staked, 590n * MMT, 'stakes: 300 + 200 + 90');
+    eq(reserve, reserveFunding - cfg.jury.jurorReward, 'reserve less the reward the case drew');
+    return `DAO owes ${u(owed)} MMT = staked ${u(staked)} + reserve ${u(reserve)}, and holds ${u(balance)} MMT`;
   });
 
   await step('final balances', async () => {
     console.log('');
     const rows: string[] = [];
-    const line = '─'.repeat(82);
-    rows.push(line, `${'account'.padEnd(9)}${'role'.padEnd(29)}${'UNIT (free)'.padStart(24)}${'Δ UNIT'.padStart(10)}${'MMT'.padStart(10)}`, line);
-    const roles: Record<DevName, string> = {
-      Alice: 'admin, arbiter, MMT issuer',
+    const line = '─'.repeat(94);
+    rows.push(line, `${'account'.padEnd(9)}${'role'.padEnd(29)}${'UNIT (free)'.padStart(24)}${'Δ UNIT'.padStart(10)}${'MMT'.padStart(10)}${'staked'.padStart(12)}`, line);
+    const roleOf: Record<DevName, string> = {
+      Alice: 'deployer, MMT issuer',
       Bob: 'model author, GPU provider',
-      Charlie: 'auditor',
-      Dave: 'fine-tune author (seller)',
+      Charlie: 'auditor, juror, proposer',
+      Dave: 'fine-tune seller, juror',
       Eve: 'buyer, GPU renter',
-      Ferdie: 'treasury (platform fee)',
+      Ferdie: 'treasury, juror (outvoted)',
     };
     for (const [name, s] of Object.entries(who) as [DevName, Signer][]) {
       const free = await freeBalance(m.client, s.address);
       const bal = (await dryRun(token, s.address, 'psp22BalanceOf', [s.address])).value;
       const delta = free - (startBalances.get(s.address) ?? free);
       const d = `${delta >= 0n ? '+' : '-'}${formatUnits(delta < 0n ? -delta : delta, 12).replace(/(\.\d{3})\d+$/, '$1')}`;
-      rows.push(`${name.padEnd(9)}${roles[name].padEnd(29)}${u(free).padStart(24)}${d.padStart(10)}${u(bal).padStart(10)}`);
+      const staked = (await member(s)).staked;
+      rows.push(`${name.padEnd(9)}${roleOf[name].padEnd(29)}${u(free).padStart(24)}${d.padStart(10)}${u(bal).padStart(10)}${u(staked).padStart(12)}`);
     }
     rows.push(line, 'Δ UNIT: change since the contracts were deployed (fees and storage deposits included)', line);
     for (const [asset, sym] of [[native, 'UNIT'], [mmt, 'MMT']] as const) {
       const r = (await dryRun(vault, who.Alice.address, 'reserves', [asset])).value;
       rows.push(`vault ${short(vault.address)} ${sym.padEnd(5)} holds ${u(r.holdings)}, owes ${u(r.owed)}`);
     }
+    const [staked, reserve, owed] = (await dryRun(dao, who.Alice.address, 'totals', [])).value;
+    const daoBalance = (await dryRun(token, dao.address, 'psp22BalanceOf', [dao.address])).value;
+    rows.push(`DAO   ${short(dao.address)} MMT   holds ${u(daoBalance)}, owes ${u(owed)} (staked ${u(staked)}, reward reserve ${u(reserve)})`);
+    rows.push(`fee ${bpsText(BigInt((await dryRun(vault, who.Alice.address, 'feeBps', [])).value))} (set by DAO proposal #${proposalId}); arbiter and admins: the DAO`);
     rows.push(line);
     rows.push(`contracts: market_token ${token.address}`);
     rows.push(`           model_registry ${registry.address}`);
     rows.push(`           escrow ${vault.address}`);
     rows.push(`           compute_market ${compute.address}`);
+    rows.push(`           dispute_dao ${dao.address}`);
     rows.push('(addresses and metadata in deployments/demo.json and deployments/demo/)');
     console.log(rows.map((r) => `  ${r}`).join('\n'));
     void names;

@@ -5,6 +5,21 @@
  *
  *   npx tsx scripts/deploy.ts [--url ws://127.0.0.1:9944] [--network local]
  *                             [--treasury <address>] [--hour-ms <ms>] [--fresh] [--build]
+ *                             [--keep-admin] [--guardian <address>]
+ *                             [--dao-periods short|long] [--dao-param name=value …]
+ *                             [--ruling-window-ms <ms>]
+ *
+ * The dispute DAO is deployed last, naming the four others. Its parameters default to
+ * `short` periods on a development chain (cases of seconds: commit 4 s, reveal 4 s,
+ * appeal 3 s, 2 rounds; voting 6 s, timelock 4 s) and `long` ones elsewhere (days; see
+ * `daoDefaults`); `--dao-param commitMs=5000` overrides one (any field of `DaoParams`'
+ * jury or gov — `jury.quorumBps` / `gov.quorumBps` for the name both have — or
+ * `unbondingMs`). They are recorded in the deployment file, and a later run reuses them.
+ * The vault's ruling window (1 day on a development chain, the longest case plus 7
+ * days elsewhere) must exceed the DAO's longest case. Once everything is wired, the vault's arbiter and the registry's and
+ * market's admin roles move to the DAO (the deployer proposes, the DAO accepts): from
+ * then on only DAO proposals change parameters. `--keep-admin` leaves them with the
+ * deployer (the demo hands them over itself after its admin steps, with `handOver`).
  *
  * Signer: DEPLOY_SURI (a secret URI or mnemonic) or DEPLOY_SURI_FILE (a file holding
  * one); without either, //Alice, which only a development chain accepts.
@@ -13,23 +28,32 @@
  * holds it with the code hash of the current build; only missing or changed contracts
  * are instantiated, and each wiring step runs only if the chain does not show it done.
  * Dependency order: market_token, escrow (the vault), model_registry, compute_market
- * (which names the vault and the registry's auditor list).
+ * (which names the vault and the registry's auditor list), dispute_dao (which names all
+ * four: it is redeployed whenever one of them is). Wiring that needs the admin runs
+ * while the deployer still holds the roles; after the hand-over a changed contract
+ * needs a DAO proposal, or `--fresh` on a development chain.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { ContractDeployer } from 'dedot/contracts';
+import { Contract, ContractDeployer } from 'dedot/contracts';
 import {
   connect,
   CONTRACTS,
   dryRun,
   formatUnits,
   freeBalance,
+  maxCaseMs,
   openMarket,
+  Refused,
   send,
   signerFromUri,
+  toGovParams,
+  toJuryParams,
   type Client,
   type ContractName,
+  type DaoParams,
   type DeployedContract,
+  type DisputeDaoContractApi,
   type Deployment,
   type Market,
   type Signer,
@@ -47,6 +71,16 @@ export interface DeployOptions {
   fresh?: boolean;
   /** Run `scripts/build.sh` first. */
   build?: boolean;
+  /** Leave the vault's arbiter and the registry's and market's admin with the deployer. */
+  keepAdmin?: boolean;
+  /** The DAO's guardian (may pause and cancel proposals; nothing else). */
+  guardian?: string;
+  /** `short` (seconds, the default on a development chain) or `long` (days). */
+  daoPeriods?: 'short' | 'long';
+  /** Overrides of single DAO parameters, e.g. `{ commitMs: 5000 }`. */
+  daoParams?: Record<string, string | number>;
+  /** The vault's ruling window (must exceed the DAO's longest case). */
+  rulingWindowMs?: number;
   log?: (line: string) => void;
 }
 
@@ -58,6 +92,50 @@ export interface Deployed {
 }
 
 const DAY_MS = 86_400_000n;
+const MMT = 10n ** 12n;
+
+/**
+ * The DAO's defaults. `short`: a development chain, where a case takes seconds (longest
+ * case 27 s: round 0 4 + 4 + 3 s, round 1 8 + 8 s). `long`: a real network (longest
+ * case 21 days: round 0 2 + 1 + 1 d, round 1 4 + 2 + 2 d, round 2 6 + 3 d).
+ */
+function daoDefaults(periods: 'short' | 'long', guardian: string | null): DaoParams {
+  const day = Number(DAY_MS);
+  const short = periods === 'short';
+  const jury: DaoParams['jury'] = short
+    ? { commitMs: 4_000, revealMs: 4_000, appealMs: 3_000, quorumBps: 2_000, rounds: 2, penaltyBps: 1_000, slashBps: 5_000, appealBond: `${10n * MMT}`, jurorReward: `${5n * MMT}` }
+    : { commitMs: 2 * day, revealMs: day, appealMs: day, quorumBps: 2_000, rounds: 3, penaltyBps: 1_000, slashBps: 5_000, appealBond: `${100n * MMT}`, jurorReward: `${50n * MMT}` };
+  const gov: DaoParams['gov'] = short
+    ? { votingDelayMs: 0, votingPeriodMs: 6_000, quorumBps: 2_000, timelockMs: 4_000, extensionMs: 2_000, proposalThreshold: `${MMT}` }
+    : { votingDelayMs: day, votingPeriodMs: 5 * day, quorumBps: 1_000, timelockMs: 2 * day, extensionMs: day, proposalThreshold: `${1_000n * MMT}` };
+  const longestCaseMs = Number(maxCaseMs(jury));
+  return { jury, gov, unbondingMs: short ? 60_000 : 30 * day, guardian, longestCaseMs };
+}
+
+/**
+ * Applies `name=value` overrides to the DAO's parameters: a field of the jury or of
+ * governance (`commitMs`, `votingPeriodMs`, …; `jury.quorumBps` / `gov.quorumBps`, the
+ * one name both have), or `unbondingMs`.
+ */
+function withOverrides(dao: DaoParams, overrides: Record<string, string | number>): DaoParams {
+  const out: DaoParams = { ...dao, jury: { ...dao.jury }, gov: { ...dao.gov } };
+  const jury = out.jury as unknown as Record<string, number | string>;
+  const gov = out.gov as unknown as Record<string, number | string>;
+  const names = [...Object.keys(jury).map((k) => (k in gov ? `jury.${k}` : k)), ...Object.keys(gov).map((k) => (k in jury ? `gov.${k}` : k)), 'unbondingMs'];
+  for (const [name, raw] of Object.entries(overrides)) {
+    const value = String(raw);
+    if (!/^\d+$/.test(value)) throw new DeployError(`--dao-param ${name}=${value}: a whole number is needed`);
+    const [group, key] = name.includes('.') ? name.split('.', 2) : [undefined, name];
+    const set = (o: Record<string, number | string>) => (o[key] = typeof o[key] === 'string' ? value : Number(value));
+    if (key === 'unbondingMs' && group === undefined) out.unbondingMs = Number(value);
+    else if (key in jury && key in gov && group === undefined) throw new DeployError(`--dao-param ${name}: say jury.${key} or gov.${key}`);
+    else if (key in jury && group !== 'gov') set(jury);
+    else if (key in gov && group !== 'jury') set(gov);
+    else throw new DeployError(`--dao-param ${name}: not a DAO parameter (one of ${names.join(', ')})`);
+  }
+  out.longestCaseMs = Number(maxCaseMs(out.jury));
+  return out;
+}
 
 export class DeployError extends Error {
   constructor(message: string) {
@@ -173,20 +251,44 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
   }
 
   const treasury = opts.treasury ?? signer.address;
-  const params: Deployment['params'] = previous?.params ?? {
-    treasury,
-    arbiter: signer.address,
-    feeBps: 250,
-    bondBps: 500,
-    rulingWindowMs: Number(DAY_MS),
-    maxRoyaltyBps: 2_000,
-    tokenSymbol: 'MMT',
-    tokenDecimals: 12,
-    hourMs: opts.hourMs ?? 3_600_000,
-    collateralRatioBps: 10_000,
-    noShowBps: 1_000,
-    maxStartWindowMs: Number(DAY_MS),
-  };
+  const devChain = /development|local|dev/i.test(chain);
+  const periods = opts.daoPeriods ?? (devChain ? 'short' : 'long');
+  // A deployment file from before the DAO has no DAO parameters: they are added.
+  const dao = previous?.params.dao ?? withOverrides(daoDefaults(periods, opts.guardian ?? null), opts.daoParams ?? {});
+  if (previous?.params.dao && (opts.guardian || opts.daoPeriods || Object.keys(opts.daoParams ?? {}).length)) {
+    log(`DAO parameters: those of deployments/${opts.network}.json (the DAO there was instantiated with them; --fresh for new ones)`);
+  }
+  // Above the DAO's longest case (a party has the rest of it to open the case): 1 day
+  // on a development chain, the longest case plus 7 days elsewhere.
+  const defaultWindow = periods === 'short' ? Number(DAY_MS) : dao.longestCaseMs + 7 * Number(DAY_MS);
+  const params: Deployment['params'] = previous?.params
+    ? {
+        ...previous.params,
+        dao,
+        // A deployment from before the DAO may have a shorter window: the wiring raises it.
+        rulingWindowMs: previous.params.rulingWindowMs > dao.longestCaseMs ? previous.params.rulingWindowMs : defaultWindow,
+      }
+    : {
+        treasury,
+        arbiter: signer.address,
+        feeBps: 250,
+        bondBps: 500,
+        rulingWindowMs: opts.rulingWindowMs ?? defaultWindow,
+        maxRoyaltyBps: 2_000,
+        tokenSymbol: 'MMT',
+        tokenDecimals: 12,
+        hourMs: opts.hourMs ?? 3_600_000,
+        collateralRatioBps: 10_000,
+        noShowBps: 1_000,
+        maxStartWindowMs: Number(DAY_MS),
+        dao,
+      };
+  if (previous?.params && opts.rulingWindowMs !== undefined) params.rulingWindowMs = opts.rulingWindowMs;
+  if (params.rulingWindowMs <= dao.longestCaseMs) {
+    throw new DeployError(
+      `the vault's ruling window (${params.rulingWindowMs} ms) must exceed the DAO's longest case (${dao.longestCaseMs} ms): raise --ruling-window-ms or shorten the DAO's periods`,
+    );
+  }
   const contracts = {} as Record<ContractName, DeployedContract>;
   // Arguments are built when their turn comes: later contracts name earlier ones.
   const ctorArgs = (name: ContractName): unknown[] => {
@@ -206,13 +308,24 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
           params.noShowBps,
           BigInt(params.maxStartWindowMs),
         ];
+      case 'dispute_dao':
+        return [
+          contracts.market_token.address,
+          contracts.escrow.address,
+          contracts.model_registry.address,
+          contracts.compute_market.address,
+          toJuryParams(params.dao.jury),
+          toGovParams(params.dao.gov),
+          BigInt(params.dao.unbondingMs),
+          params.dao.guardian ?? undefined,
+        ];
     }
   };
 
   const reused: ContractName[] = [];
   for (const name of CONTRACTS) {
     const old = previous?.contracts[name];
-    if (old && (await codeHashAt(client, old.address)) === bundles[name].source.hash) {
+    if (old && (await codeHashAt(client, old.address)) === bundles[name].source.hash && (await stillNames(client, metadata, name, old.address, contracts))) {
       contracts[name] = old;
       reused.push(name);
       log(`${name.padEnd(15)} reused at ${old.address} (same code ${short(old.codeHash)})`);
@@ -233,14 +346,53 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
   };
   const market = openMarket(client, deployment, metadata);
   await wire(market, signer, log);
+  if (opts.keepAdmin) {
+    log('roles: the deployer keeps the vault\'s arbiter and the registry\'s and market\'s admin (--keep-admin)');
+  } else {
+    await handOver(market, signer, log);
+  }
   const path = writeDeployment(deployment, metadata);
   log(`wrote ${path.replace(`${ROOT}/`, '')} and the metadata the dApp reads (deployments/${opts.network}/)`);
   return { market, deployer: signer, reused };
 }
 
+/**
+ * Whether the DAO at `address` still names the contracts of this deployment (its token,
+ * vault, registry and market are fixed when it is instantiated). Other contracts have
+ * setters for what they name, which the wiring steps use.
+ */
+async function stillNames(
+  client: Client,
+  metadata: ReturnType<typeof loadMetadata>,
+  name: ContractName,
+  address: string,
+  contracts: Record<ContractName, DeployedContract>,
+): Promise<boolean> {
+  if (name !== 'dispute_dao') return true;
+  const dao = new Contract<DisputeDaoContractApi>(client, metadata.dispute_dao, address);
+  const cfg = (await dryRun(dao, address, 'config', [])).value;
+  return (
+    cfg.token.address() === contracts.market_token.address &&
+    cfg.vault.address() === contracts.escrow.address &&
+    cfg.registry.address() === contracts.model_registry.address &&
+    cfg.market.address() === contracts.compute_market.address
+  );
+}
+
+/** A wiring step the deployer cannot take because the role has moved (to the DAO). */
+function roleMoved(what: string, err: unknown): never {
+  const code = err instanceof Refused ? err.code : '';
+  throw new DeployError(
+    `wiring: ${what}: refused (${code || String(err)}): the role is no longer the deployer's (the DAO holds it after the hand-over), ` +
+      'so this change needs a DAO proposal; on a development chain, redeploy with --fresh',
+  );
+}
+
 /** Each step runs only when the chain does not already show it done. */
 async function wire(m: Market, signer: Signer, log: (l: string) => void): Promise<void> {
   const { token, registry, vault, compute } = m;
+  const longest = BigInt(m.deployment.params.dao.longestCaseMs);
+  const window = BigInt(m.deployment.params.rulingWindowMs);
   const tokenAsset = { type: 'Psp22' as const, value: token.address };
   const steps: [string, () => Promise<boolean>, () => Promise<unknown>][] = [
     [
@@ -283,15 +435,65 @@ async function wire(m: Market, signer: Signer, log: (l: string) => void): Promis
       async () => (await dryRun(compute, signer.address, 'isAssetAllowed', [tokenAsset])).value,
       () => send(compute, signer, 'setAssetAllowed', [token.address, true]),
     ],
+    [
+      `vault's ruling window outlasts the DAO's longest case (${longest} ms)`,
+      async () => (await dryRun(vault, signer.address, 'disputeParams', [])).value[1] > longest,
+      async () => {
+        const [bondBps] = (await dryRun(vault, signer.address, 'disputeParams', [])).value;
+        return send(vault, signer, 'setDisputeParams', [bondBps, window]);
+      },
+    ],
   ];
   for (const [what, done, run] of steps) {
     if (await done()) {
       log(`wiring: ${what} (already)`);
     } else {
-      await run();
+      await run().catch((err: unknown) => (err instanceof Refused && /NotArbiter|NotAdmin/.test(err.code) ? roleMoved(what, err) : Promise.reject(err)));
       if (!(await done())) throw new DeployError(`wiring did not take: ${what}`);
       log(`wiring: ${what}`);
     }
+  }
+}
+
+/** Who holds each governed role now, and who was proposed for it. */
+export async function roles(m: Market, caller: string): Promise<Record<'Vault' | 'Registry' | 'Market', { holder: string; pending?: string }>> {
+  const { vault, registry, compute } = m;
+  const addr = (a: { address(): string } | undefined) => a?.address();
+  return {
+    Vault: { holder: addr((await dryRun(vault, caller, 'arbiter', [])).value)!, pending: addr((await dryRun(vault, caller, 'pendingArbiter', [])).value) },
+    Registry: { holder: addr((await dryRun(registry, caller, 'admin', [])).value)!, pending: addr((await dryRun(registry, caller, 'pendingAdmin', [])).value) },
+    Market: { holder: addr((await dryRun(compute, caller, 'admin', [])).value)!, pending: addr((await dryRun(compute, caller, 'pendingAdmin', [])).value) },
+  };
+}
+
+/**
+ * Hands the vault's arbiter and the registry's and market's admin roles to the DAO,
+ * two-step: the deployer proposes the DAO, then the DAO's `accept_role` takes the role
+ * (anyone may call it; the deployer does). Each role is skipped when the DAO already
+ * holds it; a role held by anyone else than the deployer is an error.
+ */
+export async function handOver(m: Market, signer: Signer, log: (l: string) => void): Promise<void> {
+  const { vault, registry, compute, dao } = m;
+  const names = { Vault: "vault's arbiter", Registry: "registry's admin", Market: "compute market's admin" } as const;
+  const now = await roles(m, signer.address);
+  for (const target of ['Vault', 'Registry', 'Market'] as const) {
+    const what = `hand-over: the ${names[target]} to the DAO`;
+    const { holder, pending } = now[target];
+    if (holder === dao.address) {
+      log(`${what} (already)`);
+      continue;
+    }
+    if (holder !== signer.address) {
+      throw new DeployError(`${what}: the role is held by ${holder}, neither the deployer nor this DAO (an earlier DAO? hand it over by its proposal, or --fresh)`);
+    }
+    if (pending !== dao.address) {
+      if (target === 'Vault') await send(vault, signer, 'proposeArbiter', [dao.address]);
+      else if (target === 'Registry') await send(registry, signer, 'proposeAdmin', [dao.address]);
+      else await send(compute, signer, 'proposeAdmin', [dao.address]);
+    }
+    await send(dao, signer, 'acceptRole', [target]);
+    if ((await roles(m, signer.address))[target].holder !== dao.address) throw new DeployError(`${what} did not take`);
+    log(what);
   }
 }
 
@@ -300,22 +502,49 @@ function arg(name: string, fallback?: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+function periodsArg(): 'short' | 'long' | undefined {
+  const p = arg('dao-periods');
+  if (p !== undefined && p !== 'short' && p !== 'long') throw new DeployError(`--dao-periods ${p}: short or long`);
+  return p;
+}
+
+/** Every `--dao-param name=value`. */
+function daoParamArgs(): Record<string, string> {
+  const out: Record<string, string> = {};
+  process.argv.forEach((a, i) => {
+    if (a !== '--dao-param') return;
+    const [k, v] = (process.argv[i + 1] ?? '').split('=');
+    if (!k || v === undefined) throw new DeployError(`--dao-param needs name=value, got "${process.argv[i + 1] ?? ''}"`);
+    out[k] = v;
+  });
+  return out;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
-  deploy({
-    url: arg('url', process.env.NODE_URL ?? 'ws://127.0.0.1:9944')!,
-    network: arg('network', 'local')!,
-    treasury: arg('treasury'),
-    hourMs: arg('hour-ms') ? Number(arg('hour-ms')) : undefined,
-    fresh: process.argv.includes('--fresh'),
-    build: process.argv.includes('--build'),
-  })
+  const fail = (err: unknown) => {
+    console.error(`deploy: FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  };
+  Promise.resolve()
+    .then(() =>
+      deploy({
+        url: arg('url', process.env.NODE_URL ?? 'ws://127.0.0.1:9944')!,
+        network: arg('network', 'local')!,
+        treasury: arg('treasury'),
+        hourMs: arg('hour-ms') ? Number(arg('hour-ms')) : undefined,
+        fresh: process.argv.includes('--fresh'),
+        build: process.argv.includes('--build'),
+        keepAdmin: process.argv.includes('--keep-admin'),
+        guardian: arg('guardian'),
+        daoPeriods: periodsArg(),
+        daoParams: daoParamArgs(),
+        rulingWindowMs: arg('ruling-window-ms') ? Number(arg('ruling-window-ms')) : undefined,
+      }),
+    )
     .then(async ({ market, reused }) => {
       console.log(`deploy: OK in ${((Date.now() - started) / 1000).toFixed(1)} s (${reused.length} of ${CONTRACTS.length} reused)`);
       await market.client.disconnect();
     })
-    .catch((err: unknown) => {
-      console.error(`deploy: FAILED: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    });
+    .catch(fail);
 }

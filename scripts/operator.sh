@@ -2,9 +2,13 @@
 # The operators' path, tested: deploys and wires every contract with cargo-contract alone
 # (`cargo contract instantiate` / `call`), exactly as README.md "Deploying with
 # cargo-contract" shows, on a node of its own, then checks on chain that the wiring took
-# and that a purchase made through it holds the buyer's money in the vault.
+# and that a purchase made through it holds the buyer's money in the vault; then deploys
+# the dispute DAO, hands it the vault's arbiter role and the registry's and market's
+# admin roles, checks that the deployer lost them, and runs one governance round (stake,
+# propose a fee, vote, wait out voting and the timelock, execute) that changes the fee.
 #
-#   bash scripts/operator.sh        (run by `make test`; needs the contracts built)
+#   bash scripts/operator.sh        (run by `make test`; needs the contracts built; builds
+#                                    the DAO's bundle when it is missing)
 #
 # OPERATOR_PORT (default 9956) is the node's RPC port. Every command and its output:
 # .run/operator.log. JSON answers are read with node (already needed by the client).
@@ -17,8 +21,6 @@ log=.run/operator.log
 : >"$log"
 export NODE_PORT=${OPERATOR_PORT:-9956}
 URL="ws://127.0.0.1:$NODE_PORT"
-trap 'bash scripts/node.sh stop >/dev/null' EXIT
-bash scripts/node.sh start >/dev/null
 
 fail() {
   echo "operator: FAILED: $*" >&2
@@ -26,6 +28,23 @@ fail() {
   tail -n 20 "$log" >&2
   exit 1
 }
+
+TOKEN_C=target/ink/market_token/market_token.contract
+REG_C=target/ink/model_registry/model_registry.contract
+VAULT_C=target/ink/escrow/escrow.contract
+GPU_C=target/ink/compute_market/compute_market.contract
+DAO_C=target/ink/dispute_dao/dispute_dao.contract
+for c in $TOKEN_C $REG_C $VAULT_C $GPU_C; do [ -f "$c" ] || fail "$c missing: run make build"; done
+if [ ! -f $DAO_C ]; then
+  echo "operator: building the DAO's bundle (cargo contract build --release)"
+  echo "\$ cargo contract build --release --manifest-path contracts/dispute_dao/Cargo.toml" >>"$log"
+  cargo contract build --release --manifest-path contracts/dispute_dao/Cargo.toml >>"$log" 2>&1 ||
+    fail "cargo contract build of contracts/dispute_dao"
+  [ -f $DAO_C ] || fail "$DAO_C missing after its build"
+fi
+
+trap 'bash scripts/node.sh stop >/dev/null' EXIT
+bash scripts/node.sh start >/dev/null
 # Runs one cargo-contract command (logged); prints its JSON answer.
 cc() {
   echo "\$ cargo contract $*" >>"$log"
@@ -40,15 +59,21 @@ cc() {
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(typeof v==="string"?v:JSON.stringify(v))})' "$1"; }
 # The first unsigned integer in a dry-run's decoded value (`Ok(Some(7))` → 7).
 first_uint() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=/"UInt":\s*(\d+)/.exec(JSON.stringify(JSON.parse(s).data));process.stdout.write(m?m[1]:"none")})'; }
+# Every unsigned integer in a dry-run's decoded value, in order (`Ok((500, 300000))` → 500 300000).
+uints() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.stringify(JSON.parse(s).data).match(/"UInt":\s*\d+/g)||[];process.stdout.write(m.map(x=>x.replace(/\D/g,"")).join(" "))})'; }
 bool_value() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=/"Bool":\s*(true|false)/.exec(JSON.stringify(JSON.parse(s).data));process.stdout.write(m?m[1]:"none")})'; }
+# The first account (or other literal) in a dry-run's decoded value (`Ok(5Grw…)` → 5Grw…).
+literal() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=/"Literal":\s*"([^"]*)"/.exec(JSON.stringify(JSON.parse(s).data));process.stdout.write(m?m[1]:"none")})'; }
+# The error a reverted dry-run returned (`Ok(Err(NotArbiter))` → NotArbiter), else "none".
+refusal() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const m=/"ident":"Err","values":\[\{"Tuple":\{"ident":"(\w+)"/.exec(JSON.stringify(j.data));process.stdout.write(j.reverted&&m?m[1]:"none")})'; }
+# The first struct field named $1 in a dry-run's decoded value: a number, an account, a
+# bool or an enum variant's name (`field state` → Queued), else its JSON; "none" if absent.
+field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const n=process.argv[1];let f;const walk=v=>{if(f===undefined&&v&&typeof v==="object"){if(v.Map&&n in v.Map)f=v.Map[n];else Object.values(v).forEach(walk)}};walk(JSON.parse(s).data);const o=f===undefined?"none":f.UInt??f.Literal??f.Bool??(f.Tuple&&f.Tuple.ident)??JSON.stringify(f);process.stdout.write(String(o))})' "$1"; }
 
-TOKEN_C=target/ink/market_token/market_token.contract
-REG_C=target/ink/model_registry/model_registry.contract
-VAULT_C=target/ink/escrow/escrow.contract
-GPU_C=target/ink/compute_market/compute_market.contract
-for c in $TOKEN_C $REG_C $VAULT_C $GPU_C; do [ -f "$c" ] || fail "$c missing: run make build"; done
 C=(-x --skip-confirm)
 ALICE=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
+BOB=5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty
+CHARLIE=5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y
 EVE=5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw
 FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
 
@@ -103,4 +128,73 @@ owed=$(cc call $VAULT_C --contract "$VAULT" --message reserves --args Native --s
 [ "$owed" = 73000000000000 ] || fail "the vault owes $owed, not 25 (license) + 40 (collateral) + 8 (rental) UNIT"
 [ "$(cc call $REG_C --contract "$REGISTRY" --message has_valid_license --args $EVE 1 --suri //Alice | bool_value)" = false ] ||
   fail "a license is valid before its escrow was released"
-echo "operator: OK (token $TOKEN, registry $REGISTRY, vault $VAULT, compute market $GPU)"
+
+echo "operator: 6. instantiate the dispute DAO and hand it the vault, the registry and the market"
+# Periods short enough for a test (a real deployment uses days): each round has a 4 s
+# commit phase, a 4 s reveal phase and a 4 s appeal window, round r lasting (r + 1) times
+# as long; 3 rounds, so the longest case lasts 12 + 24 + 24 = 60 s. Proposals: voting
+# opens at once and lasts 8 s, quorum 20 % of the stake, timelock 4 s, no late-quorum
+# extension, 1 MMT staked to propose. Unbonding 120 s (more than the longest case).
+# Guardian: Charlie (may pause listings and rentals and cancel proposals, nothing else).
+JURY='JuryParams{commit_ms:4000,reveal_ms:4000,appeal_ms:4000,quorum_bps:2000,rounds:3,penalty_bps:1000,appeal_bond:10000000000000,juror_reward:1000000000000,slash_bps:5000}'
+GOV='GovParams{voting_delay_ms:0,voting_period_ms:8000,quorum_bps:2000,timelock_ms:4000,extension_ms:0,proposal_threshold:1000000000000}'
+DAO=$(cc instantiate $DAO_C --constructor new \
+  --args "$TOKEN" "$VAULT" "$REGISTRY" "$GPU" "$JURY" "$GOV" 120000 "Some($CHARLIE)" \
+  --suri //Alice "${C[@]}" | json contract)
+[[ $DAO == 5* ]] || fail "the DAO's instantiation printed no address"
+# While Alice still holds the roles: a ruling window (5 min) longer than the longest case,
+# else no dispute could become a case.
+cc call $VAULT_C --contract "$VAULT" --message set_dispute_params --args 500 300000 --suri //Alice "${C[@]}" >/dev/null
+cc call $VAULT_C --contract "$VAULT" --message propose_arbiter --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
+cc call $REG_C --contract "$REGISTRY" --message propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
+cc call $GPU_C --contract "$GPU" --message propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
+for target in Vault Registry Market; do
+  cc call $DAO_C --contract "$DAO" --message accept_role --args $target --suri //Alice "${C[@]}" >/dev/null
+done
+
+echo "operator: 7. check on chain that the DAO holds every role and Alice none"
+[ "$(cc call $VAULT_C --contract "$VAULT" --message arbiter --suri //Alice | literal)" = "$DAO" ] ||
+  fail "the vault's arbiter is not the DAO"
+[ "$(cc call $REG_C --contract "$REGISTRY" --message admin --suri //Alice | literal)" = "$DAO" ] ||
+  fail "the registry's admin is not the DAO"
+[ "$(cc call $GPU_C --contract "$GPU" --message admin --suri //Alice | literal)" = "$DAO" ] ||
+  fail "the compute market's admin is not the DAO"
+[ "$(cc call $VAULT_C --contract "$VAULT" --message dispute_params --suri //Alice | uints)" = "500 300000" ] ||
+  fail "the vault's dispute parameters are not (5 %, 5 min)"
+# A dry-run (no -x) shows the refusal without submitting anything.
+refused=$(cc call $VAULT_C --contract "$VAULT" --message set_fee_bps --args 300 --suri //Alice | refusal)
+[ "$refused" = NotArbiter ] || fail "Alice's set_fee_bps was not refused with NotArbiter (got: $refused)"
+
+echo "operator: 8. governance: Alice and Bob stake, Alice proposes a 3 % fee, both vote, Eve executes"
+cc call $TOKEN_C --contract "$TOKEN" --message PSP22::transfer --args $BOB 500000000000000 '[]' --suri //Alice "${C[@]}" >/dev/null
+cc call $TOKEN_C --contract "$TOKEN" --message PSP22::approve --args "$DAO" 1010000000000000 --suri //Alice "${C[@]}" >/dev/null
+cc call $DAO_C --contract "$DAO" --message stake --args 1000000000000000 --suri //Alice "${C[@]}" >/dev/null
+cc call $TOKEN_C --contract "$TOKEN" --message PSP22::approve --args "$DAO" 500000000000000 --suri //Bob "${C[@]}" >/dev/null
+cc call $DAO_C --contract "$DAO" --message stake --args 500000000000000 --suri //Bob "${C[@]}" >/dev/null
+# Votes weigh the stake held before the proposal's block; cargo-contract returns once a
+# call is in a block, so the proposal (a later call) lands in a later block than the stakes.
+cc call $DAO_C --contract "$DAO" --message propose \
+  --args 'SetFee{fee_bps:300}' "0x$(printf '33%.0s' {1..32})" --suri //Alice "${C[@]}" >/dev/null
+cc call $DAO_C --contract "$DAO" --message vote --args 1 true --suri //Alice "${C[@]}" >/dev/null
+cc call $DAO_C --contract "$DAO" --message vote --args 1 true --suri //Bob "${C[@]}" >/dev/null
+view=$(cc call $DAO_C --contract "$DAO" --message proposal --args 1 --suri //Alice)
+for_weight=$(field for_weight <<<"$view")
+[ "$for_weight" = 1500000000000000 ] || fail "the proposal counts $for_weight for, not Alice's 1 000 + Bob's 500 MMT"
+eta=$(field eta <<<"$view")
+[[ $eta =~ ^[0-9]+$ ]] || fail "the proposal shows no eta"
+# Wait out voting and the timelock on the wall clock (the dev node's clock), then make a
+# block: the dev node makes none while idle, and cargo-contract dry-runs every call (also
+# before submitting it) at the last block's time, which still sees voting open
+# (`execute_proposal` would be refused with ProposalNotPassed).
+wait_ms=$((eta - $(date +%s%3N) + 500))
+[ $wait_ms -le 0 ] || sleep "$((wait_ms / 1000)).$(printf '%03d' $((wait_ms % 1000)))"
+# That block: Alice funds the jurors' reward reserve with 10 MMT.
+cc call $DAO_C --contract "$DAO" --message fund_rewards --args 10000000000000 --suri //Alice "${C[@]}" >/dev/null
+[ "$(cc call $DAO_C --contract "$DAO" --message proposal --args 1 --suri //Alice | field state)" = Ready ] ||
+  fail "the proposal is not Ready after its timelock"
+cc call $DAO_C --contract "$DAO" --message execute_proposal --args 1 --suri //Eve "${C[@]}" >/dev/null
+[ "$(cc call $VAULT_C --contract "$VAULT" --message fee_bps --suri //Alice | first_uint)" = 300 ] ||
+  fail "the executed proposal did not set the vault's fee to 3 %"
+[ "$(cc call $DAO_C --contract "$DAO" --message proposal --args 1 --suri //Alice | field state)" = Executed ] ||
+  fail "the proposal is not Executed"
+echo "operator: OK (token $TOKEN, registry $REGISTRY, vault $VAULT, compute market $GPU, DAO $DAO)"

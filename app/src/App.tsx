@@ -13,6 +13,9 @@ import { GpusScreen } from './screens/Gpus.js';
 import { RentScreen } from './screens/Rent.js';
 import { RentalsScreen } from './screens/Rentals.js';
 import { ProviderScreen } from './screens/Provider.js';
+import { DisputesScreen } from './screens/Disputes.js';
+import { JuryScreen } from './screens/Jury.js';
+import { GovernanceScreen } from './screens/Governance.js';
 
 const TABS = [
   ['models', 'Models'],
@@ -23,6 +26,9 @@ const TABS = [
   ['rent', 'Rent'],
   ['rentals', 'My rentals'],
   ['provider', 'Provider'],
+  ['disputes', 'Disputes'],
+  ['jury', 'Jury'],
+  ['governance', 'Governance'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -64,6 +70,14 @@ function Connected({ chain }: { chain: Chain }) {
     const o = new URLSearchParams(window.location.search).get('offer');
     return o && /^\d+$/.test(o) ? BigInt(o) : undefined;
   });
+  const [caseId, setCaseId] = useState<bigint | undefined>(() => {
+    const c = new URLSearchParams(window.location.search).get('case');
+    return c && /^\d+$/.test(c) ? BigInt(c) : undefined;
+  });
+  const openCase = (id?: bigint) => {
+    setCaseId(id);
+    setTab('disputes');
+  };
   const walletSetup = useWalletSetup();
   const { signer: walletSigner, connectedAccount } = useWallet();
 
@@ -134,7 +148,15 @@ function Connected({ chain }: { chain: Chain }) {
           </header>
           <nav className="tabs">
             {TABS.map(([key, label]) => (
-              <button key={key} className={tab === key ? 'tab active' : 'tab'} onClick={() => setTab(key)} data-testid={`tab-${key}`}>
+              <button
+                key={key}
+                className={tab === key ? 'tab active' : 'tab'}
+                onClick={() => {
+                  setTab(key);
+                  if (key === 'disputes') setCaseId(undefined);
+                }}
+                data-testid={`tab-${key}`}
+              >
                 {label}
               </button>
             ))}
@@ -159,16 +181,26 @@ function Connected({ chain }: { chain: Chain }) {
             {tab === 'rent' && <RentScreen key={String(rentOffer)} offerId={rentOffer} onOffer={setRentOffer} />}
             {tab === 'rentals' && <RentalsScreen />}
             {tab === 'provider' && <ProviderScreen />}
+            {tab === 'disputes' && <DisputesScreen caseId={caseId} onCase={openCase} />}
+            {tab === 'jury' && <JuryScreen onCase={openCase} />}
+            {tab === 'governance' && <GovernanceScreen />}
           </main>
           <footer className="foot">
             registry {short(chain.market.registry.address)} · vault {short(chain.market.vault.address)} · {chain.market.deployment.params.tokenSymbol}{' '}
-            {short(chain.market.token.address)} · compute {short(chain.market.compute.address)} · rental hour{' '}
-            {chain.market.deployment.params.hourMs === 3_600_000 ? '1 h' : `${chain.market.deployment.params.hourMs / 1000} s`} · platform fee {chain.market.deployment.params.feeBps / 100} %
+            {short(chain.market.token.address)} · compute {short(chain.market.compute.address)} · DAO {short(chain.market.dao.address)} · rental hour{' '}
+            {chain.market.deployment.params.hourMs === 3_600_000 ? '1 h' : `${chain.market.deployment.params.hourMs / 1000} s`} · platform fee <LiveFee />
           </footer>
         </div>
       </ActionProvider>
     </AppContext.Provider>
   );
+}
+
+/** The vault's fee as it is now (governance changes it), not as it was deployed. */
+function LiveFee() {
+  const { market, version } = useApp();
+  const fee = useLoad(() => dryRun(market.vault, market.deployment.deployer, 'feeBps', []).then((r) => r.value), [version]);
+  return <span data-testid="footer-fee">{(fee.data ?? market.deployment.params.feeBps) / 100} %</span>;
 }
 
 function NetworkBadge() {

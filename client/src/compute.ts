@@ -5,7 +5,7 @@
  * and rounded down the way the contracts round (`contracts/compute_market/offers.rs`,
  * `rentals.rs`, `contracts/escrow/money.rs`).
  */
-import type { EscrowEscrowRecord } from './contracts/escrow/types.js';
+import type { MarketTypesVaultEscrowRecord } from './contracts/escrow/types.js';
 
 export const BPS = 10_000n;
 
@@ -35,7 +35,7 @@ export interface StreamState {
 }
 
 /** The stream terms of a vault record, or undefined for an order. */
-export function streamOf(record: EscrowEscrowRecord): StreamState | undefined {
+export function streamOf(record: MarketTypesVaultEscrowRecord): StreamState | undefined {
   if (record.terms.type !== 'Stream') return undefined;
   const [start, durationMs, startBy, noShowPenalty, deposit, paidOut, frozenAt] = record.terms.value;
   return { start, durationMs, startBy, noShowPenalty, deposit, paidOut, frozenAt };

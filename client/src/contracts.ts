@@ -5,18 +5,22 @@
 import { Contract, type LooseContractMetadata } from 'dedot/contracts';
 import type { Client } from './chain.js';
 import type { ComputeMarketContractApi } from './contracts/compute-market/index.js';
+import type { DisputeDaoContractApi } from './contracts/dispute-dao/index.js';
 import type { EscrowContractApi } from './contracts/escrow/index.js';
 import type { MarketTokenContractApi } from './contracts/market-token/index.js';
 import type { ModelRegistryContractApi } from './contracts/model-registry/index.js';
 
-export type { ComputeMarketContractApi, EscrowContractApi, MarketTokenContractApi, ModelRegistryContractApi };
+export type { ComputeMarketContractApi, DisputeDaoContractApi, EscrowContractApi, MarketTokenContractApi, ModelRegistryContractApi };
 export type Token = Contract<MarketTokenContractApi>;
 export type Registry = Contract<ModelRegistryContractApi>;
 export type Vault = Contract<EscrowContractApi>;
 export type Compute = Contract<ComputeMarketContractApi>;
+export type Dao = Contract<DisputeDaoContractApi>;
+/** A vault escrow as `escrow(id)` returns it (the type lives in market_types, shared with the DAO). */
+export type { MarketTypesVaultEscrowRecord as EscrowRecord } from './contracts/escrow/types.js';
 
 /** Contract crates in deployment order (each may depend on the ones before it). */
-export const CONTRACTS = ['market_token', 'escrow', 'model_registry', 'compute_market'] as const;
+export const CONTRACTS = ['market_token', 'escrow', 'model_registry', 'compute_market', 'dispute_dao'] as const;
 export type ContractName = (typeof CONTRACTS)[number];
 
 export interface DeployedContract {
@@ -52,7 +56,43 @@ export interface Deployment {
     collateralRatioBps: number;
     noShowBps: number;
     maxStartWindowMs: number;
+    /** The dispute DAO's constructor parameters (its `config()` view is authoritative). */
+    dao: DaoParams;
   };
+}
+
+/**
+ * The dispute DAO's parameters as `deployments/<network>.json` records them: periods in
+ * ms, shares in bps, token amounts in the stake token's smallest unit as decimal strings
+ * (JSON has no bigint). `toJuryParams` / `toGovParams` (dao.ts) turn them into the
+ * contract's types.
+ */
+export interface DaoParams {
+  jury: {
+    commitMs: number;
+    revealMs: number;
+    appealMs: number;
+    quorumBps: number;
+    rounds: number;
+    penaltyBps: number;
+    slashBps: number;
+    appealBond: string;
+    jurorReward: string;
+  };
+  gov: {
+    votingDelayMs: number;
+    votingPeriodMs: number;
+    quorumBps: number;
+    timelockMs: number;
+    extensionMs: number;
+    proposalThreshold: string;
+  };
+  /** From `request_unstake` to `withdraw_unstaked`; longer than the longest case. */
+  unbondingMs: number;
+  /** May pause listings and rentals and cancel proposals (null: none). */
+  guardian: string | null;
+  /** The longest a case can last; the vault's ruling window is longer. */
+  longestCaseMs: number;
 }
 
 export interface Market {
@@ -62,6 +102,7 @@ export interface Market {
   registry: Registry;
   vault: Vault;
   compute: Compute;
+  dao: Dao;
 }
 
 export type MetadataSet = Record<ContractName, LooseContractMetadata>;
@@ -76,5 +117,6 @@ export function openMarket(client: Client, deployment: Deployment, metadata: Met
     registry: new Contract<ModelRegistryContractApi>(client, metadata.model_registry, c.model_registry.address),
     vault: new Contract<EscrowContractApi>(client, metadata.escrow, c.escrow.address),
     compute: new Contract<ComputeMarketContractApi>(client, metadata.compute_market, c.compute_market.address),
+    dao: new Contract<DisputeDaoContractApi>(client, metadata.dispute_dao, c.dispute_dao.address),
   };
 }

@@ -2,6 +2,7 @@
  * Every typed error the marketplace contracts return, as one plain sentence for the
  * person who clicked. The meaning of each variant follows its `///` line in the Rust
  * sources (`contracts/model_registry/errors.rs`, `contracts/market_types/vault.rs`,
+ * `contracts/compute_market/errors.rs`, `contracts/dispute_dao/errors.rs`,
  * `psp22::PSP22Error`). A refused call changes nothing on chain: the contracts revert
  * every message that returns an error.
  *
@@ -17,9 +18,10 @@ import type {
 import type { MarketTypesVaultVaultError } from './contracts/escrow/types.js';
 import type { Psp22ErrorsPsp22Error } from './contracts/market-token/types.js';
 import type { ComputeMarketErrorsError } from './contracts/compute-market/types.js';
+import type { DisputeDaoErrorsError } from './contracts/dispute-dao/types.js';
 
-/** Which contract refused: the model registry, the escrow vault, a PSP22 token or the compute market. */
-export type ContractKind = 'registry' | 'vault' | 'token' | 'compute';
+/** Which contract refused: the model registry, the escrow vault, a PSP22 token, the compute market or the dispute DAO. */
+export type ContractKind = 'registry' | 'vault' | 'token' | 'compute' | 'dao';
 
 /** One sentence, plain words, ending with a period; names what to do where useful. */
 export function describeRegistryError(e: ModelRegistryErrorsError): string {
@@ -44,6 +46,11 @@ export function describeComputeError(e: ComputeMarketErrorsError): string {
   return guarded(e, computeSentence);
 }
 
+/** One sentence for a refusal of the dispute DAO (juries, staking, proposals). */
+export function describeDaoError(e: DisputeDaoErrorsError): string {
+  return guarded(e, daoSentence);
+}
+
 /** One sentence for a refusal of a direct call to the market token (transfer, approve, …). */
 export function describePsp22Error(e: Psp22ErrorsPsp22Error): string {
   return guarded(e, psp22Sentence);
@@ -61,6 +68,8 @@ export function describeError(kind: ContractKind, e: unknown): string {
       return guarded(e as Psp22ErrorsPsp22Error, psp22Sentence);
     case 'compute':
       return guarded(e as ComputeMarketErrorsError, computeSentence);
+    case 'dao':
+      return guarded(e as DisputeDaoErrorsError, daoSentence);
     default: {
       const unknownKind: never = kind;
       void unknownKind;
@@ -79,7 +88,7 @@ export function errorName(e: unknown): string {
 function computeSentence(e: ComputeMarketErrorsError): string {
   switch (e.type) {
     case 'NotAdmin':
-      return 'Only the compute market admin can do this; switch to the admin account.';
+      return 'Only the compute market’s admin can do this (the marketplace DAO, through a proposal, once the deployer has handed the role over).';
     case 'NotPendingAdmin':
       return 'Only the account proposed as the next admin can accept the role.';
     case 'SameAccount':
@@ -182,6 +191,8 @@ function computeSentence(e: ComputeMarketErrorsError): string {
       return 'The call to the payment token failed, so nothing was charged; try again later.';
     case 'AuditorsCallFailed':
       return 'The auditor list (the model registry) could not be read; try again later.';
+    case 'Paused':
+      return 'New offers and rentals are paused by the marketplace’s guardian; running rentals go on. Try again once the pause is lifted.';
     default:
       return unknownVariant(e);
   }
@@ -190,7 +201,7 @@ function computeSentence(e: ComputeMarketErrorsError): string {
 function registrySentence(e: ModelRegistryErrorsError): string {
   switch (e.type) {
     case 'NotAdmin':
-      return 'Only the registry admin can do this; switch to the admin account.';
+      return 'Only the registry’s admin can do this (the marketplace DAO, through a proposal, once the deployer has handed the role over).';
     case 'NotModelOwner':
       return 'Only the owner of this model can do this; switch to the account that owns it.';
     case 'NotAuditor':
@@ -295,6 +306,8 @@ function registrySentence(e: ModelRegistryErrorsError): string {
       return 'The delivery period and the review window must each be above zero.';
     case 'PeriodTooLong':
       return 'The delivery period or review window is longer than the maximum allowed (366 days); choose a shorter one.';
+    case 'Paused':
+      return 'New listings are paused by the marketplace’s guardian; licenses already sold keep working. Try again once the pause is lifted.';
     default:
       return unknownVariant(e);
   }
@@ -303,7 +316,7 @@ function registrySentence(e: ModelRegistryErrorsError): string {
 function vaultSentence(e: MarketTypesVaultVaultError): string {
   switch (e.type) {
     case 'NotArbiter':
-      return 'Only the arbiter (the marketplace DAO) can do this.';
+      return 'Only the vault’s arbiter can do this (the marketplace DAO: a ruling, or a proposal).';
     case 'NotController':
       return 'Only the payer, or a contract the vault accepts as a controller, can do this, and this account is neither (or is no longer accepted).';
     case 'NotPayer':
@@ -399,6 +412,111 @@ function vaultSentence(e: MarketTypesVaultVaultError): string {
     default:
       return unknownVariant(e);
   }
+}
+
+function daoSentence(e: DisputeDaoErrorsError): string {
+  switch (e.type) {
+    case 'ZeroAmount':
+      return 'The amount must be above zero; enter a larger amount.';
+    case 'InsufficientStake':
+      return 'That is more than your free active stake (stake at risk in open votes does not count); enter a smaller amount.';
+    case 'NothingUnbonding':
+      return 'You have no stake unbonding; request an unstake first.';
+    case 'StillUnbonding':
+      return 'Your stake is still unbonding; you can withdraw it once the unbonding delay has passed.';
+    case 'UnsettledVotes':
+      return 'You have votes that are not settled yet; settle them (or wait for their cases to end) before your stake can leave.';
+    case 'NothingToWithdraw':
+      return 'You have no DAO credit (rewards, returned bonds, bounties) to withdraw.';
+    case 'CaseNotFound':
+      return 'There is no case with this id; check it or reload.';
+    case 'EscrowNotDisputed':
+      return 'This escrow is not in dispute at the vault; dispute it there (with the bond) before opening a case.';
+    case 'CaseExists':
+      return 'A case for this dispute is already open; add evidence to it instead.';
+    case 'RulingWindowTooShort':
+      return 'The vault’s ruling deadline for this dispute is too close for the jury to hear every round; the vault’s fallback will decide it.';
+    case 'InvalidUri':
+      return 'The evidence link must be between 1 and 128 bytes long.';
+    case 'NotParty':
+      return 'Only the payer or the payee of the disputed escrow can do this.';
+    case 'PartyCannotVote':
+      return 'A party to this case cannot be a juror on it.';
+    case 'NotCommitPhase':
+      return 'This case is not taking hidden votes now: its commit phase has not started or is over.';
+    case 'NotRevealPhase':
+      return 'Votes cannot be revealed now: wait for the reveal phase (it follows the commit phase), or it has ended.';
+    case 'NotAppealPhase':
+      return 'This ruling cannot be appealed now: its appeal window has not opened or is over, or the round has no ruling.';
+    case 'CaseClosed':
+      return 'This case is closed; its ruling has been executed.';
+    case 'NotFinal':
+      return 'This case is not final yet: a phase or the appeal window is still open.';
+    case 'NoVotingWeight':
+      return 'You had no stake before this case or proposal opened, so you have no vote on it (stake added later counts for later ones).';
+    case 'AlreadyVoted':
+      return 'You have already voted here; each member votes once per round or proposal.';
+    case 'VoteNotFound':
+      return 'There is no vote of this juror in this round.';
+    case 'AlreadyRevealed':
+      return 'This vote has already been revealed.';
+    case 'CommitmentMismatch':
+      return 'The choice and salt do not match the hidden vote; reveal with exactly the choice and salt you committed with.';
+    case 'InvalidChoice':
+      return 'That is not one of the ruling choices (the slash choices need an escrow with collateral).';
+    case 'VoteVoided':
+      return 'This vote was denounced before the reveal and is void.';
+    case 'AlreadySettled':
+      return 'This vote has already been settled.';
+    case 'SelfDenounce':
+      return 'A juror cannot denounce its own vote.';
+    case 'CannotAppeal':
+      return 'Only a party the ruling did not fully favour can appeal it.';
+    case 'BelowProposalThreshold':
+      return 'Your stake is below the proposal threshold; stake more to make a proposal.';
+    case 'ProposalNotFound':
+      return 'There is no proposal with this id; check it or reload.';
+    case 'VotingClosed':
+      return 'This proposal is not open for votes: its voting has not started or has ended.';
+    case 'ProposalNotPassed':
+      return 'This proposal has not passed (voting is still open, or it missed quorum or had no majority), so it cannot be executed.';
+    case 'TimelockNotOver':
+      return 'This proposal passed but its timelock has not run out; anyone can execute it once it has.';
+    case 'ProposalFinished':
+      return 'This proposal was already executed or canceled.';
+    case 'NotGuardian':
+      return 'Only the guardian can do this.';
+    case 'GuardianCannotCancel':
+      return 'The guardian cannot cancel this proposal: it replaces the guardian, hands a role over or lifts a pause.';
+    case 'InvalidParams':
+      return 'These parameters are not usable: a period is zero, a share above 100 %, the rounds out of range, or the unbonding delay not longer than the longest case.';
+    case 'PeriodTooLong':
+      return 'A period reaches too far: none may be longer than 366 days.';
+    case 'Vault':
+      return vaultSentence(e.value);
+    case 'VaultCallFailed':
+      return 'The call to the escrow vault failed (it crashed or its answer could not be read), so nothing was changed; try again later.';
+    case 'TargetRefused':
+      return 'The registry or the compute market refused the change (the DAO may not hold its admin role yet, or the value is out of range).';
+    case 'TargetCallFailed':
+      return 'The call to the registry or the compute market failed (it crashed or its answer could not be read), so nothing was changed.';
+    case 'Token':
+      return tokenDaoSentence(e.value);
+    case 'TokenCallFailed':
+      return 'The call to the stake token failed (it crashed or its answer could not be read), so nothing was moved; try again later.';
+    case 'Overflow':
+      return 'An amount would overflow, so nothing was changed; try a smaller amount.';
+    default:
+      return unknownVariant(e);
+  }
+}
+
+/** The token's refusal of a DAO pull: the approval to name is the DAO's. */
+function tokenDaoSentence(e: MarketTypesVaultTokenError): string {
+  if (e.type === 'InsufficientAllowance') {
+    return 'Your token approval is too low; approve the DAO for at least the amount (stake, appeal bond or reward funding), then try again.';
+  }
+  return tokenSentence(e);
 }
 
 function tokenSentence(e: MarketTypesVaultTokenError): string {

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './format.js';
 export * from './tx.js';
 export * from './compute.js';
+export * from './dao.js';

@@ -15,8 +15,12 @@ export interface Bundle extends LooseContractMetadata {
   source: { hash: string; wasm: string; language: string; compiler: string };
 }
 
+/**
+ * `target/ink/<name>/<name>.contract`, or the same under `$INK_BUNDLES` (bundles built
+ * elsewhere, e.g. a CI artifact).
+ */
 export function bundlePath(name: ContractName): string {
-  return join(ROOT, 'target/ink', name, `${name}.contract`);
+  return join(process.env.INK_BUNDLES ?? join(ROOT, 'target/ink'), name, `${name}.contract`);
 }
 
 export function loadBundle(name: ContractName): Bundle {

@@ -35,6 +35,7 @@ export function kindOf(contract: Contract<InkApi>): ContractKind {
   if (name === 'model_registry') return 'registry';
   if (name === 'escrow') return 'vault';
   if (name === 'compute_market') return 'compute';
+  if (name === 'dispute_dao') return 'dao';
   return 'token';
 }
 
@@ -159,9 +160,27 @@ function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
-function storageLimit(deposit: StorageDeposit): bigint | undefined {
-  return deposit.type === 'Charge' ? deposit.value : 0n;
+/**
+ * The storage deposit limit a transaction is sent with: what the dry-run charged, plus
+ * room for two more small storage items. The dry-run runs with the last block's number,
+ * the transaction in the next block, and a contract that keeps one record per block
+ * (the DAO's stake checkpoints) overwrites that block's record in the dry-run but adds a
+ * new one in the transaction. Unused room is never charged.
+ */
+function storageLimit(contract: Contract<InkApi>, deposit: StorageDeposit): bigint {
+  const charged = deposit.type === 'Charge' ? deposit.value : 0n;
+  let room = 0n;
+  try {
+    const c = (contract.client as unknown as { consts: { contracts: { depositPerItem: bigint; depositPerByte: bigint } } }).consts.contracts;
+    room = 2n * (c.depositPerItem + SPARE_ITEM_BYTES * c.depositPerByte);
+  } catch {
+    room = 0n;
+  }
+  return charged + room;
 }
+
+/** Key and value bytes of one spare storage item (a checkpoint or a ballot is far smaller). */
+const SPARE_ITEM_BYTES = 128n;
 
 function withMargin(w: WeightV2, pct: number): WeightV2 {
   const m = BigInt(Math.max(0, Math.round(pct)));
@@ -180,7 +199,7 @@ function build<A extends InkApi, M extends Message<A>>(
   return tx(...(args as unknown[]), {
     value: value ?? 0n,
     gasLimit: withMargin(est.gasRequired, gasMarginPct),
-    storageDepositLimit: storageLimit(est.storageDeposit),
+    storageDepositLimit: storageLimit(contract as unknown as Contract<InkApi>, est.storageDeposit),
   }) as unknown as import('dedot/contracts').ContractSubmittableExtrinsic;
 }
 

@@ -9,148 +9,19 @@
  * BROWSER_ARTIFACTS (default .run/browser), BROWSER_FLOWS (comma-separated flow names to run
  * only those). Exits non-zero naming each failed flow.
  */
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  connect,
-  devSigners,
-  dryRun,
-  openMarket,
-  formatUnits,
-  send,
-  tick,
-  type DevName,
-  type Market,
-  type MetadataSet,
-  type Signer,
-} from '../../client/src/index.js';
+import { chromium, type Browser } from 'playwright-core';
+import { connect, devSigners, dryRun, openMarket, formatUnits, send, tick, type DevName, type Market, type MetadataSet, type Signer } from '../../client/src/index.js';
 import { CONTRACTS } from '../../client/src/contracts.js';
 import { readDeployment, ROOT } from '../../client/src/node.js';
 import { streamOf } from '../../client/src/compute.js';
-
-const NETWORK = process.env.BROWSER_NETWORK ?? 'browser';
-const DIST = join(ROOT, 'app/dist');
-const ARTIFACTS = resolve(ROOT, process.env.BROWSER_ARTIFACTS ?? '.run/browser');
-const UNIT = 10n ** 12n;
-const WAIT = 30_000;
-
-class Failed extends Error {}
-function check(cond: unknown, what: string): void {
-  if (!cond) throw new Failed(what);
-}
-
-// ------------------------------------------------------------------ static server
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-};
-
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!existsSync(file) || statSync(file).isDirectory()) {
-      if (extname(path)) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      file = join(root, 'index.html');
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-// ------------------------------------------------------------------ page helpers
-
-let shot = 0;
-async function screenshot(page: Page, name: string): Promise<void> {
-  shot += 1;
-  // The compute flow's screenshots are numbered from 20 on.
-  if (name.startsWith('gpu-') && shot < 20) shot = 20;
-  await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
-
-const tid = (id: string) => `[data-testid="${id}"]`;
-
-async function as(page: Page, who: Signer): Promise<void> {
-  await page.selectOption(tid('account-select'), who.address);
-  await page.waitForFunction((name) => document.querySelector('[data-testid="balances"]')?.textContent?.includes('UNIT') && !!name, who.name);
-}
-
-async function tab(page: Page, key: 'models' | 'list' | 'licenses' | 'seller' | 'gpus' | 'rent' | 'rentals' | 'provider'): Promise<void> {
-  await page.click(tid(`tab-${key}`));
-}
-
-/** Waits for the confirm panel's dry-run, checks fee and deposit are shown, returns them. */
-async function awaitConfirm(page: Page): Promise<{ fee: string; deposit: string }> {
-  const panel = page.locator(`${tid('confirm-panel')}:not([data-phase="estimating"])`);
-  await panel.waitFor({ timeout: WAIT });
-  const phase = await panel.getAttribute('data-phase');
-  if (phase === 'refused') {
-    throw new Failed(`dry-run refused: ${await page.locator(tid('error-plain')).textContent()} [${await page.locator(tid('error-code')).textContent()}]`);
-  }
-  check(phase === 'confirm', `confirm panel in phase ${phase}`);
-  const fee = (await page.locator(tid('confirm-fee-0')).textContent()) ?? '';
-  const deposit = (await page.locator(tid('confirm-deposit-0')).textContent()) ?? '';
-  check(/^\d[\d,]*(\.\d+)? UNIT$/.test(fee) && !fee.startsWith('0 '), `the panel shows a fee ("${fee}")`);
-  check(/UNIT/.test(deposit), `the panel shows the storage deposit ("${deposit}")`);
-  return { fee, deposit };
-}
-
-/** Signs what the panel shows and waits for the success line; returns it. */
-async function sign(page: Page): Promise<string> {
-  await page.click(tid('confirm-sign'));
-  const panel = page.locator(`${tid('confirm-panel')}[data-phase="done"], ${tid('confirm-panel')}[data-phase="refused"]`);
-  await panel.waitFor({ timeout: WAIT });
-  if ((await panel.getAttribute('data-phase')) === 'refused') {
-    throw new Failed(`sending failed: ${await page.locator(tid('error-plain')).textContent()} [${await page.locator(tid('error-code')).textContent()}]`);
-  }
-  return (await page.locator(tid('success-box')).textContent()) ?? '';
-}
-
-async function dismiss(page: Page): Promise<void> {
-  await page.click(tid('confirm-dismiss'));
-  await page.locator(tid('confirm-panel')).waitFor({ state: 'detached' });
-}
-
-function idIn(text: string, what: string): bigint {
-  const m = new RegExp(`${what} #(\\d+)`).exec(text);
-  if (!m) throw new Failed(`no "${what} #" in "${text}"`);
-  return BigInt(m[1]);
-}
-
-async function nonce(m: Market, who: Signer): Promise<number> {
-  return (await m.client.query.system.account(who.address)).nonce;
-}
+import { ARTIFACTS, as, awaitConfirm, check, dismiss, DIST, idIn, NETWORK, nonce, open, screenshot, serve, sign, tab, tid, UNIT, WAIT, type Ctx } from './lib.js';
+import { flowDao } from './dao.js';
+import { handOver } from '../../scripts/deploy.js';
 
 // ------------------------------------------------------------------ flows
-
-interface Ctx {
-  page: Page;
-  m: Market;
-  who: Record<DevName, Signer>;
-  base: string;
-}
-
-async function open(ctx: Ctx): Promise<void> {
-  await ctx.page.goto(`${ctx.base}/?network=${NETWORK}`);
-  await ctx.page.locator(tid('account-select')).waitFor({ timeout: WAIT });
-}
 
 async function flowPurchase(ctx: Ctx): Promise<void> {
   const { page, m, who } = ctx;
@@ -563,6 +434,22 @@ async function flowCompute(ctx: Ctx): Promise<void> {
 
 // ------------------------------------------------------------------ runner
 
+/**
+ * browser-test.sh deploys with --keep-admin so the flows' one admin step (Charlie on the
+ * registry's auditor list, for the fine-tune flow) runs while Alice still holds the
+ * role; then the DAO takes the vault's arbiter and the registry's and market's admin
+ * roles, as a real deployment does, and rules the DAO flow's dispute itself.
+ */
+async function adminThenHandOver(m: Market, who: Record<DevName, Signer>): Promise<void> {
+  const { registry } = m;
+  if (!(await dryRun(registry, who.Alice.address, 'auditorsIsAuditor', [who.Charlie.address])).value) {
+    if ((await dryRun(registry, who.Alice.address, 'admin', [])).value?.address() === who.Alice.address) {
+      await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
+    }
+  }
+  await handOver(m, who.Alice, (l) => console.log(`browser: setup: ${l}`));
+}
+
 async function main(): Promise<number> {
   const deployment = readDeployment(NETWORK);
   if (!deployment) throw new Error(`deployments/${NETWORK}.json is missing: deploy first`);
@@ -574,6 +461,7 @@ async function main(): Promise<number> {
   const client = await connect(deployment.url);
   const m = openMarket(client, deployment, metadata);
   const who = await devSigners();
+  await adminThenHandOver(m, who);
   const server = await serve(DIST);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let browser: Browser | undefined;
@@ -589,6 +477,7 @@ async function main(): Promise<number> {
       ['refused-calls-send-nothing', flowRefused],
       ['fine-tune-mmt-purchase', flowTokenFineTune],
       ['rent-claim-end-early', flowCompute],
+      ['dispute-commit-reveal-ruling', flowDao],
     ].filter(([name]) => !process.env.BROWSER_FLOWS || process.env.BROWSER_FLOWS.split(',').includes(name as string)) as [string, (ctx: Ctx) => Promise<void>][];
     for (const [name, flow] of flows) {
       const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });

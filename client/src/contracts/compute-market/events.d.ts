@@ -591,6 +591,24 @@ export interface ContractEvents<
   >;
 
   /**
+   * The admin paused (`true`) or resumed (`false`) new offers and rentals
+   * (`publish_offer`, `rent`); emitted even when nothing changed.
+   *
+   * @signature_topic: 0x98da4797e069fa9d78897c77a02bf87b42d74f3b2b794c3747b66f912c82a018
+   **/
+  PauseChanged: GenericContractEvent<
+    "PauseChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      paused: boolean;
+    },
+    Type
+  >;
+
+  /**
    * The admin pointed new offers at another escrow vault.
    *
    * @signature_topic: 0xd5311440f86135452b7a3f8f6a620d81a6668a4a2f9b74c6712e05056735165c

@@ -33,12 +33,12 @@ export interface ContractQuery<
    * Native: send exactly that as value. PSP22: send nothing, and approve **the
    * market** for it beforehand (it moves the tokens into the vault).
    *
-   * Who: anyone. Requirements: GPU model and region 1..=`MAX_TEXT_LEN` bytes of
-   * ASCII letters, digits, space, `-`, `_`, `.`; VRAM above zero; capacity
-   * 1..=`MAX_CAPACITY`; price above zero; `1 ≤ min_hours ≤ max_hours` and
-   * `max_hours × hour_ms ≤ MAX_PERIOD_MS`; a start window of 1 ms up to the
-   * market's maximum; an allowed asset.
-   * Errors: `InvalidGpuModel`, `InvalidRegion`, `InvalidVram`,
+   * Who: anyone, while new offers are not paused. Requirements: GPU model and
+   * region 1..=`MAX_TEXT_LEN` bytes of ASCII letters, digits, space, `-`, `_`,
+   * `.`; VRAM above zero; capacity 1..=`MAX_CAPACITY`; price above zero;
+   * `1 ≤ min_hours ≤ max_hours` and `max_hours × hour_ms ≤ MAX_PERIOD_MS`; a
+   * start window of 1 ms up to the market's maximum; an allowed asset.
+   * Errors: `Paused`, `InvalidGpuModel`, `InvalidRegion`, `InvalidVram`,
    * `InvalidCapacity`, `ZeroPrice`, `InvalidHours`, `PeriodTooLong`,
    * `InvalidStartWindow`, `AssetNotAllowed`, `ZeroCollateral`, `WrongPayment`,
    * `Overflow`, `Token(..)`, `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`.
@@ -253,11 +253,12 @@ export interface ContractQuery<
    * Native: send exactly the amount. PSP22: send nothing, and approve **the
    * market** for the amount beforehand.
    *
-   * Who: anyone but the provider.
-   * Errors: `OfferNotFound`, `OfferNotActive`, `OfferExpired`, `OfferChanged`,
-   * `CannotRentOwnOffer`, `ZeroGpus`, `HoursOutOfRange`, `CapacityExceeded`,
-   * `CollateralShort`, `WrongPayment`, `Overflow`, `Token(..)`,
-   * `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`. Emits: `RentalBooked`.
+   * Who: anyone but the provider, while new rentals are not paused.
+   * Errors: `Paused`, `OfferNotFound`, `OfferNotActive`, `OfferExpired`,
+   * `OfferChanged`, `CannotRentOwnOffer`, `ZeroGpus`, `HoursOutOfRange`,
+   * `CapacityExceeded`, `CollateralShort`, `WrongPayment`, `Overflow`,
+   * `Token(..)`, `TokenCallFailed`, `Vault(..)`, `VaultCallFailed`.
+   * Emits: `RentalBooked`.
    *
    * @param {bigint} offerId
    * @param {number} gpus
@@ -702,6 +703,20 @@ export interface ContractQuery<
   >;
 
   /**
+   * Whether new offers and rentals (`publish_offer`, `rent`) are paused.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xd8fea916
+   **/
+  paused: GenericContractQueryCall<
+    (
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<boolean, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The admin account.
    *
    * @param {ContractCallOptions} options
@@ -774,6 +789,34 @@ export interface ContractQuery<
   setMaxStartWindow: GenericContractQueryCall<
     (
       maxStartWindowMs: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], ComputeMarketErrorsError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Pauses (`true`) or resumes (`false`) new offers and rentals: while paused,
+   * `publish_offer` and `rent` refuse with `Paused`. Rentals in flight go on
+   * (`start`, `extend`, `end_early`, `cancel_no_show`, `settle`, claims at the
+   * vault), and providers may still update, pause, resume and retire offers.
+   * Setting what is already set changes nothing and still emits.
+   *
+   * Who: the admin (the DAO's guardian, once the DAO holds the role).
+   * Errors: `NotAdmin`. Emits: `PauseChanged`.
+   *
+   * @param {boolean} paused
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x4b7659e5
+   **/
+  setPaused: GenericContractQueryCall<
+    (
+      paused: boolean,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<

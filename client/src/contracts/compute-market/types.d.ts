@@ -116,6 +116,7 @@ export type ComputeMarket = {
   reputations: {
     get(arg: AccountId32Like): Promise<ComputeMarketReputation | undefined>;
   };
+  paused: boolean;
 };
 
 export type MarketTypesStorageRole = {
@@ -189,7 +190,8 @@ export type ComputeMarketErrorsError =
   | { type: "VaultCallFailed" }
   | { type: "Token"; value: MarketTypesVaultTokenError }
   | { type: "TokenCallFailed" }
-  | { type: "AuditorsCallFailed" };
+  | { type: "AuditorsCallFailed" }
+  | { type: "Paused" };
 
 export type MarketTypesVaultVaultError =
   | { type: "NotArbiter" }

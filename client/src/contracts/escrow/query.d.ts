@@ -14,8 +14,8 @@ import type {
   MarketTypesVaultVaultError,
   InkPrimitivesLangError,
   MarketTypesAssetLike,
-  EscrowEscrowRecord,
-  EscrowCollateral,
+  MarketTypesVaultEscrowRecord,
+  MarketTypesVaultCollateral,
   EscrowReserves,
   MarketTypesPage,
   MarketTypesVaultOrderTermsLike,
@@ -717,7 +717,7 @@ export interface ContractQuery<
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        EscrowEscrowRecord | undefined,
+        MarketTypesVaultEscrowRecord | undefined,
         ContractCallResult
       >
     >,
@@ -754,7 +754,7 @@ export interface ContractQuery<
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        EscrowCollateral | undefined,
+        MarketTypesVaultCollateral | undefined,
         ContractCallResult
       >
     >,

@@ -23,7 +23,7 @@ export type MarketTypesVaultRoyaltyLike = {
   bps: number;
 };
 
-export type EscrowEscrowRecord = {
+export type MarketTypesVaultEscrowRecord = {
   payer: AccountId32;
   payee: AccountId32;
   asset: MarketTypesAsset;
@@ -33,8 +33,8 @@ export type EscrowEscrowRecord = {
   feeBps: number;
   royalties: Array<MarketTypesVaultRoyalty>;
   state: MarketTypesVaultEscrowState;
-  terms: EscrowEscrowTerms;
-  dispute?: EscrowDispute | undefined;
+  terms: MarketTypesVaultEscrowTerms;
+  dispute?: MarketTypesVaultDispute | undefined;
   settlement?: MarketTypesVaultSettlement | undefined;
   openedAt: bigint;
 };
@@ -42,7 +42,7 @@ export type EscrowEscrowRecord = {
 export type MarketTypesVaultEscrowState =
   "Funded" | "Delivered" | "Streaming" | "Disputed" | "Settled" | "Waiting";
 
-export type EscrowEscrowTerms =
+export type MarketTypesVaultEscrowTerms =
   | {
       type: "Order";
       value: [bigint, bigint, bigint, bigint | undefined, Hash | undefined];
@@ -60,7 +60,7 @@ export type EscrowEscrowTerms =
       ];
     };
 
-export type EscrowDispute = {
+export type MarketTypesVaultDispute = {
   by: AccountId32;
   bond: bigint;
   openedAt: bigint;
@@ -85,7 +85,7 @@ export type MarketTypesVaultSettleReason =
   | "StreamCompleted"
   | "NotStarted";
 
-export type EscrowCollateral = {
+export type MarketTypesVaultCollateral = {
   owner: AccountId32;
   controller: AccountId32;
   asset: MarketTypesAsset;
@@ -105,9 +105,13 @@ export type Escrow = {
   controllers: MarketTypesStorageAllowList;
   allowedTokens: MarketTypesStorageAllowList;
   escrowCount: bigint;
-  escrows: { get(arg: bigint): Promise<EscrowEscrowRecord | undefined> };
+  escrows: {
+    get(arg: bigint): Promise<MarketTypesVaultEscrowRecord | undefined>;
+  };
   collateralCount: bigint;
-  collaterals: { get(arg: bigint): Promise<EscrowCollateral | undefined> };
+  collaterals: {
+    get(arg: bigint): Promise<MarketTypesVaultCollateral | undefined>;
+  };
   ledger: EscrowLedger;
   open: MarketTypesStorageSwapIndex;
 };

@@ -21,10 +21,11 @@ export interface ContractTx<
   /**
    * Registers a model owned by the caller and returns its id.
    *
-   * Who: anyone. Requirements: name 1..=`MAX_NAME_LEN` bytes, URI
-   * 1..=`MAX_URI_LEN` bytes, valid tags; a parent, if named, exists and is not
-   * delisted; `royalty_bps` ≤ the current cap and zero without a parent.
-   * Errors: `InvalidName`, `InvalidUri`, `TooManyTags`, `InvalidTag`,
+   * Who: anyone, while new listings are not paused. Requirements: name
+   * 1..=`MAX_NAME_LEN` bytes, URI 1..=`MAX_URI_LEN` bytes, valid tags; a parent,
+   * if named, exists and is not delisted; `royalty_bps` ≤ the current cap and
+   * zero without a parent.
+   * Errors: `Paused`, `InvalidName`, `InvalidUri`, `TooManyTags`, `InvalidTag`,
    * `DuplicateTag`, `ParentNotFound`, `ParentDelisted`, `RoyaltyAboveCap`,
    * `RoyaltyWithoutParent`, `Overflow`. Emits: `ModelRegistered`.
    *
@@ -230,11 +231,11 @@ export interface ContractTx<
   /**
    * Publishes a license offer for an active model and returns its id.
    *
-   * Who: the model owner. Requirements: valid terms, a non-zero price, the asset
-   * native or an allow-listed PSP22, fewer than `MAX_OFFERS_PER_MODEL` offers so
-   * far. Errors: `ModelNotFound`, `NotModelOwner`, `ModelNotActive`,
-   * `InvalidLicenseTerms`, `ZeroPrice`, `AssetNotAllowed`, `TooManyOffers`.
-   * Emits: `OfferAdded`.
+   * Who: the model owner, while new listings are not paused. Requirements: valid
+   * terms, a non-zero price, the asset native or an allow-listed PSP22, fewer
+   * than `MAX_OFFERS_PER_MODEL` offers so far. Errors: `Paused`, `ModelNotFound`,
+   * `NotModelOwner`, `ModelNotActive`, `InvalidLicenseTerms`, `ZeroPrice`,
+   * `AssetNotAllowed`, `TooManyOffers`. Emits: `OfferAdded`.
    *
    * @param {bigint} modelId
    * @param {MarketTypesLicenseKind} kind
@@ -609,6 +610,28 @@ export interface ContractTx<
   setMaxRoyaltyBps: GenericContractTxCall<
     (
       maxRoyaltyBps: number,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Pauses (`true`) or resumes (`false`) new listings: while paused,
+   * `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
+   * updates, retirements and views go on. Setting what is already set changes
+   * nothing and still emits.
+   *
+   * Who: the admin (the DAO's guardian, once the DAO holds the role).
+   * Errors: `NotAdmin`. Emits: `PauseChanged`.
+   *
+   * @param {boolean} paused
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x4b7659e5
+   **/
+  setPaused: GenericContractTxCall<
+    (
+      paused: boolean,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
     Type

@@ -148,6 +148,7 @@ export type ModelRegistry = {
     get(arg: [AccountId32Like, bigint, number]): Promise<bigint | undefined>;
   };
   ratings: { get(arg: bigint): Promise<ModelRegistryRatingTotals | undefined> };
+  paused: boolean;
 };
 
 export type MarketTypesStorageRole = {
@@ -222,7 +223,8 @@ export type ModelRegistryErrorsError =
   | { type: "UnitsExhausted" }
   | { type: "ZeroUnits" }
   | { type: "InvalidPeriod" }
-  | { type: "PeriodTooLong" };
+  | { type: "PeriodTooLong" }
+  | { type: "Paused" };
 
 export type MarketTypesVaultVaultError =
   | { type: "NotArbiter" }
