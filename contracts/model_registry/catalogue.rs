@@ -1,5 +1,5 @@
-//! The logic of the catalogue messages (models, offers, attestations) and the guards
-//! they start with. Each method documented with a message's name in backticks does that
+//! The logic of the catalogue messages (models, offers, attestations), the guards
+//! they start with, and the bodies of their paged views. Each method documented with a message's name in backticks does that
 //! message's checks and writes and returns the event for the message to emit, so a
 //! message reads: caller, logic, emit. A plain `impl` block outside the contract
 //! module; nothing here is callable from outside the contract.
@@ -16,7 +16,7 @@ use ink::codegen::Env;
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
 use ink::storage::Mapping;
-use market_types::storage::Role;
+use market_types::storage::{page, Role};
 use market_types::{ensure, Asset, Balance, Bps, LicenseKind, ModelId, OfferId, Page, Timestamp};
 
 impl ModelRegistry {
@@ -362,11 +362,6 @@ impl ModelRegistry {
         Ok(AttestationRevoked { model_id, auditor })
     }
 
-    /// Refuses anyone but the admin.
-    pub(crate) fn only_admin(&self) -> Result<()> {
-        Ok(self.admin.check(self.env().caller())?)
-    }
-
     /// Refuses new listings while the admin has paused them.
     pub(crate) fn not_paused(&self) -> Result<()> {
         ensure!(!self.paused, Error::Paused);
@@ -491,6 +486,62 @@ impl ModelRegistry {
     ) -> Page<(ModelId, Model)> {
         self.index.page(key, cursor, limit, MAX_PAGE, |id| {
             self.models.get(id).map(|m| (id, m))
+        })
+    }
+
+    /// `models`: a page of models by id, from id `cursor` (0 reads as 1).
+    pub(crate) fn model_page(&self, cursor: u64, limit: u32) -> Page<(ModelId, Model)> {
+        // Position `i` of the list is id `i`; id 0 is never used.
+        let len = self.model_count.saturating_add(1);
+        page(cursor.max(1), limit, MAX_PAGE, len, |id| {
+            self.models.get(id).map(|m| (id, m))
+        })
+    }
+
+    /// `models_by_tag`: a page of the tag's list; an invalid tag matches nothing.
+    pub(crate) fn tag_page(&self, tag: &str, cursor: u64, limit: u32) -> Page<(ModelId, Model)> {
+        match tag_key(tag) {
+            Some(key) => self.index_page(IndexKey::Tag(key), cursor, limit),
+            None => Page {
+                items: Vec::new(),
+                next: None,
+            },
+        }
+    }
+
+    /// `offers`: a page of a model's offers by id.
+    pub(crate) fn offer_page(&self, model_id: ModelId, cursor: u64, limit: u32) -> Page<Offer> {
+        let count = self.models.get(model_id).map_or(0, |m| m.offer_count);
+        page(cursor, limit, MAX_PAGE, u64::from(count), |i| {
+            let offer_id = OfferId::try_from(i).ok()?;
+            self.offers.get((model_id, offer_id))
+        })
+    }
+
+    /// `is_attestation_valid`: attested, not revoked, not expired, and the auditor
+    /// still on the allow-list.
+    pub(crate) fn attestation_live(&self, model_id: ModelId, auditor: AccountId) -> bool {
+        let now = self.env().block_timestamp();
+        self.auditors.contains(auditor)
+            && self
+                .attestations
+                .get((model_id, auditor))
+                .is_some_and(|a| !a.revoked && a.expires_at > now)
+    }
+
+    /// `attestations`: a page of a model's attestations, one per auditor that ever
+    /// attested it, in the order they first did.
+    pub(crate) fn attestation_page(
+        &self,
+        model_id: ModelId,
+        cursor: u64,
+        limit: u32,
+    ) -> Page<Attestation> {
+        let count = self.models.get(model_id).map_or(0, |m| m.auditor_count);
+        page(cursor, limit, MAX_PAGE, u64::from(count), |i| {
+            let slot = u32::try_from(i).ok()?;
+            let auditor = self.model_auditors.get((model_id, slot))?;
+            self.attestations.get((model_id, auditor))
         })
     }
 }

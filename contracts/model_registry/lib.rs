@@ -72,10 +72,11 @@
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, act, emit) ·
 //! `types.rs`, `events.rs`, `errors.rs` · `validation.rs`: input checks needing no
-//! storage · `catalogue.rs`, `purchases.rs`: the contract's private helpers (guards,
-//! indexes; purchase planning, recording, views) · [`licensing`]: what a license
-//! grants, as plain logic · `calls.rs`: every call into the vault and PSP22 tokens,
-//! with in-memory stand-ins for unit tests · `tests.rs`: the unit tests.
+//! storage · `catalogue.rs`, `purchases.rs`, `admin.rs`: the contract's private helpers
+//! (guards, indexes, catalogue views; purchase planning, recording, license views; the
+//! admin setters and role handover) · [`licensing`]: what a license grants, as plain
+//! logic · `calls.rs`: every call into the vault and PSP22 tokens, with in-memory
+//! stand-ins for unit tests · `tests.rs`: the unit tests.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use self::errors::Error;
@@ -89,6 +90,7 @@ pub use self::types::{
     MAX_PAGE, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN, ROYALTY_HARD_CAP_BPS,
 };
 
+mod admin;
 mod calls;
 mod catalogue;
 mod errors;
@@ -108,12 +110,11 @@ mod model_registry {
     use crate::licensing::{Entitlement, License};
     use crate::types::{
         Attestation, IndexKey, LicenseView, Model, ModelIndex, ModelLicenseKey, Offer,
-        RatingTotals, Version, MAX_PAGE,
+        RatingTotals, Version,
     };
-    use crate::validation::{check_periods, check_royalty_cap, tag_key};
+    use crate::validation::{check_royalty_cap, tag_key};
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
-    use market_types::storage::page;
     use market_types::storage::{AllowList, Role};
     use market_types::{
         ensure, Asset, Auditors, Bps, LicenseId, LicenseKind, ModelId, OfferId, Page,
@@ -121,7 +122,7 @@ mod model_registry {
 
     /// Registry storage. The root holds only a few fixed-size fields; everything that
     /// grows lives in `Mapping`s, one entry per id. Fields are `pub(crate)` for the
-    /// helpers in `catalogue.rs` and `purchases.rs`.
+    /// helpers in `catalogue.rs`, `purchases.rs` and `admin.rs`.
     #[ink(storage)]
     pub struct ModelRegistry {
         /// The admin and the successor it proposed, until that accepts.
@@ -580,10 +581,7 @@ mod model_registry {
             cursor: u64,
             limit: u32,
         ) -> Page<LicenseView> {
-            let len = self.account_license_count.get(account).unwrap_or(0);
-            self.license_page(len, cursor, limit, |pos| {
-                self.account_licenses.get((account, pos))
-            })
+            self.account_license_page(account, cursor, limit)
         }
 
         /// A page of `account`'s licenses for `model_id`, oldest first; as
@@ -596,13 +594,7 @@ mod model_registry {
             cursor: u64,
             limit: u32,
         ) -> Page<LicenseView> {
-            let len = self
-                .entitlements
-                .get((account, model_id))
-                .map_or(0, |e| e.bought);
-            self.license_page(len, cursor, limit, |pos| {
-                self.model_licenses.get((account, model_id, pos))
-            })
+            self.model_license_page(account, model_id, cursor, limit)
         }
 
         /// How many licenses were ever sold (ids `1..=license_count`).
@@ -647,9 +639,8 @@ mod model_registry {
         /// Who: the admin. Errors: `NotAdmin`. Emits `VaultChanged`.
         #[ink(message)]
         pub fn set_vault(&mut self, vault: AccountId) -> Result<()> {
-            self.only_admin()?;
-            self.vault = Some(vault);
-            self.env().emit_event(VaultChanged { vault });
+            let event = self.do_set_vault(vault)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -664,14 +655,8 @@ mod model_registry {
             delivery_period_ms: u64,
             review_window_ms: u64,
         ) -> Result<()> {
-            self.only_admin()?;
-            check_periods(delivery_period_ms, review_window_ms)?;
-            self.delivery_period_ms = delivery_period_ms;
-            self.review_window_ms = review_window_ms;
-            self.env().emit_event(PurchasePeriodsChanged {
-                delivery_period_ms,
-                review_window_ms,
-            });
+            let event = self.do_set_purchase_periods(delivery_period_ms, review_window_ms)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -683,9 +668,8 @@ mod model_registry {
         /// Who: the admin. Errors: `NotAdmin`. Emits: `AuditorChanged`.
         #[ink(message)]
         pub fn set_auditor(&mut self, auditor: AccountId, allowed: bool) -> Result<()> {
-            self.only_admin()?;
-            self.auditors.set(auditor, allowed);
-            self.env().emit_event(AuditorChanged { auditor, allowed });
+            let event = self.do_set_auditor(auditor, allowed)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -697,10 +681,8 @@ mod model_registry {
         /// Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
         #[ink(message)]
         pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
-            self.only_admin()?;
-            self.allowed_tokens.set(token, allowed);
-            self.env()
-                .emit_event(AssetAllowanceChanged { token, allowed });
+            let event = self.do_set_asset_allowed(token, allowed)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -710,10 +692,8 @@ mod model_registry {
         /// Emits: `MaxRoyaltyChanged`.
         #[ink(message)]
         pub fn set_max_royalty_bps(&mut self, max_royalty_bps: Bps) -> Result<()> {
-            self.only_admin()?;
-            check_royalty_cap(max_royalty_bps)?;
-            self.max_royalty_bps = max_royalty_bps;
-            self.env().emit_event(MaxRoyaltyChanged { max_royalty_bps });
+            let event = self.do_set_max_royalty_bps(max_royalty_bps)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -726,9 +706,8 @@ mod model_registry {
         /// Errors: `NotAdmin`. Emits: `PauseChanged`.
         #[ink(message)]
         pub fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.only_admin()?;
-            self.paused = paused;
-            self.env().emit_event(PauseChanged { paused });
+            let event = self.do_set_paused(paused)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -739,14 +718,8 @@ mod model_registry {
         /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
         #[ink(message)]
         pub fn propose_admin(&mut self, new_admin: Option<AccountId>) -> Result<()> {
-            let admin = self.admin.holder();
-            self.only_admin()?;
-            ensure!(new_admin != Some(admin), Error::SameAccount);
-            self.admin.propose(admin, new_admin)?;
-            self.env().emit_event(AdminProposed {
-                admin,
-                proposed: new_admin,
-            });
+            let event = self.do_propose_admin(new_admin)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -756,11 +729,8 @@ mod model_registry {
         #[ink(message)]
         pub fn accept_admin(&mut self) -> Result<()> {
             let caller = self.env().caller();
-            let previous = self.admin.accept(caller)?;
-            self.env().emit_event(AdminChanged {
-                previous,
-                new: caller,
-            });
+            let event = self.do_accept_admin(caller)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -806,11 +776,7 @@ mod model_registry {
         /// `limit` (capped at `MAX_PAGE`; 0 means `MAX_PAGE`).
         #[ink(message)]
         pub fn models(&self, cursor: u64, limit: u32) -> Page<(ModelId, Model)> {
-            // Position `i` of the list is id `i`; id 0 is never used.
-            let len = self.model_count.saturating_add(1);
-            page(cursor.max(1), limit, MAX_PAGE, len, |id| {
-                self.models.get(id).map(|m| (id, m))
-            })
+            self.model_page(cursor, limit)
         }
 
         /// How many models `owner` holds.
@@ -847,13 +813,7 @@ mod model_registry {
             cursor: u64,
             limit: u32,
         ) -> Page<(ModelId, Model)> {
-            match tag_key(&tag) {
-                Some(key) => self.index_page(IndexKey::Tag(key), cursor, limit),
-                None => Page {
-                    items: Vec::new(),
-                    next: None,
-                },
-            }
+            self.tag_page(&tag, cursor, limit)
         }
 
         /// One offer of a model.
@@ -865,11 +825,7 @@ mod model_registry {
         /// Offers of a model by id, from offer id `cursor`, at most `limit`.
         #[ink(message)]
         pub fn offers(&self, model_id: ModelId, cursor: u64, limit: u32) -> Page<Offer> {
-            let count = self.models.get(model_id).map_or(0, |m| m.offer_count);
-            page(cursor, limit, MAX_PAGE, u64::from(count), |i| {
-                let offer_id = OfferId::try_from(i).ok()?;
-                self.offers.get((model_id, offer_id))
-            })
+            self.offer_page(model_id, cursor, limit)
         }
 
         /// Whether offers may be priced in `asset` (native always may).
@@ -888,12 +844,7 @@ mod model_registry {
         /// expired, and still on the allow-list.
         #[ink(message)]
         pub fn is_attestation_valid(&self, model_id: ModelId, auditor: AccountId) -> bool {
-            let now = self.env().block_timestamp();
-            self.auditors.contains(auditor)
-                && self
-                    .attestations
-                    .get((model_id, auditor))
-                    .is_some_and(|a| !a.revoked && a.expires_at > now)
+            self.attestation_live(model_id, auditor)
         }
 
         /// Attestations of a model, one per auditor that ever attested it, from position
@@ -905,12 +856,7 @@ mod model_registry {
             cursor: u64,
             limit: u32,
         ) -> Page<Attestation> {
-            let count = self.models.get(model_id).map_or(0, |m| m.auditor_count);
-            page(cursor, limit, MAX_PAGE, u64::from(count), |i| {
-                let slot = u32::try_from(i).ok()?;
-                let auditor = self.model_auditors.get((model_id, slot))?;
-                self.attestations.get((model_id, auditor))
-            })
+            self.attestation_page(model_id, cursor, limit)
         }
     }
 

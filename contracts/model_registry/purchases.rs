@@ -345,6 +345,36 @@ impl ModelRegistry {
         }
     }
 
+    /// `licenses_of`: a page of every license `account` bought, oldest first.
+    pub(crate) fn account_license_page(
+        &self,
+        account: AccountId,
+        cursor: u64,
+        limit: u32,
+    ) -> Page<LicenseView> {
+        let len = self.account_license_count.get(account).unwrap_or(0);
+        self.license_page(len, cursor, limit, |pos| {
+            self.account_licenses.get((account, pos))
+        })
+    }
+
+    /// `licenses_for_model`: a page of `account`'s licenses for `model_id`, oldest first.
+    pub(crate) fn model_license_page(
+        &self,
+        account: AccountId,
+        model_id: ModelId,
+        cursor: u64,
+        limit: u32,
+    ) -> Page<LicenseView> {
+        let len = self
+            .entitlements
+            .get((account, model_id))
+            .map_or(0, |e| e.bought);
+        self.license_page(len, cursor, limit, |pos| {
+            self.model_licenses.get((account, model_id, pos))
+        })
+    }
+
     /// A page of licenses from a list of `len`, whose id at each position `id_at` reads.
     pub(crate) fn license_page(
         &self,
