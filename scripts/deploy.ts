@@ -106,8 +106,8 @@ function daoDefaults(periods: 'short' | 'long', guardian: string | null): DaoPar
     ? { commitMs: 4_000, revealMs: 4_000, appealMs: 3_000, quorumBps: 2_000, rounds: 2, penaltyBps: 1_000, slashBps: 5_000, appealBond: `${10n * MMT}`, jurorReward: `${5n * MMT}` }
     : { commitMs: 2 * day, revealMs: day, appealMs: day, quorumBps: 2_000, rounds: 3, penaltyBps: 1_000, slashBps: 5_000, appealBond: `${100n * MMT}`, jurorReward: `${50n * MMT}` };
   const gov: DaoParams['gov'] = short
-    ? { votingDelayMs: 0, votingPeriodMs: 6_000, quorumBps: 2_000, timelockMs: 4_000, extensionMs: 2_000, proposalThreshold: `${MMT}` }
-    : { votingDelayMs: day, votingPeriodMs: 5 * day, quorumBps: 1_000, timelockMs: 2 * day, extensionMs: day, proposalThreshold: `${1_000n * MMT}` };
+    ? { votingDelayMs: 0, votingPeriodMs: 6_000, quorumBps: 2_000, timelockMs: 4_000, graceMs: 120_000, extensionMs: 2_000, proposalThreshold: `${MMT}` }
+    : { votingDelayMs: day, votingPeriodMs: 5 * day, quorumBps: 1_000, timelockMs: 2 * day, graceMs: 14 * day, extensionMs: day, proposalThreshold: `${1_000n * MMT}` };
   const longestCaseMs = Number(maxCaseMs(jury));
   return { jury, gov, unbondingMs: short ? 60_000 : 30 * day, guardian, longestCaseMs };
 }

@@ -137,7 +137,7 @@ echo "operator: 6. instantiate the dispute DAO and hand it the vault, the regist
 # extension, 1 MMT staked to propose. Unbonding 120 s (more than the longest case).
 # Guardian: Charlie (may pause listings and rentals and cancel proposals, nothing else).
 JURY='JuryParams{commit_ms:4000,reveal_ms:4000,appeal_ms:4000,quorum_bps:2000,rounds:3,penalty_bps:1000,appeal_bond:10000000000000,juror_reward:1000000000000,slash_bps:5000}'
-GOV='GovParams{voting_delay_ms:0,voting_period_ms:8000,quorum_bps:2000,timelock_ms:4000,extension_ms:0,proposal_threshold:1000000000000}'
+GOV='GovParams{voting_delay_ms:0,voting_period_ms:8000,quorum_bps:2000,timelock_ms:4000,grace_ms:60000,extension_ms:0,proposal_threshold:1000000000000}'
 DAO=$(cc instantiate $DAO_C --constructor new \
   --args "$TOKEN" "$VAULT" "$REGISTRY" "$GPU" "$JURY" "$GOV" 120000 "Some($CHARLIE)" \
   --suri //Alice "${C[@]}" | json contract)

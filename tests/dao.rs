@@ -96,6 +96,7 @@ pub(crate) fn quiet_gov() -> GovParams {
         voting_period_ms: 60_000,
         quorum_bps: 3_000,
         timelock_ms: 60_000,
+        grace_ms: 60_000,
         extension_ms: 0,
         proposal_threshold: 1,
     }

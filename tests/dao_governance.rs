@@ -215,6 +215,7 @@ async fn a_fee_change_passes_after_its_timelock_and_the_next_purchase_uses_it<
         voting_period_ms: 6_000,
         quorum_bps: 3_000,
         timelock_ms: 4_000,
+        grace_ms: 60_000,
         extension_ms: 1_000,
         proposal_threshold: 1_000,
     };

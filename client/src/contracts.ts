@@ -84,6 +84,8 @@ export interface DaoParams {
     votingPeriodMs: number;
     quorumBps: number;
     timelockMs: number;
+    /** How long after its timelock a passed proposal stays executable. */
+    graceMs: number;
     extensionMs: number;
     proposalThreshold: string;
   };

@@ -153,6 +153,7 @@ export function toGovParams(g: DaoParams['gov']): DisputeDaoGovParams {
     votingPeriodMs: BigInt(g.votingPeriodMs),
     quorumBps: g.quorumBps,
     timelockMs: BigInt(g.timelockMs),
+    graceMs: BigInt(g.graceMs),
     extensionMs: BigInt(g.extensionMs),
     proposalThreshold: BigInt(g.proposalThreshold),
   };

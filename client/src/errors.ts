@@ -484,12 +484,14 @@ function daoSentence(e: DisputeDaoErrorsError): string {
       return 'This proposal passed but its timelock has not run out; anyone can execute it once it has.';
     case 'ProposalFinished':
       return 'This proposal was already executed or canceled.';
+    case 'ProposalExpired':
+      return 'This proposal passed, but nobody executed it within its execution window after the timelock: it has expired. Propose it again.';
     case 'NotGuardian':
       return 'Only the guardian can do this.';
     case 'GuardianCannotCancel':
       return 'The guardian cannot cancel this proposal: it replaces the guardian, hands a role over or lifts a pause.';
     case 'InvalidParams':
-      return 'These parameters are not usable: a period is zero, a share above 100 %, the rounds out of range, or the unbonding delay not longer than the longest case.';
+      return 'These parameters are not usable: a period is zero, a share above 100 %, the rounds out of range, the unbonding delay not longer than the longest case, or the action names a contract without that setting (only the registry and the market have a pause and a vault to point at).';
     case 'PeriodTooLong':
       return 'A period reaches too far: none may be longer than 366 days.';
     case 'Vault':

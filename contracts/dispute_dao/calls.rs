@@ -244,6 +244,16 @@ mod chain {
                     .try_invoke(),
             ),
             Action::SetPaused { target, paused } => set_paused(config, target, paused),
+            Action::SetVault {
+                target,
+                vault: new_vault,
+            } => {
+                let mut a = admin(config, target).ok_or(Error::InvalidParams)?;
+                target_result(a.call_mut().set_vault(new_vault).try_invoke())
+            }
+            Action::SetAuditors { auditors } => {
+                target_result(m.call_mut().set_auditors(auditors).try_invoke())
+            }
             Action::HandOver { target, successor } => match admin(config, target) {
                 Some(mut a) => target_result(a.call_mut().propose_admin(successor).try_invoke()),
                 None => vault_result(v.call_mut().propose_arbiter(successor).try_invoke()),
@@ -425,7 +435,13 @@ pub mod chain {
     pub fn apply_action(_config: &Config, action: &Action) -> Result<(), Error> {
         if matches!(
             action,
-            Action::SetJuryParams { .. } | Action::SetGovParams { .. } | Action::SetGuardian { .. }
+            Action::SetJuryParams { .. }
+                | Action::SetGovParams { .. }
+                | Action::SetGuardian { .. }
+                | Action::SetVault {
+                    target: Target::Vault,
+                    ..
+                }
         ) {
             return Err(Error::InvalidParams);
         }

@@ -80,6 +80,9 @@ pub enum Error {
     TimelockNotOver,
     /// The proposal was executed or canceled already.
     ProposalFinished,
+    /// The proposal passed, but its execution window (`grace_ms` after the timelock)
+    /// is over.
+    ProposalExpired,
     /// Only the guardian may do this.
     NotGuardian,
     /// The guardian cannot cancel a proposal that replaces the guardian, hands a role

@@ -24,7 +24,13 @@ pub fn eta(p: &Proposal) -> Timestamp {
     p.vote_end.saturating_add(p.timelock_ms)
 }
 
-/// The proposal's state at `now`. Voting runs in `[vote_start, vote_end)`.
+/// Until when a passed proposal may be executed: `grace_ms` after `eta` (exclusive).
+pub fn expires_at(p: &Proposal) -> Timestamp {
+    eta(p).saturating_add(p.grace_ms)
+}
+
+/// The proposal's state at `now`. Voting runs in `[vote_start, vote_end)`; a passed
+/// proposal is executable in `[eta, eta + grace_ms)`.
 pub fn state(p: &Proposal, now: Timestamp) -> ProposalState {
     if p.canceled {
         ProposalState::Canceled
@@ -38,8 +44,10 @@ pub fn state(p: &Proposal, now: Timestamp) -> ProposalState {
         ProposalState::Defeated
     } else if now < eta(p) {
         ProposalState::Queued
-    } else {
+    } else if now < expires_at(p) {
         ProposalState::Ready
+    } else {
+        ProposalState::Expired
     }
 }
 
@@ -71,7 +79,7 @@ pub fn add_vote(
 }
 
 /// Whether governance parameters and the unbonding delay are usable, given the longest
-/// possible case (`longest_case_ms`): voting period and timelock above zero, quorum
+/// possible case (`longest_case_ms`): voting period, timelock and grace above zero, quorum
 /// `1..=10 000`, every period within `MAX_PERIOD_MS`, and an unbonding delay longer
 /// than the longest case (so stake under a vote cannot leave before the case ends).
 pub fn check_gov(
@@ -83,6 +91,7 @@ pub fn check_gov(
     use market_types::{BPS_DENOMINATOR, MAX_PERIOD_MS};
     if gov.voting_period_ms == 0
         || gov.timelock_ms == 0
+        || gov.grace_ms == 0
         || gov.quorum_bps == 0
         || gov.quorum_bps > BPS_DENOMINATOR
         || unbonding_ms <= longest_case_ms
@@ -93,6 +102,7 @@ pub fn check_gov(
         gov.voting_delay_ms,
         gov.voting_period_ms,
         gov.timelock_ms,
+        gov.grace_ms,
         gov.extension_ms,
         unbonding_ms,
     ] {
@@ -120,6 +130,7 @@ mod tests {
             vote_end: 200,
             quorum_bps: 3_000,
             timelock_ms: 50,
+            grace_ms: 30,
             extension_ms: 40,
             for_weight: 0,
             against_weight: 0,
@@ -139,6 +150,9 @@ mod tests {
         assert_eq!(state(&p, 200), ProposalState::Queued);
         assert_eq!(state(&p, 249), ProposalState::Queued);
         assert_eq!(state(&p, 250), ProposalState::Ready);
+        assert_eq!(state(&p, 279), ProposalState::Ready);
+        assert_eq!(expires_at(&p), 280);
+        assert_eq!(state(&p, 280), ProposalState::Expired);
         p.executed = true;
         assert_eq!(state(&p, 250), ProposalState::Executed);
         p.canceled = true;

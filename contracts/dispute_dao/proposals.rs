@@ -15,9 +15,20 @@ use ink::primitives::Hash;
 use market_types::ensure;
 
 impl DisputeDao {
-    /// Checks an action the DAO applies to itself against the current parameters.
+    /// Checks an action against the current parameters when it is proposed (and the
+    /// DAO's own actions again when executed): the DAO's parameters must be usable, and
+    /// an action must name a contract that has the setting.
     fn check_own_action(&self, action: &Action) -> Result<()> {
         match action {
+            // Only the registry and the market have a pause and a vault to point at.
+            Action::SetPaused {
+                target: Target::Vault,
+                ..
+            }
+            | Action::SetVault {
+                target: Target::Vault,
+                ..
+            } => Err(Error::InvalidParams),
             Action::SetJuryParams { jury } => {
                 let longest = check_jury(jury)?;
                 check_gov(&self.config.gov, self.config.unbonding_ms, longest)
@@ -74,6 +85,7 @@ impl DisputeDao {
             vote_end,
             quorum_bps: gov.quorum_bps,
             timelock_ms: gov.timelock_ms,
+            grace_ms: gov.grace_ms,
             extension_ms: gov.extension_ms,
             for_weight: 0,
             against_weight: 0,
@@ -130,6 +142,7 @@ impl DisputeDao {
             ProposalState::Executed | ProposalState::Canceled => {
                 return Err(Error::ProposalFinished)
             }
+            ProposalState::Expired => return Err(Error::ProposalExpired),
             _ => return Err(Error::ProposalNotPassed),
         }
         // The call first, then the record: a refusal by the governed contract returns
@@ -199,6 +212,7 @@ impl DisputeDao {
             proposal,
             state: governance::state(&proposal, self.env().block_timestamp()),
             eta: governance::eta(&proposal),
+            expires_at: governance::expires_at(&proposal),
         })
     }
 }

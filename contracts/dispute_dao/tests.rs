@@ -52,6 +52,7 @@ pub(crate) fn gov_params() -> GovParams {
         voting_period_ms: 100,
         quorum_bps: 2_000,
         timelock_ms: 50,
+        grace_ms: 40,
         extension_ms: 30,
         proposal_threshold: 100,
     }

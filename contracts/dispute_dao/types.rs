@@ -78,6 +78,9 @@ pub struct GovParams {
     pub quorum_bps: Bps,
     /// From the end of voting until anyone may execute a passed proposal.
     pub timelock_ms: u64,
+    /// How long after its timelock a passed proposal stays executable; then it expires
+    /// (a stale decision never lands months later, when the market has moved on).
+    pub grace_ms: u64,
     /// When quorum is first reached less than this before the end, voting is extended
     /// to this long after that vote (no last-minute capture).
     pub extension_ms: u64,
@@ -340,6 +343,12 @@ pub enum Action {
     SetMaxStartWindow { max_start_window_ms: u64 },
     /// Registry or market: lift (or set) the pause of new listings and rentals.
     SetPaused { target: Target, paused: bool },
+    /// Registry or market: the vault new purchases (registry) or new offers (market)
+    /// pay into; what is already open stays with its vault. The DAO stays the arbiter
+    /// of the vault it was deployed with.
+    SetVault { target: Target, vault: AccountId },
+    /// Market: the auditor list it reads (a registry).
+    SetAuditors { auditors: AccountId },
     /// The DAO: how cases are heard (for cases opened from then on).
     SetJuryParams { jury: JuryParams },
     /// The DAO: how proposals are decided (for proposals made from then on), and the
@@ -370,6 +379,8 @@ pub enum ProposalState {
     Ready,
     Executed,
     Canceled,
+    /// Passed, but nobody executed it within `grace_ms` after its timelock.
+    Expired,
 }
 
 /// A governance proposal.
@@ -387,6 +398,7 @@ pub struct Proposal {
     pub vote_end: Timestamp,
     pub quorum_bps: Bps,
     pub timelock_ms: u64,
+    pub grace_ms: u64,
     pub extension_ms: u64,
     pub for_weight: Balance,
     pub against_weight: Balance,
@@ -405,4 +417,6 @@ pub struct ProposalView {
     pub state: ProposalState,
     /// `vote_end + timelock_ms`.
     pub eta: Timestamp,
+    /// `eta + grace_ms`: a passed proposal not executed by then expires.
+    pub expires_at: Timestamp,
 }

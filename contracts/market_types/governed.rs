@@ -78,6 +78,9 @@ pub trait Administered {
     /// Pauses (or resumes) new listings and rentals.
     #[ink(message, selector = 0x4B7659E5)]
     fn set_paused(&mut self, paused: bool) -> Result<(), AdminError>;
+    /// Points new purchases (registry) or new offers (market) at another vault.
+    #[ink(message, selector = 0xB3538077)]
+    fn set_vault(&mut self, vault: AccountId) -> Result<(), AdminError>;
 }
 
 /// The model registry's own admin setters.
@@ -103,6 +106,9 @@ pub trait MarketAdmin {
         -> Result<(), AdminError>;
     #[ink(message, selector = 0x5B1724B9)]
     fn set_max_start_window(&mut self, max_start_window_ms: u64) -> Result<(), AdminError>;
+    /// Points the market at another auditor list (a registry).
+    #[ink(message, selector = 0xA6480814)]
+    fn set_auditors(&mut self, auditors: AccountId) -> Result<(), AdminError>;
 }
 
 #[cfg(test)]
@@ -110,7 +116,7 @@ mod tests {
     /// Each selector pinned above is the inherent message's: `blake2_256(name)[..4]`.
     #[test]
     fn pinned_selectors_are_the_inherent_messages() {
-        let pinned: [(&str, [u8; 4], u32); 21] = [
+        let pinned: [(&str, [u8; 4], u32); 23] = [
             ("resolve", ink::selector_bytes!("resolve"), 0x9E30D65D),
             (
                 "expire_dispute",
@@ -175,6 +181,12 @@ mod tests {
                 0x3830821D,
             ),
             ("set_paused", ink::selector_bytes!("set_paused"), 0x4B7659E5),
+            ("set_vault", ink::selector_bytes!("set_vault"), 0xB3538077),
+            (
+                "set_auditors",
+                ink::selector_bytes!("set_auditors"),
+                0xA6480814,
+            ),
             (
                 "set_auditor",
                 ink::selector_bytes!("set_auditor"),

@@ -66,7 +66,7 @@ export function GovernanceScreen() {
               voting {gov.votingDelayMs > 0n ? `opens after ${duration(Number(gov.votingDelayMs))}, ` : ''}lasts {duration(Number(gov.votingPeriodMs))} · quorum {bps(gov.quorumBps)}
             </div>
             <div>
-              timelock {duration(Number(gov.timelockMs))} · proposing needs {mmt(market, gov.proposalThreshold)} staked
+              timelock {duration(Number(gov.timelockMs))}, then {duration(Number(gov.graceMs))} to execute · proposing needs {mmt(market, gov.proposalThreshold)} staked
             </div>
           </div>
         )}
@@ -118,6 +118,10 @@ export function actionText(a: DisputeDaoAction, tokenSymbol: string, m: { token:
       return `GPU rentals: longest start window → ${duration(Number(a.value))}`;
     case 'SetPaused':
       return `${TARGET_NAMES[a.value[0]]}: ${a.value[1] ? 'pause new listings and rentals' : 'lift the pause'}`;
+    case 'SetVault':
+      return `${TARGET_NAMES[a.value[0]]}: new ${a.value[0] === 'Registry' ? 'purchases' : 'offers'} pay into vault ${acct(a.value[1])}`;
+    case 'SetAuditors':
+      return `GPU market: read auditors from ${acct(a.value)}`;
     case 'SetJuryParams':
       return `Jury: commit ${duration(Number(a.value.commitMs))}, reveal ${duration(Number(a.value.revealMs))}, quorum ${pct(a.value.quorumBps)}, ${a.value.rounds} rounds`;
     case 'SetGovParams':
@@ -160,7 +164,10 @@ function ProposalCard({
       timing = now < p.eta ? `passed · executable ${relativeTime(p.eta, now)}` : 'passed · timelock over: executable with the next block';
       break;
     case 'Ready':
-      timing = `passed · executable since ${relativeTime(p.eta, now).replace(' ago', '')}`;
+      timing = `passed · executable since ${relativeTime(p.eta, now).replace(' ago', '')} · expires ${relativeTime(p.expiresAt, now)}`;
+      break;
+    case 'Expired':
+      timing = 'passed, but not executed in time: expired';
       break;
     case 'Defeated':
       timing = cast === 0n || cast < quorum ? 'defeated: quorum not reached' : 'defeated: not more for than against';

@@ -283,6 +283,11 @@ fn handovers_and_governed_calls_go_through_typed_actions() {
             target: Target::Registry,
             paused: false,
         },
+        Action::SetVault {
+            target: Target::Market,
+            vault: a.frank,
+        },
+        Action::SetAuditors { auditors: a.frank },
         Action::HandOver {
             target: Target::Vault,
             successor: Some(a.bob),
@@ -306,4 +311,83 @@ fn handovers_and_governed_calls_go_through_typed_actions() {
     chain::with(|m| m.refuse = false);
     assert_eq!(dao.accept_role(Target::Vault), Ok(()));
     assert_eq!(dao.execute_proposal(id), Ok(()));
+}
+
+#[ink::test]
+fn a_passed_proposal_expires_when_nobody_executes_it_in_its_grace() {
+    let mut dao = staked();
+    let a = accounts();
+    as_caller(a.charlie);
+    dao.propose(Action::SetFee { fee_bps: 7 }, desc()).unwrap();
+    let p = dao.proposal(1).unwrap();
+    at(p.proposal.vote_start);
+    dao.vote(1, true).unwrap();
+    // Snapshotted at proposal time: a later governance change never moves it.
+    assert_eq!(p.proposal.grace_ms, gov_params().grace_ms);
+    assert_eq!(p.expires_at, p.eta + gov_params().grace_ms);
+    at(p.expires_at - 1);
+    assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Ready);
+    at(p.expires_at);
+    assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Expired);
+    as_caller(a.bob);
+    refused!(dao, Error::ProposalExpired, dao.execute_proposal(1));
+    assert!(
+        chain::with(|m| m.calls.is_empty()),
+        "no call reached the vault"
+    );
+}
+
+#[ink::test]
+fn actions_that_name_a_contract_without_the_setting_are_refused_at_proposal() {
+    let mut dao = staked();
+    let a = accounts();
+    as_caller(a.charlie);
+    refused!(
+        dao,
+        Error::InvalidParams,
+        dao.propose(
+            Action::SetVault {
+                target: Target::Vault,
+                vault: a.frank
+            },
+            desc()
+        )
+    );
+    refused!(
+        dao,
+        Error::InvalidParams,
+        dao.propose(
+            Action::SetPaused {
+                target: Target::Vault,
+                paused: true
+            },
+            desc()
+        )
+    );
+    // A zero grace would make every proposal expire the moment it became executable.
+    refused!(
+        dao,
+        Error::InvalidParams,
+        dao.propose(
+            Action::SetGovParams {
+                gov: GovParams {
+                    grace_ms: 0,
+                    ..gov_params()
+                },
+                unbonding_ms: 9_000
+            },
+            desc()
+        )
+    );
+    // The same actions naming the registry are fine.
+    assert_eq!(
+        dao.propose(
+            Action::SetVault {
+                target: Target::Registry,
+                vault: a.frank
+            },
+            desc()
+        ),
+        Ok(1)
+    );
 }

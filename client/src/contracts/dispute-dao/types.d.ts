@@ -99,6 +99,7 @@ export type DisputeDaoProposal = {
   voteEnd: bigint;
   quorumBps: number;
   timelockMs: bigint;
+  graceMs: bigint;
   extensionMs: bigint;
   forWeight: bigint;
   againstWeight: bigint;
@@ -120,6 +121,8 @@ export type DisputeDaoAction =
   | { type: "SetMarketRatios"; value: [number, number] }
   | { type: "SetMaxStartWindow"; value: bigint }
   | { type: "SetPaused"; value: [DisputeDaoTarget, boolean] }
+  | { type: "SetVault"; value: [DisputeDaoTarget, AccountId32] }
+  | { type: "SetAuditors"; value: AccountId32 }
   | { type: "SetJuryParams"; value: DisputeDaoJuryParams }
   | { type: "SetGovParams"; value: [DisputeDaoGovParams, bigint] }
   | { type: "SetGuardian"; value?: AccountId32 | undefined }
@@ -141,6 +144,8 @@ export type DisputeDaoActionLike =
   | { type: "SetMarketRatios"; value: [number, number] }
   | { type: "SetMaxStartWindow"; value: bigint }
   | { type: "SetPaused"; value: [DisputeDaoTarget, boolean] }
+  | { type: "SetVault"; value: [DisputeDaoTarget, AccountId32Like] }
+  | { type: "SetAuditors"; value: AccountId32Like }
   | { type: "SetJuryParams"; value: DisputeDaoJuryParams }
   | { type: "SetGovParams"; value: [DisputeDaoGovParams, bigint] }
   | { type: "SetGuardian"; value?: AccountId32Like | undefined }
@@ -156,6 +161,7 @@ export type DisputeDaoGovParams = {
   votingPeriodMs: bigint;
   quorumBps: number;
   timelockMs: bigint;
+  graceMs: bigint;
   extensionMs: bigint;
   proposalThreshold: bigint;
 };
@@ -255,6 +261,7 @@ export type DisputeDaoErrorsError =
   | { type: "ProposalNotPassed" }
   | { type: "TimelockNotOver" }
   | { type: "ProposalFinished" }
+  | { type: "ProposalExpired" }
   | { type: "NotGuardian" }
   | { type: "GuardianCannotCancel" }
   | { type: "InvalidParams" }
@@ -364,6 +371,7 @@ export type DisputeDaoProposalView = {
   proposal: DisputeDaoProposal;
   state: DisputeDaoProposalState;
   eta: bigint;
+  expiresAt: bigint;
 };
 
 export type DisputeDaoProposalState =
@@ -373,7 +381,8 @@ export type DisputeDaoProposalState =
   | "Queued"
   | "Ready"
   | "Executed"
-  | "Canceled";
+  | "Canceled"
+  | "Expired";
 
 export type MarketTypesPage003 = {
   items: Array<DisputeDaoProposalView>;
