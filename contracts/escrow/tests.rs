@@ -8,9 +8,10 @@
 //! pages and money edges), `disputes.rs`, `streams.rs` (fixed-start streams and exact
 //! low prices), `waiting_streams.rs` (waiting streams and no-show penalties) and
 //! `collateral.rs`. `attacks.rs` holds the tests written as a hostile counterparty
-//! (issue 8); `prop.rs` the property test that drives random operation sequences against
-//! the reserves and conservation invariants; `prop_money.rs` the property tests of the
-//! settlement planner and the ledger on their own.
+//! (issue 8), in `attacks/authority.rs` and `attacks/settlement.rs`; `prop.rs` the
+//! property test that drives random operation sequences against the reserves and
+//! conservation invariants (its operations, model and step in `prop/`); `prop_money.rs`
+//! the property tests of the settlement planner and the ledger on their own.
 
 use crate::escrow::{Escrow, MAX_FEE_BPS, MAX_PAGE};
 use crate::mock_token;
