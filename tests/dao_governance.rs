@@ -1,9 +1,11 @@
 //! Dispute DAO on the node, continued: a missed quorum and the vault's fallback, and a
-//! governance fee change through its timelock (the helpers live in `dao.rs`).
+//! governance fee change through its timelock, with the guardian's cancel and a
+//! `SetVault` reaching the registry (the helpers live in `dao.rs`).
 use crate::{deploy_market, E2EResult, BOND_BPS};
 use dispute_dao::{
     Action, CaseFellBack, CaseStatus, DisputeDao, Error, GovParams, Phase, ProposalCanceled,
-    ProposalCreated, ProposalExecuted, ProposalState, ProposalVoted, VoteOutcome, VoteSettled,
+    ProposalCreated, ProposalExecuted, ProposalState, ProposalVoted, Target, VoteOutcome,
+    VoteSettled,
 };
 use escrow::{Escrow, EscrowSettled, FeeChanged};
 use ink::primitives::Hash;
@@ -348,6 +350,36 @@ async fn a_fee_change_passes_after_its_timelock_and_the_next_purchase_uses_it<
     );
     assert_eq!(query!(client, v.fee_bps()), 500);
     assert_eq!(query!(client, v.treasury()), id(&eve));
+
+    // When the registry's admin role goes to the DAO too (alice proposes, anyone makes
+    // the DAO accept), alice can no longer point purchases at another vault; a passed
+    // `SetVault` reaches the registry's own `set_vault` through the pinned selector
+    // (here to the same vault, so the purchase below still goes through it).
+    tx!(client, &alice, reg.propose_admin(Some(dao))).expect("propose the DAO");
+    tx!(client, &bob, d.accept_role(Target::Registry)).expect("accept the registry");
+    assert_refused!(
+        client,
+        &alice,
+        reg.set_vault(id(&alice)),
+        model_registry::Error::NotAdmin
+    );
+    let same_vault = Action::SetVault {
+        target: Target::Registry,
+        vault: m.vault,
+    };
+    let p3 =
+        tx!(client, &dave, d.propose(same_vault, Hash::from([3; 32]))).expect("propose the vault");
+    for who in [&dave, &eve] {
+        tx!(client, who, d.vote(p3, true)).expect("vote");
+    }
+    let eta3 = query!(client, d.proposal(p3)).expect("proposal").eta;
+    pass(&mut client, m.token, eta3).await;
+    let res = submit!(client, &bob, d.execute_proposal(p3), 0u128);
+    let moved: Vec<model_registry::VaultChanged> = crate::events_of(res.contract_emitted_events()?);
+    res.return_value().expect("execute SetVault");
+    assert_eq!(moved.len(), 1, "the registry's set_vault ran");
+    assert_eq!(moved[0].vault, m.vault);
+    assert_eq!(query!(client, reg.vault()), Some(m.vault));
 
     // Then the next license purchase, once released, pays the treasury exactly 5 %.
     let (model, offer) = license_offer(&mut client, &m, "audio").await;
