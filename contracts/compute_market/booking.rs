@@ -9,11 +9,11 @@ use crate::compute_market::ComputeMarket;
 use crate::errors::{Error, Result};
 use crate::events::{RentalBooked, RentalExtended, RentalSettled, RentalStarted};
 use crate::rentals::{self, check_booking};
-use crate::reputation::outcome_of;
+use crate::reputation::{outcome_of, penalty_paid};
 use crate::types::{Offer, OfferStatus, Outcome, Rental, RentalId, RentalKey, RentalStatus};
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
-use market_types::{ensure, Balance, EscrowId, EscrowState, StreamTerms};
+use market_types::{ensure, Balance, EscrowId, EscrowState, EscrowStatus, StreamTerms};
 
 /// Everything a booking writes once the vault has opened its stream.
 pub(crate) struct RentPlan {
@@ -42,6 +42,7 @@ impl RentPlan {
             escrow_id: r.escrow_id,
             start_by: r.start_by,
             no_show_penalty: r.no_show_penalty,
+            min_payout: r.min_payout,
         }
     }
 }
@@ -67,6 +68,8 @@ impl ComputeMarket {
         check_booking(&offer, gpus, hours)?;
         let amount = rentals::cost(offer.price_per_gpu_hour, gpus, hours)?;
         let no_show_penalty = rentals::penalty(amount, self.no_show_bps)?;
+        let min_payout =
+            rentals::min_payout(offer.price_per_gpu_hour, gpus, hours, self.min_charge_hours)?;
         rentals::take(&mut offer, gpus, no_show_penalty)?;
         self.check_payment(offer.asset, amount)?;
         let duration_ms = rentals::duration_ms(hours, self.hour_ms)?;
@@ -74,11 +77,7 @@ impl ComputeMarket {
             .checked_add(offer.start_window_ms)
             .ok_or(Error::Overflow)?;
         let rental_id = self.rental_count.checked_add(1).ok_or(Error::Overflow)?;
-        for key in [
-            RentalKey::Renter(renter),
-            RentalKey::Provider(offer.provider),
-            RentalKey::Open(offer_id),
-        ] {
+        for key in Self::rental_keys(renter, offer.provider, offer_id) {
             ensure!(self.rental_index.has_room(key), Error::Overflow);
         }
         let rental = Rental {
@@ -95,6 +94,7 @@ impl ComputeMarket {
             asset: offer.asset,
             paid: amount,
             no_show_penalty,
+            min_payout,
             booked_at: now,
             start_by,
             started_at: None,
@@ -127,6 +127,7 @@ impl ComputeMarket {
             context: plan.rental_id,
             collateral: Some(plan.offer.collateral_id),
             no_show_penalty: r.no_show_penalty,
+            min_payout: r.min_payout,
         };
         calls::open_stream(r.vault, r.renter, terms, value)
     }
@@ -137,13 +138,20 @@ impl ComputeMarket {
         self.rental_count = plan.rental_id;
         self.rentals.insert(plan.rental_id, r);
         self.offers.insert(r.offer_id, &plan.offer);
-        for key in [
-            RentalKey::Renter(r.renter),
-            RentalKey::Provider(r.provider),
-            RentalKey::Open(r.offer_id),
-        ] {
+        for key in Self::rental_keys(r.renter, r.provider, r.offer_id) {
             self.rental_index.push(key, plan.rental_id);
         }
+    }
+
+    /// The lists a new rental joins: its renter's and its provider's histories, and
+    /// the open lists of its offer and of its provider.
+    fn rental_keys(renter: AccountId, provider: AccountId, offer_id: u64) -> [RentalKey; 4] {
+        [
+            RentalKey::Renter(renter),
+            RentalKey::Provider(provider),
+            RentalKey::Open(offer_id),
+            RentalKey::ProviderOpen(provider),
+        ]
     }
 
     /// `start`: the provider starts a booked rental within its window.
@@ -190,7 +198,8 @@ impl ComputeMarket {
             self.env().block_timestamp() > rental.start_by,
             Error::StartWindowOpen
         );
-        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer) {
+        let status = calls::escrow_status(rental.vault, rental.escrow_id);
+        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer, status) {
             return Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty));
         }
         let penalty = calls::cancel_unstarted(rental.vault, rental.escrow_id)?;
@@ -198,7 +207,8 @@ impl ComputeMarket {
     }
 
     /// `end_early`: the renter stops a booked (within its window) or running (before
-    /// its end) rental at the vault, and it closes.
+    /// its end) rental at the vault, and it closes; the vault pays the provider what
+    /// accrued, at least the rental's `min_payout`.
     pub(crate) fn stop_rental(&mut self, rental_id: RentalId) -> Result<RentalSettled> {
         let (rental, offer) = self.rental_and_offer(rental_id)?;
         ensure!(self.env().caller() == rental.renter, Error::NotRenter);
@@ -242,15 +252,23 @@ impl ComputeMarket {
         })
     }
 
-    /// `settle`: a rental whose stream the vault settled closes with its outcome; a
-    /// running one whose time is over gives its GPUs back and waits for the vault.
+    /// `settle`: a rental whose stream the vault settled closes with its outcome; one
+    /// whose stream a dispute froze, or a running one whose time is over, gives its
+    /// GPUs back and waits for the vault.
     pub(crate) fn settle_rental(&mut self, rental_id: RentalId) -> Result<RentalSettled> {
         let (rental, offer) = self.rental_and_offer(rental_id)?;
         ensure!(rental.status != RentalStatus::Closed, Error::RentalClosed);
-        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer) {
+        let status = calls::escrow_status(rental.vault, rental.escrow_id);
+        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer, status) {
             return Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty));
         }
+        // A frozen stream pays nothing more until it is ruled: holding the GPUs until
+        // the lease's nominal end would let a renter who disputes at once keep them.
+        let frozen = status.is_some_and(|s| s.state == EscrowState::Disputed);
         match (rental.status, rental.started_at) {
+            (RentalStatus::Booked | RentalStatus::Running, _) if frozen => {
+                Ok(self.conclude(rental_id, rental, offer, None, 0))
+            }
             (RentalStatus::Running, Some(started)) => {
                 let end = rentals::end_of(started, rental.hours, self.hour_ms)?;
                 ensure!(self.env().block_timestamp() >= end, Error::RentalNotOver);
@@ -287,17 +305,28 @@ impl ComputeMarket {
         Ok(())
     }
 
-    /// How the rental finished, if the vault has settled its stream, and the no-show
-    /// penalty that paid the renter (the vault pays at most what the collateral held).
-    fn settled_outcome(&self, rental: &Rental, offer: &Offer) -> Option<(Outcome, Balance)> {
-        let status = calls::escrow_status(rental.vault, rental.escrow_id)?;
+    /// How the rental finished, if the vault has settled its stream (`status`, as
+    /// read there), and the no-show penalty that paid the renter (the vault pays at
+    /// most what the collateral held). Only a payee's refund needs one more read: was
+    /// the stream disputed when refunded.
+    fn settled_outcome(
+        &self,
+        rental: &Rental,
+        offer: &Offer,
+        status: Option<EscrowStatus>,
+    ) -> Option<(Outcome, Balance)> {
+        let status = status?;
         if status.state != EscrowState::Settled {
             return None;
         }
-        let outcome = outcome_of(&status.settlement?, rental.started_at.is_some());
-        let penalty = match outcome {
-            Outcome::NoShow => rental.no_show_penalty.min(offer.collateral),
-            _ => 0,
+        let settlement = status.settlement?;
+        let disputed = settlement.reason == market_types::SettleReason::RefundedByPayee
+            && calls::was_disputed(rental.vault, rental.escrow_id);
+        let outcome = outcome_of(&settlement, rental.started_at.is_some(), disputed);
+        let penalty = if penalty_paid(settlement.reason) {
+            rental.no_show_penalty.min(offer.collateral)
+        } else {
+            0
         };
         Some((outcome, penalty))
     }
@@ -305,8 +334,9 @@ impl ComputeMarket {
     /// Writes how a rental ended: its GPUs back if it held them (only a booked or
     /// running rental holds them, and it leaves those states here, so once), and, with
     /// an `outcome`, its penalty reservation dropped (once: only here), the
-    /// rental closed, out of the offer's open list, and counted in the provider's
-    /// reputation; without one, `Ended` until the vault settles it. Returns the event.
+    /// rental closed, out of its offer's and its provider's open lists, and counted in
+    /// the provider's reputation and volume; without one, `Ended` until the vault
+    /// settles it. Returns the event.
     fn conclude(
         &mut self,
         rental_id: RentalId,
@@ -327,6 +357,7 @@ impl ComputeMarket {
         } else {
             0
         };
+        let mut counted = false;
         match outcome {
             Some(o) => {
                 rentals::close(&mut offer, penalty);
@@ -334,9 +365,9 @@ impl ComputeMarket {
                 rental.outcome = Some(o);
                 self.rental_index
                     .remove(RentalKey::Open(rental.offer_id), rental_id);
-                let mut rep = self.reputations.get(rental.provider).unwrap_or_default();
-                rep.record(o);
-                self.reputations.insert(rental.provider, &rep);
+                self.rental_index
+                    .remove(RentalKey::ProviderOpen(rental.provider), rental_id);
+                counted = self.count_closed(&rental, o);
             }
             None => rental.status = RentalStatus::Ended,
         }
@@ -349,6 +380,30 @@ impl ComputeMarket {
             gpus_returned,
             outcome,
             penalty,
+            counted,
         }
+    }
+
+    /// Counts a closed rental in its provider's reputation (see [`crate::reputation`]):
+    /// against the minimum counted value of its asset in force now, its renter once
+    /// among the distinct renters; a completed rental's payment in the provider's
+    /// volume (saturating: closing must never fail). Returns whether it counted.
+    fn count_closed(&mut self, rental: &Rental, outcome: Outcome) -> bool {
+        let pair = (rental.provider, rental.renter);
+        let new_renter = !self.renters_seen.contains(pair);
+        let min_value = self.min_counted.get(rental.asset).unwrap_or(0);
+        let mut rep = self.reputations.get(rental.provider).unwrap_or_default();
+        let counted = rep.count(outcome, rental.paid, min_value, new_renter);
+        self.reputations.insert(rental.provider, &rep);
+        if counted && new_renter {
+            self.renters_seen.insert(pair, &());
+        }
+        if outcome == Outcome::Completed {
+            let key = (rental.provider, rental.asset);
+            let volume = self.volumes.get(key).unwrap_or(0);
+            self.volumes
+                .insert(key, &volume.saturating_add(rental.paid));
+        }
+        counted
     }
 }

@@ -11,7 +11,7 @@ use ink::primitives::AccountId;
 
 pub use chain::{
     approve, cancel_unstarted, escrow_status, is_auditor, lock_collateral, open_stream,
-    release_collateral, start_stream, stop_stream, top_up, transfer_from,
+    release_collateral, start_stream, stop_stream, top_up, transfer_from, was_disputed,
 };
 
 #[cfg(not(test))]
@@ -43,6 +43,19 @@ mod chain {
         match v.call().escrow_status(id).try_invoke() {
             Ok(Ok(status)) => status,
             _ => None,
+        }
+    }
+
+    /// Whether escrow `id` was ever disputed (its record keeps the dispute once
+    /// settled). Read through the arbiter's interface, whose `escrow` is the vault's
+    /// inherent view; a failed read counts as not disputed, so settling never fails on
+    /// it.
+    pub fn was_disputed(vault: AccountId, id: EscrowId) -> bool {
+        use market_types::governed::VaultArbiter;
+        let v: ink::contract_ref!(VaultArbiter, ink::env::DefaultEnvironment) = vault.into();
+        match v.call().escrow(id).try_invoke() {
+            Ok(Ok(Some(record))) => record.dispute.is_some(),
+            _ => false,
         }
     }
 
@@ -145,11 +158,12 @@ mod chain {
 
 #[cfg(test)]
 pub mod chain {
-    //! The stand-in chain: vaults that keep streams (waiting, streaming, disputed,
-    //! settled, with their deposits, accrual and credits) and collateral locks (with
-    //! the controller and open-stream checks of the real vault), PSP22 balances and
-    //! allowances, and auditor lists. Each vault call checks the caller the way the
-    //! real vault does: only the opener moves a stream it opened.
+    //! The stand-in chain: vaults that keep streams (waiting, streaming, disputed and
+    //! frozen, settled, with their deposits, accrual, minimum payouts and credits) and
+    //! collateral locks (with the controller and open-stream checks of the real vault,
+    //! and the hold a payee's refund of a disputed stream puts on them), PSP22
+    //! balances and allowances, and auditor lists. Each vault call checks the caller
+    //! the way the real vault does: only the opener moves a stream it opened.
     use super::*;
     use core::cell::RefCell;
     use market_types::math::{pro_rata, proportional_top_up};
@@ -173,6 +187,13 @@ pub mod chain {
         pub settlement: Option<Settlement>,
         /// What was credited to the payee so far.
         pub paid_out: Balance,
+        /// When a dispute froze it (accrual stops there).
+        pub frozen_at: Option<Timestamp>,
+        /// A dispute was opened on it (the record keeps it once settled).
+        pub disputed: bool,
+        /// Its payee refunded it while disputed: its lock stays counted in use until
+        /// `release_hold`.
+        pub collateral_held: bool,
     }
 
     /// A collateral lock a stand-in vault holds.
@@ -350,6 +371,7 @@ pub mod chain {
     }
 
     fn accrued(s: &Stream, at: Timestamp) -> Balance {
+        let at = s.frozen_at.map_or(at, |f| f.min(at));
         match s.start {
             Some(start) => {
                 let elapsed = at.saturating_sub(start).min(s.duration_ms);
@@ -357,6 +379,16 @@ pub mod chain {
             }
             None => 0,
         }
+    }
+
+    /// What the payee gets when the stream stops at `until` without a ruling (its
+    /// payer stops it, or a dispute falls back), as the vault's `stop_payout`: what
+    /// accrued and is unpaid, but at least what `min_payout` still lacks after the
+    /// claims, and at most what the stream holds.
+    fn stop_payout(s: &Stream, until: Timestamp) -> Balance {
+        let unpaid = accrued(s, until) - s.paid_out;
+        let floor = s.terms.min_payout.saturating_sub(s.paid_out);
+        unpaid.max(floor).min(s.deposit - s.paid_out)
     }
 
     /// Settles a stream: `to_payee` more to the payee, the rest to the payer, its lock
@@ -413,13 +445,46 @@ pub mod chain {
         });
     }
 
-    /// A party disputes a running stream directly at the vault.
+    /// A party disputes a running stream directly at the vault: it freezes.
     pub fn dispute(vault: AccountId, id: EscrowId) {
         with(|c| {
             let s = c.streams.get_mut(&(vault, id)).expect("stream");
             assert_eq!(s.state, EscrowState::Streaming, "only a running stream");
             s.state = EscrowState::Disputed;
+            s.frozen_at = Some(now());
+            s.disputed = true;
         });
+    }
+
+    /// Anyone applies the fallback of an unruled dispute: what a stop at the freeze
+    /// would pay (what accrued until then, at least the minimum payout) to the payee.
+    pub fn expire(vault: AccountId, id: EscrowId) {
+        with(|c| {
+            let s = c.streams.get(&(vault, id)).cloned().expect("stream");
+            assert_eq!(s.state, EscrowState::Disputed, "only a disputed stream");
+            let to_payee = stop_payout(&s, s.frozen_at.expect("frozen"));
+            settle(c, vault, id, to_payee, SettleReason::DisputeExpired);
+        });
+    }
+
+    /// The arbiter (or anyone after the ruling deadline) ends the hold a payee's
+    /// refund of a disputed stream put on its collateral.
+    pub fn release_hold(vault: AccountId, id: EscrowId) {
+        with(|c| {
+            let s = c.streams.get_mut(&(vault, id)).expect("stream");
+            assert!(s.collateral_held, "a held collateral");
+            s.collateral_held = false;
+            let cid = s.terms.collateral.expect("linked");
+            c.locks.get_mut(&(vault, cid)).expect("lock").open -= 1;
+        });
+    }
+
+    /// Whether stream `id` was ever disputed (the vault's `escrow(id).dispute`).
+    pub fn was_disputed(vault: AccountId, id: EscrowId) -> bool {
+        with(|c| {
+            c.vault_calls += 1;
+            c.streams.get(&(vault, id)).is_some_and(|s| s.disputed)
+        })
     }
 
     /// The arbiter rules on a disputed stream: `payee_bps` of what it holds to the
@@ -484,6 +549,9 @@ pub mod chain {
             } else if terms.no_show_penalty > 0 {
                 return vault_err(VaultError::InvalidPenalty);
             }
+            if terms.min_payout > terms.amount {
+                return vault_err(VaultError::InvalidMinPayout);
+            }
             collect(c, vault, terms.asset, terms.amount, value)?;
             if let Some(cid) = terms.collateral {
                 c.locks.get_mut(&(vault, cid)).expect("lock").open += 1;
@@ -502,6 +570,9 @@ pub mod chain {
                     state: EscrowState::Waiting,
                     settlement: None,
                     paid_out: 0,
+                    frozen_at: None,
+                    disputed: false,
+                    collateral_held: false,
                     terms,
                 },
             );
@@ -552,7 +623,7 @@ pub mod chain {
             if end_of(&s).is_some_and(|end| now() >= end) {
                 return vault_err(VaultError::StreamEnded);
             }
-            let due = accrued(&s, now()) - s.paid_out;
+            let due = stop_payout(&s, now());
             settle(c, vault, id, due, SettleReason::StoppedByPayer);
             Ok(())
         })
@@ -620,19 +691,25 @@ pub mod chain {
     }
 
     /// The payee refunds a stream directly at the vault, as the vault does: what
-    /// accrued to the payee, the rest back, and a stream's no-show penalty out of its
-    /// collateral to the payer (at most what the lock holds). Returns the penalty.
+    /// accrued to the payee (nothing, for a disputed stream: everything frozen goes
+    /// back), the rest back, and a stream's no-show penalty out of its collateral to
+    /// the payer (at most what the lock holds). A disputed stream's collateral stays
+    /// counted in use (held) until `release_hold`. Returns the penalty.
     pub fn payee_refund(vault: AccountId, id: EscrowId) -> Balance {
         with(|c| {
             let s = c.streams.get(&(vault, id)).cloned().expect("stream");
             assert!(
-                matches!(s.state, EscrowState::Waiting | EscrowState::Streaming),
+                matches!(
+                    s.state,
+                    EscrowState::Waiting | EscrowState::Streaming | EscrowState::Disputed
+                ),
                 "an open stream"
             );
-            let due = if s.state == EscrowState::Waiting {
-                0
-            } else {
+            let held = s.state == EscrowState::Disputed && s.terms.collateral.is_some();
+            let due = if s.state == EscrowState::Streaming {
                 accrued(&s, now()) - s.paid_out
+            } else {
+                0
             };
             let mut paid = 0;
             if let (Some(cid), true) = (s.terms.collateral, s.terms.no_show_penalty > 0) {
@@ -642,6 +719,14 @@ pub mod chain {
                 add_credit(c, vault, s.terms.asset, s.payer, paid);
             }
             settle(c, vault, id, due, SettleReason::RefundedByPayee);
+            if held {
+                let cid = s.terms.collateral.expect("linked");
+                c.locks.get_mut(&(vault, cid)).expect("lock").open += 1;
+                c.streams
+                    .get_mut(&(vault, id))
+                    .expect("stream")
+                    .collateral_held = true;
+            }
             paid
         })
     }

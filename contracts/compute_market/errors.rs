@@ -123,6 +123,13 @@ pub enum Error {
     AuditorsCallFailed,
     /// New offers and rentals are paused by the guardian.
     Paused,
+    /// The vault still holds the offer's collateral for a dispute: a stream of it was
+    /// refunded by its provider while disputed, and the collateral stays locked until
+    /// the dispute is ruled, its ruling deadline passes or the arbiter ends the hold
+    /// (the vault's `release_hold`). Retire the offer then.
+    CollateralHeld,
+    /// `min_charge_hours` above `MAX_MIN_CHARGE_HOURS`.
+    MinChargeTooLong,
 }
 
 /// The market's result type.

@@ -20,6 +20,7 @@ pub struct MarketCreated {
     pub collateral_ratio_bps: Bps,
     pub no_show_bps: Bps,
     pub max_start_window_ms: u64,
+    pub min_charge_hours: u32,
 }
 
 /// A provider published an offer and its collateral was locked in the vault.
@@ -102,7 +103,8 @@ pub struct OfferAttestationRevoked {
 }
 
 /// A renter booked GPUs; the payment waits in the vault's stream `escrow_id` until the
-/// provider starts it (by `start_by`).
+/// provider starts it (by `start_by`). Withdrawing or ending it early pays the provider
+/// at least `min_payout`.
 #[ink::event]
 pub struct RentalBooked {
     #[ink(topic)]
@@ -120,6 +122,7 @@ pub struct RentalBooked {
     pub escrow_id: EscrowId,
     pub start_by: Timestamp,
     pub no_show_penalty: Balance,
+    pub min_payout: Balance,
 }
 
 /// The provider started a rental; its stream runs until `ends_at`.
@@ -151,9 +154,11 @@ pub struct RentalExtended {
 }
 
 /// A rental ended: its GPUs came back (`gpus_returned`) and, once its stream settled,
-/// its `outcome` counted in the provider's reputation (`None`: not yet, see
-/// `RentalStatus::Ended`). `penalty` is what the provider's collateral paid the renter
-/// for a no-show.
+/// its `outcome` was recorded (`None`: not yet, see `RentalStatus::Ended`). `counted`:
+/// it counted in its outcome's reputation counter (it paid at least the minimum
+/// counted value of its asset and was not withdrawn; a rental below the minimum counts
+/// in `below_minimum` only). `penalty` is what the provider's collateral paid the
+/// renter for a no-show (or a provider's refund).
 #[ink::event]
 pub struct RentalSettled {
     #[ink(topic)]
@@ -165,6 +170,7 @@ pub struct RentalSettled {
     pub gpus_returned: u32,
     pub outcome: Option<Outcome>,
     pub penalty: Balance,
+    pub counted: bool,
 }
 
 /// Governance set whether a PSP22 token may be used: the event is shared with the other
@@ -200,6 +206,21 @@ pub struct RatiosChanged {
 #[ink::event]
 pub struct MaxStartWindowChanged {
     pub max_start_window_ms: u64,
+}
+
+/// The admin set the hours of a new rental its provider is paid at least, however
+/// soon the renter withdraws or ends it (0: none).
+#[ink::event]
+pub struct RentalRulesChanged {
+    pub min_charge_hours: u32,
+}
+
+/// The admin set the least a rental in `asset` must pay to count in its provider's
+/// reputation (0: every rental counts).
+#[ink::event]
+pub struct MinCountedValueChanged {
+    pub asset: Asset,
+    pub value: Balance,
 }
 
 /// The admin paused (`true`) or resumed (`false`) new offers and rentals

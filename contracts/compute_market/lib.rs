@@ -22,7 +22,12 @@
 //! vault. If the provider does not start in time, anyone may `cancel_no_show`: the
 //! renter gets everything back plus `no_show_bps` of it out of the collateral. The
 //! renter may `end_early` (unused time refunded) and `extend` up to `max_hours`.
-//! Disputes are opened at the vault directly; `settle` reads the outcome back.
+//! Withdrawing a booking or ending a rental early pays the provider at least its
+//! **minimum charge** — the price of its first `min_charge_hours` hours (governed, 1 at
+//! deployment, at most the rental's hours), the stream's `min_payout` at the vault — so
+//! booking a provider's GPUs and letting go at once is never free for the one who
+//! does it. Disputes are opened at the vault directly; `settle` reads the outcome
+//! back, and gives a disputed rental's GPUs back as soon as its stream is frozen.
 //!
 //! ## Roles
 //! - **Provider**: publishes, updates (price, hours), pauses, resumes and retires its
@@ -36,7 +41,9 @@
 //! - **Admin**: the deployer, later the DAO (two-step handover: `propose_admin`,
 //!   `accept_admin`); sets the collateral ratio and no-show penalty (`set_ratios`), the
 //!   longest start window, the PSP22 assets offers may use, the vault new offers lock
-//!   in and the auditor list, and may pause new offers and rentals (`set_paused`:
+//!   in and the auditor list, the minimum charge of new rentals (`set_rental_rules`)
+//!   and the least a rental must pay to count in reputation (`set_min_counted_value`,
+//!   per asset), and may pause new offers and rentals (`set_paused`:
 //!   `publish_offer` and `rent` refuse with `Paused`; rentals in flight start, run,
 //!   extend, end and settle as usual, and offers can still be updated and retired).
 //!   `hour_ms` is fixed at deployment: rentals in flight extend by whole hours of the
@@ -50,8 +57,15 @@
 //!   force when it was published or last updated, and the no-show penalties of its
 //!   booked rentals (`penalties_reserved ≤ collateral`); an offer with an open rental
 //!   cannot be retired, so its collateral never leaves while a stream depends on it
-//!   (the vault enforces the same).
-//! - Reputation: every closed rental counts once (see [`reputation`]).
+//!   (the vault enforces the same), nor while the vault holds it for a dispute over a
+//!   stream its provider refunded (`retire_offer` refuses with `CollateralHeld`).
+//! - Reputation: every closed rental counts once (see [`reputation`]): in its
+//!   outcome's counter if it paid at least the minimum counted value of its asset,
+//!   else in `below_minimum`; beside the counts, each provider's distinct renters and
+//!   the volume its completed rentals paid it, per asset.
+//! - Lists a stranger can grow only by paying: a provider's open rentals
+//!   (`rentals_of(.., Party::ProviderOpen, ..)`) hold only rentals not closed yet, so
+//!   bookings withdrawn at once (each paying its minimum charge) leave it again.
 //! - Every byte field is checked against its cap before anything is stored; a message
 //!   that returns `Err` has changed nothing and emitted nothing; every state change
 //!   emits one event.
@@ -82,7 +96,8 @@ pub use self::events::*;
 pub use self::reputation::Reputation;
 pub use self::types::{
     Attestation, Config, Offer, OfferId, OfferStatus, OfferView, Outcome, Party, Rental, RentalId,
-    RentalStatus, MAX_CAPACITY, MAX_COLLATERAL_RATIO_BPS, MAX_PAGE, MAX_SCAN, MAX_TEXT_LEN,
+    RentalStatus, MAX_CAPACITY, MAX_COLLATERAL_RATIO_BPS, MAX_MIN_CHARGE_HOURS, MAX_PAGE, MAX_SCAN,
+    MAX_TEXT_LEN,
 };
 
 mod booking;
@@ -105,12 +120,15 @@ mod compute_market {
     use crate::reputation::Reputation;
     use crate::types::{
         Attestation, Config, Offer, OfferId, OfferIndex, OfferKey, OfferView, Party, Rental,
-        RentalId, RentalIndex, RentalKey, MAX_COLLATERAL_RATIO_BPS,
+        RentalId, RentalIndex, RentalKey, MAX_COLLATERAL_RATIO_BPS, MAX_MIN_CHARGE_HOURS,
     };
     use ink::prelude::string::String;
     use ink::storage::Mapping;
     use market_types::storage::{AllowList, Role};
     use market_types::{ensure, Asset, Bps, Page};
+
+    /// The minimum charge of a new market: a rental's first hour.
+    const DEFAULT_MIN_CHARGE_HOURS: u32 = 1;
 
     /// Market storage. The root holds only fixed-size configuration; everything that
     /// grows lives in `Mapping`s and swap-remove indexes. Fields are `pub(crate)` for
@@ -127,6 +145,8 @@ mod compute_market {
         pub(crate) collateral_ratio_bps: Bps,
         pub(crate) no_show_bps: Bps,
         pub(crate) max_start_window_ms: u64,
+        /// Hours of a new rental its provider is paid at least (0: none).
+        pub(crate) min_charge_hours: u32,
         pub(crate) allowed_tokens: AllowList,
         /// Offers published so far; ids are `1..=offer_count`.
         pub(crate) offer_count: OfferId,
@@ -138,9 +158,17 @@ mod compute_market {
         /// Rentals so far; ids are `1..=rental_count`.
         pub(crate) rental_count: RentalId,
         pub(crate) rentals: Mapping<RentalId, Rental>,
-        /// Rentals by renter and by provider, and each offer's rentals not closed.
+        /// Rentals by renter and by provider, and each offer's and each provider's
+        /// rentals not closed.
         pub(crate) rental_index: RentalIndex,
         pub(crate) reputations: Mapping<AccountId, Reputation>,
+        /// (provider, renter) pairs with a counted rental: written once each, so a
+        /// renter counts once in its provider's `distinct_renters`.
+        pub(crate) renters_seen: Mapping<(AccountId, AccountId), ()>,
+        /// What a provider's completed rentals paid it, per asset.
+        pub(crate) volumes: Mapping<(AccountId, Asset), Balance>,
+        /// The least a rental in an asset must pay to count in reputation (absent: 0).
+        pub(crate) min_counted: Mapping<Asset, Balance>,
         /// While set, `publish_offer` and `rent` refuse with `Paused`.
         pub(crate) paused: bool,
     }
@@ -154,7 +182,9 @@ mod compute_market {
         /// `collateral_ratio_bps`: collateral per unit of an offer's largest exposure,
         /// 1..=`MAX_COLLATERAL_RATIO_BPS` (300 %); `no_show_bps`: the no-show penalty,
         /// at most 100 % and at most the ratio; `max_start_window_ms`: the longest start
-        /// window an offer may give itself, 1..=`MAX_PERIOD_MS`.
+        /// window an offer may give itself, 1..=`MAX_PERIOD_MS`. The minimum charge
+        /// starts at 1 hour (`set_rental_rules` changes it) and every rental counts in
+        /// reputation (`set_min_counted_value`).
         ///
         /// Errors: `InvalidPeriod` (a zero period), `PeriodTooLong`,
         /// `InvalidCollateralRatio`, `InvalidNoShowBps`. Emits: `MarketCreated`.
@@ -180,6 +210,7 @@ mod compute_market {
                     collateral_ratio_bps,
                     no_show_bps,
                     max_start_window_ms,
+                    min_charge_hours: DEFAULT_MIN_CHARGE_HOURS,
                 },
             );
             Self::env().emit_event(MarketCreated {
@@ -190,6 +221,7 @@ mod compute_market {
                 collateral_ratio_bps,
                 no_show_bps,
                 max_start_window_ms,
+                min_charge_hours: DEFAULT_MIN_CHARGE_HOURS,
             });
             Ok(market)
         }
@@ -302,7 +334,9 @@ mod compute_market {
         ///
         /// Who: the provider. Errors: `OfferNotFound`, `NotProvider`, `OfferRetired`,
         /// `RentalsOpen` (a rental's stream is not settled yet: settle it first),
-        /// `Vault(..)`, `VaultCallFailed`. Emits: `OfferRetired`.
+        /// `CollateralHeld` (the vault holds the collateral for a dispute over a
+        /// stream the provider refunded: retire once it is ruled, expired or its hold
+        /// released), `Vault(..)`, `VaultCallFailed`. Emits: `OfferRetired`.
         #[ink(message)]
         pub fn retire_offer(&mut self, offer_id: OfferId) -> Result<()> {
             let offer = self.retirable(offer_id)?;
@@ -349,8 +383,10 @@ mod compute_market {
         /// Rents `gpus` GPUs of an offer for `hours`, at the offer version the renter
         /// saw. Pays `price × gpus × hours` into a vault stream for the caller that
         /// waits for the provider's `start` until `now + start_window_ms`, backed by the
-        /// offer's collateral with a no-show penalty of `no_show_bps` of the amount.
-        /// Native: send exactly the amount. PSP22: send nothing, and approve **the
+        /// offer's collateral with a no-show penalty of `no_show_bps` of the amount,
+        /// and a minimum payout to the provider of the price of the first
+        /// `min(min_charge_hours, hours)` hours (paid if the renter withdraws or ends
+        /// it early, or a dispute over it falls back). Native: send exactly the amount. PSP22: send nothing, and approve **the
         /// market** for the amount beforehand.
         ///
         /// Who: anyone but the provider, while new rentals are not paused.
@@ -405,7 +441,8 @@ mod compute_market {
             Ok(())
         }
 
-        /// Stops a rental before its end: what accrued goes to the provider, the rest
+        /// Stops a rental before its end: what accrued goes to the provider — at least
+        /// the rental's `min_payout` (its minimum charge), booked or running — the rest
         /// back to the renter, the GPUs come back. A running rental counts as
         /// `EndedEarly`; a booked one (not started yet) as `Withdrawn`.
         ///
@@ -434,11 +471,12 @@ mod compute_market {
             Ok(())
         }
 
-        /// Ends a rental whose time is over, or whose stream the vault settled (a
-        /// claim after the end, a ruling, a cancellation made at the vault): its GPUs
-        /// come back (once), and once the stream is settled its outcome counts in the
-        /// provider's reputation. A running rental whose time is over but whose stream
-        /// is not settled yet (pay unclaimed, or disputed) becomes `Ended`; settle it
+        /// Ends a rental whose time is over, whose stream a dispute froze, or whose
+        /// stream the vault settled (a claim after the end, a ruling, a cancellation
+        /// or refund made at the vault): its GPUs come back (once), and once the stream
+        /// is settled its outcome counts in the provider's reputation. A rental whose
+        /// stream is disputed at the vault, or a running one whose time is over but
+        /// whose stream is not settled yet (pay unclaimed), becomes `Ended`; settle it
         /// again once the vault has settled it.
         ///
         /// Who: anyone. Errors: `RentalNotFound`, `RentalClosed`, `RentalNotStarted`,
@@ -521,7 +559,10 @@ mod compute_market {
         }
 
         /// The rentals `account` booked (`Party::Renter`) or served
-        /// (`Party::Provider`), oldest first, from position `cursor`, at most `limit`.
+        /// (`Party::Provider`), oldest first, or those of its offers not closed yet
+        /// (`Party::ProviderOpen`: booked, running, or ended and waiting for the vault;
+        /// in no particular order — sort by id for newest first), from position
+        /// `cursor`, at most `limit` (capped at `MAX_PAGE`; 0 means `MAX_PAGE`).
         #[ink(message)]
         pub fn rentals_of(
             &self,
@@ -533,6 +574,7 @@ mod compute_market {
             let key = match party {
                 Party::Renter => RentalKey::Renter(account),
                 Party::Provider => RentalKey::Provider(account),
+                Party::ProviderOpen => RentalKey::ProviderOpen(account),
             };
             self.rental_page(key, cursor, limit)
         }
@@ -555,6 +597,20 @@ mod compute_market {
             self.reputations.get(provider).unwrap_or_default()
         }
 
+        /// What a provider's completed rentals in `asset` paid in all (extensions
+        /// included, whatever the minimum counted value).
+        #[ink(message)]
+        pub fn volume(&self, provider: AccountId, asset: Asset) -> Balance {
+            self.volumes.get((provider, asset)).unwrap_or(0)
+        }
+
+        /// The least a rental in `asset` must pay to count in its provider's
+        /// reputation (0: every rental counts).
+        #[ink(message)]
+        pub fn min_counted_value(&self, asset: Asset) -> Balance {
+            self.min_counted.get(asset).unwrap_or(0)
+        }
+
         /// An offer's latest attestation, valid or not (`offer` shows it only while
         /// valid).
         #[ink(message)]
@@ -572,6 +628,7 @@ mod compute_market {
                 collateral_ratio_bps: self.collateral_ratio_bps,
                 no_show_bps: self.no_show_bps,
                 max_start_window_ms: self.max_start_window_ms,
+                min_charge_hours: self.min_charge_hours,
             }
         }
 
@@ -633,6 +690,45 @@ mod compute_market {
             self.env().emit_event(MaxStartWindowChanged {
                 max_start_window_ms,
             });
+            Ok(())
+        }
+
+        /// Sets the minimum charge of rentals booked from now on: withdrawing or ending
+        /// one early (or a dispute over it falling back without a ruling) pays its
+        /// provider at least the price of its first `min_charge_hours` hours (all of
+        /// them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`, `MinChargeTooLong` (above
+        /// `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.
+        #[ink(message)]
+        pub fn set_rental_rules(&mut self, min_charge_hours: u32) -> Result<()> {
+            self.only_admin()?;
+            ensure!(
+                min_charge_hours <= MAX_MIN_CHARGE_HOURS,
+                Error::MinChargeTooLong
+            );
+            self.min_charge_hours = min_charge_hours;
+            self.env()
+                .emit_event(RentalRulesChanged { min_charge_hours });
+            Ok(())
+        }
+
+        /// Sets the least a rental in `asset` must pay (extensions included) to count
+        /// in its provider's reputation, from the next rental that closes on; one that
+        /// pays less counts in `below_minimum` only. 0 (the default) counts every
+        /// rental. Setting what is already set changes nothing and still emits.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `MinCountedValueChanged`.
+        #[ink(message)]
+        pub fn set_min_counted_value(&mut self, asset: Asset, value: Balance) -> Result<()> {
+            self.only_admin()?;
+            if value == 0 {
+                self.min_counted.remove(asset);
+            } else {
+                self.min_counted.insert(asset, &value);
+            }
+            self.env()
+                .emit_event(MinCountedValueChanged { asset, value });
             Ok(())
         }
 

@@ -42,6 +42,7 @@ impl ComputeMarket {
             collateral_ratio_bps: c.collateral_ratio_bps,
             no_show_bps: c.no_show_bps,
             max_start_window_ms: c.max_start_window_ms,
+            min_charge_hours: c.min_charge_hours,
             allowed_tokens: Default::default(),
             offer_count: 0,
             offers: Mapping::default(),
@@ -51,6 +52,9 @@ impl ComputeMarket {
             rentals: Mapping::default(),
             rental_index: Default::default(),
             reputations: Mapping::default(),
+            renters_seen: Mapping::default(),
+            volumes: Mapping::default(),
+            min_counted: Mapping::default(),
             paused: false,
         }
     }
@@ -219,10 +223,13 @@ impl ComputeMarket {
     /// Releases a retiring offer's collateral to the provider's vault credit; `false`
     /// when the vault no longer holds the lock (taken back by the provider after it
     /// expired): nothing is left to release, and retiring must not be blocked by it.
+    /// With no rental open here, a lock the vault still counts in use is held for a
+    /// dispute over a stream its provider refunded: `CollateralHeld`, nothing changed.
     pub(crate) fn release_collateral_of(&self, offer: &Offer) -> Result<bool> {
         match calls::release_collateral(offer.vault, offer.collateral_id) {
             Ok(()) => Ok(true),
             Err(Error::Vault(VaultError::CollateralNotFound)) => Ok(false),
+            Err(Error::Vault(VaultError::CollateralInUse)) => Err(Error::CollateralHeld),
             Err(e) => Err(e),
         }
     }
@@ -377,6 +384,7 @@ impl ComputeMarket {
         OfferView {
             offer_id,
             reputation: self.reputations.get(offer.provider).unwrap_or_default(),
+            volume: self.volumes.get((offer.provider, offer.asset)).unwrap_or(0),
             free_gpus: free_gpus(&offer),
             attestation,
             offer,

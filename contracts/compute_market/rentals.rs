@@ -16,6 +16,18 @@ pub fn cost(price_per_gpu_hour: Balance, gpus: u32, hours: u32) -> Result<Balanc
         .ok_or(Error::Overflow)
 }
 
+/// The least a rental of `gpus` for `hours` pays its provider if its renter withdraws
+/// or ends it early: the price of its first `min_charge_hours` hours (all of them for a
+/// shorter rental; nothing for 0).
+pub fn min_payout(
+    price_per_gpu_hour: Balance,
+    gpus: u32,
+    hours: u32,
+    min_charge_hours: u32,
+) -> Result<Balance> {
+    cost(price_per_gpu_hour, gpus, hours.min(min_charge_hours))
+}
+
 /// How long `hours` last, in milliseconds.
 pub fn duration_ms(hours: u32, hour_ms: u64) -> Result<u64> {
     u64::from(hours).checked_mul(hour_ms).ok_or(Error::Overflow)
@@ -141,6 +153,10 @@ mod tests {
         assert_eq!(end_of(u64::MAX, 1, 1), Err(Error::Overflow));
         assert_eq!(penalty(1_000, 2_500), Ok(250));
         assert_eq!(penalty(u128::MAX, 10_000), Ok(u128::MAX));
+        assert_eq!(min_payout(10, 3, 4, 1), Ok(30));
+        assert_eq!(min_payout(10, 3, 2, 5), Ok(60), "at most the whole rental");
+        assert_eq!(min_payout(10, 3, 4, 0), Ok(0));
+        assert_eq!(min_payout(u128::MAX, 2, 1, 1), Err(Error::Overflow));
     }
 
     #[test]

@@ -1,15 +1,22 @@
 //! A provider's track record, and how a finished rental counts in it. Plain logic: no
 //! storage, no environment.
 //!
-//! Rules: every closed rental counts once, in exactly one of `completed`,
-//! `ended_early`, `disputed` or `no_shows` (a rental the renter withdrew before it
-//! started counts nowhere: the provider did nothing wrong); `lost` counts the disputed
-//! rentals where a ruling (or its fallback) withheld part of the provider's pay, so
-//! `lost ≤ disputed`. Counters saturate at `u32::MAX` instead of failing, so a busy
-//! provider can never be locked out of closing rentals.
+//! Rules: every closed rental counts once. A rental that paid at least the minimum
+//! counted value of its asset when it closes (`min_counted_value`, governed per asset,
+//! 0 by default) counts in exactly one of `completed`, `ended_early`, `disputed` or
+//! `no_shows`, and its renter in `distinct_renters` the first time; one that paid less
+//! counts only in `below_minimum`, whatever its outcome, so a provider renting its own
+//! offer from another account cannot farm "completed" with tiny rentals, and nobody can
+//! farm "no-shows" against a provider with tiny bookings either. A rental the renter
+//! withdrew before it started counts nowhere (the provider did nothing wrong, and was
+//! paid its minimum charge). `lost` counts the disputed rentals where a ruling withheld
+//! more than half of what the stream held, or whose provider refunded them while
+//! disputed, so `lost ≤ disputed`. Counters saturate at `u32::MAX` instead of failing,
+//! so a busy provider can never be locked out of closing rentals. What providers were
+//! paid (the market's `volume`) is kept beside, per asset.
 
 use crate::types::Outcome;
-use market_types::{SettleReason, Settlement, BPS_DENOMINATOR};
+use market_types::{Balance, SettleReason, Settlement, BPS_DENOMINATOR};
 
 /// A provider's counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,10 +33,15 @@ pub struct Reputation {
     pub lost: u32,
     /// Rentals the provider did not start within the start window.
     pub no_shows: u32,
+    /// Closed rentals that paid less than the minimum counted value of their asset:
+    /// counted here only, not in the counters above.
+    pub below_minimum: u32,
+    /// Renters with at least one rental counted above, each once.
+    pub distinct_renters: u32,
 }
 
 impl Reputation {
-    /// Counts one closed rental.
+    /// Counts one closed rental in the counter of its outcome.
     pub fn record(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Completed => self.completed = self.completed.saturating_add(1),
@@ -43,21 +55,52 @@ impl Reputation {
             Outcome::Withdrawn => {}
         }
     }
+
+    /// Counts one closed rental that `paid` (extensions included) against the
+    /// minimum counted value `min_value` of its asset: a withdrawn booking nowhere, one
+    /// below the minimum in `below_minimum` only, any other in its outcome's counter
+    /// and, when `new_renter` (its renter had no counted rental with this provider),
+    /// in `distinct_renters`. Returns whether it counted in its outcome's counter.
+    pub fn count(
+        &mut self,
+        outcome: Outcome,
+        paid: Balance,
+        min_value: Balance,
+        new_renter: bool,
+    ) -> bool {
+        if outcome == Outcome::Withdrawn {
+            return false;
+        }
+        if paid < min_value {
+            self.below_minimum = self.below_minimum.saturating_add(1);
+            return false;
+        }
+        self.record(outcome);
+        if new_renter {
+            self.distinct_renters = self.distinct_renters.saturating_add(1);
+        }
+        true
+    }
 }
 
 /// How a rental whose stream the vault settled finished. `started`: whether the
 /// rental was started (a stream stopped before its start was withdrawn, not ended
-/// early).
+/// early); `disputed`: whether the stream was ever disputed at the vault (read only
+/// for a payee's refund).
 ///
 /// - A provider that refunds the stream at the vault backed out of the rental: a
-///   no-show, started or not (the vault made it pay the no-show penalty too).
+///   no-show, started or not (the vault made it pay the no-show penalty too) — unless
+///   the stream was disputed: the refund then gives the renter everything frozen back,
+///   what a ruling of 0 % gives, so the provider conceded the dispute: `Lost`.
 /// - A dispute counts as `Lost` when the ruling gave the provider less than half of
 ///   what the stream still held — the same line that decides the vault's bond — and
 ///   as `Disputed` otherwise. The fallback of an unruled dispute pays what accrued
-///   until the freeze and withholds nothing the provider earned: `Disputed`.
-pub fn outcome_of(settlement: &Settlement, started: bool) -> Outcome {
+///   until the freeze (at least the rental's minimum payout) and withholds nothing the
+///   provider earned: `Disputed`.
+pub fn outcome_of(settlement: &Settlement, started: bool, disputed: bool) -> Outcome {
     const HALF: u16 = BPS_DENOMINATOR / 2;
     match settlement.reason {
+        SettleReason::RefundedByPayee if disputed => Outcome::Lost,
         SettleReason::NotStarted | SettleReason::RefundedByPayee => Outcome::NoShow,
         SettleReason::StoppedByPayer if started => Outcome::EndedEarly,
         SettleReason::StoppedByPayer => Outcome::Withdrawn,
@@ -66,6 +109,16 @@ pub fn outcome_of(settlement: &Settlement, started: bool) -> Outcome {
         // StreamCompleted; the order reasons never apply to a stream.
         _ => Outcome::Completed,
     }
+}
+
+/// Whether the vault paid the stream's no-show penalty out of the collateral when it
+/// settled this way: a cancellation of a stream nobody started, and a payee's refund
+/// (backing out costs what not showing up costs, disputed or not).
+pub fn penalty_paid(reason: SettleReason) -> bool {
+    matches!(
+        reason,
+        SettleReason::NotStarted | SettleReason::RefundedByPayee
+    )
 }
 
 #[cfg(test)]
@@ -101,6 +154,32 @@ mod tests {
                 disputed: 2,
                 lost: 1,
                 no_shows: 1,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn rentals_below_the_minimum_count_apart_and_renters_once() {
+        let mut r = Reputation::default();
+        // Withdrawn counts nowhere, whatever it paid.
+        assert!(!r.count(Outcome::Withdrawn, 0, 0, true));
+        assert!(!r.count(Outcome::Withdrawn, 1_000, 10, true));
+        assert_eq!(r, Reputation::default());
+        // At the minimum counts, with its renter once.
+        assert!(r.count(Outcome::Completed, 10, 10, true));
+        assert!(r.count(Outcome::Completed, 11, 10, false));
+        // Below it, only in `below_minimum`, whatever the outcome.
+        for o in [Outcome::Completed, Outcome::NoShow, Outcome::Lost] {
+            assert!(!r.count(o, 9, 10, true));
+        }
+        assert_eq!(
+            r,
+            Reputation {
+                completed: 2,
+                below_minimum: 3,
+                distinct_renters: 1,
+                ..Default::default()
             }
         );
     }
@@ -125,50 +204,62 @@ mod tests {
     fn outcomes_follow_the_vaults_settlement() {
         use SettleReason as R;
         assert_eq!(
-            outcome_of(&settled(R::NotStarted, 0), false),
+            outcome_of(&settled(R::NotStarted, 0), false, false),
             Outcome::NoShow
         );
         assert_eq!(
-            outcome_of(&settled(R::StoppedByPayer, 0), false),
+            outcome_of(&settled(R::StoppedByPayer, 0), false, false),
             Outcome::Withdrawn
         );
         assert_eq!(
-            outcome_of(&settled(R::StoppedByPayer, 4_000), true),
+            outcome_of(&settled(R::StoppedByPayer, 4_000), true, false),
             Outcome::EndedEarly
         );
         assert_eq!(
-            outcome_of(&settled(R::StreamCompleted, 10_000), true),
+            outcome_of(&settled(R::StreamCompleted, 10_000), true, false),
             Outcome::Completed
         );
         assert_eq!(
-            outcome_of(&settled(R::Resolved, 10_000), true),
+            outcome_of(&settled(R::Resolved, 10_000), true, false),
             Outcome::Disputed
         );
         assert_eq!(
-            outcome_of(&settled(R::Resolved, 5_000), true),
+            outcome_of(&settled(R::Resolved, 5_000), true, false),
             Outcome::Disputed
         );
         assert_eq!(
-            outcome_of(&settled(R::Resolved, 4_999), true),
+            outcome_of(&settled(R::Resolved, 4_999), true, false),
             Outcome::Lost
         );
         assert_eq!(
-            outcome_of(&settled(R::DisputeExpired, 10_000), true),
+            outcome_of(&settled(R::DisputeExpired, 10_000), true, false),
             Outcome::Disputed
         );
         // The fallback pays what accrued until the freeze: nothing earned is withheld.
         assert_eq!(
-            outcome_of(&settled(R::DisputeExpired, 0), true),
+            outcome_of(&settled(R::DisputeExpired, 0), true, false),
             Outcome::Disputed
         );
         // A provider refunding at the vault backed out, started or not.
         assert_eq!(
-            outcome_of(&settled(R::RefundedByPayee, 0), false),
+            outcome_of(&settled(R::RefundedByPayee, 0), false, false),
             Outcome::NoShow
         );
         assert_eq!(
-            outcome_of(&settled(R::RefundedByPayee, 300), true),
+            outcome_of(&settled(R::RefundedByPayee, 300), true, false),
             Outcome::NoShow
         );
+        // Refunding a disputed stream gives the renter everything frozen: conceded.
+        assert_eq!(
+            outcome_of(&settled(R::RefundedByPayee, 0), true, true),
+            Outcome::Lost
+        );
+        // Only a refund reads `disputed`: a ruling or its fallback says it already.
+        assert_eq!(
+            outcome_of(&settled(R::DisputeExpired, 0), true, true),
+            Outcome::Disputed
+        );
+        assert!(penalty_paid(R::NotStarted) && penalty_paid(R::RefundedByPayee));
+        assert!(!penalty_paid(R::StoppedByPayer) && !penalty_paid(R::Resolved));
     }
 }

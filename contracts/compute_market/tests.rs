@@ -14,9 +14,11 @@ use ink::scale::{Decode, Encode};
 use market_types::{Asset, Balance, Timestamp};
 
 mod admin;
+mod griefing;
 mod offers;
 mod pause;
 mod rentals;
+mod self_dealing;
 mod views;
 
 const T0: Timestamp = 1_700_000_000_000;
@@ -258,8 +260,16 @@ fn fingerprint(c: &ComputeMarket) -> Vec<u8> {
             .encode_to(&mut out);
         c.rentals_of(who, Party::Provider, 0, MAX_PAGE)
             .encode_to(&mut out);
+        c.rentals_of(who, Party::ProviderOpen, 0, MAX_PAGE)
+            .encode_to(&mut out);
         c.reputation(who).encode_to(&mut out);
+        for asset in [Asset::Native, Asset::Psp22(token())] {
+            c.volume(who, asset).encode_to(&mut out);
+        }
         c.is_asset_allowed(Asset::Psp22(who)).encode_to(&mut out);
+    }
+    for asset in [Asset::Native, Asset::Psp22(token())] {
+        c.min_counted_value(asset).encode_to(&mut out);
     }
     for text in ["eu-west", "us-east", "H100", "a100"] {
         c.offers_by_region(text.into(), 0, MAX_PAGE, None, None)

@@ -27,6 +27,10 @@ pub const MAX_PAGE: u32 = 10;
 pub const MAX_SCAN: u32 = 50;
 /// Highest collateral ratio governance may set: 300 % of an offer's largest exposure.
 pub const MAX_COLLATERAL_RATIO_BPS: Bps = 30_000;
+/// Most hours of a rental governance may make its provider paid at least
+/// (`set_rental_rules`): a minimum charge is for the time a provider holds its machines
+/// for a booking, not a way to keep a renter's prepayment.
+pub const MAX_MIN_CHARGE_HOURS: u32 = 24;
 
 /// Whether an offer can be rented.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,8 +112,9 @@ pub enum RentalStatus {
     Booked,
     /// Started; runs until `started_at + hours × hour_ms`.
     Running,
-    /// Its time is over and its GPUs are free again, but the vault has not settled its
-    /// stream yet (unclaimed pay, or a dispute): the outcome is recorded when it does.
+    /// Its GPUs are free again — its time is over, or its stream is frozen by a dispute
+    /// — but the vault has not settled its stream yet (unclaimed pay, or the dispute):
+    /// the outcome is recorded when it does.
     Ended,
     /// Finished; `outcome` says how, and it counted in the provider's reputation.
     Closed,
@@ -122,7 +127,8 @@ pub enum RentalStatus {
 pub enum Outcome {
     /// The provider never started it: refunded, with the no-show penalty.
     NoShow,
-    /// The renter cancelled it before it started: refunded; counts nowhere.
+    /// The renter cancelled it before it started: refunded but for its `min_payout`,
+    /// which pays the provider; counts nowhere.
     Withdrawn,
     /// The renter stopped it after it started.
     EndedEarly,
@@ -130,7 +136,9 @@ pub enum Outcome {
     Completed,
     /// It was disputed and the provider kept all the pay.
     Disputed,
-    /// It was disputed and a ruling (or its fallback) withheld part of the pay.
+    /// It was disputed and a ruling withheld more than half of what the stream held,
+    /// or its provider refunded it while disputed (the renter got everything frozen
+    /// back: the provider conceded).
     Lost,
 }
 
@@ -158,6 +166,11 @@ pub struct Rental {
     pub paid: Balance,
     /// Owed to the renter out of the collateral if the provider does not start in time.
     pub no_show_penalty: Balance,
+    /// The least its provider is paid in all if the renter withdraws or ends it early,
+    /// or a dispute over it falls back without a ruling: the price of
+    /// `min(min_charge_hours, hours)` hours of its GPUs when booked (the stream's
+    /// `min_payout`; extensions do not change it).
+    pub min_payout: Balance,
     pub booked_at: Timestamp,
     /// The provider must start it by then; afterwards anyone may cancel it.
     pub start_by: Timestamp,
@@ -176,6 +189,9 @@ pub struct OfferView {
     pub offer_id: OfferId,
     pub offer: Offer,
     pub reputation: Reputation,
+    /// What the provider's completed rentals paid it in the offer's asset (see
+    /// `volume`).
+    pub volume: Balance,
     pub free_gpus: u32,
     pub attestation: Option<Attestation>,
 }
@@ -196,14 +212,25 @@ pub struct Config {
     pub no_show_bps: Bps,
     /// Longest start window an offer may give itself.
     pub max_start_window_ms: u64,
+    /// Hours of a new rental its provider is paid at least, however soon the renter
+    /// withdraws or ends it (at most the rental's hours; 0: none). 1 at deployment.
+    pub min_charge_hours: u32,
 }
 
 /// Whose rentals `rentals_of` lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum Party {
+    /// Every rental the account booked, oldest first.
     Renter,
+    /// Every rental of the account's offers, oldest first (its history: anyone who
+    /// rents grows it).
     Provider,
+    /// The rentals of the account's offers not closed yet — booked, running, or ended
+    /// and waiting for the vault — in no particular order (a closed one's place goes to
+    /// the last): what a provider has to start, serve or claim. Bounded by what renters
+    /// paid for: junk bookings leave it when they close.
+    ProviderOpen,
 }
 
 /// The offer lists the market keeps for paging.
@@ -229,6 +256,9 @@ pub(crate) enum RentalKey {
     Provider(AccountId),
     /// The rentals of an offer not yet closed (swap-removed when they close).
     Open(OfferId),
+    /// The rentals of a provider's offers not yet closed (swap-removed when they
+    /// close).
+    ProviderOpen(AccountId),
 }
 
 pub(crate) type OfferIndex = SwapIndex<OfferKey, OfferId>;

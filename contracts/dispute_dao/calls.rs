@@ -12,11 +12,13 @@ use ink::primitives::AccountId;
 use market_types::{Asset, Balance, CollateralId, EscrowId, Timestamp};
 
 pub use chain::{
-    accept_role, apply_action, collateral_amount, escrow_facts, expire_dispute, resolve,
-    set_paused, slash_collateral, transfer, transfer_from,
+    accept_role, apply_action, collateral_amount, dispute_params, escrow_facts, expire_dispute,
+    release_hold, resolve, set_paused, slash_collateral, transfer, transfer_from,
 };
 
-/// What the DAO reads of a disputed escrow.
+/// What the DAO reads of a disputed escrow. The dispute's fields are those of the
+/// vault's open dispute, or of the dispute whose collateral hold is still on; zero
+/// otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EscrowFacts {
     pub payer: AccountId,
@@ -25,10 +27,15 @@ pub struct EscrowFacts {
     pub collateral: Option<CollateralId>,
     /// Frozen by a dispute now.
     pub disputed: bool,
-    /// The vault's ruling deadline of the dispute (0 when not disputed).
+    /// The payee refunded the escrow while it was disputed, and the vault still holds
+    /// its collateral for the dispute's ruling (`release_hold` ends it).
+    pub collateral_held: bool,
+    /// The vault's ruling deadline of the dispute.
     pub ruling_deadline: Timestamp,
-    /// What the escrow still holds (the frozen amount while disputed).
-    pub held: Balance,
+    /// What the escrow held when the dispute opened: the base of a slash.
+    pub frozen: Balance,
+    /// The block the dispute opened in: the case's weight snapshot.
+    pub opened_block: u32,
 }
 
 #[cfg(not(test))]
@@ -39,7 +46,7 @@ mod chain {
         AdminError, Administered, MarketAdmin, RegistryAdmin, VaultArbiter,
     };
     use market_types::psp22_calls::{self, CallError};
-    use market_types::{EscrowState, EscrowTerms, VaultError};
+    use market_types::{EscrowState, VaultError};
 
     type Env = ink::env::DefaultEnvironment;
     type Vault = ink::contract_ref!(VaultArbiter, Env);
@@ -99,38 +106,48 @@ mod chain {
         token_result(psp22_calls::transfer(token, to, amount))
     }
 
-    pub fn escrow_facts(config: &Config, id: EscrowId) -> Option<EscrowFacts> {
+    /// `Ok(None)`: the vault has no such escrow; `Err`: the read failed.
+    pub fn escrow_facts(config: &Config, id: EscrowId) -> Result<Option<EscrowFacts>, Error> {
         let rec = match vault(config).call().escrow(id).try_invoke() {
             Ok(Ok(Some(rec))) => rec,
-            _ => return None,
-        };
-        let held = match rec.terms {
-            EscrowTerms::Order { amount, .. } => amount,
-            EscrowTerms::Stream {
-                deposit, paid_out, ..
-            } => deposit.saturating_sub(paid_out),
+            Ok(Ok(None)) => return Ok(None),
+            _ => return Err(Error::VaultCallFailed),
         };
         let disputed = rec.state == EscrowState::Disputed;
-        Some(EscrowFacts {
+        let dispute = rec.dispute.filter(|d| disputed || d.collateral_held);
+        Ok(Some(EscrowFacts {
             payer: rec.payer,
             payee: rec.payee,
             asset: rec.asset,
             collateral: rec.collateral,
             disputed,
-            ruling_deadline: rec
-                .dispute
-                .filter(|_| disputed)
-                .map(|d| d.ruling_deadline)
-                .unwrap_or(0),
-            held,
-        })
+            collateral_held: dispute.is_some_and(|d| d.collateral_held),
+            ruling_deadline: dispute.map(|d| d.ruling_deadline).unwrap_or(0),
+            frozen: dispute.map(|d| d.frozen).unwrap_or(0),
+            opened_block: dispute.map(|d| d.opened_block).unwrap_or(0),
+        }))
     }
 
-    pub fn collateral_amount(config: &Config, id: CollateralId) -> Option<Balance> {
+    /// What a collateral still holds: `Ok(None)` when it is gone or released, `Err`
+    /// when the read failed.
+    pub fn collateral_amount(config: &Config, id: CollateralId) -> Result<Option<Balance>, Error> {
         match vault(config).call().collateral(id).try_invoke() {
-            Ok(Ok(Some(c))) if !c.released => Some(c.amount),
-            _ => None,
+            Ok(Ok(Some(c))) if !c.released => Ok(Some(c.amount)),
+            Ok(Ok(_)) => Ok(None),
+            _ => Err(Error::VaultCallFailed),
         }
+    }
+
+    /// `(bond_bps, ruling_window_ms)` of the vault's new disputes.
+    pub fn dispute_params(config: &Config) -> Result<(market_types::Bps, u64), Error> {
+        match vault(config).call().dispute_params().try_invoke() {
+            Ok(Ok(params)) => Ok(params),
+            _ => Err(Error::VaultCallFailed),
+        }
+    }
+
+    pub fn release_hold(config: &Config, id: EscrowId) -> Result<(), Error> {
+        vault_result(vault(config).call_mut().release_hold(id).try_invoke())
     }
 
     pub fn resolve(
@@ -254,6 +271,14 @@ mod chain {
             Action::SetAuditors { auditors } => {
                 target_result(m.call_mut().set_auditors(auditors).try_invoke())
             }
+            Action::SetRentalRules { min_charge_hours } => {
+                target_result(m.call_mut().set_rental_rules(min_charge_hours).try_invoke())
+            }
+            Action::SetMinCountedValue { asset, value } => target_result(
+                m.call_mut()
+                    .set_min_counted_value(asset, value)
+                    .try_invoke(),
+            ),
             Action::HandOver { target, successor } => match admin(config, target) {
                 Some(mut a) => target_result(a.call_mut().propose_admin(successor).try_invoke()),
                 None => vault_result(v.call_mut().propose_arbiter(successor).try_invoke()),
@@ -281,6 +306,7 @@ pub mod chain {
         Resolve(EscrowId, market_types::Bps),
         Slash(CollateralId, Vec<(AccountId, Balance)>),
         Expire(EscrowId),
+        ReleaseHold(EscrowId),
         Paused(Target, bool),
         Accept(Target),
         Action(Action),
@@ -298,6 +324,10 @@ pub mod chain {
         pub token_fails: bool,
         /// The vault refuses every call as if the DAO were not its arbiter.
         pub vault_refuses: bool,
+        /// Every read at the vault fails (trap, undecodable answer).
+        pub vault_unreadable: bool,
+        /// The vault's `(bond_bps, ruling_window_ms)` of new disputes.
+        pub dispute_params: (market_types::Bps, u64),
     }
 
     thread_local! {
@@ -346,12 +376,83 @@ pub mod chain {
         )
     }
 
-    pub fn escrow_facts(_config: &Config, id: EscrowId) -> Option<EscrowFacts> {
-        with(|m| m.escrows.get(&id).copied())
+    pub fn escrow_facts(_config: &Config, id: EscrowId) -> Result<Option<EscrowFacts>, Error> {
+        with(|m| {
+            if m.vault_unreadable {
+                return Err(Error::VaultCallFailed);
+            }
+            Ok(m.escrows.get(&id).copied())
+        })
     }
 
-    pub fn collateral_amount(_config: &Config, id: CollateralId) -> Option<Balance> {
-        with(|m| m.collaterals.get(&id).copied())
+    pub fn collateral_amount(_config: &Config, id: CollateralId) -> Result<Option<Balance>, Error> {
+        with(|m| {
+            if m.vault_unreadable {
+                return Err(Error::VaultCallFailed);
+            }
+            Ok(m.collaterals.get(&id).copied())
+        })
+    }
+
+    pub fn dispute_params(_config: &Config) -> Result<(market_types::Bps, u64), Error> {
+        with(|m| {
+            if m.vault_unreadable {
+                return Err(Error::VaultCallFailed);
+            }
+            Ok(m.dispute_params)
+        })
+    }
+
+    /// The arbiter ends the hold of a collateral whose escrow its payee refunded while
+    /// disputed (the vault refuses `NoCollateralHold` when there is none).
+    pub fn release_hold(_config: &Config, id: EscrowId) -> Result<(), Error> {
+        with(|m| {
+            if m.vault_refuses {
+                return Err(Error::Vault(VaultError::NotArbiter));
+            }
+            let e = m
+                .escrows
+                .get_mut(&id)
+                .ok_or(Error::Vault(VaultError::EscrowNotFound))?;
+            if !e.collateral_held {
+                return Err(Error::Vault(VaultError::NoCollateralHold));
+            }
+            e.collateral_held = false;
+            m.calls.push(Call::ReleaseHold(id));
+            Ok(())
+        })
+    }
+
+    /// Test driver, not a DAO call: the payee refunds a disputed escrow at the vault.
+    /// Everything frozen goes back to the payer; the escrow leaves its dispute and, if
+    /// it has collateral, the vault keeps it locked for the dispute's ruling.
+    pub fn payee_refunds(id: EscrowId) {
+        with(|m| {
+            let e = m.escrows.get_mut(&id).expect("no such escrow");
+            assert!(
+                e.disputed,
+                "only a disputed escrow is refunded during a case"
+            );
+            e.disputed = false;
+            e.collateral_held = e.collateral.is_some();
+        })
+    }
+
+    /// Test driver, not a DAO call: the collateral's owner takes it back, which the
+    /// vault allows only when no escrow is open, disputed or held on it.
+    pub fn owner_releases_collateral(id: CollateralId) -> Result<Balance, VaultError> {
+        with(|m| {
+            let in_use = m
+                .escrows
+                .values()
+                .any(|e| e.collateral == Some(id) && (e.disputed || e.collateral_held));
+            if in_use {
+                return Err(VaultError::CollateralInUse);
+            }
+            m.collaterals
+                .remove(&id)
+                .ok_or(VaultError::CollateralNotFound)
+        })
     }
 
     pub fn resolve(_config: &Config, id: EscrowId, bps: market_types::Bps) -> Result<(), Error> {
@@ -367,7 +468,6 @@ pub mod chain {
                 return Err(Error::Vault(VaultError::EscrowNotDisputed));
             }
             e.disputed = false;
-            e.held = 0;
             m.calls.push(Call::Resolve(id, bps));
             Ok(())
         })
@@ -379,6 +479,9 @@ pub mod chain {
         receivers: Vec<(AccountId, Balance)>,
     ) -> Result<(), Error> {
         with(|m| {
+            if m.vault_refuses {
+                return Err(Error::Vault(VaultError::NotArbiter));
+            }
             let total: Balance = receivers.iter().map(|r| r.1).sum();
             let c = m
                 .collaterals

@@ -63,7 +63,7 @@ impl DisputeDao {
             case,
             self.env().block_timestamp(),
             &self.weights(id, case.round),
-            info.revealed_weight,
+            &info,
             previous,
         )
         .ok_or(Error::Overflow)
@@ -83,8 +83,13 @@ impl DisputeDao {
     ) -> Result<(CaseId, CaseOpened, EvidenceSubmitted)> {
         check_uri(&uri)?;
         ensure!(!self.case_of_escrow.contains(escrow), Error::CaseExists);
-        let facts = calls::escrow_facts(&self.config, escrow)
-            .filter(|f| f.disputed)
+        let now = self.env().block_timestamp();
+        // A payee's refund of the disputed escrow keeps its collateral held for the
+        // dispute's ruling: such an escrow can still become a case (only a slash can
+        // apply to it), so a provider cannot front-run the renter's case with a refund
+        // and escape any hearing.
+        let facts = calls::escrow_facts(&self.config, escrow)?
+            .filter(|f| f.disputed || (f.collateral_held && now < f.ruling_deadline))
             .ok_or(Error::EscrowNotDisputed)?;
         let caller = self.env().caller();
         ensure!(
@@ -92,25 +97,30 @@ impl DisputeDao {
             Error::NotParty
         );
         let jury = self.config.jury;
-        let now = self.env().block_timestamp();
         // Every round, plus one commit phase of margin to execute the ruling, must end
         // before the vault's ruling deadline (after it anyone may apply the vault's
         // fallback instead).
-        let longest = jury::max_case_ms(&jury)
-            .and_then(|l| l.checked_add(jury.commit_ms))
-            .ok_or(Error::Overflow)?;
+        let room = jury::case_room_ms(&jury).ok_or(Error::Overflow)?;
         ensure!(
-            now.checked_add(longest)
+            now.checked_add(room)
                 .is_some_and(|end| end < facts.ruling_deadline),
             Error::RulingWindowTooShort
         );
-        let block = self.env().block_number();
+        // Weights are stakes before the block the vault dispute opened in: stake added
+        // for a side after the dispute was public weighs nothing.
+        let block = facts.opened_block;
         // The parties cannot vote, so their stake does not count towards quorum.
         let total_stake = self
             .stake_before(None, block)
             .saturating_sub(self.stake_before(Some(facts.payer), block))
             .saturating_sub(self.stake_before(Some(facts.payee), block));
-        let reward = jury.juror_reward.min(self.reward_reserve);
+        // The fee goes to the reserve and the reward comes out of it: a self-dealt case
+        // pays at least what its jurors can take (`case_fee >= juror_reward`).
+        let fee = jury.case_fee;
+        let reserve = add(self.reward_reserve, fee)?;
+        let reward = jury.juror_reward.min(reserve);
+        let reserve = sub(reserve, reward)?;
+        let owed = add(self.owed, fee)?;
         let id = self.case_count.checked_add(1).ok_or(Error::Overflow)?;
         let commit_ends = jury::phases(now, &jury, 0)
             .ok_or(Error::Overflow)?
@@ -121,7 +131,7 @@ impl DisputeDao {
             payee: facts.payee,
             asset: facts.asset,
             collateral: facts.collateral,
-            held: facts.held,
+            held: facts.frozen,
             opened_at: now,
             snapshot_block: block,
             total_stake,
@@ -133,12 +143,17 @@ impl DisputeDao {
             risk_held: 0,
             bonds_held: 0,
             reward_reserved: reward,
+            fee,
             pool: 0,
             coherent_weight: 0,
             paid_weight: 0,
             paid: 0,
         };
-        self.reward_reserve = sub(self.reward_reserve, reward)?;
+        if fee > 0 {
+            calls::transfer_from(self.config.token, caller, self.env().account_id(), fee)?;
+        }
+        self.reward_reserve = reserve;
+        self.owed = owed;
         self.case_count = id;
         self.cases.insert(id, &case);
         self.case_of_escrow.insert(escrow, &id);
@@ -151,6 +166,7 @@ impl DisputeDao {
                 payee: facts.payee,
                 total_stake,
                 commit_ends,
+                fee,
             },
             EvidenceSubmitted {
                 case: id,
@@ -333,7 +349,7 @@ impl DisputeDao {
             Error::NotParty
         );
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
-        let ruling = jury::round_ruling(&case, &self.weights(id, case.round), info.revealed_weight)
+        let ruling = jury::round_ruling(&case, &self.weights(id, case.round), &info)
             .ok_or(Error::NotAppealPhase)?;
         ensure!(
             jury::may_appeal(ruling, caller == case.payer, case.collateral.is_some()),
@@ -388,17 +404,43 @@ impl DisputeDao {
             }
             r = r.saturating_add(1);
         }
-        // The vault: the split, then the slash (capped by what the collateral holds).
-        // A refusal before the vault's ruling deadline reverts the
-        // execution, to be retried; after it, the case closes without applying the
-        // ruling (the vault's own fallback then decides the escrow), so a vault that
-        // cannot take the ruling (e.g. the DAO is not its arbiter) never leaves the
-        // jurors' stake stuck.
+        // The vault: the split, then the slash (capped by what the collateral holds),
+        // then the end of a collateral hold. Everything is read and checked before
+        // anything moves. A refusal or a failed read before the vault's ruling deadline
+        // reverts the execution, to be retried; after it, the case closes without
+        // applying what failed (the vault's own fallback then decides the escrow, and
+        // anyone may end a hold), so a vault that cannot take the ruling (e.g. the DAO
+        // is not its arbiter) never leaves the jurors' stake stuck.
         let now = self.env().block_timestamp();
         let late = now >= case.ruling_deadline;
-        let disputed = calls::escrow_facts(&self.config, case.escrow).is_some_and(|f| f.disputed);
+        let facts = match calls::escrow_facts(&self.config, case.escrow) {
+            Ok(f) => f,
+            Err(e) if !late => return Err(e),
+            Err(_) => None,
+        };
+        let disputed = facts.is_some_and(|f| f.disputed);
+        let held = facts.is_some_and(|f| f.collateral_held);
+        // The slash stands whether or not the split could still apply: a payee that
+        // refunds the escrow before the ruling does not escape it. Its base is what the
+        // escrow held when the vault dispute opened. A collateral that is gone or
+        // unreadable is never read as zero.
+        let mut slash: Option<(market_types::CollateralId, Balance)> = None;
+        if let (true, Some(cid)) = (jury::slashes(choice), case.collateral) {
+            match calls::collateral_amount(&self.config, cid) {
+                Ok(Some(left)) => {
+                    let amount = bps_of(case.held, case.jury.slash_bps)
+                        .ok_or(Error::Overflow)?
+                        .min(left);
+                    slash = Some((cid, amount));
+                }
+                Ok(None) if !late => return Err(Error::CollateralUnavailable),
+                Err(e) if !late => return Err(e),
+                _ => {}
+            }
+        }
         let mut applied = false;
         let mut slashed: Balance = 0;
+        let mut hold_released = false;
         if disputed {
             match calls::resolve(&self.config, case.escrow, payee_bps) {
                 Ok(()) => applied = true,
@@ -406,20 +448,19 @@ impl DisputeDao {
                 Err(_) => {}
             }
         }
-        // The slash stands whether or not the split could still apply: a payee that
-        // refunds the escrow before the ruling does not escape it. Its base is what
-        // the escrow held when the case opened.
-        if let (true, Some(cid)) = (jury::slashes(choice), case.collateral) {
-            let left = calls::collateral_amount(&self.config, cid).unwrap_or(0);
-            let amount = bps_of(case.held, case.jury.slash_bps)
-                .ok_or(Error::Overflow)?
-                .min(left);
-            if amount > 0 {
-                match calls::slash_collateral(&self.config, cid, vec![(case.payer, amount)]) {
-                    Ok(()) => slashed = amount,
-                    Err(e) if !late => return Err(e),
-                    Err(_) => {}
-                }
+        if let Some((cid, amount)) = slash.filter(|s| s.1 > 0) {
+            match calls::slash_collateral(&self.config, cid, vec![(case.payer, amount)]) {
+                Ok(()) => slashed = amount,
+                Err(e) if !late => return Err(e),
+                Err(_) => {}
+            }
+        }
+        // The ruling is done with the collateral: the vault may let it go.
+        if held {
+            match calls::release_hold(&self.config, case.escrow) {
+                Ok(()) => hold_released = true,
+                Err(e) if !late => return Err(e),
+                Err(_) => {}
             }
         }
         let mut events = vec::Vec::new();
@@ -442,8 +483,7 @@ impl DisputeDao {
         case.status = CaseStatus::Ruled { choice, applied };
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         if info.revealed_weight > 0 && info.ruling.is_none() {
-            info.ruling =
-                jury::round_ruling(&case, &self.weights(id, case.round), info.revealed_weight);
+            info.ruling = jury::round_ruling(&case, &self.weights(id, case.round), &info);
             self.rounds.insert((id, case.round), &info);
         }
         self.cases.insert(id, &case);
@@ -458,16 +498,33 @@ impl DisputeDao {
             slashed,
             applied,
             pool,
+            hold_released,
         });
         Ok(())
     }
 
     fn fall_back(&mut self, id: CaseId, mut case: Case) -> Result<()> {
         let now = self.env().block_timestamp();
-        let facts = calls::escrow_facts(&self.config, case.escrow);
+        let late = now >= case.ruling_deadline;
+        let facts = match calls::escrow_facts(&self.config, case.escrow) {
+            Ok(f) => f,
+            Err(e) if !late => return Err(e),
+            Err(_) => None,
+        };
         // The vault's fallback, when due; if it fails, anyone applies it at the vault.
         let due = facts.is_some_and(|f| f.disputed && now >= f.ruling_deadline);
         let applied = due && calls::expire_dispute(&self.config, case.escrow).is_ok();
+        // No ruling will come: a collateral the vault held for one goes free (a
+        // refusal before the ruling deadline reverts, as for a ruling; after it anyone
+        // may end the hold at the vault).
+        let mut hold_released = false;
+        if facts.is_some_and(|f| f.collateral_held) {
+            match calls::release_hold(&self.config, case.escrow) {
+                Ok(()) => hold_released = true,
+                Err(e) if !late => return Err(e),
+                Err(_) => {}
+            }
+        }
         // No ruling: revealed votes get their risk back; unrevealed risk and the
         // reward go to the reserve for later cases.
         let mut revealed_risk: Balance = 0;
@@ -487,6 +544,7 @@ impl DisputeDao {
             case: id,
             escrow: case.escrow,
             vault_fallback_applied: applied,
+            hold_released,
         });
         Ok(())
     }

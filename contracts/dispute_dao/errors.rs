@@ -85,11 +85,13 @@ pub enum Error {
     ProposalExpired,
     /// Only the guardian may do this.
     NotGuardian,
-    /// The guardian cannot cancel a proposal that replaces the guardian, hands a role
-    /// over or lifts a pause.
+    /// The guardian cannot cancel a proposal that replaces the guardian or lifts a
+    /// pause (it cannot entrench itself).
     GuardianCannotCancel,
-    /// A period is zero, a share above 100 %, the rounds outside `1..=MAX_ROUNDS`, or
-    /// the unbonding delay not longer than the longest case.
+    /// A period is zero, a share above 100 %, the rounds outside `1..=MAX_ROUNDS`, a
+    /// quorum cap or minimum of jurors of zero, a case fee below the juror reward, the
+    /// unbonding delay not longer than the longest case, or the longest case (plus a
+    /// commit phase to execute it) not shorter than the vault's ruling window.
     InvalidParams,
     /// A period reaches further than `MAX_PERIOD_MS`.
     PeriodTooLong,
@@ -107,6 +109,9 @@ pub enum Error {
     TokenCallFailed,
     /// An amount would overflow; nothing was written.
     Overflow,
+    /// A slash ruling's collateral is released, gone or unreadable at the vault: the
+    /// execution waits (until the vault's ruling deadline) rather than slash nothing.
+    CollateralUnavailable,
 }
 
 /// The DAO's result type.

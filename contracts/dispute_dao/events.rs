@@ -63,8 +63,12 @@ pub struct CaseOpened {
     pub escrow: EscrowId,
     pub payer: AccountId,
     pub payee: AccountId,
+    /// The quorum base: stake before the block the vault dispute opened in, less the
+    /// parties' own.
     pub total_stake: Balance,
     pub commit_ends: Timestamp,
+    /// The case fee the opener paid into the reward reserve.
+    pub fee: Balance,
 }
 
 /// A party submitted evidence (kept off chain at `uri`).
@@ -142,6 +146,9 @@ pub struct RulingExecuted {
     pub applied: bool,
     /// Shared by the coherent jurors.
     pub pool: Balance,
+    /// The vault let go of the collateral it held for this case (its payee had
+    /// refunded the escrow while disputed).
+    pub hold_released: bool,
 }
 
 /// The first round missed quorum: no ruling; the vault's fallback decides the escrow
@@ -153,6 +160,8 @@ pub struct CaseFellBack {
     #[ink(topic)]
     pub escrow: EscrowId,
     pub vault_fallback_applied: bool,
+    /// The vault let go of the collateral it held for this case.
+    pub hold_released: bool,
 }
 
 /// An appeal bond went back to its poster (the ruling it appealed did not stand).

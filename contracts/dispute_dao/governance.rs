@@ -1,7 +1,7 @@
 //! Proposal rules as plain functions: the state a proposal is in at a given time,
 //! quorum and passing, and the late-quorum extension.
 
-use crate::types::{Proposal, ProposalState};
+use crate::types::{Action, Proposal, ProposalState};
 use market_types::math::bps_of;
 use market_types::{Balance, Timestamp};
 
@@ -17,6 +17,29 @@ pub fn quorum_reached(p: &Proposal) -> bool {
 /// Passed: quorum, and more for than against.
 pub fn passed(p: &Proposal) -> bool {
     quorum_reached(p) && p.for_weight > p.against_weight
+}
+
+/// Whether an action is critical: it moves a role (`HandOver`), lets a contract open
+/// escrows (`SetController`), or redirects money (`SetTreasury`, `SetVault`). A
+/// critical action waits twice the timelock, so the guardian and the members have time
+/// to answer a captured vote.
+pub fn is_critical(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::HandOver { .. }
+            | Action::SetController { .. }
+            | Action::SetTreasury { .. }
+            | Action::SetVault { .. }
+    )
+}
+
+/// The timelock a proposal of `action` gets: `timelock_ms`, twice that when critical.
+pub fn timelock_for(action: &Action, timelock_ms: u64) -> Option<u64> {
+    if is_critical(action) {
+        timelock_ms.checked_mul(2)
+    } else {
+        Some(timelock_ms)
+    }
 }
 
 /// When a passed proposal may be executed.
@@ -116,7 +139,6 @@ pub fn check_gov(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::Action;
     use ink::primitives::{AccountId, Hash};
 
     fn proposal() -> Proposal {

@@ -3,7 +3,9 @@
 //! who may appeal and for what bond, and how a final ruling settles each vote. The
 //! contract calls these; unit and property tests hit them directly.
 
-use crate::types::{Case, Choice, JuryParams, Phase, Round, Vote, VoteOutcome, CHOICES, OPTIONS};
+use crate::types::{
+    Case, Choice, JuryParams, Phase, Round, RoundInfo, Vote, VoteOutcome, CHOICES, OPTIONS,
+};
 use ink::primitives::{AccountId, Hash};
 use market_types::math::{bps_of, mul_div_floor};
 use market_types::{Balance, Bps, Timestamp, BPS_DENOMINATOR, MAX_PERIOD_MS};
@@ -53,8 +55,27 @@ pub fn max_case_ms(jury: &JuryParams) -> Option<u64> {
     Some(total)
 }
 
+/// The room a case needs before the vault's ruling deadline: every round at its full
+/// length plus one commit phase of margin to execute the ruling.
+pub fn case_room_ms(jury: &JuryParams) -> Option<u64> {
+    max_case_ms(jury)?.checked_add(jury.commit_ms)
+}
+
+/// Whether cases with these parameters fit a vault ruling window of `ruling_window_ms`
+/// (a dispute opened and made a case in the same block must still end, with room to
+/// execute, before its ruling deadline). `InvalidParams` otherwise.
+pub fn check_window(jury: &JuryParams, ruling_window_ms: u64) -> Result<(), crate::Error> {
+    let room = case_room_ms(jury).ok_or(crate::Error::Overflow)?;
+    if ruling_window_ms > room {
+        Ok(())
+    } else {
+        Err(crate::Error::InvalidParams)
+    }
+}
+
 /// Whether the parameters are usable: non-zero phases, shares within 100 %, rounds in
-/// `1..=MAX_ROUNDS`, and a longest case within `MAX_PERIOD_MS`.
+/// `1..=MAX_ROUNDS`, a quorum cap and a minimum of jurors above zero, a case fee at
+/// least the juror reward, and a longest case within `MAX_PERIOD_MS`.
 pub fn check_jury(jury: &JuryParams) -> Result<u64, crate::Error> {
     use crate::Error::{InvalidParams, PeriodTooLong};
     if jury.commit_ms == 0
@@ -62,6 +83,9 @@ pub fn check_jury(jury: &JuryParams) -> Result<u64, crate::Error> {
         || jury.appeal_ms == 0
         || jury.quorum_bps == 0
         || jury.quorum_bps > BPS_DENOMINATOR
+        || jury.quorum_cap == 0
+        || jury.min_jurors == 0
+        || jury.case_fee < jury.juror_reward
         || jury.penalty_bps > BPS_DENOMINATOR
         || jury.slash_bps > BPS_DENOMINATOR
         || jury.rounds == 0
@@ -117,15 +141,33 @@ pub fn valid_choice(choice: Choice, slashable: bool) -> bool {
     choice < CHOICES && (slashable || !slashes(choice))
 }
 
-/// Revealed weight a round needs: `(round + 1) × quorum_bps` (at most 100 %) of the
-/// stake snapshotted when the case opened, and never zero.
-pub fn quorum_met(total: Balance, quorum_bps: Bps, round: Round, revealed: Balance) -> bool {
-    let scaled = u32::from(quorum_bps)
-        .saturating_mul(u32::from(round).saturating_add(1))
-        .min(u32::from(BPS_DENOMINATOR));
-    let bps = Bps::try_from(scaled).unwrap_or(BPS_DENOMINATOR);
-    match bps_of(total, bps) {
-        Some(needed) => revealed > 0 && revealed >= needed,
+/// Revealed weight round `round` needs: `(round + 1) × min(quorum_bps of total,
+/// quorum_cap)`, at most `total` (the stake snapshotted when the case opened, the
+/// parties' own left out).
+///
+/// Why a cap: a share of the snapshotted stake alone lets stake that never takes part
+/// block every hearing — a party's second account stakes before the snapshot and
+/// never votes. With the cap, that stake raises the quorum at most to `quorum_cap`
+/// (times the round), which the jurors who do take part can always reach; an appeal
+/// still asks for more weight each round. What the cap gives up: a party that funds
+/// `quorum_cap` of stake through sybil jurors (and `min_jurors` accounts) can decide a
+/// first round nobody else votes in — at the risk of losing its stake at risk if
+/// others vote, and an appeal asks it for twice as much.
+pub fn quorum_needed(total: Balance, jury: &JuryParams, round: Round) -> Option<Balance> {
+    let base = bps_of(total, jury.quorum_bps)?.min(jury.quorum_cap);
+    let rounds = Balance::from(round).checked_add(1)?;
+    Some(base.saturating_mul(rounds).min(total))
+}
+
+/// Whether a round's reveals make quorum: at least [`quorum_needed`] revealed weight
+/// (never zero) from at least `min_jurors` revealed votes.
+pub fn quorum_met(total: Balance, jury: &JuryParams, round: Round, info: &RoundInfo) -> bool {
+    match quorum_needed(total, jury, round) {
+        Some(needed) => {
+            info.revealed_weight > 0
+                && info.revealed_weight >= needed
+                && info.reveals >= jury.min_jurors
+        }
         None => false,
     }
 }
@@ -181,9 +223,9 @@ pub enum Finality {
 pub fn round_ruling(
     case: &Case,
     weights: &[Balance; CHOICES as usize],
-    revealed: Balance,
+    info: &RoundInfo,
 ) -> Option<Choice> {
-    if quorum_met(case.total_stake, case.jury.quorum_bps, case.round, revealed) {
+    if quorum_met(case.total_stake, &case.jury, case.round, info) {
         plurality(weights)
     } else {
         None
@@ -197,7 +239,7 @@ pub fn finality(
     case: &Case,
     now: Timestamp,
     weights: &[Balance; CHOICES as usize],
-    revealed: Balance,
+    info: &RoundInfo,
     previous: Option<Choice>,
 ) -> Option<Finality> {
     let p = phases(case.round_start, &case.jury, case.round)?;
@@ -207,7 +249,7 @@ pub fn finality(
     if now < p.reveal_end {
         return Some(Finality::Running(Phase::Reveal, p.reveal_end));
     }
-    Some(match round_ruling(case, weights, revealed) {
+    Some(match round_ruling(case, weights, info) {
         Some(_) if now < p.appeal_end => Finality::Running(Phase::Appeal, p.appeal_end),
         Some(c) => Finality::Final(Some(c)),
         None => Finality::Final(previous),
@@ -261,10 +303,13 @@ mod tests {
             reveal_ms: 50,
             appeal_ms: 20,
             quorum_bps: 2_000,
+            quorum_cap: 1_000_000,
+            min_jurors: 1,
             rounds: 3,
             penalty_bps: 1_000,
             appeal_bond: 1_000,
             juror_reward: 500,
+            case_fee: 500,
             slash_bps: 5_000,
         }
     }
@@ -332,6 +377,18 @@ mod tests {
                 appeal_bond: u128::MAX,
                 ..jury()
             },
+            JuryParams {
+                quorum_cap: 0,
+                ..jury()
+            },
+            JuryParams {
+                min_jurors: 0,
+                ..jury()
+            },
+            JuryParams {
+                case_fee: 499,
+                ..jury()
+            },
         ] {
             assert_eq!(
                 check_jury(&bad),
@@ -384,15 +441,72 @@ mod tests {
         assert_eq!(plurality(&w), Some(2));
     }
 
+    fn revealed(weight: Balance, reveals: u32) -> RoundInfo {
+        RoundInfo {
+            revealed_weight: weight,
+            reveals,
+            ..RoundInfo::default()
+        }
+    }
+
     #[test]
     fn quorum_grows_with_each_round() {
-        assert!(quorum_met(1_000, 2_000, 0, 200));
-        assert!(!quorum_met(1_000, 2_000, 0, 199));
-        assert!(!quorum_met(1_000, 2_000, 1, 399));
-        assert!(quorum_met(1_000, 2_000, 1, 400));
-        assert!(quorum_met(1_000, 6_000, 2, 1_000));
-        assert!(!quorum_met(1_000, 6_000, 2, 999));
-        assert!(!quorum_met(0, 2_000, 0, 0));
+        let j = jury();
+        assert!(quorum_met(1_000, &j, 0, &revealed(200, 1)));
+        assert!(!quorum_met(1_000, &j, 0, &revealed(199, 1)));
+        assert!(!quorum_met(1_000, &j, 1, &revealed(399, 1)));
+        assert!(quorum_met(1_000, &j, 1, &revealed(400, 1)));
+        let high = JuryParams {
+            quorum_bps: 6_000,
+            ..j
+        };
+        // 3 × 60 % is capped at 100 %.
+        assert!(quorum_met(1_000, &high, 2, &revealed(1_000, 1)));
+        assert!(!quorum_met(1_000, &high, 2, &revealed(999, 1)));
+        assert!(!quorum_met(0, &j, 0, &revealed(0, 0)));
+    }
+
+    #[test]
+    fn stake_that_never_votes_raises_quorum_only_up_to_the_cap() {
+        let j = JuryParams {
+            quorum_cap: 15_000,
+            ..jury()
+        };
+        // 30 000 of jurors, and 200 000 of a party's second account that never votes.
+        assert_eq!(quorum_needed(30_000, &j, 0), Some(6_000));
+        assert_eq!(quorum_needed(230_000, &j, 0), Some(15_000));
+        assert!(quorum_met(230_000, &j, 0, &revealed(30_000, 3)));
+        // An appeal still asks for more: twice, three times the cap.
+        assert_eq!(quorum_needed(230_000, &j, 1), Some(30_000));
+        assert_eq!(quorum_needed(230_000, &j, 2), Some(45_000));
+        assert!(!quorum_met(230_000, &j, 1, &revealed(29_999, 3)));
+        // Never more than all the stake.
+        assert_eq!(quorum_needed(20_000, &j, 2), Some(12_000));
+        assert_eq!(quorum_needed(10_000, &j, 3), Some(8_000));
+        let all = JuryParams {
+            quorum_bps: 6_000,
+            ..j
+        };
+        assert_eq!(quorum_needed(10_000, &all, 1), Some(10_000));
+    }
+
+    #[test]
+    fn quorum_needs_the_minimum_of_jurors() {
+        let j = JuryParams {
+            min_jurors: 2,
+            ..jury()
+        };
+        assert!(!quorum_met(1_000, &j, 0, &revealed(1_000, 1)));
+        assert!(quorum_met(1_000, &j, 0, &revealed(400, 2)));
+    }
+
+    #[test]
+    fn a_case_must_fit_the_vaults_ruling_window() {
+        let j = jury();
+        // The longest case (960 ms) plus a commit phase (100 ms).
+        assert_eq!(case_room_ms(&j), Some(1_060));
+        assert_eq!(check_window(&j, 1_060), Err(crate::Error::InvalidParams));
+        assert_eq!(check_window(&j, 1_061), Ok(()));
     }
 
     #[test]

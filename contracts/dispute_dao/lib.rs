@@ -11,50 +11,64 @@
 //!   checkpointed per block. `request_unstake` starts the unbonding delay (longer than
 //!   the longest case); `withdraw_unstaked` pays it out once the delay passed and every
 //!   vote of the member is settled.
-//! - **Cases**: a party of a disputed vault escrow `open_case`s it with an evidence URI;
-//!   the case snapshots the stake (weights are stakes before the opening block) and the
-//!   jury parameters. Round `r` has a commit phase, a reveal phase and (but the last)
+//! - **Cases**: a party of a disputed vault escrow `open_case`s it with an evidence URI
+//!   and the case fee (into the reward reserve; at least the juror reward, so a
+//!   self-dealt case never pays); the case snapshots the stake (weights are stakes
+//!   before the block the vault dispute opened in) and the jury parameters. An escrow
+//!   its payee refunded while disputed stays hearable while the vault holds its
+//!   collateral (only a slash can apply). Round `r` has a commit phase, a reveal phase and (but the last)
 //!   an appeal window, each `r + 1` times the first round's. Jurors commit
 //!   `blake2_256((choice, salt, juror, case, round))` — committing puts `penalty_bps` of
 //!   the vote's weight at risk (taken out of the stake) — and reveal. A choice is one of
 //!   the fixed splits `0, 2 500, 5 000, 7 500, 10 000` bps to the payee, with or without
 //!   a collateral slash (`choice = option + 5 × slash`). The round's ruling is the choice
 //!   with most revealed weight (ties to the lower choice) if the revealed weight reaches
-//!   the quorum (`(r + 1) × quorum_bps` of the snapshotted stake). A party the ruling
+//!   the quorum, `(r + 1) × min(quorum_bps of the snapshotted stake, quorum_cap)` (at
+//!   most all of it), from at least `min_jurors` reveals: stake that never votes cannot
+//!   block a hearing. A party the ruling
 //!   did not fully favour may `appeal` during the window, posting `appeal_bond × 2^r`
 //!   in the stake token: a new, longer round with a higher quorum. When the case is
 //!   final anyone `execute_ruling`s: the vault resolves the frozen amount by the split
 //!   and, for a slash, `slash_bps` of the frozen amount (at most the collateral) moves
-//!   from the collateral to the payer. A round without quorum leaves the previous
+//!   from the collateral to the payer — also after a payee's refund, then the vault's
+//!   hold of the collateral ends (`release_hold`); a collateral that cannot be read is
+//!   an error, never a slash of zero. A round without quorum leaves the previous
 //!   ruling standing; a first round without quorum has no ruling, and the vault's own
 //!   fallback (`expire_dispute` after its ruling deadline, which the DAO also triggers
-//!   when executing late enough) decides the escrow. Anyone who proves a juror's hidden
+//!   when executing late enough; a forfeited bond goes to the counterparty, never the
+//!   treasury) decides the escrow. Anyone who proves a juror's hidden
 //!   vote before the reveal phase (`denounce` with the choice and salt) takes that
 //!   vote's stake at risk, and the vote is void (anti-bribery).
 //! - **Incentives, settled lazily**: each vote is settled on its own (`settle_vote`, by
 //!   anyone, for the juror) — never a loop over voters. Coherent votes (with the final
 //!   ruling, after appeals) get their risk back plus a share, by weight, of the pool:
 //!   the risk forfeited by incoherent and unrevealed votes, the appeal bonds of appeals
-//!   that failed, and `juror_reward` drawn from the reward reserve (`fund_rewards`)
-//!   when the case opened. The last coherent vote to settle takes the rounding
+//!   that failed, and `juror_reward` drawn from the reward reserve (`fund_rewards` and
+//!   the case fees) when the case opened. The last coherent vote to settle takes the rounding
 //!   remainder, so the pool is paid exactly. A juror who never comes back blocks nobody:
 //!   its forfeited risk is in the pool from execution on; its own stake stays its own.
 //! - **Governance**: `propose` a typed [`Action`] (fee, treasury, dispute bond and
 //!   ruling window, minimum deposit, controllers, asset and auditor allow-lists,
 //!   purchase periods, royalty cap, collateral ratio and no-show share, start window,
+//!   a rental's minimum charged hours, the least a rental counts in reputation for,
 //!   pause, the DAO's own jury and governance parameters and unbonding delay, the
 //!   guardian, handing a contract's admin role over), `vote` after the voting delay with
 //!   the stake held before the proposal's block, quorum of the snapshotted stake, a
-//!   late-quorum extension, then a timelock before anyone may `execute_proposal`.
+//!   late-quorum extension, then a timelock (twice as long for hand-overs, controllers,
+//!   the treasury and vaults) before anyone may `execute_proposal`. A jury change and
+//!   the vault's ruling window are checked against each other when proposed and when
+//!   executed.
 //! - **Guardian**: may `guardian_pause` new listings and rentals at the registry or the
-//!   market and `cancel_proposal`; it can never move funds or change a parameter.
+//!   market and `cancel_proposal` (a hand-over included, but not its own replacement
+//!   nor the lifting of a pause); it can never move funds or change a parameter.
 //!
 //! ## Invariants
 //! - `owed` (what the DAO owes in the stake token) equals every stake, unbonding stake,
-//!   credit, the reward reserve, and each case's stake at risk, bonds and pool not yet
-//!   paid; the DAO's token balance covers it.
-//! - A vote's weight is the member's stake before the block the case or proposal opened
-//!   in (stake added later counts zero); O(log n) checkpoint lookups.
+//!   credit, the reward reserve (case fees included), and each case's stake at risk,
+//!   bonds and pool not yet paid; the DAO's token balance covers it.
+//! - A vote's weight is the member's stake before the block the vault dispute (for a
+//!   case) or the proposal opened in (stake added later counts zero); O(log n)
+//!   checkpoint lookups.
 //! - Every case and proposal period is snapshotted when it opens: a later governance
 //!   change never moves a running case's deadlines.
 //! - No message loops over members, voters, cases or proposals; the only loops are
@@ -258,13 +272,18 @@ mod dispute_dao {
 
         // ------------------------------------------------------------ cases
 
-        /// Opens a case for the vault's dispute of `escrow`, with the caller's evidence.
-        /// The case snapshots the stake and the jury parameters now; its commit phase
-        /// starts at once.
+        /// Opens a case for the vault's dispute of `escrow`, with the caller's evidence,
+        /// and takes the case fee (`jury.case_fee`, approve the DAO first) into the
+        /// reward reserve, out of which the juror reward is drawn. The case snapshots
+        /// the jury parameters now and the stake as it was before the block the vault
+        /// dispute opened in; its commit phase starts at once. An escrow its payee
+        /// refunded while disputed, whose collateral the vault still holds (before the
+        /// ruling deadline), can become a case too: only a slash can apply to it.
         ///
         /// Who: the escrow's payer or payee. Errors: `InvalidUri`, `CaseExists`,
-        /// `EscrowNotDisputed`, `NotParty`, `RulingWindowTooShort` (the vault's ruling
-        /// deadline is too close for every round), `Overflow`. Emits `CaseOpened`,
+        /// `EscrowNotDisputed` (not disputed, nor held), `VaultCallFailed`, `NotParty`,
+        /// `RulingWindowTooShort` (the vault's ruling deadline is too close for every
+        /// round), `Token`, `TokenCallFailed` (the fee), `Overflow`. Emits `CaseOpened`,
         /// `EvidenceSubmitted`.
         #[ink(message)]
         pub fn open_case(&mut self, escrow: EscrowId, evidence_uri: String) -> Result<CaseId> {
@@ -302,6 +321,12 @@ mod dispute_dao {
         }
 
         /// Reveals the caller's vote of the current round.
+        ///
+        /// A reveal sent outside the reveal phase (e.g. before the commit phase ends)
+        /// fails on chain with `NotRevealPhase`, but the failed transaction still
+        /// publishes `choice` and `salt`: anyone can then `denounce` the vote and take
+        /// its stake at risk. Clients must dry-run the reveal, or check the case's phase
+        /// at the current block, before submitting it.
         ///
         /// Who: a juror that committed. Errors: `CaseNotFound`, `CaseClosed`,
         /// `NotRevealPhase`, `VoteNotFound`, `VoteVoided`, `AlreadyRevealed`,
@@ -352,15 +377,23 @@ mod dispute_dao {
             Ok(())
         }
 
-        /// Executes a final case: the ruling at the vault (split, and slash where
-        /// ruled), or, when the first round missed quorum, the vault's fallback once its
-        /// ruling deadline has passed (otherwise the case closes and anyone applies the
-        /// fallback at the vault later). Fixes the jurors' pool; appeal bonds of
-        /// appeals that succeeded are credited back.
+        /// Executes a final case: the ruling at the vault (the split while the escrow
+        /// is disputed; a slash where ruled, of `slash_bps` of what the escrow held when
+        /// the vault dispute opened, at most what the collateral holds, even if the
+        /// payee refunded the escrow meanwhile), then ends the vault's hold of the
+        /// collateral of an escrow its payee refunded during the dispute. When the first
+        /// round missed quorum: the vault's fallback once its ruling deadline has passed
+        /// (otherwise the case closes and anyone applies the fallback at the vault
+        /// later), and the end of a hold. Fixes the jurors' pool; appeal bonds of
+        /// appeals that succeeded are credited back. Before the vault's ruling deadline
+        /// any refusal or failed read reverts the whole execution (never a slash of
+        /// zero for a collateral that cannot be read); after it the case closes with
+        /// what could be applied.
         ///
-        /// Who: anyone. Errors: `CaseNotFound`, `CaseClosed`, `NotFinal`, `Vault`,
-        /// `VaultCallFailed`, `Overflow`. Emits `RulingExecuted` or `CaseFellBack`, and
-        /// `AppealBondReturned`.
+        /// Who: anyone. Errors: `CaseNotFound`, `CaseClosed`, `NotFinal`,
+        /// `CollateralUnavailable` (a slash ruling whose collateral is released, gone or
+        /// unreadable), `Vault`, `VaultCallFailed`, `Overflow`. Emits `RulingExecuted`
+        /// or `CaseFellBack`, and `AppealBondReturned`.
         #[ink(message)]
         pub fn execute_ruling(&mut self, case_id: CaseId) -> Result<()> {
             self.do_execute(case_id)
@@ -389,11 +422,15 @@ mod dispute_dao {
         // ------------------------------------------------------------ governance
 
         /// Proposes `action`; `description` is the hash of its text. Voting starts after
-        /// the voting delay, with the stake held before this block.
+        /// the voting delay, with the stake held before this block. A critical action
+        /// (`HandOver`, `SetController`, `SetTreasury`, `SetVault`) waits twice the
+        /// timelock.
         ///
         /// Who: a member with at least the proposal threshold staked. Errors:
         /// `BelowProposalThreshold`, `InvalidParams`, `PeriodTooLong` (the DAO's own
-        /// parameters are checked now), `Overflow`. Emits `ProposalCreated`.
+        /// parameters are checked now; jury parameters and the vault's ruling window
+        /// against each other, reading the vault's `dispute_params`), `VaultCallFailed`,
+        /// `Overflow`. Emits `ProposalCreated`.
         #[ink(message)]
         pub fn propose(&mut self, action: Action, description: Hash) -> Result<ProposalId> {
             let (id, event) = self.do_propose(action, description)?;
@@ -412,10 +449,13 @@ mod dispute_dao {
         }
 
         /// Executes a passed proposal after its timelock, by a typed call into the
-        /// governed contract (or on the DAO's own parameters).
+        /// governed contract (or on the DAO's own parameters). The checks made when it
+        /// was proposed run again against what is in force now (a jury change against
+        /// the vault's ruling window, a ruling window against the jury).
         ///
         /// Who: anyone. Errors: `ProposalNotFound`, `ProposalNotPassed`,
-        /// `TimelockNotOver`, `ProposalFinished`, `InvalidParams`, `Vault`,
+        /// `TimelockNotOver`, `ProposalFinished`, `ProposalExpired`, `InvalidParams`,
+        /// `PeriodTooLong`, `Vault`,
         /// `VaultCallFailed`, `TargetRefused`, `TargetCallFailed`. Emits
         /// `ProposalExecuted` (and `ParamsChanged` for the DAO's own parameters).
         #[ink(message)]
@@ -423,10 +463,11 @@ mod dispute_dao {
             self.do_execute_proposal(id)
         }
 
-        /// Cancels a proposal that is not executed yet (queued ones included).
+        /// Cancels a proposal that is not executed yet (queued ones included), hand-overs
+        /// of a role included; never one that replaces the guardian or lifts a pause.
         ///
         /// Who: the guardian. Errors: `NotGuardian`, `ProposalNotFound`,
-        /// `ProposalFinished`. Emits `ProposalCanceled`.
+        /// `ProposalFinished`, `GuardianCannotCancel`. Emits `ProposalCanceled`.
         #[ink(message)]
         pub fn cancel_proposal(&mut self, id: ProposalId) -> Result<()> {
             let event = self.do_cancel(id)?;

@@ -8,16 +8,19 @@ use crate::events::{
     VotingExtended,
 };
 use crate::governance::{self, check_gov};
-use crate::jury::check_jury;
+use crate::jury::{check_jury, check_window};
 use crate::types::*;
 use ink::codegen::Env;
 use ink::primitives::Hash;
 use market_types::ensure;
 
 impl DisputeDao {
-    /// Checks an action against the current parameters when it is proposed (and the
-    /// DAO's own actions again when executed): the DAO's parameters must be usable, and
-    /// an action must name a contract that has the setting.
+    /// Checks an action against the current parameters when it is proposed and again
+    /// when it is executed (what it is checked against may have changed in between):
+    /// the DAO's parameters must be usable, an action must name a contract that has
+    /// the setting, and the jury's longest case (plus a commit phase to execute it)
+    /// must stay shorter than the vault's ruling window, whichever of the two changes
+    /// — or no dispute could become a case.
     fn check_own_action(&self, action: &Action) -> Result<()> {
         match action {
             // Only the registry and the market have a pause and a vault to point at.
@@ -31,24 +34,17 @@ impl DisputeDao {
             } => Err(Error::InvalidParams),
             Action::SetJuryParams { jury } => {
                 let longest = check_jury(jury)?;
-                check_gov(&self.config.gov, self.config.unbonding_ms, longest)
+                check_gov(&self.config.gov, self.config.unbonding_ms, longest)?;
+                let (_, ruling_window_ms) = calls::dispute_params(&self.config)?;
+                check_window(jury, ruling_window_ms)
             }
             Action::SetGovParams { gov, unbonding_ms } => {
                 let longest = check_jury(&self.config.jury)?;
                 check_gov(gov, *unbonding_ms, longest)
             }
-            // The vault's ruling window must leave room for a whole case (and its
-            // execution), or no dispute could become a case.
             Action::SetDisputeParams {
                 ruling_window_ms, ..
-            } => {
-                let longest = check_jury(&self.config.jury)?;
-                let needed = longest
-                    .checked_add(self.config.jury.commit_ms)
-                    .ok_or(Error::Overflow)?;
-                ensure!(*ruling_window_ms > needed, Error::InvalidParams);
-                Ok(())
-            }
+            } => check_window(&self.config.jury, *ruling_window_ms),
             _ => Ok(()),
         }
     }
@@ -84,7 +80,8 @@ impl DisputeDao {
             vote_start,
             vote_end,
             quorum_bps: gov.quorum_bps,
-            timelock_ms: gov.timelock_ms,
+            timelock_ms: governance::timelock_for(&action, gov.timelock_ms)
+                .ok_or(Error::Overflow)?,
             grace_ms: gov.grace_ms,
             extension_ms: gov.extension_ms,
             for_weight: 0,
@@ -145,15 +142,15 @@ impl DisputeDao {
             ProposalState::Expired => return Err(Error::ProposalExpired),
             _ => return Err(Error::ProposalNotPassed),
         }
-        // The call first, then the record: a refusal by the governed contract returns
-        // before anything is written (the DAO never allows re-entry, so the target
-        // cannot call back in between).
+        // The checks of the proposal again, against the parameters now in force; then
+        // the call, then the record: a refusal by the governed contract returns before
+        // anything is written (the DAO never allows re-entry, so the target cannot call
+        // back in between).
+        self.check_own_action(&p.action)?;
         let own = match p.action {
-            Action::SetJuryParams { .. } | Action::SetGovParams { .. } => {
-                self.check_own_action(&p.action)?;
-                true
-            }
-            Action::SetGuardian { .. } => true,
+            Action::SetJuryParams { .. }
+            | Action::SetGovParams { .. }
+            | Action::SetGuardian { .. } => true,
             _ => {
                 calls::apply_action(&self.config, &p.action)?;
                 false
@@ -190,13 +187,13 @@ impl DisputeDao {
         let mut p = self.proposals.get(id).ok_or(Error::ProposalNotFound)?;
         ensure!(!p.executed && !p.canceled, Error::ProposalFinished);
         // The guardian's veto never reaches the DAO's remedies against the guardian
-        // itself: replacing it, moving a role on, lifting a pause.
+        // itself: replacing it, lifting a pause. It may stop a hand-over (a captured
+        // vote giving the arbiter or an admin role to an outside account): the DAO can
+        // always replace the guardian first, so that entrenches nobody.
         ensure!(
             !matches!(
                 p.action,
-                Action::SetGuardian { .. }
-                    | Action::HandOver { .. }
-                    | Action::SetPaused { paused: false, .. }
+                Action::SetGuardian { .. } | Action::SetPaused { paused: false, .. }
             ),
             Error::GuardianCannotCancel
         );

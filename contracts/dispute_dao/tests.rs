@@ -16,6 +16,7 @@ use market_types::{Asset, Balance};
 mod appeal_tests;
 mod dao_props;
 mod governance_tests;
+mod hostile_tests;
 
 pub(crate) type E = ink::env::DefaultEnvironment;
 
@@ -23,6 +24,10 @@ pub(crate) const ESCROW: u64 = 7;
 pub(crate) const COLLATERAL: u64 = 3;
 pub(crate) const HELD: Balance = 1_000_000;
 pub(crate) const START: u64 = 1_000_000;
+/// The block the stand-in vault opened escrow 7's dispute in (setup's block is 0).
+pub(crate) const DISPUTE_BLOCK: u32 = 1;
+/// The stand-in vault's ruling window of new disputes.
+pub(crate) const RULING_WINDOW: u64 = 100_000;
 
 pub(crate) fn accounts() -> test::DefaultAccounts<E> {
     test::default_accounts::<E>()
@@ -38,10 +43,13 @@ pub(crate) fn jury_params() -> JuryParams {
         reveal_ms: 100,
         appeal_ms: 50,
         quorum_bps: 2_000,
+        quorum_cap: 15_000,
+        min_jurors: 1,
         rounds: 3,
         penalty_bps: 1_000,
         appeal_bond: 1_000,
         juror_reward: 500,
+        case_fee: 600,
         slash_bps: 5_000,
     }
 }
@@ -83,7 +91,8 @@ pub(crate) fn events() -> usize {
 
 /// A fresh DAO (guardian: Frank), every dev account holding 1 000 000 tokens, a
 /// disputed escrow 7 (payer Alice, payee Bob, 1 000 000 frozen, collateral 3 holding
-/// 400 000) at the stand-in vault, and the clock at `START`.
+/// 400 000, disputed in block `DISPUTE_BLOCK`, the next one) at the stand-in vault,
+/// whose ruling window is `RULING_WINDOW`, and the clock at `START`.
 pub(crate) fn setup() -> DisputeDao {
     chain::reset();
     let a = accounts();
@@ -101,11 +110,14 @@ pub(crate) fn setup() -> DisputeDao {
                 asset: Asset::Native,
                 collateral: Some(COLLATERAL),
                 disputed: true,
-                ruling_deadline: START + 100_000,
-                held: HELD,
+                collateral_held: false,
+                ruling_deadline: START + RULING_WINDOW,
+                frozen: HELD,
+                opened_block: DISPUTE_BLOCK,
             },
         );
         m.collaterals.insert(COLLATERAL, 400_000);
+        m.dispute_params = (500, RULING_WINDOW);
     });
     as_caller(a.alice);
     DisputeDao::new(
@@ -322,15 +334,20 @@ fn unstaking_waits_for_the_delay_and_for_every_vote_to_settle() {
 // ------------------------------------------------------------------ cases
 
 #[ink::test]
-fn opening_a_case_snapshots_stake_and_draws_the_reward() {
+fn opening_a_case_snapshots_stake_takes_the_fee_and_draws_the_reward() {
     let dao = with_case();
     let v = dao.case(1).unwrap();
     assert_eq!(v.case.total_stake, 30_000);
-    assert_eq!(v.case.reward_reserved, 500);
+    assert_eq!(v.case.snapshot_block, DISPUTE_BLOCK);
+    assert_eq!(v.case.held, HELD);
+    assert_eq!((v.case.reward_reserved, v.case.fee), (500, 600));
     assert_eq!(v.phase, Phase::Commit);
     assert_eq!(v.phase_ends, v.case.opened_at + 100);
-    assert_eq!(dao.totals().1, 1_500);
+    // Alice paid the reserve 2 000 and the case fee 600; the reward left it.
+    assert_eq!(balance(accounts().alice), 1_000_000 - 2_000 - 600);
+    assert_eq!(dao.totals().1, 2_000 + 600 - 500);
     assert_eq!(dao.case_of_escrow(ESCROW), Some(1));
+    assert_solvent(&dao);
 }
 
 #[ink::test]
@@ -362,6 +379,21 @@ fn open_case_refusals_change_nothing() {
         dao.open_case(ESCROW, "ipfs://x".into())
     );
     chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = START + 100_000);
+    chain::with(|m| m.vault_unreadable = true);
+    refused!(
+        dao,
+        Error::VaultCallFailed,
+        dao.open_case(ESCROW, "ipfs://x".into())
+    );
+    chain::with(|m| m.vault_unreadable = false);
+    // The case fee cannot be paid.
+    chain::with(|m| m.balances.insert(a.alice, 599));
+    refused!(
+        dao,
+        Error::Token(market_types::TokenError::InsufficientBalance),
+        dao.open_case(ESCROW, "ipfs://x".into())
+    );
+    chain::with(|m| m.balances.insert(a.alice, 1_000_000));
     assert_eq!(dao.open_case(ESCROW, "ipfs://x".into()), Ok(1));
     refused!(
         dao,
@@ -662,8 +694,9 @@ fn a_first_round_without_quorum_falls_back_to_the_vault() {
     assert_eq!(dao.execute_ruling(1), Ok(()));
     assert_eq!(dao.case(1).unwrap().case.status, CaseStatus::NoQuorum);
     assert!(chain::with(|m| m.calls.is_empty()));
-    // Charlie's unrevealed 1 000 and the 500 reward go to the reserve.
-    assert_eq!(dao.totals().1, 1_500 + 1_000 + 500);
+    // Charlie's unrevealed 1 000 and the 500 reward go to the reserve (which the
+    // case fee already went to).
+    assert_eq!(dao.totals().1, 2_100 + 1_000 + 500);
     assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(0));
     assert_eq!(dao.member(a.charlie).lost, 1_000);
     assert_solvent(&dao);
@@ -714,23 +747,32 @@ fn a_ruling_on_an_escrow_that_left_its_dispute_still_settles_the_jurors() {
 }
 
 #[ink::test]
-fn a_slash_with_no_collateral_left_only_splits() {
+fn a_slash_whose_collateral_is_gone_waits_for_the_vault_deadline_instead_of_slashing_zero() {
     let mut dao = with_case();
     let a = accounts();
     commit(&mut dao, a.charlie, 1, 7, 1);
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 7, 1);
     to_phase(&dao, 1, Phase::Executable);
-    // The collateral was released meanwhile: nothing to slash.
+    // The collateral is gone at the vault (released, or its read fails).
     chain::with(|m| {
         m.collaterals.remove(&COLLATERAL);
     });
-    // No collateral readable: nothing to slash, the split still applies.
-    dao.execute_ruling(1).unwrap();
+    refused!(dao, Error::CollateralUnavailable, dao.execute_ruling(1));
+    chain::with(|m| m.vault_unreadable = true);
+    refused!(dao, Error::VaultCallFailed, dao.execute_ruling(1));
+    chain::with(|m| m.vault_unreadable = false);
+    // After the vault's ruling deadline the case closes with what can still apply, so
+    // the jurors are not stuck.
+    test::advance_block::<E>();
+    test::set_block_timestamp::<E>(START + RULING_WINDOW);
+    assert_eq!(dao.execute_ruling(1), Ok(()));
     assert_eq!(
         chain::with(|m| m.calls.clone()),
         vec![Call::Resolve(ESCROW, 5_000)]
     );
+    assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(500));
+    assert_solvent(&dao);
 }
 
 #[ink::test]
@@ -761,7 +803,7 @@ fn a_vault_refusal_is_retried_until_the_vault_deadline_then_the_case_closes() {
     );
     // After the vault's ruling deadline the case closes anyway: jurors are not stuck.
     test::advance_block::<E>();
-    test::set_block_timestamp::<E>(START + 100_000);
+    test::set_block_timestamp::<E>(START + RULING_WINDOW);
     assert_eq!(dao.execute_ruling(1), Ok(()));
     assert_eq!(
         dao.case(1).unwrap().case.status,
@@ -772,34 +814,6 @@ fn a_vault_refusal_is_retried_until_the_vault_deadline_then_the_case_closes() {
     );
     assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(500));
     assert_solvent(&dao);
-}
-
-#[ink::test]
-fn a_payee_refunding_before_the_ruling_does_not_escape_the_slash() {
-    let mut dao = with_case();
-    let a = accounts();
-    commit(&mut dao, a.charlie, 1, 5, 1);
-    to_phase(&dao, 1, Phase::Reveal);
-    reveal(&mut dao, a.charlie, 1, 5, 1);
-    // The leading choice (all back to the payer, and a slash) is public now; the payee
-    // refunds at the vault to leave the dispute before the ruling.
-    assert_eq!(dao.case(1).unwrap().leading, Some(5));
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().disputed = false);
-    to_phase(&dao, 1, Phase::Executable);
-    dao.execute_ruling(1).unwrap();
-    // The split has nothing left to move, but the slash (50 % of the 1 000 000 frozen
-    // when the case opened, capped by the 400 000 of collateral) still goes to the payer.
-    assert_eq!(
-        chain::with(|m| m.calls.clone()),
-        vec![Call::Slash(COLLATERAL, vec![(a.alice, 400_000)])]
-    );
-    assert_eq!(
-        dao.case(1).unwrap().case.status,
-        CaseStatus::Ruled {
-            choice: 5,
-            applied: false
-        }
-    );
 }
 
 #[ink::test]

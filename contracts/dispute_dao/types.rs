@@ -48,8 +48,18 @@ pub struct JuryParams {
     /// Appeal window after a round's reveal phase; scaled like `commit_ms`.
     pub appeal_ms: u64,
     /// Quorum of the first round: revealed weight as a share of the stake snapshotted
-    /// when the case opened. Round `r` needs `(r + 1)` times as much (at most 100 %).
+    /// when the case opened (the parties' own left out), but never more than
+    /// `quorum_cap`. Round `r` needs `(r + 1)` times as much (at most 100 % of the
+    /// snapshotted stake).
     pub quorum_bps: Bps,
+    /// Most revealed weight the first round's quorum asks for, in the stake token
+    /// (`> 0`; round `r` asks for up to `(r + 1)` times it). Stake that never takes
+    /// part (e.g. a party's second account, staked before the snapshot) raises the
+    /// share-based quorum only up to this cap, so it cannot block a hearing.
+    pub quorum_cap: Balance,
+    /// Fewest revealed votes a round needs for its quorum (`>= 1`), whatever their
+    /// weight.
+    pub min_jurors: u32,
     /// Rounds a case may have (1 = no appeals), `1..=MAX_ROUNDS`.
     pub rounds: Round,
     /// Share of a juror's vote weight put at risk when it commits: lost if it does not
@@ -58,8 +68,14 @@ pub struct JuryParams {
     /// Bond of the first appeal, in the stake token; each later appeal doubles it.
     pub appeal_bond: Balance,
     /// Reward per case for its coherent jurors, drawn from the reward reserve (the
-    /// platform's contribution, funded with `fund_rewards`) when the case opens.
+    /// platform's contribution, funded with `fund_rewards`, and the case fees) when
+    /// the case opens.
     pub juror_reward: Balance,
+    /// What opening a case costs its opener, in the stake token (approve the DAO
+    /// first), at least `juror_reward`. It goes to the reward reserve, never to the
+    /// case's own jurors: a party that opens a self-dealt case and votes it with its
+    /// own stake pays at least the reward its jurors can take.
+    pub case_fee: Balance,
     /// Share of a disputed escrow's frozen amount that a "slash" ruling takes out of its
     /// collateral for the payer (at most what the collateral holds).
     pub slash_bps: Bps,
@@ -76,7 +92,10 @@ pub struct GovParams {
     pub voting_period_ms: u64,
     /// For + against weight needed, as a share of the stake snapshotted at proposal.
     pub quorum_bps: Bps,
-    /// From the end of voting until anyone may execute a passed proposal.
+    /// From the end of voting until anyone may execute a passed proposal. Critical
+    /// actions (`HandOver`, `SetController`, `SetTreasury`, `SetVault`: who holds a
+    /// role, who may open escrows, where fees go, where payments go) wait twice as
+    /// long, so the guardian and the members have time to react to a captured vote.
     pub timelock_ms: u64,
     /// How long after its timelock a passed proposal stays executable; then it expires
     /// (a stale decision never lands months later, when the market has moved on).
@@ -142,10 +161,12 @@ pub enum CaseStatus {
     /// Rounds are running (or finished and waiting for `execute_ruling`).
     Open,
     /// The final ruling was executed. `applied` is false when the escrow had already
-    /// left its dispute at the vault (e.g. the payee refunded it); jurors settle either way.
+    /// left its dispute at the vault (e.g. the payee refunded it, and only a slash
+    /// could still apply); jurors settle either way.
     Ruled { choice: Choice, applied: bool },
     /// The first round missed its quorum: no ruling; the vault's own fallback
-    /// (`expire_dispute` after its ruling deadline) decides the escrow.
+    /// (`expire_dispute` after its ruling deadline) decides the escrow, and a
+    /// collateral the vault held for the case is let go.
     NoQuorum,
 }
 
@@ -161,11 +182,14 @@ pub struct Case {
     pub asset: Asset,
     /// Collateral linked to the escrow: slash options exist only when set.
     pub collateral: Option<CollateralId>,
-    /// What the escrow held (frozen) when the case opened: the base of a slash, so a
-    /// payee refunding the escrow before the ruling does not shrink or dodge it.
+    /// What the escrow held (frozen) when its vault dispute opened (the dispute's
+    /// `frozen`): the base of a slash, so a payee refunding the escrow before the
+    /// ruling does not shrink or dodge it.
     pub held: Balance,
     pub opened_at: Timestamp,
-    /// Weights are stakes as they were before this block.
+    /// Weights are stakes as they were before this block: the block the vault dispute
+    /// opened in (not the case's), so nobody can stake for a side after seeing the
+    /// dispute.
     pub snapshot_block: BlockNumber,
     /// Total active stake before `snapshot_block`, less the parties' own (who cannot
     /// vote): the quorum base.
@@ -182,6 +206,8 @@ pub struct Case {
     pub bonds_held: Balance,
     /// Drawn from the reward reserve when the case opened.
     pub reward_reserved: Balance,
+    /// The case fee its opener paid (into the reward reserve).
+    pub fee: Balance,
     /// Shared by coherent jurors in proportion to weight (set at execution).
     pub pool: Balance,
     /// Weight of every coherent vote (set at execution).
@@ -357,11 +383,18 @@ pub enum Action {
     /// The DAO: the guardian (or none).
     SetGuardian { guardian: Option<AccountId> },
     /// Hand a contract's admin (arbiter) role over: the first step of the two-step
-    /// handover; the successor accepts at the contract.
+    /// handover; the successor accepts at the contract. The guardian may cancel it.
     HandOver {
         target: Target,
         successor: Option<AccountId>,
     },
+    // New variants go last: a variant's SCALE index is its position.
+    /// Market: the hours of a rental its provider is paid at least, however soon the
+    /// renter ends or withdraws it.
+    SetRentalRules { min_charge_hours: u32 },
+    /// Market: the least a rental in `asset` must pay to count in its provider's
+    /// reputation.
+    SetMinCountedValue { asset: Asset, value: Balance },
 }
 
 /// Where a proposal stands (computed from its record and the time).
@@ -397,6 +430,7 @@ pub struct Proposal {
     pub vote_start: Timestamp,
     pub vote_end: Timestamp,
     pub quorum_bps: Bps,
+    /// The governance timelock when proposed, doubled for a critical action.
     pub timelock_ms: u64,
     pub grace_ms: u64,
     pub extension_ms: u64,

@@ -4,13 +4,16 @@
 //! `claim`, `stop_stream`), whose documented errors are the messages'.
 
 use crate::escrow::Escrow;
-use crate::money::{stream_end, unpaid_accrual};
+use crate::events::{CollateralHeld, CollateralHoldReleased};
+use crate::money::{stop_payout, stream_end};
 use crate::settlement::{self, refund_side, PayeeSide};
 use crate::token::{psp22_balance_of, psp22_transfer_from};
 use crate::types::{Collateral, EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::primitives::AccountId;
-use market_types::{ensure, Asset, Balance, EscrowId, EscrowState, SettleReason, VaultError};
+use market_types::{
+    ensure, Asset, Balance, CollateralId, EscrowId, EscrowState, SettleReason, VaultError,
+};
 
 type Result<T> = core::result::Result<T, VaultError>;
 
@@ -108,7 +111,8 @@ impl Escrow {
     }
 
     /// Writes a plan: its credits (in the escrow's asset) through the ledger, then the
-    /// record; a settled record also leaves its collateral and both open lists.
+    /// record; a settled record also leaves both open lists and its collateral (unless
+    /// the collateral stays held for its dispute: see `Dispute::collateral_held`).
     pub(crate) fn apply(
         &mut self,
         id: EscrowId,
@@ -117,17 +121,45 @@ impl Escrow {
     ) -> Result<()> {
         self.ledger.credit_all(rec.asset, credits)?;
         if rec.state == EscrowState::Settled {
-            if let Some(cid) = rec.collateral {
-                if let Some(mut c) = self.collaterals.get(cid) {
-                    c.open = c.open.checked_sub(1).ok_or(VaultError::Overflow)?;
-                    self.collaterals.insert(cid, &c);
-                }
+            let held = rec.dispute.is_some_and(|d| d.collateral_held);
+            if let (false, Some(cid)) = (held, rec.collateral) {
+                self.unlink_collateral(cid)?;
             }
             self.open.remove(rec.payer, id);
             self.open.remove(rec.payee, id);
         }
         self.escrows.insert(id, rec);
         Ok(())
+    }
+
+    /// One escrow fewer open against collateral `cid`.
+    fn unlink_collateral(&mut self, cid: CollateralId) -> Result<()> {
+        if let Some(mut c) = self.collaterals.get(cid) {
+            c.open = c.open.checked_sub(1).ok_or(VaultError::Overflow)?;
+            self.collaterals.insert(cid, &c);
+        }
+        Ok(())
+    }
+
+    /// `release_hold`: the collateral an escrow's payee refunded during its dispute
+    /// stops counting as in use.
+    pub(crate) fn end_hold(&mut self, id: EscrowId) -> Result<CollateralHoldReleased> {
+        let mut rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let (Some(cid), Some(d)) = (rec.collateral, rec.dispute.as_mut()) else {
+            return Err(VaultError::NoCollateralHold);
+        };
+        ensure!(d.collateral_held, VaultError::NoCollateralHold);
+        if self.env().caller() != self.arbiter.holder() {
+            ensure!(now >= d.ruling_deadline, VaultError::RulingWindowOpen);
+        }
+        d.collateral_held = false;
+        self.unlink_collateral(cid)?;
+        self.escrows.insert(id, &rec);
+        Ok(CollateralHoldReleased {
+            id,
+            collateral: cid,
+        })
     }
 
     /// `refund`: the payee gives an escrow back (a stream carrying a no-show penalty
@@ -143,12 +175,24 @@ impl Escrow {
             rec.terms,
             EscrowTerms::Stream { no_show_penalty, .. } if no_show_penalty > 0
         );
+        // A refund during a dispute keeps the escrow's collateral locked for it.
+        let hold = match (rec.state, rec.collateral, rec.dispute) {
+            (EscrowState::Disputed, Some(collateral), Some(d)) => Some(CollateralHeld {
+                id,
+                collateral,
+                until: d.ruling_deadline,
+            }),
+            _ => None,
+        };
         if by_payee && penalised {
-            return self
-                .settle_with_penalty(id, rec, payee_side, reason)
-                .map(|_| ());
+            self.settle_with_penalty(id, rec, payee_side, reason)?;
+        } else {
+            self.settle(id, rec, payee_side, reason)?;
         }
-        self.settle(id, rec, payee_side, reason)
+        if let Some(event) = hold {
+            self.env().emit_event(event);
+        }
+        Ok(())
     }
 
     /// `claim`: what accrued since the last claim to the payee side; the last claim
@@ -166,8 +210,9 @@ impl Escrow {
         Ok(gross)
     }
 
-    /// `stop_stream`: what accrued to the payee side, the rest back (everything, for a
-    /// stream still waiting for its start).
+    /// `stop_stream`: what accrued to the payee side, but at least what the stream's
+    /// minimum payout still lacks, the rest back (a stream still waiting for its start
+    /// pays only its minimum).
     pub(crate) fn stop(&mut self, id: EscrowId) -> Result<()> {
         let rec = self.get(id)?;
         let now = self.env().block_timestamp();
@@ -186,11 +231,11 @@ impl Escrow {
         if let Some(end) = stream_end(start, duration_ms) {
             ensure!(now < end, VaultError::StreamEnded);
         }
-        let accrued = unpaid_accrual(&rec, now)?;
+        let payout = stop_payout(&rec, now)?;
         self.settle(
             id,
             rec,
-            PayeeSide::Amount(accrued),
+            PayeeSide::Amount(payout),
             SettleReason::StoppedByPayer,
         )
     }

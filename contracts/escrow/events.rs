@@ -51,6 +51,9 @@ pub struct StreamOpened {
     pub start: Option<Timestamp>,
     pub start_by: Timestamp,
     pub no_show_penalty: Balance,
+    /// The least the payee side is paid in all if the payer stops the stream or a
+    /// dispute over it falls back.
+    pub min_payout: Balance,
     pub context: u64,
 }
 
@@ -152,7 +155,10 @@ pub struct EscrowSettled {
     pub fee: Balance,
     pub royalties: Balance,
     pub refund: Balance,
+    /// A dispute's bond back to the disputer.
     pub bond_returned: Balance,
+    /// A dispute's bond the disputer lost: to the treasury after a ruling, to the
+    /// counterparty after the fallback (`DisputeExpired`: nobody ruled).
     pub bond_forfeited: Balance,
 }
 
@@ -266,3 +272,23 @@ pub struct ControllerChanged {
 /// Governance set whether a PSP22 token may be used: the event is shared with the other
 /// contracts (`market_types::events`).
 pub use market_types::events::AssetAllowanceChanged;
+
+/// The payee refunded a disputed escrow: its collateral stays locked for the dispute
+/// until the arbiter ends the hold or, from `until` (the ruling deadline) on, anyone.
+#[ink::event]
+pub struct CollateralHeld {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub collateral: CollateralId,
+    pub until: Timestamp,
+}
+
+/// The collateral held for escrow `id`'s dispute no longer counts as in use.
+#[ink::event]
+pub struct CollateralHoldReleased {
+    #[ink(topic)]
+    pub id: EscrowId,
+    #[ink(topic)]
+    pub collateral: CollateralId,
+}

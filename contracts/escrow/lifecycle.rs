@@ -4,7 +4,7 @@
 
 use crate::escrow::Escrow;
 use crate::events::{EscrowDisputed, OrderDelivered, StreamStarted};
-use crate::money::{disputable, stream_end};
+use crate::money::{disputable, held, stream_end};
 use crate::types::{Dispute, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::primitives::Hash;
@@ -77,6 +77,7 @@ impl Escrow {
             VaultError::NotParty
         );
         let at_stake = disputable(&rec, now)?;
+        let frozen = held(&rec)?;
         let bond = bps_of_ceil(at_stake, self.bond_bps).ok_or(VaultError::Overflow)?;
         let mut ruling_deadline = now
             .checked_add(self.ruling_window_ms)
@@ -117,6 +118,9 @@ impl Escrow {
             opened_at: now,
             ruling_deadline,
             delivered_during: false,
+            frozen,
+            opened_block: self.env().block_number(),
+            collateral_held: false,
         });
         self.escrows.insert(id, &rec);
         Ok(EscrowDisputed {

@@ -28,11 +28,11 @@ pub(crate) fn check_dispute_params(bond_bps: Bps, ruling_window_ms: u64) -> Resu
     Ok(())
 }
 
-/// Whether a settled dispute's bond goes back to the disputer (else to the
-/// treasury). A ruling or the fallback: when the disputer's side got at least half of
-/// what the escrow held (so a payer who freezes an order the payee delivers anyway, or a
-/// party who disputes only to delay a payment already earned, loses it). A payee's
-/// refund during the dispute: always (the payee gave in).
+/// Whether a settled dispute's bond goes back to the disputer (else, see
+/// [`bond_forfeited_to`]). A ruling or the fallback: when the disputer's side got at
+/// least half of what the escrow held (so a payer who freezes an order the payee
+/// delivers anyway, or a party who disputes only to delay a payment already earned,
+/// loses it). A payee's refund during the dispute: always (the payee gave in).
 pub(crate) fn bond_returns(
     d: &Dispute,
     payer: AccountId,
@@ -49,6 +49,23 @@ pub(crate) fn bond_returns(
             }
         }
         _ => true,
+    }
+}
+
+/// Who receives a forfeited bond: after a ruling, the treasury (the platform that ran
+/// the hearing); after the fallback (nobody ruled), the counterparty whose money the
+/// dispute froze, paid for the wait, so the platform never profits from a hearing that
+/// did not happen.
+pub(crate) fn bond_forfeited_to(
+    d: &Dispute,
+    rec: &EscrowRecord,
+    reason: SettleReason,
+    treasury: AccountId,
+) -> AccountId {
+    match reason {
+        SettleReason::DisputeExpired if d.by == rec.payer => rec.payee,
+        SettleReason::DisputeExpired => rec.payer,
+        _ => treasury,
     }
 }
 
@@ -128,6 +145,23 @@ pub(crate) fn unpaid_accrual(rec: &EscrowRecord, until: Timestamp) -> Result<Bal
             .ok_or(VaultError::Overflow),
         EscrowTerms::Order { .. } => Err(VaultError::WrongEscrowKind),
     }
+}
+
+/// What the payee side gets when stream `rec` stops at `until` without a ruling (its
+/// payer stops it, or a dispute over it falls back): what accrued and is unpaid, but at
+/// least what its `min_payout` still lacks after the claims, and at most what it holds.
+pub(crate) fn stop_payout(rec: &EscrowRecord, until: Timestamp) -> Result<Balance> {
+    let EscrowTerms::Stream {
+        paid_out,
+        min_payout,
+        ..
+    } = rec.terms
+    else {
+        return Err(VaultError::WrongEscrowKind);
+    };
+    let accrued = unpaid_accrual(rec, until)?;
+    let floor = min_payout.saturating_sub(paid_out);
+    Ok(accrued.max(floor).min(held(rec)?))
 }
 
 /// What a dispute at `now` would freeze: an order's deposit (while undelivered and

@@ -114,6 +114,10 @@ impl Escrow {
             }
         };
         self.check_min_deposit(terms.asset, terms.amount)?;
+        ensure!(
+            terms.min_payout <= terms.amount,
+            VaultError::InvalidMinPayout
+        );
         let collateral = self.plan_collateral(terms.collateral, opener)?;
         if terms.no_show_penalty > 0 {
             // The penalty comes out of this stream's own collateral, posted by its
@@ -147,6 +151,7 @@ impl Escrow {
                 deposit: received,
                 paid_out: 0,
                 frozen_at: None,
+                min_payout: terms.min_payout,
             },
             dispute: None,
             settlement: None,
@@ -164,6 +169,7 @@ impl Escrow {
             start: terms.start,
             start_by,
             no_show_penalty: terms.no_show_penalty,
+            min_payout: terms.min_payout,
             context: terms.context,
         };
         Ok((id, event))

@@ -12,7 +12,9 @@
 //! the escrow held plus the bond, to the unit.
 
 use crate::events::{EscrowSettled, StreamClaimed};
-use crate::money::{bond_returns, held, share_bps, stream_end, unpaid_accrual};
+use crate::money::{
+    bond_forfeited_to, bond_returns, held, share_bps, stop_payout, stream_end, unpaid_accrual,
+};
 use crate::types::{EscrowRecord, EscrowTerms};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -125,9 +127,10 @@ pub fn finalize_side(rec: &EscrowRecord, now: Timestamp) -> Result<PayeeSide> {
 }
 
 /// How `refund` settles `rec` at `now`. By its payee, at any time before settlement
-/// (also while disputed): an order all back, a stream with what accrued and is unpaid
-/// (until now, or until its freeze) to the payee side. By anyone else: an order still
-/// undelivered after its delivery deadline, all back.
+/// (also while disputed): an order all back, a running or waiting stream with what
+/// accrued and is unpaid until now to the payee side, a disputed stream all back (what
+/// it froze is contested: nobody takes it without a ruling). By anyone else: an order
+/// still undelivered after its delivery deadline, all back.
 ///
 /// Errors: `EscrowNotOpen`, `EscrowNotFunded`, `DeliveryDeadlineNotReached`, `NotPayee`
 /// (a stream, by anyone but its payee), `Overflow`.
@@ -154,23 +157,25 @@ pub fn refund_side(
             );
             Ok((PayeeSide::NOTHING, SettleReason::RefundedAfterDeadline))
         }
-        EscrowTerms::Stream { frozen_at, .. } => {
+        EscrowTerms::Stream { .. } => {
             ensure!(by_payee, VaultError::NotPayee);
-            // A disputed stream stopped accruing when it was frozen.
-            let until = match (rec.state, frozen_at) {
-                (EscrowState::Streaming | EscrowState::Waiting, _) => now,
-                (EscrowState::Disputed, Some(frozen)) => frozen,
+            let payee_side = match rec.state {
+                EscrowState::Streaming | EscrowState::Waiting => {
+                    PayeeSide::Amount(unpaid_accrual(rec, now)?)
+                }
+                // Frozen by a dispute: the payee gives everything frozen back.
+                EscrowState::Disputed => PayeeSide::NOTHING,
                 _ => return Err(VaultError::EscrowNotOpen),
             };
-            let accrued = unpaid_accrual(rec, until)?;
-            Ok((PayeeSide::Amount(accrued), SettleReason::RefundedByPayee))
+            Ok((payee_side, SettleReason::RefundedByPayee))
         }
     }
 }
 
 /// The fallback `expire_dispute` applies to `rec` at `now`, once its ruling deadline
 /// has passed: a delivered order all to the payee side, an undelivered one all back, a
-/// stream what accrued until it was frozen to the payee side.
+/// stream what a stop at its freeze would pay (what accrued until then, at least its
+/// minimum payout) to the payee side.
 ///
 /// Errors: `EscrowNotDisputed`, `RulingWindowOpen`, `Overflow`.
 pub fn fallback_side(rec: &EscrowRecord, now: Timestamp) -> Result<PayeeSide> {
@@ -187,14 +192,16 @@ pub fn fallback_side(rec: &EscrowRecord, now: Timestamp) -> Result<PayeeSide> {
         EscrowTerms::Order { .. } => PayeeSide::NOTHING,
         EscrowTerms::Stream { frozen_at, .. } => {
             let frozen = frozen_at.unwrap_or(dispute.opened_at);
-            PayeeSide::Amount(unpaid_accrual(rec, frozen)?)
+            PayeeSide::Amount(stop_payout(rec, frozen)?)
         }
     })
 }
 
 /// Settles escrow `id` for `reason` at `now`: of what it holds, `payee` to the payee
-/// side and the rest back to the payer; a dispute's bond back to the disputer or to
-/// `treasury`. The caller has checked that the escrow may settle this way.
+/// side and the rest back to the payer; a dispute's bond back to the disputer, or where
+/// [`bond_forfeited_to`] says. A payee's refund of a disputed escrow with collateral
+/// marks the collateral held for the dispute (`Dispute::collateral_held`: `apply` keeps
+/// it counted as in use). The caller has checked that the escrow may settle this way.
 ///
 /// Errors: `InvalidShares` (a split above 100 %, or fee and royalties above it),
 /// `Overflow` (an amount above what the escrow holds).
@@ -222,9 +229,19 @@ pub fn plan(
             push(&mut credits, d.by, d.bond);
             bond_returned = d.bond;
         } else {
-            push(&mut credits, treasury, d.bond);
+            push(
+                &mut credits,
+                bond_forfeited_to(&d, &rec, reason, treasury),
+                d.bond,
+            );
             bond_forfeited = d.bond;
         }
+    }
+    let holds = rec.state == EscrowState::Disputed
+        && reason == SettleReason::RefundedByPayee
+        && rec.collateral.is_some();
+    if let (true, Some(d)) = (holds, rec.dispute.as_mut()) {
+        d.collateral_held = true;
     }
     let split = split_payee_side(&rec, payee_side, treasury, &mut credits)?;
     push(&mut credits, rec.payer, refund);
@@ -420,6 +437,9 @@ mod tests {
             opened_at: 1,
             ruling_deadline: 2,
             delivered_during: false,
+            frozen: 1_000,
+            opened_block: 1,
+            collateral_held: false,
         });
         let p = plan(
             1,

@@ -181,6 +181,7 @@ fn stream_terms(amount: Balance, start: Timestamp, duration_ms: u64) -> StreamTe
         context: 7,
         collateral: None,
         no_show_penalty: 0,
+        min_payout: 0,
     }
 }
 

@@ -38,6 +38,12 @@ pub trait VaultArbiter {
         id: CollateralId,
         receivers: Vec<(AccountId, Balance)>,
     ) -> Result<(), VaultError>;
+    /// Ends the collateral hold of an escrow its payee refunded during a dispute.
+    #[ink(message, selector = 0xB4643B60)]
+    fn release_hold(&mut self, id: EscrowId) -> Result<(), VaultError>;
+    /// `(bond_bps, ruling_window_ms)` of new disputes.
+    #[ink(message, selector = 0x0DBE1496)]
+    fn dispute_params(&self) -> (Bps, u64);
     /// An escrow as stored.
     #[ink(message, selector = 0x7CF75B78)]
     fn escrow(&self, id: EscrowId) -> Option<EscrowRecord>;
@@ -109,6 +115,13 @@ pub trait MarketAdmin {
     /// Points the market at another auditor list (a registry).
     #[ink(message, selector = 0xA6480814)]
     fn set_auditors(&mut self, auditors: AccountId) -> Result<(), AdminError>;
+    /// The hours of a rental its provider is paid at least, however soon the renter
+    /// ends or withdraws it.
+    #[ink(message, selector = 0x715674DA)]
+    fn set_rental_rules(&mut self, min_charge_hours: u32) -> Result<(), AdminError>;
+    /// The least a rental in `asset` must pay to count in its provider's reputation.
+    #[ink(message, selector = 0x18B1D1C6)]
+    fn set_min_counted_value(&mut self, asset: Asset, value: Balance) -> Result<(), AdminError>;
 }
 
 #[cfg(test)]
@@ -116,7 +129,27 @@ mod tests {
     /// Each selector pinned above is the inherent message's: `blake2_256(name)[..4]`.
     #[test]
     fn pinned_selectors_are_the_inherent_messages() {
-        let pinned: [(&str, [u8; 4], u32); 23] = [
+        let pinned: [(&str, [u8; 4], u32); 27] = [
+            (
+                "release_hold",
+                ink::selector_bytes!("release_hold"),
+                0xB4643B60,
+            ),
+            (
+                "dispute_params",
+                ink::selector_bytes!("dispute_params"),
+                0x0DBE1496,
+            ),
+            (
+                "set_rental_rules",
+                ink::selector_bytes!("set_rental_rules"),
+                0x715674DA,
+            ),
+            (
+                "set_min_counted_value",
+                ink::selector_bytes!("set_min_counted_value"),
+                0x18B1D1C6,
+            ),
             ("resolve", ink::selector_bytes!("resolve"), 0x9E30D65D),
             (
                 "expire_dispute",

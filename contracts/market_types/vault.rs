@@ -79,6 +79,12 @@ pub struct StreamTerms {
     /// Paid to the payer out of `collateral` if the stream never starts; zero unless
     /// `start` is `None` and `collateral` is set, and at most the collateral's amount.
     pub no_show_penalty: Balance,
+    /// The least the payee side is paid in all (claims included) when the payer stops
+    /// the stream, started or not, or when a dispute over it falls back without a
+    /// ruling: a booking withdrawn or ended at once still pays the payee for the time
+    /// it held its machines (e.g. the first hour). At most `amount`; zero for none. A
+    /// payee's refund, a no-show cancellation and a ruling ignore it.
+    pub min_payout: Balance,
 }
 
 /// Why an escrow reached its terminal state.
@@ -180,6 +186,9 @@ pub enum EscrowTerms {
         paid_out: Balance,
         /// When a dispute froze the stream (accrual stops there).
         frozen_at: Option<Timestamp>,
+        /// The least the payee side is paid in all when the payer stops the stream or
+        /// a dispute over it falls back (see [`StreamTerms::min_payout`]).
+        min_payout: Balance,
     },
 }
 
@@ -196,6 +205,19 @@ pub struct Dispute {
     pub ruling_deadline: Timestamp,
     /// The payee delivered the order while it was frozen by this dispute.
     pub delivered_during: bool,
+    /// What the escrow held when the dispute opened (an order's deposit; a stream's
+    /// deposit less its claims): the base of a slash ruling, which stands even if the
+    /// payee refunds the escrow before it.
+    pub frozen: Balance,
+    /// The block the dispute opened in: a jury weighs stake as it was before it, so
+    /// nobody can stake for a side after seeing the dispute.
+    pub opened_block: u32,
+    /// The escrow settled while this dispute was open without a ruling or its
+    /// fallback (its payee refunded it), and its collateral stays locked (counted in
+    /// `Collateral::open`) until the arbiter ends the hold (`release_hold`, after its
+    /// ruling) or anyone does once `ruling_deadline` has passed: a slash ruling stands
+    /// whatever the payee does in between.
+    pub collateral_held: bool,
 }
 
 /// One escrow, as stored and as returned by `escrow(id)`.
@@ -388,6 +410,10 @@ pub enum VaultError {
     InexactTopUp,
     /// The no-show penalty needs a waiting stream with collateral, and must not exceed it.
     InvalidPenalty,
+    /// The escrow holds no collateral for a dispute (nothing to release).
+    NoCollateralHold,
+    /// A stream's minimum payout is above its amount.
+    InvalidMinPayout,
 }
 
 /// The vault as other contracts call it.
@@ -412,7 +438,8 @@ pub trait EscrowVault {
     #[ink(message)]
     fn release(&mut self, id: EscrowId) -> Result<(), VaultError>;
 
-    /// Stops a stream early: the accrued part to the payee, the rest back to the payer.
+    /// Stops a stream early: the accrued part (at least the stream's `min_payout` in
+    /// all) to the payee side, the rest back to the payer.
     /// On a stream a controller opened, only that controller (while allow-listed).
     #[ink(message)]
     fn stop_stream(&mut self, id: EscrowId) -> Result<(), VaultError>;

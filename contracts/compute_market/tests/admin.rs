@@ -22,13 +22,14 @@ fn new_sets_the_config_and_emits() {
         ),
         (10_000, 2_500, 10 * HOUR)
     );
+    assert_eq!(cfg.min_charge_hours, 1, "the first hour, by default");
     assert_eq!((c.admin(), c.pending_admin()), (accounts().alice, None));
     let created = events_of::<MarketCreated>();
     assert_eq!(created.len(), 1);
     let e = &created[0];
     assert_eq!(
-        (e.admin, e.vault, e.hour_ms),
-        (accounts().alice, vault(), HOUR)
+        (e.admin, e.vault, e.hour_ms, e.min_charge_hours),
+        (accounts().alice, vault(), HOUR, 1)
     );
 }
 
@@ -110,6 +111,12 @@ fn non_admins_are_refused_everywhere() {
         assert_refused!(c, c.set_vault(who), Error::NotAdmin);
         assert_refused!(c, c.set_auditors(who), Error::NotAdmin);
         assert_refused!(c, c.set_paused(true), Error::NotAdmin);
+        assert_refused!(c, c.set_rental_rules(0), Error::NotAdmin);
+        assert_refused!(
+            c,
+            c.set_min_counted_value(Asset::Native, 5),
+            Error::NotAdmin
+        );
         assert_refused!(c, c.propose_admin(Some(who)), Error::NotAdmin);
         assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
     }
@@ -164,4 +171,38 @@ fn a_new_vault_serves_new_offers_while_old_offers_keep_theirs() {
     assert_eq!(rental(&c, r_new).vault, vault_b());
     assert_eq!(chain::stream(vault(), 1).terms.collateral, Some(1));
     assert_eq!(chain::stream(vault_b(), 1).terms.collateral, Some(1));
+}
+
+#[ink::test]
+fn the_minimum_charge_is_governed_and_applies_to_rentals_booked_after() {
+    let (mut c, id) = shop();
+    let before = rent(&mut c, id, 2, 4).unwrap();
+    assert_eq!(rental(&c, before).min_payout, 20);
+    set_caller(accounts().alice);
+    assert_refused!(
+        c,
+        c.set_rental_rules(MAX_MIN_CHARGE_HOURS + 1),
+        Error::MinChargeTooLong
+    );
+    c.set_rental_rules(3).unwrap();
+    let e: RentalRulesChanged = last_event();
+    assert_eq!(e.min_charge_hours, 3);
+    assert_eq!(c.config().min_charge_hours, 3);
+    set_caller(renter());
+    let three = rent(&mut c, id, 1, 5).unwrap();
+    assert_eq!(rental(&c, three).min_payout, 30);
+    assert_eq!(chain::stream(vault(), 2).terms.min_payout, 30);
+    // The booked rental keeps its own.
+    assert_eq!(rental(&c, before).min_payout, 20);
+    set_caller(accounts().alice);
+    c.set_rental_rules(0).unwrap();
+    c.set_rental_rules(MAX_MIN_CHARGE_HOURS).unwrap();
+    c.set_rental_rules(0).unwrap();
+    set_caller(renter());
+    let free = rent(&mut c, id, 1, 1).unwrap();
+    assert_eq!(rental(&c, free).min_payout, 0);
+    // No minimum: withdrawing gives everything back, as before.
+    c.end_early(free).unwrap();
+    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 10);
+    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 0);
 }

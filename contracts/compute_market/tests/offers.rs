@@ -264,8 +264,8 @@ fn retire_is_refused_while_any_rental_is_open() {
     c.retire_offer(id).unwrap();
     assert_eq!(
         chain::credit(vault(), Asset::Native, provider()),
-        320 + 20,
-        "collateral back, and the pay claimed"
+        320 + 20 + 10,
+        "collateral back, the pay claimed, and the withdrawn booking's first hour"
     );
 }
 

@@ -26,7 +26,8 @@ fn an_appeal_that_flips_the_ruling_gets_its_bond_back_and_rewards_follow_the_fin
     as_caller(a.alice);
     assert_eq!(dao.appeal_bond(1), Some(1_000));
     assert_eq!(dao.appeal(1), Ok(()));
-    assert_eq!(balance(a.alice), 1_000_000 - 2_000 - 1_000);
+    // The reserve (2 000), the case fee (600), the bond (1 000).
+    assert_eq!(balance(a.alice), 1_000_000 - 2_000 - 600 - 1_000);
     let v = dao.case(1).unwrap();
     assert_eq!(
         (v.case.round, v.phase, v.appeal_bond),

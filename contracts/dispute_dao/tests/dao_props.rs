@@ -1,8 +1,13 @@
 //! Property test: random juries — stakes, commits, reveals, unrevealed votes,
-//! denunciations, bad reveals, appeals — tally exactly, end in the ruling the rules
-//! give, pay the pool to the last unit in any settlement order, and conserve tokens.
+//! denunciations, bad reveals, appeals, the payee refunding the escrow before or
+//! during the case, a jury-parameter change passed while the case runs — tally
+//! exactly, end in the ruling the rules give (a slash of the frozen-based amount even
+//! after a refund, and the collateral hold ended), pay the pool to the last unit in any
+//! settlement order, and conserve tokens (`owed` equals the DAO's balance throughout).
 
+use super::governance_tests::at;
 use super::*;
+use market_types::math::bps_of;
 use proptest::prelude::*;
 use std::collections::HashMap;
 
@@ -43,13 +48,29 @@ struct ModelVote {
     voided: bool,
 }
 
-fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
+/// What else happens around the jury: the collateral's size, when the payee refunds
+/// the escrow (0 never, 1 before the case opens, `2 + r` during round `r`), and a jury
+/// change passed during round 0.
+#[derive(Clone, Debug)]
+struct World {
+    collateral: Balance,
+    refund: u8,
+    change: Option<JuryParams>,
+}
+
+/// Whether the stand-in vault still has escrow 7 disputed.
+fn disputed() -> bool {
+    chain::with(|m| m.escrows[&ESCROW].disputed)
+}
+
+fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: World) {
     let mut dao = setup();
     let a = accounts();
     chain::with(|m| {
         for i in 0..JURORS {
             m.balances.insert(juror(i), 1_000_000);
         }
+        m.collaterals.insert(COLLATERAL, world.collateral);
     });
     let tokens = total_tokens(&dao);
     for (i, s) in stakes.iter().enumerate() {
@@ -61,10 +82,28 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
         dao.fund_rewards(fund).unwrap();
     }
     advance(1);
+    // Frank stakes in the dispute's block, to pass a jury change later: no weight on
+    // the case, and not in its quorum base.
+    if world.change.is_some() {
+        as_caller(a.frank);
+        dao.stake(900_000).unwrap();
+    }
+    let mut refunded = false;
+    if world.refund == 1 {
+        chain::payee_refunds(ESCROW);
+        refunded = true;
+    }
+    let reserve = dao.totals().1;
     as_caller(a.alice);
     let case = dao.open_case(ESCROW, "ipfs://e".into()).unwrap();
     let total_stake: Balance = stakes.iter().sum();
-    assert_eq!(dao.case(case).unwrap().case.total_stake, total_stake);
+    let opened = dao.case(case).unwrap().case;
+    assert_eq!(opened.total_stake, total_stake);
+    // The fee (600) went to the reserve, the reward (500) came out of it.
+    assert_eq!(opened.reward_reserved, 500);
+    assert_eq!(dao.totals().1, reserve + 600 - 500);
+    assert_solvent(&dao);
+    let mut second_case: Option<CaseId> = None;
 
     let mut votes: Vec<ModelVote> = Vec::new();
     let mut rulings: Vec<Option<Choice>> = Vec::new();
@@ -109,6 +148,27 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
         }
         assert_eq!(total_tokens(&dao), tokens);
         assert_solvent(&dao);
+        // Frank proposes a jury change now and votes for it; it is executed during
+        // this round's reveal phase.
+        let proposal = match (world.change, round) {
+            (Some(jury), 0) => {
+                at(now() + 1);
+                as_caller(a.frank);
+                let id = dao
+                    .propose(Action::SetJuryParams { jury }, Hash::from([1; 32]))
+                    .unwrap();
+                let p = dao.proposal(id).unwrap();
+                at(p.proposal.vote_start);
+                assert_eq!(dao.vote(id, true), Ok(()));
+                Some((id, p.eta, jury))
+            }
+            _ => None,
+        };
+        if world.refund == 2 + round && disputed() {
+            chain::payee_refunds(ESCROW);
+            refunded = true;
+            assert_solvent(&dao);
+        }
         // Reveal phase.
         to_phase(&dao, case, Phase::Reveal);
         for (i, act) in actions.iter().enumerate() {
@@ -137,6 +197,33 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
             assert_eq!(dao.reveal_vote(case, choice, salt_of(i)), Ok(()));
             mv.revealed = Some(choice);
         }
+        if let Some((id, eta, jury)) = proposal {
+            // Still in the reveal phase of round 0.
+            at(eta);
+            assert_eq!(dao.case(case).unwrap().phase, Phase::Reveal);
+            assert_eq!(dao.execute_proposal(id), Ok(()));
+            assert_eq!(dao.config().jury, jury);
+            // The running case keeps what it opened with; a new one takes the change.
+            assert_eq!(dao.case(case).unwrap().case.jury, jury_params());
+            assert_eq!(dao.case(case).unwrap().case.round_start, opened.round_start);
+            chain::with(|m| {
+                let mut other = m.escrows[&ESCROW];
+                other.disputed = true;
+                other.collateral_held = false;
+                other.opened_block = ink::env::block_number::<E>();
+                other.ruling_deadline = now() + RULING_WINDOW;
+                m.escrows.insert(8, other);
+            });
+            as_caller(a.alice);
+            let id2 = dao.open_case(8, "ipfs://second".into()).unwrap();
+            let c2 = dao.case(id2).unwrap().case;
+            assert_eq!(
+                (c2.jury, c2.fee, c2.reward_reserved),
+                (jury, jury.case_fee, jury.juror_reward)
+            );
+            second_case = Some(id2);
+            assert_solvent(&dao);
+        }
         // The round's tally equals the sum of the revealed weights.
         let mut weights = [0 as Balance; CHOICES as usize];
         for v in votes.iter().filter(|v| v.round == round) {
@@ -149,8 +236,10 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
         }
         let revealed: Balance = weights.iter().sum();
         assert_eq!(dao.round_info(case, round).revealed_weight, revealed);
+        // (r + 1) × min(20 % of the stake, the 15 000 cap), at most all of it, from at
+        // least one reveal (the case's own parameters, whatever changed since).
         let needed =
-            total_stake * u128::from((2_000 * (u32::from(round) + 1)).min(10_000)) / 10_000;
+            ((total_stake * 2_000 / 10_000).min(15_000) * (u128::from(round) + 1)).min(total_stake);
         let ruling = if revealed > 0 && revealed >= needed {
             // Most weight; a tie to the lower payee share, then to no slash.
             let best = *weights.iter().max().unwrap();
@@ -183,6 +272,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
         None => rulings.len().checked_sub(2).and_then(|i| rulings[i]),
     };
     to_phase(&dao, case, Phase::Executable);
+    let calls_before = chain::with(|m| m.calls.len());
     assert_eq!(dao.execute_ruling(case), Ok(()));
     let c = dao.case(case).unwrap().case;
     match final_ruling {
@@ -190,11 +280,28 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
             c.status,
             CaseStatus::Ruled {
                 choice: r,
-                applied: true
+                applied: !refunded
             }
         ),
         None => assert_eq!(c.status, CaseStatus::NoQuorum),
     }
+    // At the vault: the split while disputed, the slash (50 % of the frozen 1 000 000,
+    // at most the collateral) even after a refund, then the end of the hold.
+    let mut expected = Vec::new();
+    if let Some(r) = final_ruling {
+        if !refunded {
+            expected.push(Call::Resolve(ESCROW, jury::payee_bps(r).unwrap()));
+        }
+        let slash = bps_of(HELD, 5_000).unwrap().min(world.collateral);
+        if jury::slashes(r) && slash > 0 {
+            expected.push(Call::Slash(COLLATERAL, vec![(a.alice, slash)]));
+        }
+    }
+    if refunded {
+        expected.push(Call::ReleaseHold(ESCROW));
+    }
+    assert_eq!(chain::with(|m| m.calls[calls_before..].to_vec()), expected);
+    assert!(!chain::with(|m| m.escrows[&ESCROW].collateral_held));
     // The pool: forfeited risk of votes not with the ruling, failed appeals, the reward.
     let live = votes.iter().filter(|v| !v.voided);
     let coherent: Vec<&ModelVote> = votes
@@ -204,7 +311,8 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
     if let Some(r) = final_ruling {
         let forfeited: Balance = live.filter(|v| v.revealed != Some(r)).map(|v| v.risk).sum();
         let bonds: Balance = appeals.iter().filter(|x| x.2 == r).map(|x| x.1).sum();
-        let reward = fund.min(500);
+        // The fee refilled the reserve first: the reward is always whole.
+        let reward = 500;
         let coherent_weight: Balance = coherent.iter().map(|v| v.weight).sum();
         let expected = if coherent_weight == 0 {
             0
@@ -259,7 +367,9 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
     }
     let (total, reserve, owed) = dao.totals();
     assert_eq!(total, stake_sum);
-    assert_eq!(owed, stake_sum + credit_sum + reserve);
+    // A second case still open holds its reward.
+    let held_by_second = second_case.map_or(0, |id| dao.case(id).unwrap().case.reward_reserved);
+    assert_eq!(owed, stake_sum + credit_sum + reserve + held_by_second);
     // Everyone withdraws their credit; tokens are conserved throughout.
     for w in &everyone {
         if per[w].credit > 0 {
@@ -273,8 +383,55 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64) {
 
 fn plan() -> impl Strategy<Value = Plan> {
     proptest::collection::vec(
-        (proptest::collection::vec(0u8..14, JURORS), any::<bool>()),
+        (
+            // Unrevealed votes and absent jurors weighted up, so rounds miss quorum too.
+            proptest::collection::vec(
+                prop_oneof![4 => 0u8..14, 1 => Just(10u8), 1 => Just(11u8)],
+                JURORS,
+            ),
+            any::<bool>(),
+        ),
         1..=3,
+    )
+}
+
+/// Jury parameters governance may pass: each usable, and a longest case shorter than
+/// the unbonding delay (5 000 ms) and the vault's ruling window.
+fn new_jury() -> impl Strategy<Value = JuryParams> {
+    (
+        (50u64..300, 50u64..300, 10u64..100, 1u8..=3),
+        (500u16..5_000, 1u128..100_000, 1u32..4, 0u16..3_000),
+        (1u128..5_000, 0u128..1_000, 0u128..1_000, 0u16..=10_000),
+    )
+        .prop_map(
+            |(
+                (commit_ms, reveal_ms, appeal_ms, rounds),
+                (quorum_bps, quorum_cap, min_jurors, penalty_bps),
+                (appeal_bond, juror_reward, extra_fee, slash_bps),
+            )| JuryParams {
+                commit_ms,
+                reveal_ms,
+                appeal_ms,
+                quorum_bps,
+                quorum_cap,
+                min_jurors,
+                rounds,
+                penalty_bps,
+                appeal_bond,
+                juror_reward,
+                case_fee: juror_reward + extra_fee,
+                slash_bps,
+            },
+        )
+}
+
+fn world() -> impl Strategy<Value = World> {
+    (1u128..1_000_000, 0u8..=4, proptest::option::of(new_jury())).prop_map(
+        |(collateral, refund, change)| World {
+            collateral,
+            refund,
+            change,
+        },
     )
 }
 
@@ -282,15 +439,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     #[test]
     fn random_juries_tally_exactly_and_conserve_tokens(
-        stakes in proptest::collection::vec(0u128..200_000, JURORS),
+        // Large stakes (the quorum cap binds) and small ones (the share does, and
+        // rounds miss quorum more often).
+        stakes in proptest::collection::vec(prop_oneof![0u128..200_000, 0u128..3_000], JURORS),
         fund in 0u128..2_000,
         plan in plan(),
         order_seed in any::<u64>(),
+        world in world(),
     ) {
         // Zero stakes are skipped (stake refuses zero); they keep the juror weightless.
         let stakes: Vec<Balance> = stakes.into_iter().map(|s| s.max(1)).collect();
         ink::env::test::run_test::<E, _>(|_| {
-            run(stakes, fund, plan, order_seed);
+            run(stakes, fund, plan, order_seed, world);
             Ok(())
         })
         .unwrap();

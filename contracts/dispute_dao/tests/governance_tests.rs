@@ -7,7 +7,7 @@ fn desc() -> Hash {
 }
 
 /// Moves the clock to `at` in a new block.
-fn at(t: u64) {
+pub(super) fn at(t: u64) {
     test::advance_block::<E>();
     test::set_block_timestamp::<E>(t);
 }
@@ -132,14 +132,10 @@ fn the_guardian_cancels_and_pauses_but_nothing_else() {
     );
     as_caller(a.frank);
     assert_eq!(dao.cancel_proposal(1), Ok(()));
-    // It cannot veto its own replacement, a handover or the lifting of a pause.
+    // It cannot veto its own replacement or the lifting of a pause.
     as_caller(a.charlie);
     for action in [
         Action::SetGuardian { guardian: None },
-        Action::HandOver {
-            target: Target::Vault,
-            successor: Some(a.bob),
-        },
         Action::SetPaused {
             target: Target::Market,
             paused: false,
@@ -177,7 +173,7 @@ fn the_guardian_cancels_and_pauses_but_nothing_else() {
 }
 
 /// Passes `action` with Charlie, Django and Eve and executes it.
-fn pass(dao: &mut DisputeDao, action: Action) -> Result<(), Error> {
+pub(super) fn pass(dao: &mut DisputeDao, action: Action) -> Result<(), Error> {
     let a = accounts();
     as_caller(a.charlie);
     let id = dao.propose(action, desc())?;

@@ -28,4 +28,5 @@ fn allowance_of(owner: AccountId) -> Balance {
 }
 
 mod authority;
+mod rentals;
 mod settlement;

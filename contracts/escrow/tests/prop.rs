@@ -146,6 +146,21 @@ fn run(ops: Vec<Op>, seen: &Seen) {
             r.check_settlement(Some((id, held, rec)));
         }
     }
+    // Holds of refunded disputes end: by the arbiter, or after their ruling deadline
+    // by anyone (both, alternately).
+    for id in 1..=r.c.escrow_count() {
+        if r.c
+            .escrow(id)
+            .unwrap()
+            .dispute
+            .is_some_and(|d| d.collateral_held)
+        {
+            r.step(Op::ReleaseHold(
+                usize::try_from(id - 1).unwrap(),
+                id % 2 == 0,
+            ));
+        }
+    }
     // Collateral comes back to its owner once its escrows are closed and its lock ran out.
     for cid in 1..=r.c.collateral_count() {
         let col = r.c.collateral(cid).unwrap();
@@ -259,6 +274,14 @@ fn reserves_and_conservation_hold_for_any_sequence() {
             "payee_refund_paid_penalty",
             "penalty_capped",
             "claimed_below_a_unit_per_ms",
+            // hostile rentals and juries: refunds during disputes, minimum payouts
+            "payee_refunded_disputed",
+            "collateral_held",
+            "hold_released_by_arbiter",
+            "hold_released_after_deadline",
+            "opened_with_min_payout",
+            "invalid_min_payout",
+            "min_payout_applied",
         ] {
             assert!(
                 seen.get(what).copied().unwrap_or(0) > 0,

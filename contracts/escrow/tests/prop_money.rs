@@ -175,6 +175,7 @@ fn stream_record(
             deposit,
             paid_out,
             frozen_at: None,
+            min_payout: 0,
         },
         dispute: None,
         settlement: None,
@@ -251,6 +252,9 @@ fn record() -> impl Strategy<Value = EscrowRecord> {
                         opened_at: 0,
                         ruling_deadline: deadline % 10_000_000,
                         delivered_during: false,
+                        frozen: held(&rec).unwrap(),
+                        opened_block: 0,
+                        collateral_held: false,
                     });
                 }
                 rec

@@ -22,6 +22,7 @@ fn waiting_stream_runs_from_when_its_payee_starts_it() {
             deposit: 10_000,
             paid_out: 0,
             frozen_at: None,
+            min_payout: 0,
         } if start_by == T0 + DAY
     ));
     let (topics, e) = last_of::<StreamOpened>();

@@ -24,7 +24,9 @@ export interface ConstructorTx<
    * `collateral_ratio_bps`: collateral per unit of an offer's largest exposure,
    * 1..=`MAX_COLLATERAL_RATIO_BPS` (300 %); `no_show_bps`: the no-show penalty,
    * at most 100 % and at most the ratio; `max_start_window_ms`: the longest start
-   * window an offer may give itself, 1..=`MAX_PERIOD_MS`.
+   * window an offer may give itself, 1..=`MAX_PERIOD_MS`. The minimum charge
+   * starts at 1 hour (`set_rental_rules` changes it) and every rental counts in
+   * reputation (`set_min_counted_value`).
    *
    * Errors: `InvalidPeriod` (a zero period), `PeriodTooLong`,
    * `InvalidCollateralRatio`, `InvalidNoShowBps`. Emits: `MarketCreated`.

@@ -15,7 +15,7 @@ export interface ContractEvents<
   /**
    * The market was deployed.
    *
-   * @signature_topic: 0x67040064bde390a6371e8837dfd71b415a199f314e1594ec48e976da91574bb4
+   * @signature_topic: 0x66e8ba657295f6674fd503dc01494cb8dfd6632d95f4312e0da1c99f74c50e28
    **/
   MarketCreated: GenericContractEvent<
     "MarketCreated",
@@ -55,6 +55,11 @@ export interface ContractEvents<
        * @indexed: false
        **/
       maxStartWindowMs: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      minChargeHours: number;
     },
     Type
   >;
@@ -306,9 +311,10 @@ export interface ContractEvents<
 
   /**
    * A renter booked GPUs; the payment waits in the vault's stream `escrow_id` until the
-   * provider starts it (by `start_by`).
+   * provider starts it (by `start_by`). Withdrawing or ending it early pays the provider
+   * at least `min_payout`.
    *
-   * @signature_topic: 0xfe64226a7e83eaed698f6b3e9ff9e22d1d8f328345f09d26bba70b03664df7bd
+   * @signature_topic: 0x7c392d85d3d7ce15f062cfccc2ed977a58e8a791fbc458e8901c76a4d9929804
    **/
   RentalBooked: GenericContractEvent<
     "RentalBooked",
@@ -373,6 +379,11 @@ export interface ContractEvents<
        * @indexed: false
        **/
       noShowPenalty: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      minPayout: bigint;
     },
     Type
   >;
@@ -463,11 +474,13 @@ export interface ContractEvents<
 
   /**
    * A rental ended: its GPUs came back (`gpus_returned`) and, once its stream settled,
-   * its `outcome` counted in the provider's reputation (`None`: not yet, see
-   * `RentalStatus::Ended`). `penalty` is what the provider's collateral paid the renter
-   * for a no-show.
+   * its `outcome` was recorded (`None`: not yet, see `RentalStatus::Ended`). `counted`:
+   * it counted in its outcome's reputation counter (it paid at least the minimum
+   * counted value of its asset and was not withdrawn; a rental below the minimum counts
+   * in `below_minimum` only). `penalty` is what the provider's collateral paid the
+   * renter for a no-show (or a provider's refund).
    *
-   * @signature_topic: 0x4a6926b2ff1bdfd24c559c666afc8347b65899a158a2512c831292b4a9d47774
+   * @signature_topic: 0x81680d0ed9e659647968a4d40a8b6334b1295c2f6430316757ca5a2ce1a84fcf
    **/
   RentalSettled: GenericContractEvent<
     "RentalSettled",
@@ -502,6 +515,11 @@ export interface ContractEvents<
        * @indexed: false
        **/
       penalty: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      counted: boolean;
     },
     Type
   >;
@@ -586,6 +604,47 @@ export interface ContractEvents<
        * @indexed: false
        **/
       maxStartWindowMs: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * The admin set the hours of a new rental its provider is paid at least, however
+   * soon the renter withdraws or ends it (0: none).
+   *
+   * @signature_topic: 0xb502a743908684da671698353a6c224be230ea07197ad25ac2352f1a832a8bc5
+   **/
+  RentalRulesChanged: GenericContractEvent<
+    "RentalRulesChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      minChargeHours: number;
+    },
+    Type
+  >;
+
+  /**
+   * The admin set the least a rental in `asset` must pay to count in its provider's
+   * reputation (0: every rental counts).
+   *
+   * @signature_topic: 0xad680c81e7c95a2121034ef9ffb2dd5ac62fe99821fe86391925a9ffc4c54cef
+   **/
+  MinCountedValueChanged: GenericContractEvent<
+    "MinCountedValueChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      asset: MarketTypesAsset;
+      /**
+       *
+       * @indexed: false
+       **/
+      value: bigint;
     },
     Type
   >;

@@ -170,7 +170,9 @@ export interface ContractQuery<
    *
    * Who: the provider. Errors: `OfferNotFound`, `NotProvider`, `OfferRetired`,
    * `RentalsOpen` (a rental's stream is not settled yet: settle it first),
-   * `Vault(..)`, `VaultCallFailed`. Emits: `OfferRetired`.
+   * `CollateralHeld` (the vault holds the collateral for a dispute over a
+   * stream the provider refunded: retire once it is ruled, expired or its hold
+   * released), `Vault(..)`, `VaultCallFailed`. Emits: `OfferRetired`.
    *
    * @param {bigint} offerId
    * @param {ContractCallOptions} options
@@ -249,8 +251,10 @@ export interface ContractQuery<
    * Rents `gpus` GPUs of an offer for `hours`, at the offer version the renter
    * saw. Pays `price × gpus × hours` into a vault stream for the caller that
    * waits for the provider's `start` until `now + start_window_ms`, backed by the
-   * offer's collateral with a no-show penalty of `no_show_bps` of the amount.
-   * Native: send exactly the amount. PSP22: send nothing, and approve **the
+   * offer's collateral with a no-show penalty of `no_show_bps` of the amount,
+   * and a minimum payout to the provider of the price of the first
+   * `min(min_charge_hours, hours)` hours (paid if the renter withdraws or ends
+   * it early, or a dispute over it falls back). Native: send exactly the amount. PSP22: send nothing, and approve **the
    * market** for the amount beforehand.
    *
    * Who: anyone but the provider, while new rentals are not paused.
@@ -343,7 +347,8 @@ export interface ContractQuery<
   >;
 
   /**
-   * Stops a rental before its end: what accrued goes to the provider, the rest
+   * Stops a rental before its end: what accrued goes to the provider — at least
+   * the rental's `min_payout` (its minimum charge), booked or running — the rest
    * back to the renter, the GPUs come back. A running rental counts as
    * `EndedEarly`; a booked one (not started yet) as `Withdrawn`.
    *
@@ -400,11 +405,12 @@ export interface ContractQuery<
   >;
 
   /**
-   * Ends a rental whose time is over, or whose stream the vault settled (a
-   * claim after the end, a ruling, a cancellation made at the vault): its GPUs
-   * come back (once), and once the stream is settled its outcome counts in the
-   * provider's reputation. A running rental whose time is over but whose stream
-   * is not settled yet (pay unclaimed, or disputed) becomes `Ended`; settle it
+   * Ends a rental whose time is over, whose stream a dispute froze, or whose
+   * stream the vault settled (a claim after the end, a ruling, a cancellation
+   * or refund made at the vault): its GPUs come back (once), and once the stream
+   * is settled its outcome counts in the provider's reputation. A rental whose
+   * stream is disputed at the vault, or a running one whose time is over but
+   * whose stream is not settled yet (pay unclaimed), becomes `Ended`; settle it
    * again once the vault has settled it.
    *
    * Who: anyone. Errors: `RentalNotFound`, `RentalClosed`, `RentalNotStarted`,
@@ -584,7 +590,10 @@ export interface ContractQuery<
 
   /**
    * The rentals `account` booked (`Party::Renter`) or served
-   * (`Party::Provider`), oldest first, from position `cursor`, at most `limit`.
+   * (`Party::Provider`), oldest first, or those of its offers not closed yet
+   * (`Party::ProviderOpen`: booked, running, or ended and waiting for the vault;
+   * in no particular order — sort by id for newest first), from position
+   * `cursor`, at most `limit` (capped at `MAX_PAGE`; 0 means `MAX_PAGE`).
    *
    * @param {AccountId32Like} account
    * @param {ComputeMarketParty} party
@@ -645,6 +654,42 @@ export interface ContractQuery<
     ) => Promise<
       GenericContractCallResult<ComputeMarketReputation, ContractCallResult>
     >,
+    Type
+  >;
+
+  /**
+   * What a provider's completed rentals in `asset` paid in all (extensions
+   * included, whatever the minimum counted value).
+   *
+   * @param {AccountId32Like} provider
+   * @param {MarketTypesAssetLike} asset
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x93b0e2b4
+   **/
+  volume: GenericContractQueryCall<
+    (
+      provider: AccountId32Like,
+      asset: MarketTypesAssetLike,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<bigint, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The least a rental in `asset` must pay to count in its provider's
+   * reputation (0: every rental counts).
+   *
+   * @param {MarketTypesAssetLike} asset
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xe122bfa7
+   **/
+  minCountedValue: GenericContractQueryCall<
+    (
+      asset: MarketTypesAssetLike,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<bigint, ContractCallResult>>,
     Type
   >;
 
@@ -789,6 +834,61 @@ export interface ContractQuery<
   setMaxStartWindow: GenericContractQueryCall<
     (
       maxStartWindowMs: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], ComputeMarketErrorsError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Sets the minimum charge of rentals booked from now on: withdrawing or ending
+   * one early (or a dispute over it falling back without a ruling) pays its
+   * provider at least the price of its first `min_charge_hours` hours (all of
+   * them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
+   *
+   * Who: the admin. Errors: `NotAdmin`, `MinChargeTooLong` (above
+   * `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.
+   *
+   * @param {number} minChargeHours
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x715674da
+   **/
+  setRentalRules: GenericContractQueryCall<
+    (
+      minChargeHours: number,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], ComputeMarketErrorsError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Sets the least a rental in `asset` must pay (extensions included) to count
+   * in its provider's reputation, from the next rental that closes on; one that
+   * pays less counts in `below_minimum` only. 0 (the default) counts every
+   * rental. Setting what is already set changes nothing and still emits.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `MinCountedValueChanged`.
+   *
+   * @param {MarketTypesAssetLike} asset
+   * @param {bigint} value
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x18b1d1c6
+   **/
+  setMinCountedValue: GenericContractQueryCall<
+    (
+      asset: MarketTypesAssetLike,
+      value: bigint,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<

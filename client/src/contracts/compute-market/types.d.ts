@@ -68,6 +68,7 @@ export type ComputeMarketRental = {
   asset: MarketTypesAsset;
   paid: bigint;
   noShowPenalty: bigint;
+  minPayout: bigint;
   bookedAt: bigint;
   startBy: bigint;
   startedAt?: bigint | undefined;
@@ -85,7 +86,8 @@ export type ComputeMarketOutcome =
 export type ComputeMarketRentalKey =
   | { type: "Renter"; value: AccountId32 }
   | { type: "Provider"; value: AccountId32 }
-  | { type: "Open"; value: bigint };
+  | { type: "Open"; value: bigint }
+  | { type: "ProviderOpen"; value: AccountId32 };
 
 export type ComputeMarketReputation = {
   completed: number;
@@ -93,6 +95,8 @@ export type ComputeMarketReputation = {
   disputed: number;
   lost: number;
   noShows: number;
+  belowMinimum: number;
+  distinctRenters: number;
 };
 
 export type ComputeMarket = {
@@ -103,6 +107,7 @@ export type ComputeMarket = {
   collateralRatioBps: number;
   noShowBps: number;
   maxStartWindowMs: bigint;
+  minChargeHours: number;
   allowedTokens: MarketTypesStorageAllowList;
   offerCount: bigint;
   offers: { get(arg: bigint): Promise<ComputeMarketOffer | undefined> };
@@ -116,6 +121,15 @@ export type ComputeMarket = {
   reputations: {
     get(arg: AccountId32Like): Promise<ComputeMarketReputation | undefined>;
   };
+  rentersSeen: {
+    get(arg: [AccountId32Like, AccountId32Like]): Promise<[] | undefined>;
+  };
+  volumes: {
+    get(
+      arg: [AccountId32Like, MarketTypesAssetLike],
+    ): Promise<bigint | undefined>;
+  };
+  minCounted: { get(arg: MarketTypesAssetLike): Promise<bigint | undefined> };
   paused: boolean;
 };
 
@@ -191,7 +205,9 @@ export type ComputeMarketErrorsError =
   | { type: "Token"; value: MarketTypesVaultTokenError }
   | { type: "TokenCallFailed" }
   | { type: "AuditorsCallFailed" }
-  | { type: "Paused" };
+  | { type: "Paused" }
+  | { type: "CollateralHeld" }
+  | { type: "MinChargeTooLong" };
 
 export type MarketTypesVaultVaultError =
   | { type: "NotArbiter" }
@@ -240,7 +256,9 @@ export type MarketTypesVaultVaultError =
   | { type: "StartWindowPassed" }
   | { type: "StartWindowOpen" }
   | { type: "InexactTopUp" }
-  | { type: "InvalidPenalty" };
+  | { type: "InvalidPenalty" }
+  | { type: "NoCollateralHold" }
+  | { type: "InvalidMinPayout" };
 
 export type MarketTypesVaultTokenError =
   | { type: "Custom"; value: string }
@@ -256,6 +274,7 @@ export type ComputeMarketOfferView = {
   offerId: bigint;
   offer: ComputeMarketOffer;
   reputation: ComputeMarketReputation;
+  volume: bigint;
   freeGpus: number;
   attestation?: ComputeMarketAttestation | undefined;
 };
@@ -265,7 +284,7 @@ export type MarketTypesPage = {
   next?: bigint | undefined;
 };
 
-export type ComputeMarketParty = "Renter" | "Provider";
+export type ComputeMarketParty = "Renter" | "Provider" | "ProviderOpen";
 
 export type MarketTypesPage002 = {
   items: Array<[bigint, ComputeMarketRental]>;
@@ -279,6 +298,7 @@ export type ComputeMarketConfig = {
   collateralRatioBps: number;
   noShowBps: number;
   maxStartWindowMs: bigint;
+  minChargeHours: number;
 };
 
 export type InkEnvNoChainExtension = null;

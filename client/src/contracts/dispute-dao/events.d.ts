@@ -162,7 +162,7 @@ export interface ContractEvents<
   /**
    * A vault dispute became a case.
    *
-   * @signature_topic: 0xd62df25d5adfe6adf2282a0f4c993daa8932552d7c743f0d834622121bb20edf
+   * @signature_topic: 0xa885347d6c13537c14f8bb4db6e571b16122fb185017cc648470abe71bdabdd8
    **/
   CaseOpened: GenericContractEvent<
     "CaseOpened",
@@ -188,6 +188,8 @@ export interface ContractEvents<
        **/
       payee: AccountId32;
       /**
+       * The quorum base: stake before the block the vault dispute opened in, less the
+       * parties' own.
        *
        * @indexed: false
        **/
@@ -197,6 +199,12 @@ export interface ContractEvents<
        * @indexed: false
        **/
       commitEnds: bigint;
+      /**
+       * The case fee the opener paid into the reward reserve.
+       *
+       * @indexed: false
+       **/
+      fee: bigint;
     },
     Type
   >;
@@ -380,7 +388,7 @@ export interface ContractEvents<
   /**
    * The final ruling was executed at the vault.
    *
-   * @signature_topic: 0x25f9a9f1b617d3235411104b89d0bc68030a613bf26b26fcd75ee4e277545a31
+   * @signature_topic: 0x0cbfc0fd6f087d483dac0a89cfa0be5c81e70efa76b3e97d4caab6359761c679
    **/
   RulingExecuted: GenericContractEvent<
     "RulingExecuted",
@@ -423,6 +431,13 @@ export interface ContractEvents<
        * @indexed: false
        **/
       pool: bigint;
+      /**
+       * The vault let go of the collateral it held for this case (its payee had
+       * refunded the escrow while disputed).
+       *
+       * @indexed: false
+       **/
+      holdReleased: boolean;
     },
     Type
   >;
@@ -431,7 +446,7 @@ export interface ContractEvents<
    * The first round missed quorum: no ruling; the vault's fallback decides the escrow
    * (applied now if its ruling deadline has passed).
    *
-   * @signature_topic: 0x4562f37f9bd37d6b742114e856d6e4b4f8a1ed0a2ec0121938d4e75779a937e7
+   * @signature_topic: 0x2b214a1ebaefe5af0ae2001746b4f89951b658829bf069636c24a311450be120
    **/
   CaseFellBack: GenericContractEvent<
     "CaseFellBack",
@@ -451,6 +466,12 @@ export interface ContractEvents<
        * @indexed: false
        **/
       vaultFallbackApplied: boolean;
+      /**
+       * The vault let go of the collateral it held for this case.
+       *
+       * @indexed: false
+       **/
+      holdReleased: boolean;
     },
     Type
   >;

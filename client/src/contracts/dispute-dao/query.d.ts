@@ -153,13 +153,18 @@ export interface ContractQuery<
   >;
 
   /**
-   * Opens a case for the vault's dispute of `escrow`, with the caller's evidence.
-   * The case snapshots the stake and the jury parameters now; its commit phase
-   * starts at once.
+   * Opens a case for the vault's dispute of `escrow`, with the caller's evidence,
+   * and takes the case fee (`jury.case_fee`, approve the DAO first) into the
+   * reward reserve, out of which the juror reward is drawn. The case snapshots
+   * the jury parameters now and the stake as it was before the block the vault
+   * dispute opened in; its commit phase starts at once. An escrow its payee
+   * refunded while disputed, whose collateral the vault still holds (before the
+   * ruling deadline), can become a case too: only a slash can apply to it.
    *
    * Who: the escrow's payer or payee. Errors: `InvalidUri`, `CaseExists`,
-   * `EscrowNotDisputed`, `NotParty`, `RulingWindowTooShort` (the vault's ruling
-   * deadline is too close for every round), `Overflow`. Emits `CaseOpened`,
+   * `EscrowNotDisputed` (not disputed, nor held), `VaultCallFailed`, `NotParty`,
+   * `RulingWindowTooShort` (the vault's ruling deadline is too close for every
+   * round), `Token`, `TokenCallFailed` (the fee), `Overflow`. Emits `CaseOpened`,
    * `EvidenceSubmitted`.
    *
    * @param {bigint} escrow
@@ -241,6 +246,12 @@ export interface ContractQuery<
 
   /**
    * Reveals the caller's vote of the current round.
+   *
+   * A reveal sent outside the reveal phase (e.g. before the commit phase ends)
+   * fails on chain with `NotRevealPhase`, but the failed transaction still
+   * publishes `choice` and `salt`: anyone can then `denounce` the vote and take
+   * its stake at risk. Clients must dry-run the reveal, or check the case's phase
+   * at the current block, before submitting it.
    *
    * Who: a juror that committed. Errors: `CaseNotFound`, `CaseClosed`,
    * `NotRevealPhase`, `VoteNotFound`, `VoteVoided`, `AlreadyRevealed`,
@@ -329,15 +340,23 @@ export interface ContractQuery<
   >;
 
   /**
-   * Executes a final case: the ruling at the vault (split, and slash where
-   * ruled), or, when the first round missed quorum, the vault's fallback once its
-   * ruling deadline has passed (otherwise the case closes and anyone applies the
-   * fallback at the vault later). Fixes the jurors' pool; appeal bonds of
-   * appeals that succeeded are credited back.
+   * Executes a final case: the ruling at the vault (the split while the escrow
+   * is disputed; a slash where ruled, of `slash_bps` of what the escrow held when
+   * the vault dispute opened, at most what the collateral holds, even if the
+   * payee refunded the escrow meanwhile), then ends the vault's hold of the
+   * collateral of an escrow its payee refunded during the dispute. When the first
+   * round missed quorum: the vault's fallback once its ruling deadline has passed
+   * (otherwise the case closes and anyone applies the fallback at the vault
+   * later), and the end of a hold. Fixes the jurors' pool; appeal bonds of
+   * appeals that succeeded are credited back. Before the vault's ruling deadline
+   * any refusal or failed read reverts the whole execution (never a slash of
+   * zero for a collateral that cannot be read); after it the case closes with
+   * what could be applied.
    *
-   * Who: anyone. Errors: `CaseNotFound`, `CaseClosed`, `NotFinal`, `Vault`,
-   * `VaultCallFailed`, `Overflow`. Emits `RulingExecuted` or `CaseFellBack`, and
-   * `AppealBondReturned`.
+   * Who: anyone. Errors: `CaseNotFound`, `CaseClosed`, `NotFinal`,
+   * `CollateralUnavailable` (a slash ruling whose collateral is released, gone or
+   * unreadable), `Vault`, `VaultCallFailed`, `Overflow`. Emits `RulingExecuted`
+   * or `CaseFellBack`, and `AppealBondReturned`.
    *
    * @param {bigint} caseId
    * @param {ContractCallOptions} options
@@ -391,11 +410,15 @@ export interface ContractQuery<
 
   /**
    * Proposes `action`; `description` is the hash of its text. Voting starts after
-   * the voting delay, with the stake held before this block.
+   * the voting delay, with the stake held before this block. A critical action
+   * (`HandOver`, `SetController`, `SetTreasury`, `SetVault`) waits twice the
+   * timelock.
    *
    * Who: a member with at least the proposal threshold staked. Errors:
    * `BelowProposalThreshold`, `InvalidParams`, `PeriodTooLong` (the DAO's own
-   * parameters are checked now), `Overflow`. Emits `ProposalCreated`.
+   * parameters are checked now; jury parameters and the vault's ruling window
+   * against each other, reading the vault's `dispute_params`), `VaultCallFailed`,
+   * `Overflow`. Emits `ProposalCreated`.
    *
    * @param {DisputeDaoActionLike} action
    * @param {Hash} description
@@ -446,10 +469,13 @@ export interface ContractQuery<
 
   /**
    * Executes a passed proposal after its timelock, by a typed call into the
-   * governed contract (or on the DAO's own parameters).
+   * governed contract (or on the DAO's own parameters). The checks made when it
+   * was proposed run again against what is in force now (a jury change against
+   * the vault's ruling window, a ruling window against the jury).
    *
    * Who: anyone. Errors: `ProposalNotFound`, `ProposalNotPassed`,
-   * `TimelockNotOver`, `ProposalFinished`, `InvalidParams`, `Vault`,
+   * `TimelockNotOver`, `ProposalFinished`, `ProposalExpired`, `InvalidParams`,
+   * `PeriodTooLong`, `Vault`,
    * `VaultCallFailed`, `TargetRefused`, `TargetCallFailed`. Emits
    * `ProposalExecuted` (and `ParamsChanged` for the DAO's own parameters).
    *
@@ -472,10 +498,11 @@ export interface ContractQuery<
   >;
 
   /**
-   * Cancels a proposal that is not executed yet (queued ones included).
+   * Cancels a proposal that is not executed yet (queued ones included), hand-overs
+   * of a role included; never one that replaces the guardian or lifts a pause.
    *
    * Who: the guardian. Errors: `NotGuardian`, `ProposalNotFound`,
-   * `ProposalFinished`. Emits `ProposalCanceled`.
+   * `ProposalFinished`, `GuardianCannotCancel`. Emits `ProposalCanceled`.
    *
    * @param {bigint} id
    * @param {ContractCallOptions} options

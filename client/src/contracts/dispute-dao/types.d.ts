@@ -41,6 +41,7 @@ export type DisputeDaoCase = {
   riskHeld: bigint;
   bondsHeld: bigint;
   rewardReserved: bigint;
+  fee: bigint;
   pool: bigint;
   coherentWeight: bigint;
   paidWeight: bigint;
@@ -58,10 +59,13 @@ export type DisputeDaoJuryParams = {
   revealMs: bigint;
   appealMs: bigint;
   quorumBps: number;
+  quorumCap: bigint;
+  minJurors: number;
   rounds: number;
   penaltyBps: number;
   appealBond: bigint;
   jurorReward: bigint;
+  caseFee: bigint;
   slashBps: number;
 };
 
@@ -126,7 +130,9 @@ export type DisputeDaoAction =
   | { type: "SetJuryParams"; value: DisputeDaoJuryParams }
   | { type: "SetGovParams"; value: [DisputeDaoGovParams, bigint] }
   | { type: "SetGuardian"; value?: AccountId32 | undefined }
-  | { type: "HandOver"; value: [DisputeDaoTarget, AccountId32 | undefined] };
+  | { type: "HandOver"; value: [DisputeDaoTarget, AccountId32 | undefined] }
+  | { type: "SetRentalRules"; value: number }
+  | { type: "SetMinCountedValue"; value: [MarketTypesAsset, bigint] };
 
 export type DisputeDaoActionLike =
   | { type: "SetFee"; value: number }
@@ -149,10 +155,9 @@ export type DisputeDaoActionLike =
   | { type: "SetJuryParams"; value: DisputeDaoJuryParams }
   | { type: "SetGovParams"; value: [DisputeDaoGovParams, bigint] }
   | { type: "SetGuardian"; value?: AccountId32Like | undefined }
-  | {
-      type: "HandOver";
-      value: [DisputeDaoTarget, AccountId32Like | undefined];
-    };
+  | { type: "HandOver"; value: [DisputeDaoTarget, AccountId32Like | undefined] }
+  | { type: "SetRentalRules"; value: number }
+  | { type: "SetMinCountedValue"; value: [MarketTypesAssetLike, bigint] };
 
 export type DisputeDaoTarget = "Vault" | "Registry" | "Market";
 
@@ -272,7 +277,8 @@ export type DisputeDaoErrorsError =
   | { type: "TargetCallFailed" }
   | { type: "Token"; value: MarketTypesVaultTokenError }
   | { type: "TokenCallFailed" }
-  | { type: "Overflow" };
+  | { type: "Overflow" }
+  | { type: "CollateralUnavailable" };
 
 export type MarketTypesVaultVaultError =
   | { type: "NotArbiter" }
@@ -321,7 +327,9 @@ export type MarketTypesVaultVaultError =
   | { type: "StartWindowPassed" }
   | { type: "StartWindowOpen" }
   | { type: "InexactTopUp" }
-  | { type: "InvalidPenalty" };
+  | { type: "InvalidPenalty" }
+  | { type: "NoCollateralHold" }
+  | { type: "InvalidMinPayout" };
 
 export type MarketTypesVaultTokenError =
   | { type: "Custom"; value: string }

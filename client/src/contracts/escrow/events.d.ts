@@ -117,7 +117,7 @@ export interface ContractEvents<
   /**
    * A stream was opened and prepaid.
    *
-   * @signature_topic: 0x796d075da8a77dfe640cb4b8c85931a8e0daab3d56d42b3ea0d788f88b1ef344
+   * @signature_topic: 0xd16017fbe8335da7dcddabb5aecbb679c45a937af445467389e53eadba568038
    **/
   StreamOpened: GenericContractEvent<
     "StreamOpened",
@@ -173,6 +173,13 @@ export interface ContractEvents<
        * @indexed: false
        **/
       noShowPenalty: bigint;
+      /**
+       * The least the payee side is paid in all if the payer stops the stream or a
+       * dispute over it falls back.
+       *
+       * @indexed: false
+       **/
+      minPayout: bigint;
       /**
        *
        * @indexed: false
@@ -473,11 +480,14 @@ export interface ContractEvents<
        **/
       refund: bigint;
       /**
+       * A dispute's bond back to the disputer.
        *
        * @indexed: false
        **/
       bondReturned: bigint;
       /**
+       * A dispute's bond the disputer lost: to the treasury after a ruling, to the
+       * counterparty after the fallback (`DisputeExpired`: nobody ruled).
        *
        * @indexed: false
        **/
@@ -779,6 +789,56 @@ export interface ContractEvents<
        * @indexed: false
        **/
       allowed: boolean;
+    },
+    Type
+  >;
+
+  /**
+   * The payee refunded a disputed escrow: its collateral stays locked for the dispute
+   * until the arbiter ends the hold or, from `until` (the ruling deadline) on, anyone.
+   *
+   * @signature_topic: 0xd747a2fc29a7183c638ec6f63c2c3e767b22b6e35c26b5d9a000c99d68f5a702
+   **/
+  CollateralHeld: GenericContractEvent<
+    "CollateralHeld",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      collateral: bigint;
+      /**
+       *
+       * @indexed: false
+       **/
+      until: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * The collateral held for escrow `id`'s dispute no longer counts as in use.
+   *
+   * @signature_topic: 0xa329839ee86679dbb7e1ddab7e3ade2b0cb6bb8b64c1b399f8fd3ea752f1008b
+   **/
+  CollateralHoldReleased: GenericContractEvent<
+    "CollateralHoldReleased",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      id: bigint;
+      /**
+       *
+       * @indexed: true
+       **/
+      collateral: bigint;
     },
     Type
   >;

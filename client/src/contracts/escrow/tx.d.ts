@@ -68,18 +68,24 @@ export interface ContractTx<
    *
    * Who may call: the payee, at any time before settlement — also while disputed,
    * so nobody can park an escrow in someone's open list by disputing it (an
-   * order: everything back; a stream: what accrued and is unclaimed, until now or
-   * until its freeze, still goes to the payee side; a dispute's bond goes back to
-   * the disputer); anyone, for an order whose delivery deadline passed without a
-   * delivery. Either way the escrow leaves both parties' open lists. A payee that
-   * refunds a stream carrying a no-show penalty also pays that penalty out of its
-   * collateral, whether the stream started or not (backing out of a booking, or
-   * starting it at the last moment and refunding at once, never dodges it).
+   * order: everything back; a running stream: what accrued and is unclaimed until
+   * now still goes to the payee side; a disputed escrow: everything it froze back
+   * to the payer, since nobody takes a contested amount without a ruling, and the
+   * dispute's bond back to the disputer); anyone, for an order whose delivery
+   * deadline passed without a delivery. Either way the escrow leaves both parties'
+   * open lists. A payee that refunds a stream carrying a no-show penalty also pays
+   * that penalty out of its collateral, whether the stream started or not
+   * (backing out of a booking, or starting it at the last moment and refunding at
+   * once, never dodges it). Refunding a disputed escrow does not free its
+   * collateral: it stays locked for the dispute (`Dispute::collateral_held`) until
+   * the arbiter rules and ends the hold, or the ruling deadline passes
+   * (`release_hold`), so a slash ruling stands whatever the payee does first.
    *
    * Errors: `EscrowNotFound`, `EscrowNotOpen`, `EscrowNotFunded`,
    * `DeliveryDeadlineNotReached`, `NotPayee` (a stream, by anyone else),
    * `Overflow`. Emits `EscrowSettled` (`RefundedByPayee` or
-   * `RefundedAfterDeadline`), and `NoShowPenaltyPaid` when a penalty is paid.
+   * `RefundedAfterDeadline`), `NoShowPenaltyPaid` when a penalty is paid, and
+   * `CollateralHeld` when a disputed escrow's collateral stays locked.
    *
    * @param {bigint} id
    * @param {ContractTxOptions} options
@@ -168,10 +174,12 @@ export interface ContractTx<
    * Applies the fallback to a dispute the arbiter did not rule on by its ruling
    * deadline (the one stored when it opened). A delivered order is paid to the
    * payee side, an undelivered one refunded; a stream pays what accrued until it
-   * was frozen and refunds the rest. The bond follows the outcome, as for a
-   * ruling: back to the disputer when its side got at least half, otherwise to
-   * the treasury (so disputing to delay a delivered order, or a payment already
-   * earned, costs the bond).
+   * was frozen (at least its minimum payout, as a stop would) and refunds the
+   * rest. The bond follows the outcome: back to the disputer when its side got at
+   * least half; otherwise to the counterparty whose money the dispute froze, paid
+   * for the wait (so disputing to delay a delivered order, or a payment already
+   * earned, costs the bond, and the platform never gains from a hearing that did
+   * not happen).
    *
    * Who may call: anyone.
    *
@@ -184,6 +192,27 @@ export interface ContractTx<
    * @selector 0x317e75e4
    **/
   expireDispute: GenericContractTxCall<
+    (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Ends the collateral hold of an escrow its payee refunded during a dispute
+   * (see `refund`): the collateral no longer counts as in use for it, and can be
+   * released once nothing else is open on it.
+   *
+   * Who may call: the arbiter at any time (after its ruling, and any slash);
+   * anyone once the dispute's ruling deadline has passed.
+   *
+   * Errors: `EscrowNotFound`, `NoCollateralHold`, `RulingWindowOpen`,
+   * `Overflow`. Emits `CollateralHoldReleased`.
+   *
+   * @param {bigint} id
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xb4643b60
+   **/
+  releaseHold: GenericContractTxCall<
     (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
@@ -497,7 +526,10 @@ export interface ContractTx<
 
   /**
    * Stops a stream before its end: what has accrued is credited to the payee
-   * side, the unused rest to the payer (everything, if it has not started).
+   * side, but at least what its minimum payout still lacks after the claims
+   * (`StreamTerms::min_payout`: a booking withdrawn or ended at once still pays
+   * for the time it held the payee's machines), the unused rest to the payer
+   * (everything but the minimum, if it has not started).
    *
    * Who may call: as for `release`.
    *

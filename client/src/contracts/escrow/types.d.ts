@@ -57,6 +57,7 @@ export type MarketTypesVaultEscrowTerms =
         bigint,
         bigint,
         bigint | undefined,
+        bigint,
       ];
     };
 
@@ -66,6 +67,9 @@ export type MarketTypesVaultDispute = {
   openedAt: bigint;
   rulingDeadline: bigint;
   deliveredDuring: boolean;
+  frozen: bigint;
+  openedBlock: number;
+  collateralHeld: boolean;
 };
 
 export type MarketTypesVaultSettlement = {
@@ -187,7 +191,9 @@ export type MarketTypesVaultVaultError =
   | { type: "StartWindowPassed" }
   | { type: "StartWindowOpen" }
   | { type: "InexactTopUp" }
-  | { type: "InvalidPenalty" };
+  | { type: "InvalidPenalty" }
+  | { type: "NoCollateralHold" }
+  | { type: "InvalidMinPayout" };
 
 export type MarketTypesVaultTokenError =
   | { type: "Custom"; value: string }
@@ -249,6 +255,7 @@ export type MarketTypesVaultStreamTerms = {
   context: bigint;
   collateral?: bigint | undefined;
   noShowPenalty: bigint;
+  minPayout: bigint;
 };
 
 export type MarketTypesVaultStreamTermsLike = {
@@ -261,6 +268,7 @@ export type MarketTypesVaultStreamTermsLike = {
   context: bigint;
   collateral?: bigint | undefined;
   noShowPenalty: bigint;
+  minPayout: bigint;
 };
 
 export type MarketTypesVaultEscrowStatus = {

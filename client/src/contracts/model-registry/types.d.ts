@@ -273,7 +273,9 @@ export type MarketTypesVaultVaultError =
   | { type: "StartWindowPassed" }
   | { type: "StartWindowOpen" }
   | { type: "InexactTopUp" }
-  | { type: "InvalidPenalty" };
+  | { type: "InvalidPenalty" }
+  | { type: "NoCollateralHold" }
+  | { type: "InvalidMinPayout" };
 
 export type MarketTypesVaultTokenError =
   | { type: "Custom"; value: string }

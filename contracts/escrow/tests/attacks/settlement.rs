@@ -123,14 +123,16 @@ fn payee_delivers_a_disputed_order_and_the_fallback_pays_it() {
         Error::RulingWindowOpen,
         as_(django(), || c.expire_dispute(id))
     );
-    // The fallback pays the delivery, and the payer's bond goes to the treasury.
+    // The fallback pays the delivery, and the payer's bond goes to the payee whose
+    // money the dispute froze (nobody ruled: the treasury takes only its fee).
     set_time(late + RULING_MS);
     as_(django(), || c.expire_dispute(id)).unwrap();
     let e = last_settled();
     assert_eq!(e.reason, SettleReason::DisputeExpired);
     assert_eq!((e.to_payee + e.fee + e.royalties, e.refund), (2_000, 0));
     assert_eq!((e.bond_returned, e.bond_forfeited), (0, 100));
-    assert_eq!(credit(&c, frank()), e.fee + 100);
+    assert_eq!(credit(&c, frank()), e.fee);
+    assert_eq!(credit(&c, bob()), e.to_payee + 100);
     assert_eq!(credit(&c, alice()), 0);
 }
 
@@ -274,8 +276,9 @@ fn nobody_parks_an_escrow_in_a_payees_list_by_disputing_it() {
     set_time(T0 + 300);
     paid(alice(), 500, || c.dispute(stream)).unwrap();
     assert_eq!(c.open_escrow_count(bob()), 2, "parked in bob's list");
-    // Bob throws both out: the order all back, the stream what accrued until its
-    // freeze to him and the rest back; the disputer's bonds back to it.
+    // Bob throws both out: the order all back, the stream all it froze back too (what
+    // accrued before the freeze is contested: nobody takes it without a ruling); the
+    // disputer's bonds back to it.
     set_time(T0 + 900);
     as_(bob(), || c.refund(order)).unwrap();
     let e = last_settled();
@@ -287,10 +290,10 @@ fn nobody_parks_an_escrow_in_a_payees_list_by_disputing_it() {
     let e = last_settled();
     assert_eq!(
         (e.to_payee + e.fee + e.royalties, e.refund, e.bond_returned),
-        (3_000, 7_000, 500)
+        (0, 10_000, 500)
     );
     assert_eq!(c.open_escrow_count(bob()), 0);
-    assert_eq!(credit(&c, alice()), 1_000 + 50 + 7_000 + 500);
+    assert_eq!(credit(&c, alice()), 1_000 + 50 + 10_000 + 500);
 }
 
 #[ink::test]

@@ -54,6 +54,14 @@ impl Run<'_> {
         }
     }
 
+    /// The escrows `f` holds for, if any.
+    pub(super) fn find(&self, f: impl Fn(&EscrowRecord) -> bool) -> Option<Vec<u64>> {
+        let ids: Vec<u64> = (1..=self.c.escrow_count())
+            .filter(|&id| self.c.escrow(id).is_some_and(|r| f(&r)))
+            .collect();
+        (!ids.is_empty()).then_some(ids)
+    }
+
     pub(super) fn pick_collateral(&self, i: usize) -> u64 {
         let n = self.c.collateral_count();
         if n == 0 {
@@ -226,7 +234,10 @@ impl Run<'_> {
         let writes = vault_writes();
         let owed = match self.owed {
             Some((owed, at)) if at == writes => owed,
-            _ => obligations(&self.c, &mut self.open, &mut self.locked),
+            _ => {
+                check_collateral_links(&self.c);
+                obligations(&self.c, &mut self.open, &mut self.locked)
+            }
         };
         self.owed = Some((owed, writes));
         check_solvency(owed, &self.net);
@@ -237,12 +248,16 @@ impl Run<'_> {
         // payee side to what accrued until now (or until the freeze).
         if let Some((id, held, rec)) = settled {
             // The settlement's own event is the last one (told apart by its signature),
-            // but for a no-show's penalty, which follows it.
+            // but for a no-show's penalty and a dispute's collateral hold, which follow it.
             let events: Vec<_> = test::recorded_events().collect();
             let penalty_sig = NoShowPenaltyPaid::SIGNATURE_TOPIC.map(|t| t.to_vec());
-            let after_penalty =
-                events.last().and_then(|e| e.topics.first()) == penalty_sig.as_ref();
-            let last = &events[events.len() - 1 - usize::from(after_penalty)];
+            let hold_sig = crate::events::CollateralHeld::SIGNATURE_TOPIC.map(|t| t.to_vec());
+            let mut end = events.len();
+            if events[end - 1].topics.first() == hold_sig.as_ref() {
+                end -= 1;
+            }
+            let after_penalty = events[end - 1].topics.first() == penalty_sig.as_ref();
+            let last = &events[end - 1 - usize::from(after_penalty)];
             assert_eq!(
                 last.topics.first().map(|t| t.as_slice()),
                 EscrowSettled::SIGNATURE_TOPIC
@@ -272,6 +287,7 @@ impl Run<'_> {
                 deposit,
                 paid_out,
                 frozen_at,
+                min_payout,
                 ..
             } = rec.terms
             {
@@ -279,23 +295,32 @@ impl Run<'_> {
                     // A no-show gives everything back.
                     assert_eq!((start, payee_side, e.refund), (None, Some(0), held));
                 }
-                let until = match e.reason {
-                    SettleReason::DisputeExpired => frozen_at,
-                    // A payee's refund of a disputed stream pays up to the freeze.
+                // A payee's refund of a disputed stream gives everything frozen back.
+                if e.reason == SettleReason::RefundedByPayee && rec.state == EscrowState::Disputed {
+                    assert_eq!((payee_side, e.refund), (Some(0), held));
+                }
+                // A stop (by the payer, or the fallback at the freeze) pays what accrued
+                // but at least the stream's minimum payout; a refund or a no-show only
+                // what accrued.
+                let (until, floor) = match e.reason {
+                    SettleReason::DisputeExpired => (frozen_at, min_payout),
+                    SettleReason::StoppedByPayer => (Some(self.now), min_payout),
                     SettleReason::RefundedByPayee if rec.state == EscrowState::Disputed => {
-                        frozen_at
+                        (None, 0)
                     }
-                    SettleReason::StoppedByPayer
-                    | SettleReason::RefundedByPayee
-                    | SettleReason::NotStarted => Some(self.now),
-                    _ => None,
+                    SettleReason::RefundedByPayee | SettleReason::NotStarted => (Some(self.now), 0),
+                    _ => (None, 0),
                 };
                 if let Some(t) = until {
+                    let earned = accrued_at(deposit, start, duration_ms, t);
                     assert_eq!(
                         paid_out.checked_add(payee_side.unwrap()),
-                        Some(accrued_at(deposit, start, duration_ms, t)),
-                        "stream {id} paid other than deposit × elapsed / duration"
+                        Some(earned.max(floor).min(deposit)),
+                        "stream {id} paid other than max(deposit × elapsed / duration, minimum)"
                     );
+                    if floor > earned && e.reason == SettleReason::StoppedByPayer {
+                        self.count("min_payout_applied");
+                    }
                 }
             }
             if let Some(d) = rec.dispute {
@@ -338,4 +363,25 @@ pub(super) fn accrued_at(
     t: Timestamp,
 ) -> Balance {
     start.map_or(0, |s| model_accrued(deposit, s, duration, t))
+}
+
+/// Every collateral counts as open exactly the escrows linked to it that are not
+/// settled, plus those its payee refunded during a dispute whose hold is still on.
+fn check_collateral_links(c: &Escrow) {
+    let mut linked = BTreeMap::<u64, u32>::new();
+    for id in 1..=c.escrow_count() {
+        let rec = c.escrow(id).unwrap();
+        let held = rec.dispute.is_some_and(|d| d.collateral_held);
+        if let (Some(cid), true) = (rec.collateral, rec.state != EscrowState::Settled || held) {
+            *linked.entry(cid).or_default() += 1;
+        }
+    }
+    for cid in 1..=c.collateral_count() {
+        let col = c.collateral(cid).unwrap();
+        assert_eq!(
+            col.open,
+            linked.get(&cid).copied().unwrap_or(0),
+            "collateral {cid}: open count != escrows linked to it"
+        );
+    }
 }

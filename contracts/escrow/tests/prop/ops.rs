@@ -43,6 +43,8 @@ pub(super) enum Op {
         /// Streams with a start get one only at 300 (always refused).
         penalty: u16,
         funding: u8,
+        /// The minimum payout, in per mille of the deposit (above 1 000: above it).
+        floor: u16,
     },
     Deliver(usize),
     Release(usize, Actor),
@@ -65,6 +67,8 @@ pub(super) enum Op {
     /// Two receivers' amounts; with `.3`, in thousandths of what the lock holds.
     Slash(usize, Balance, Balance, bool),
     ReleaseCollateral(usize, bool),
+    /// The arbiter (`true`) or a stranger ends a refunded dispute's collateral hold.
+    ReleaseHold(usize, bool),
     Extend(usize, u64),
     SetController(bool),
     SetFee(u16),
@@ -138,10 +142,10 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
             (proptest::option::weighted(0.5, 0u64..2_000), 0u64..5_000, 1u64..5_000),
             // Streams link collateral more often: it backs their no-show penalties.
             proptest::option::weighted(0.6, 0usize..4),
-            (0u16..=300, 0u8..12)
+            (0u16..=300, 0u8..12, prop_oneof![3 => Just(0u16), 6 => 0u16..=1_000, 1 => 1_001u16..=1_100])
         )
             .prop_map(
-                |((token, by_controller, per_ms), price, (start, start_by, len), collateral, (penalty, funding))| {
+                |((token, by_controller, per_ms), price, (start, start_by, len), collateral, (penalty, funding, floor))| {
                     Op::OpenStream {
                         token,
                         by_controller,
@@ -153,6 +157,7 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
                         collateral,
                         penalty,
                         funding,
+                        floor,
                     }
                 }
             ),
@@ -189,6 +194,7 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         2 => (0usize..4, 1..=1_000u128, 0..=1_000u128, any::<bool>())
             .prop_map(|(i, a, b, relative)| Op::Slash(i, a, b, relative)),
         1 => (0usize..4, any::<bool>()).prop_map(|(i, b)| Op::ReleaseCollateral(i, b)),
+        3 => (idx.clone(), any::<bool>()).prop_map(|(i, b)| Op::ReleaseHold(i, b)),
         1 => (0usize..4, 0u64..20_000).prop_map(|(i, ms)| Op::Extend(i, ms)),
         1 => any::<bool>().prop_map(Op::SetController),
         1 => (0u16..=1_000).prop_map(Op::SetFee),

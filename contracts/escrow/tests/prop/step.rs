@@ -65,6 +65,7 @@ impl Run<'_> {
                 collateral,
                 penalty,
                 funding,
+                floor,
             } => {
                 let asset = asset_of(token);
                 let opener = if by_controller { django() } else { alice() };
@@ -89,6 +90,11 @@ impl Run<'_> {
                     200.. => held.max(1),
                     p => (held / 100 * Balance::from(p - 99)).max(1),
                 };
+                t.min_payout = if floor > 1_000 {
+                    deposit.saturating_add(1)
+                } else {
+                    deposit / 1_000 * Balance::from(floor)
+                };
                 let terms = t.clone();
                 let r = self.pay(opener, asset, deposit, funding, |c| {
                     c.open_stream(alice(), t)
@@ -112,10 +118,12 @@ impl Run<'_> {
                             deposit: d,
                             paid_out,
                             frozen_at,
+                            min_payout,
                         } = rec.terms
                         else {
                             panic!("opened an order")
                         };
+                        assert_eq!(min_payout, terms.min_payout);
                         assert_eq!(
                             (start, duration_ms, no_show_penalty, d, paid_out, frozen_at),
                             (terms.start, len, terms.no_show_penalty, deposit, 0, None)
@@ -138,8 +146,15 @@ impl Run<'_> {
                         if terms.no_show_penalty > 0 {
                             self.count("opened_with_penalty");
                         }
+                        if terms.min_payout > 0 {
+                            self.count("opened_with_min_payout");
+                        }
                     }
                     Err(Error::BelowMinDeposit) => self.count("below_min"),
+                    Err(Error::InvalidMinPayout) => {
+                        assert!(terms.min_payout > deposit, "valid minimum refused");
+                        self.count("invalid_min_payout");
+                    }
                     Err(Error::InvalidPenalty) => {
                         assert!(
                             terms.no_show_penalty > 0
@@ -182,7 +197,14 @@ impl Run<'_> {
                 }
             }
             Op::Refund(i, by_payee) => {
-                let id = self.pick(i);
+                // A third of the payee's refunds go to a disputed escrow with collateral
+                // when there is one (the rare path where the collateral stays held).
+                let id = match self
+                    .find(|r| r.state == EscrowState::Disputed && r.collateral.is_some())
+                {
+                    Some(ids) if by_payee && i % 3 == 0 => ids[i % ids.len()],
+                    _ => self.pick(i),
+                };
                 let rec = before(&self.c, id);
                 let who = if by_payee { bob() } else { charlie() };
                 // A waiting stream's penalty and its collateral before the refund.
@@ -202,10 +224,25 @@ impl Run<'_> {
                         )),
                         _ => None,
                     });
+                let linked = rec
+                    .as_ref()
+                    .and_then(|r| r.collateral)
+                    .and_then(|cid| self.c.collateral(cid).map(|c| (cid, c.open)));
                 if as_(who, || self.c.refund(id)).is_ok() {
                     let rec = rec.unwrap();
                     if matches!(rec.terms, EscrowTerms::Stream { .. }) {
                         self.count("payee_refunded_stream");
+                    }
+                    if rec.state == EscrowState::Disputed {
+                        self.count("payee_refunded_disputed");
+                        // The collateral stays linked to the dispute: a slash ruling
+                        // can still reach it.
+                        if let Some((cid, open)) = linked {
+                            let now = self.c.escrow(id).unwrap();
+                            assert!(now.dispute.is_some_and(|d| d.collateral_held));
+                            assert_eq!(self.c.collateral(cid).unwrap().open, open);
+                            self.count("collateral_held");
+                        }
                     }
                     if rec.state == EscrowState::Waiting {
                         self.count("payee_refunded_waiting");
@@ -220,7 +257,14 @@ impl Run<'_> {
                 }
             }
             Op::Dispute(i, by_payer, extra) => {
-                let id = self.pick(i);
+                // A third of the disputes go to a running stream with collateral when
+                // there is one (what a slash ruling, and a payee's escape, need).
+                let id = match self
+                    .find(|r| r.state == EscrowState::Streaming && r.collateral.is_some())
+                {
+                    Some(ids) if i % 3 == 1 => ids[i % ids.len()],
+                    _ => self.pick(i),
+                };
                 let who = if by_payer { alice() } else { bob() };
                 if let Some(rec) = self
                     .c
@@ -280,8 +324,16 @@ impl Run<'_> {
             Op::Expire(i) => {
                 let id = self.pick(i);
                 let rec = before(&self.c, id);
+                let treasury = rec.as_ref().map(|r| self.c.credit_of(frank(), r.asset));
                 if as_(django(), || self.c.expire_dispute(id)).is_ok() {
                     let rec = rec.unwrap();
+                    // Nobody ruled: the treasury gains its fee and nothing of the bond.
+                    let fee = last_settled().fee;
+                    assert_eq!(
+                        Some(self.c.credit_of(frank(), rec.asset)),
+                        treasury.map(|t| t + fee),
+                        "the treasury profited from a dispute nobody ruled"
+                    );
                     settled = Some((id, crate::money::held(&rec).unwrap(), rec));
                 }
             }
@@ -433,6 +485,7 @@ impl Run<'_> {
                                         deposit,
                                         paid_out,
                                         frozen_at,
+                                        min_payout,
                                     } => EscrowTerms::Stream {
                                         start: Some(self.now),
                                         duration_ms,
@@ -441,6 +494,7 @@ impl Run<'_> {
                                         deposit,
                                         paid_out,
                                         frozen_at,
+                                        min_payout,
                                     },
                                     _ => unreachable!(),
                                 },
@@ -546,6 +600,38 @@ impl Run<'_> {
                 .is_ok()
                 {
                     self.count("slashed");
+                }
+            }
+            Op::ReleaseHold(i, by_arbiter) => {
+                // Mostly an escrow whose collateral is held, when there is one.
+                let holds = |r: &EscrowRecord| r.dispute.is_some_and(|d| d.collateral_held);
+                let direct = self.pick(i);
+                let id = match self.find(holds) {
+                    _ if self.c.escrow(direct).is_some_and(|r| holds(&r)) => direct,
+                    Some(ids) if i % 4 != 0 => ids[i % ids.len()],
+                    _ => direct,
+                };
+                let rec = before(&self.c, id);
+                let who = if by_arbiter { eve() } else { charlie() };
+                let r = as_(who, || self.c.release_hold(id));
+                let expected = match rec.as_ref().and_then(|r| r.dispute.zip(r.collateral)) {
+                    None if rec.is_none() => Err(Error::EscrowNotFound),
+                    Some((d, _)) if d.collateral_held => {
+                        if by_arbiter || self.now >= d.ruling_deadline {
+                            Ok(())
+                        } else {
+                            Err(Error::RulingWindowOpen)
+                        }
+                    }
+                    _ => Err(Error::NoCollateralHold),
+                };
+                assert_eq!(r, expected, "release_hold by {who:?}");
+                if r.is_ok() {
+                    self.count(if by_arbiter {
+                        "hold_released_by_arbiter"
+                    } else {
+                        "hold_released_after_deadline"
+                    });
                 }
             }
             Op::ReleaseCollateral(i, by_owner) => {
