@@ -23,8 +23,11 @@
  * deployment parameters.
  *
  * The dispute DAO: Charlie, Dave and Ferdie stake MMT; Eve rents again and disputes the
- * rental at the vault, then opens a case with her evidence; the jurors commit hidden
- * votes (hashed here, with commitmentOf), reveal them (Ferdie against the majority),
+ * rental at the vault, then opens a case with her evidence, paying the case fee into the
+ * reward reserve (approve the DAO, open); the jurors commit hidden votes (hashed here,
+ * with commitmentOf), a reveal tried during the commit phase is refused by the client
+ * before anything leaves it (it would publish the vote), they reveal in the reveal
+ * phase through the client's guarded `revealVote` (Ferdie against the majority),
  * and once the case is final anyone executes the ruling: the vault splits the frozen
  * stream and slashes Bob's collateral to Eve; each vote is settled (rewards, the
  * outvoted juror's penalty). Then governance: Charlie proposes a 3 % fee, the members
@@ -43,8 +46,12 @@ import {
   formatUnits,
   freeBalance,
   paidBy,
+  quorumMet,
+  quorumNeeded,
   randomSalt,
   Refused,
+  revealVote,
+  RevealOutsidePhase,
   send,
   short,
   tick,
@@ -84,7 +91,7 @@ async function main(): Promise<void> {
   const names = new Map<string, DevName>(Object.entries(who).map(([n, s]) => [s.address, n as DevName]));
   let m!: Market;
   let n = 0;
-  const TOTAL = 28;
+  const TOTAL = 29;
   const step = async (title: string, body: () => Promise<string | void>) => {
     n += 1;
     const started = Date.now();
@@ -320,7 +327,11 @@ async function main(): Promise<void> {
     eq(owed, staked + reserve, 'the DAO owes the stakes and the reserve');
     eq((await dryRun(token, dao.address, 'psp22BalanceOf', [dao.address])).value, owed, "the DAO's MMT balance");
     const j = cfg.jury;
-    return `jury: commit ${Number(j.commitMs) / 1000} s, reveal ${Number(j.revealMs) / 1000} s, appeal ${Number(j.appealMs) / 1000} s, ${j.rounds} rounds, quorum ${Number(j.quorumBps) / 100} %, ${Number(j.penaltyBps) / 100} % of a vote's weight at risk, reward ${u(j.jurorReward)} MMT per case`;
+    return (
+      `jury: commit ${Number(j.commitMs) / 1000} s, reveal ${Number(j.revealMs) / 1000} s, appeal ${Number(j.appealMs) / 1000} s, ${j.rounds} rounds, ` +
+      `quorum ${Number(j.quorumBps) / 100} % of the stake but at most ${u(j.quorumCap)} MMT, from ≥ ${j.minJurors} jurors; ${Number(j.penaltyBps) / 100} % of a vote's weight at risk; ` +
+      `a case costs its opener ${u(j.caseFee)} MMT and draws a ${u(j.jurorReward)} MMT reward`
+    );
   });
 
   let disputedRental = 0n;
@@ -328,7 +339,7 @@ async function main(): Promise<void> {
   let caseId = 0n;
   let bond = 0n;
   const disputedCost = gpuPrice * 2n * 4n;
-  await step('Eve rents 2 GPUs again and Bob starts; the GPUs do not answer: Eve disputes the stream at the vault (bond) and opens a case with her evidence', async () => {
+  await step('Eve rents 2 GPUs again and Bob starts; the GPUs do not answer: Eve disputes the stream at the vault (bond), approves the DAO for the case fee and opens a case with her evidence', async () => {
     const offer = (await dryRun(compute, who.Eve.address, 'offer', [offerId])).value!;
     disputedRental = (await send(compute, who.Eve, 'rent', [offerId, 2, 4, offer.offer.version], { value: disputedCost })).value;
     disputedEscrow = (await dryRun(compute, who.Eve.address, 'rental', [disputedRental])).value!.escrowId;
@@ -337,13 +348,32 @@ async function main(): Promise<void> {
     eq(bond, (disputedCost * 500n + BPS - 1n) / BPS, 'bond = 5 % of what the stream holds, rounded up');
     await send(vault, who.Eve, 'dispute', [disputedEscrow], { value: bond });
     check((await dryRun(vault, who.Eve.address, 'escrow', [disputedEscrow])).value!.state === 'Disputed', 'the stream is frozen');
-    caseId = (await send(dao, who.Eve, 'openCase', [disputedEscrow, 'ipfs://bafybeievidence-gpus-unreachable'])).value;
+    // Opening a case costs the case fee in MMT, pulled by the DAO: without the approval
+    // the dry-run refuses it and nothing is sent.
+    const fee = cfg.jury.caseFee;
+    await refusedWith('Token(InsufficientAllowance)', who.Eve, () => send(dao, who.Eve, 'openCase', [disputedEscrow, 'ipfs://bafybeievidence-gpus-unreachable']));
+    const eveMmt = await mmtOf(who.Eve);
+    const reserveBefore = (await dryRun(dao, who.Alice.address, 'totals', []))
+      .value[1];
+    await send(token, who.Eve, 'psp22Approve', [dao.address, fee]);
+    const opened = await send(dao, who.Eve, 'openCase', [disputedEscrow, 'ipfs://bafybeievidence-gpus-unreachable']);
+    caseId = opened.value;
+    const event = dao.events.CaseOpened.find(opened.events)?.data;
+    check(event !== undefined && event.fee === fee, 'CaseOpened names the fee Eve paid');
+    eq(eveMmt - (await mmtOf(who.Eve)), fee, 'Eve pays the case fee in MMT, nothing more');
+    eq((await dryRun(token, who.Eve.address, 'psp22Allowance', [who.Eve.address, dao.address])).value, 0n, 'approval used up exactly');
     const view = (await dryRun(dao, who.Eve.address, 'case', [caseId])).value!;
     check(view.phase === 'Commit', `case in its commit phase (${view.phase})`);
-    eq(view.case.totalStake, 600n * MMT, 'the case snapshots 600 MMT of stake');
+    eq(view.case.totalStake, 600n * MMT, 'the case snapshots 600 MMT of stake (before the block the vault dispute opened in)');
     eq(view.case.rewardReserved, cfg.jury.jurorReward, 'the case draws its reward from the reserve');
+    eq(view.case.fee, fee, 'the case records its fee');
+    const reserveAfter = (await dryRun(dao, who.Alice.address, 'totals', [])).value[1];
+    eq(reserveAfter, reserveBefore + fee - cfg.jury.jurorReward, 'reserve + fee − reward');
     check(view.case.collateral !== undefined, "the case sees Bob's collateral (slash choices allowed)");
-    return `rental #${disputedRental} → stream #${disputedEscrow} frozen, bond ${u(bond)} UNIT; case #${caseId} opened by Eve (payer) against Bob (payee)`;
+    return (
+      `rental #${disputedRental} → stream #${disputedEscrow} frozen, bond ${u(bond)} UNIT; case #${caseId} opened by Eve (payer) against Bob (payee)\n` +
+      `         case fee ${u(fee)} MMT into the reward reserve, reward ${u(cfg.jury.jurorReward)} MMT out of it: reserve ${u(reserveBefore)} → ${u(reserveAfter)} MMT`
+    );
   });
 
   const salts = new Map<string, `0x${string}`>();
@@ -368,17 +398,39 @@ async function main(): Promise<void> {
     return `${lines.join(', ')}\n         Eve: "${refused.plain}"`;
   });
 
+  await step('Charlie tries to reveal during the commit phase: the client refuses before anything leaves it (a failed reveal would publish his vote)', async () => {
+    const charlie = jurors[0];
+    const before = await nonce(charlie.s);
+    const res = await revealVote(dao, charlie.s, caseId, charlie.choice, salts.get(charlie.s.address)!).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    check(res instanceof RevealOutsidePhase && res.phase === 'Commit' && res.code === 'NotRevealPhase', `refused by the client in the commit phase (got ${res instanceof Error ? res.message : 'success'})`);
+    eq(BigInt(await nonce(charlie.s)), BigInt(before), 'Charlie sent nothing (nonce unchanged)');
+    const vote = (await dryRun(dao, who.Alice.address, 'voteOf', [caseId, 0, charlie.s.address])).value!;
+    check(vote.revealed === undefined && !vote.voided, 'his vote is still hidden, and nobody could denounce it');
+    eq(BigInt((await dryRun(dao, who.Alice.address, 'roundInfo', [caseId, 0])).value.reveals), 0n, 'no reveal recorded');
+    return `"${(res as RevealOutsidePhase).plain}"`;
+  });
+
   await step('the commit phase ends; the jurors reveal: Charlie and Dave "50 % to the provider + slash", Ferdie "100 % to the provider"', async () => {
     const view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
     await untilChainTime(view.phaseEnds);
-    for (const j of jurors) await send(dao, j.s, 'revealVote', [caseId, j.choice, salts.get(j.s.address)!]);
+    // The client's revealVote reads the case's phase at the current block first.
+    for (const j of jurors) await revealVote(dao, j.s, caseId, j.choice, salts.get(j.s.address)!);
     const after = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
     check(after.phase === 'Reveal', `reveal phase (${after.phase})`);
     eq(after.roundInfo.revealedWeight, 600n * MMT, 'revealed weight');
     check(after.leading === 7, `leading choice 7 (${after.leading})`);
     eq((await dryRun(dao, who.Alice.address, 'tally', [caseId, 0, 7])).value.weight, 500n * MMT, 'weight for choice 7');
     eq((await dryRun(dao, who.Alice.address, 'tally', [caseId, 0, 4])).value.weight, 100n * MMT, 'weight for choice 4');
-    return `tally: "${choiceLabel(7)}" 500 MMT, "${choiceLabel(4)}" 100 MMT; quorum ${Number(cfg.jury.quorumBps) / 100} % of 600 = 120 MMT`;
+    const needed = quorumNeeded(after.case.totalStake, after.case.jury, 0);
+    eq(needed, 100n * MMT, 'quorum: min(20 % of 600, the 100 MMT cap)');
+    check(quorumMet(after.case.totalStake, after.case.jury, 0, after.roundInfo), `quorum met: 600 MMT from 3 ≥ ${cfg.jury.minJurors} jurors`);
+    return (
+      `tally: "${choiceLabel(7)}" 500 MMT, "${choiceLabel(4)}" 100 MMT; quorum min(${Number(cfg.jury.quorumBps) / 100} % of 600, cap ${u(cfg.jury.quorumCap)}) = ${u(needed)} MMT ` +
+      `from ≥ ${cfg.jury.minJurors} jurors: 600 MMT revealed by 3`
+    );
   });
 
   let slashed = 0n;
@@ -396,7 +448,7 @@ async function main(): Promise<void> {
     const sent = await send(dao, who.Alice, 'executeRuling', [caseId]);
     const ruled = dao.events.RulingExecuted.find(sent.events)?.data;
     check(ruled !== undefined, 'RulingExecuted emitted');
-    check(ruled!.choice === 7 && ruled!.payeeBps === 5_000 && ruled!.applied, 'ruling 7 applied at the vault');
+    check(ruled!.choice === 7 && ruled!.payeeBps === 5_000 && ruled!.applied && !ruled!.holdReleased, 'ruling 7 applied at the vault (no collateral hold to end)');
     const settled = vault.events.EscrowSettled.find(sent.events)?.data;
     check(settled !== undefined && settled.reason === 'Resolved', 'the vault settled the stream as Resolved');
     // The frozen stream held everything Eve prepaid (Bob had claimed nothing).
@@ -544,7 +596,7 @@ async function main(): Promise<void> {
     return lines.join(', ');
   });
 
-  await step("the vault owes nothing, per asset; the DAO owes exactly its MMT balance (stakes + reward reserve)", async () => {
+  await step("the vault owes nothing, per asset; the DAO owes exactly its MMT balance (stakes + reward reserve, the case fee in it)", async () => {
     for (const asset of [native, mmt]) {
       const r = (await dryRun(vault, who.Alice.address, 'reserves', [asset])).value;
       check(r.holdings >= r.owed, `holdings ≥ owed for ${asset.type}`);
@@ -555,7 +607,7 @@ async function main(): Promise<void> {
     eq(owed, balance, "the DAO's owed equals its MMT balance");
     eq(owed, staked + reserve, 'owed = stakes + reserve (no credit, risk or bond left)');
     eq(staked, 590n * MMT, 'stakes: 300 + 200 + 90');
-    eq(reserve, reserveFunding - cfg.jury.jurorReward, 'reserve less the reward the case drew');
+    eq(reserve, reserveFunding + cfg.jury.caseFee - cfg.jury.jurorReward, "reserve + Eve's case fee − the reward the case drew");
     return `DAO owes ${u(owed)} MMT = staked ${u(staked)} + reserve ${u(reserve)}, and holds ${u(balance)} MMT`;
   });
 

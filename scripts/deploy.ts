@@ -15,8 +15,12 @@
  * `daoDefaults`); `--dao-param commitMs=5000` overrides one (any field of `DaoParams`'
  * jury or gov — `jury.quorumBps` / `gov.quorumBps` for the name both have — or
  * `unbondingMs`). They are recorded in the deployment file, and a later run reuses them.
+ * Opening a case costs `caseFee` in MMT (`short`: 6 MMT, `long`: 60 MMT; the opener
+ * approves the DAO for it first); a round's quorum is capped at `quorumCap` (`short`:
+ * 100 MMT, `long`: 50,000 MMT) and needs `minJurors` reveals (2, 3).
  * The vault's ruling window (1 day on a development chain, the longest case plus 7
- * days elsewhere) must exceed the DAO's longest case. Once everything is wired, the vault's arbiter and the registry's and
+ * days elsewhere) must exceed the DAO's longest case plus a commit phase (the contract's
+ * room to execute the ruling). Once everything is wired, the vault's arbiter and the registry's and
  * market's admin roles move to the DAO (the deployer proposes, the DAO accepts): from
  * then on only DAO proposals change parameters. `--keep-admin` leaves them with the
  * deployer (the demo hands them over itself after its admin steps, with `handOver`).
@@ -98,13 +102,47 @@ const MMT = 10n ** 12n;
  * The DAO's defaults. `short`: a development chain, where a case takes seconds (longest
  * case 27 s: round 0 4 + 4 + 3 s, round 1 8 + 8 s). `long`: a real network (longest
  * case 21 days: round 0 2 + 1 + 1 d, round 1 4 + 2 + 2 d, round 2 6 + 3 d).
+ *
+ * Quorum: a round needs `(r + 1) × min(20 % of the snapshotted stake, quorumCap)` of
+ * revealed weight from at least `minJurors` reveals, so stake that never votes cannot
+ * block a hearing. `short`: a cap of 100 MMT (the demo's 600 MMT jury needs 100, not
+ * 120) and 2 jurors (every hearing of the demo and the browser tests has 3). `long`: a
+ * cap of 50,000 MMT and 3 jurors. Opening a case costs `caseFee` (into the reward
+ * reserve, at least the reward the case draws from it, so a self-dealt case never
+ * pays): the reward plus 1 MMT (`short`), 60 MMT for a 50 MMT reward (`long`).
  */
 function daoDefaults(periods: 'short' | 'long', guardian: string | null): DaoParams {
   const day = Number(DAY_MS);
   const short = periods === 'short';
   const jury: DaoParams['jury'] = short
-    ? { commitMs: 4_000, revealMs: 4_000, appealMs: 3_000, quorumBps: 2_000, rounds: 2, penaltyBps: 1_000, slashBps: 5_000, appealBond: `${10n * MMT}`, jurorReward: `${5n * MMT}` }
-    : { commitMs: 2 * day, revealMs: day, appealMs: day, quorumBps: 2_000, rounds: 3, penaltyBps: 1_000, slashBps: 5_000, appealBond: `${100n * MMT}`, jurorReward: `${50n * MMT}` };
+    ? {
+        commitMs: 4_000,
+        revealMs: 4_000,
+        appealMs: 3_000,
+        quorumBps: 2_000,
+        quorumCap: `${100n * MMT}`,
+        minJurors: 2,
+        rounds: 2,
+        penaltyBps: 1_000,
+        slashBps: 5_000,
+        appealBond: `${10n * MMT}`,
+        jurorReward: `${5n * MMT}`,
+        caseFee: `${6n * MMT}`,
+      }
+    : {
+        commitMs: 2 * day,
+        revealMs: day,
+        appealMs: day,
+        quorumBps: 2_000,
+        quorumCap: `${50_000n * MMT}`,
+        minJurors: 3,
+        rounds: 3,
+        penaltyBps: 1_000,
+        slashBps: 5_000,
+        appealBond: `${100n * MMT}`,
+        jurorReward: `${50n * MMT}`,
+        caseFee: `${60n * MMT}`,
+      };
   const gov: DaoParams['gov'] = short
     ? { votingDelayMs: 0, votingPeriodMs: 6_000, quorumBps: 2_000, timelockMs: 4_000, graceMs: 120_000, extensionMs: 2_000, proposalThreshold: `${MMT}` }
     : { votingDelayMs: day, votingPeriodMs: 5 * day, quorumBps: 1_000, timelockMs: 2 * day, graceMs: 14 * day, extensionMs: day, proposalThreshold: `${1_000n * MMT}` };
@@ -134,7 +172,36 @@ function withOverrides(dao: DaoParams, overrides: Record<string, string | number
     else throw new DeployError(`--dao-param ${name}: not a DAO parameter (one of ${names.join(', ')})`);
   }
   out.longestCaseMs = Number(maxCaseMs(out.jury));
+  if (BigInt(out.jury.caseFee) < BigInt(out.jury.jurorReward)) {
+    throw new DeployError(`the case fee (${out.jury.caseFee}) must be at least the juror reward (${out.jury.jurorReward}): raise caseFee`);
+  }
   return out;
+}
+
+/**
+ * The room a case needs before the vault's ruling deadline (the contract's
+ * `case_room_ms`): every round at full length plus one commit phase to execute the
+ * ruling. The vault's ruling window must exceed it, or every `open_case` is refused.
+ */
+function caseRoomMs(dao: DaoParams): number {
+  return dao.longestCaseMs + dao.jury.commitMs;
+}
+
+/**
+ * DAO parameters of a deployment file written before the quorum cap, the minimum of
+ * jurors and the case fee existed: the missing ones come from the defaults.
+ */
+function withNewJuryFields(dao: DaoParams, defaults: DaoParams): DaoParams {
+  const j = dao.jury as Partial<DaoParams['jury']> & DaoParams['jury'];
+  return {
+    ...dao,
+    jury: {
+      ...dao.jury,
+      quorumCap: j.quorumCap ?? defaults.jury.quorumCap,
+      minJurors: j.minJurors ?? defaults.jury.minJurors,
+      caseFee: j.caseFee ?? (BigInt(defaults.jury.caseFee) >= BigInt(dao.jury.jurorReward) ? defaults.jury.caseFee : dao.jury.jurorReward),
+    },
+  };
 }
 
 export class DeployError extends Error {
@@ -253,20 +320,24 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
   const treasury = opts.treasury ?? signer.address;
   const devChain = /development|local|dev/i.test(chain);
   const periods = opts.daoPeriods ?? (devChain ? 'short' : 'long');
-  // A deployment file from before the DAO has no DAO parameters: they are added.
-  const dao = previous?.params.dao ?? withOverrides(daoDefaults(periods, opts.guardian ?? null), opts.daoParams ?? {});
+  // A deployment file from before the DAO has no DAO parameters: they are added (and
+  // one from before the case fee gets the new jury fields).
+  const defaults = withOverrides(daoDefaults(periods, opts.guardian ?? null), opts.daoParams ?? {});
+  const dao = previous?.params.dao ? withNewJuryFields(previous.params.dao, defaults) : defaults;
   if (previous?.params.dao && (opts.guardian || opts.daoPeriods || Object.keys(opts.daoParams ?? {}).length)) {
     log(`DAO parameters: those of deployments/${opts.network}.json (the DAO there was instantiated with them; --fresh for new ones)`);
   }
-  // Above the DAO's longest case (a party has the rest of it to open the case): 1 day
-  // on a development chain, the longest case plus 7 days elsewhere.
+  // Above the room a case needs (its longest run plus a commit phase to execute it; a
+  // party has the rest of the window to open the case): 1 day on a development chain,
+  // the longest case plus 7 days elsewhere.
+  const room = caseRoomMs(dao);
   const defaultWindow = periods === 'short' ? Number(DAY_MS) : dao.longestCaseMs + 7 * Number(DAY_MS);
   const params: Deployment['params'] = previous?.params
     ? {
         ...previous.params,
         dao,
         // A deployment from before the DAO may have a shorter window: the wiring raises it.
-        rulingWindowMs: previous.params.rulingWindowMs > dao.longestCaseMs ? previous.params.rulingWindowMs : defaultWindow,
+        rulingWindowMs: previous.params.rulingWindowMs > room ? previous.params.rulingWindowMs : defaultWindow,
       }
     : {
         treasury,
@@ -284,9 +355,9 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
         dao,
       };
   if (previous?.params && opts.rulingWindowMs !== undefined) params.rulingWindowMs = opts.rulingWindowMs;
-  if (params.rulingWindowMs <= dao.longestCaseMs) {
+  if (params.rulingWindowMs <= room) {
     throw new DeployError(
-      `the vault's ruling window (${params.rulingWindowMs} ms) must exceed the DAO's longest case (${dao.longestCaseMs} ms): raise --ruling-window-ms or shorten the DAO's periods`,
+      `the vault's ruling window (${params.rulingWindowMs} ms) must exceed the DAO's longest case plus a commit phase (${room} ms): raise --ruling-window-ms or shorten the DAO's periods`,
     );
   }
   const contracts = {} as Record<ContractName, DeployedContract>;
@@ -391,7 +462,7 @@ function roleMoved(what: string, err: unknown): never {
 /** Each step runs only when the chain does not already show it done. */
 async function wire(m: Market, signer: Signer, log: (l: string) => void): Promise<void> {
   const { token, registry, vault, compute } = m;
-  const longest = BigInt(m.deployment.params.dao.longestCaseMs);
+  const longest = BigInt(caseRoomMs(m.deployment.params.dao));
   const window = BigInt(m.deployment.params.rulingWindowMs);
   const tokenAsset = { type: 'Psp22' as const, value: token.address };
   const steps: [string, () => Promise<boolean>, () => Promise<unknown>][] = [
@@ -436,7 +507,7 @@ async function wire(m: Market, signer: Signer, log: (l: string) => void): Promis
       () => send(compute, signer, 'setAssetAllowed', [token.address, true]),
     ],
     [
-      `vault's ruling window outlasts the DAO's longest case (${longest} ms)`,
+      `vault's ruling window outlasts the DAO's longest case plus a commit phase (${longest} ms)`,
       async () => (await dryRun(vault, signer.address, 'disputeParams', [])).value[1] > longest,
       async () => {
         const [bondBps] = (await dryRun(vault, signer.address, 'disputeParams', [])).value;

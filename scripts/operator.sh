@@ -10,8 +10,10 @@
 #   bash scripts/operator.sh        (run by `make test`; needs the contracts built; builds
 #                                    the DAO's bundle when it is missing)
 #
-# OPERATOR_PORT (default 9956) is the node's RPC port. Every command and its output:
-# .run/operator.log. JSON answers are read with node (already needed by the client).
+# OPERATOR_PORT (default 9956) is the node's RPC port. INK_BUNDLES (default target/ink)
+# is where the .contract bundles are read from, as for the TypeScript scripts
+# (client/src/node.ts). Every command and its output: .run/operator.log. JSON answers
+# are read with node (already needed by the client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/env.sh
@@ -29,12 +31,17 @@ fail() {
   exit 1
 }
 
-TOKEN_C=target/ink/market_token/market_token.contract
-REG_C=target/ink/model_registry/model_registry.contract
-VAULT_C=target/ink/escrow/escrow.contract
-GPU_C=target/ink/compute_market/compute_market.contract
-DAO_C=target/ink/dispute_dao/dispute_dao.contract
+BUNDLES=${INK_BUNDLES:-target/ink}
+TOKEN_C=$BUNDLES/market_token/market_token.contract
+REG_C=$BUNDLES/model_registry/model_registry.contract
+VAULT_C=$BUNDLES/escrow/escrow.contract
+GPU_C=$BUNDLES/compute_market/compute_market.contract
+DAO_C=$BUNDLES/dispute_dao/dispute_dao.contract
 for c in $TOKEN_C $REG_C $VAULT_C $GPU_C; do [ -f "$c" ] || fail "$c missing: run make build"; done
+# cargo-contract builds into target/ink: only a missing bundle there is built here.
+if [ ! -f $DAO_C ] && [ "$BUNDLES" != target/ink ]; then
+  fail "$DAO_C missing (INK_BUNDLES=$BUNDLES): build the contracts into it first"
+fi
 if [ ! -f $DAO_C ]; then
   echo "operator: building the DAO's bundle (cargo contract build --release)"
   echo "\$ cargo contract build --release --manifest-path contracts/dispute_dao/Cargo.toml" >>"$log"
@@ -132,18 +139,21 @@ owed=$(cc call $VAULT_C --contract "$VAULT" --message reserves --args Native --s
 echo "operator: 6. instantiate the dispute DAO and hand it the vault, the registry and the market"
 # Periods short enough for a test (a real deployment uses days): each round has a 4 s
 # commit phase, a 4 s reveal phase and a 4 s appeal window, round r lasting (r + 1) times
-# as long; 3 rounds, so the longest case lasts 12 + 24 + 24 = 60 s. Proposals: voting
+# as long; 3 rounds, so the longest case lasts 12 + 24 + 24 = 60 s. A round's quorum:
+# 20 % of the stake snapshotted for the case, but at most 100 MMT (times the round), from
+# at least 2 reveals. Opening a case costs its opener 2 MMT (approve the DAO first) into
+# the reward reserve, which pays the case's 1 MMT juror reward. Proposals: voting
 # opens at once and lasts 8 s, quorum 20 % of the stake, timelock 4 s, no late-quorum
 # extension, 1 MMT staked to propose. Unbonding 120 s (more than the longest case).
 # Guardian: Charlie (may pause listings and rentals and cancel proposals, nothing else).
-JURY='JuryParams{commit_ms:4000,reveal_ms:4000,appeal_ms:4000,quorum_bps:2000,rounds:3,penalty_bps:1000,appeal_bond:10000000000000,juror_reward:1000000000000,slash_bps:5000}'
+JURY='JuryParams{commit_ms:4000,reveal_ms:4000,appeal_ms:4000,quorum_bps:2000,quorum_cap:100000000000000,min_jurors:2,rounds:3,penalty_bps:1000,appeal_bond:10000000000000,juror_reward:1000000000000,case_fee:2000000000000,slash_bps:5000}'
 GOV='GovParams{voting_delay_ms:0,voting_period_ms:8000,quorum_bps:2000,timelock_ms:4000,grace_ms:60000,extension_ms:0,proposal_threshold:1000000000000}'
 DAO=$(cc instantiate $DAO_C --constructor new \
   --args "$TOKEN" "$VAULT" "$REGISTRY" "$GPU" "$JURY" "$GOV" 120000 "Some($CHARLIE)" \
   --suri //Alice "${C[@]}" | json contract)
 [[ $DAO == 5* ]] || fail "the DAO's instantiation printed no address"
-# While Alice still holds the roles: a ruling window (5 min) longer than the longest case,
-# else no dispute could become a case.
+# While Alice still holds the roles: a ruling window (5 min) longer than the longest case
+# plus a commit phase to execute its ruling (64 s), else no dispute could become a case.
 cc call $VAULT_C --contract "$VAULT" --message set_dispute_params --args 500 300000 --suri //Alice "${C[@]}" >/dev/null
 cc call $VAULT_C --contract "$VAULT" --message propose_arbiter --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
 cc call $REG_C --contract "$REGISTRY" --message propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
@@ -152,7 +162,7 @@ for target in Vault Registry Market; do
   cc call $DAO_C --contract "$DAO" --message accept_role --args $target --suri //Alice "${C[@]}" >/dev/null
 done
 
-echo "operator: 7. check on chain that the DAO holds every role and Alice none"
+echo "operator: 7. check on chain that the DAO holds every role and Alice none, and its jury parameters"
 [ "$(cc call $VAULT_C --contract "$VAULT" --message arbiter --suri //Alice | literal)" = "$DAO" ] ||
   fail "the vault's arbiter is not the DAO"
 [ "$(cc call $REG_C --contract "$REGISTRY" --message admin --suri //Alice | literal)" = "$DAO" ] ||
@@ -161,6 +171,10 @@ echo "operator: 7. check on chain that the DAO holds every role and Alice none"
   fail "the compute market's admin is not the DAO"
 [ "$(cc call $VAULT_C --contract "$VAULT" --message dispute_params --suri //Alice | uints)" = "500 300000" ] ||
   fail "the vault's dispute parameters are not (5 %, 5 min)"
+config=$(cc call $DAO_C --contract "$DAO" --message config --suri //Alice)
+jury_read="$(field quorum_cap <<<"$config") $(field min_jurors <<<"$config") $(field case_fee <<<"$config") $(field juror_reward <<<"$config")"
+[ "$jury_read" = "100000000000000 2 2000000000000 1000000000000" ] ||
+  fail "the DAO's quorum cap, minimum of jurors, case fee and reward read $jury_read, not 100 MMT, 2, 2 MMT, 1 MMT"
 # A dry-run (no -x) shows the refusal without submitting anything.
 refused=$(cc call $VAULT_C --contract "$VAULT" --message set_fee_bps --args 300 --suri //Alice | refusal)
 [ "$refused" = NotArbiter ] || fail "Alice's set_fee_bps was not refused with NotArbiter (got: $refused)"

@@ -5,7 +5,18 @@
  * (localStorage) from commit to reveal and never leave it.
  */
 import { blake2AsHex } from 'dedot/utils';
-import { choiceLabel, CHOICES, commitmentOf, dryRun, formatUnits, relativeTime, type Market, type EscrowRecord } from '../../client/src/index.js';
+import {
+  choiceLabel,
+  CHOICES,
+  commitmentOf,
+  dryRun,
+  formatUnits,
+  quorumMet as roundQuorumMet,
+  quorumNeeded as roundQuorumNeeded,
+  relativeTime,
+  type Market,
+  type EscrowRecord,
+} from '../../client/src/index.js';
 import type { DisputeDaoCaseView, DisputeDaoPhase, DisputeDaoCaseStatus } from '../../client/src/contracts/dispute-dao/types.js';
 
 export type CaseView = DisputeDaoCaseView;
@@ -89,15 +100,25 @@ export function phaseCountdown(v: CaseView, now: bigint): string {
   return `${verb.replace('close', 'closed')} ${relativeTime(v.phaseEnds, now)} · the next block moves the case on`;
 }
 
-/** Revealed weight the case's current round needs: `(round + 1) × quorum` of the snapshot. */
+/**
+ * Revealed weight the case's current round needs (the contract's rule, client/src/dao.ts):
+ * `(round + 1) × min(quorum share of the snapshot, quorum cap)`, at most the snapshot.
+ */
 export function quorumNeeded(v: CaseView): bigint {
-  const bps = Math.min(10_000, v.case.jury.quorumBps * (v.case.round + 1));
-  return (v.case.totalStake * BigInt(bps)) / 10_000n;
+  return roundQuorumNeeded(v.case.totalStake, v.case.jury, v.case.round);
 }
 
+/** The current round has its quorum: that weight revealed, by at least the minimum of jurors. */
 export function quorumMet(v: CaseView): boolean {
-  const revealed = v.roundInfo.revealedWeight;
-  return revealed > 0n && revealed >= quorumNeeded(v);
+  return roundQuorumMet(v.case.totalStake, v.case.jury, v.case.round, v.roundInfo);
+}
+
+/** "min(20 % of the stake, 100 MMT) × 2 from ≥ 2 jurors": how the round's quorum is made. */
+export function quorumRule(m: Market, v: CaseView): string {
+  const j = v.case.jury;
+  const share = `${(j.quorumBps / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+  const times = v.case.round > 0 ? ` × ${v.case.round + 1}` : '';
+  return `min(${share} of the stake, ${mmt(m, j.quorumCap)})${times}, from ≥ ${j.minJurors} juror${j.minJurors === 1 ? '' : 's'}`;
 }
 
 /** Every case (newest first), up to `max`. */

@@ -73,11 +73,17 @@ export interface DaoParams {
     revealMs: number;
     appealMs: number;
     quorumBps: number;
+    /** Most revealed weight a first round's quorum asks for (round r: (r + 1) times). */
+    quorumCap: string;
+    /** Fewest reveals a round needs for its quorum. */
+    minJurors: number;
     rounds: number;
     penaltyBps: number;
     slashBps: number;
     appealBond: string;
     jurorReward: string;
+    /** What opening a case costs its opener (into the reward reserve; ≥ jurorReward). */
+    caseFee: string;
   };
   gov: {
     votingDelayMs: number;

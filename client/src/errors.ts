@@ -193,6 +193,10 @@ function computeSentence(e: ComputeMarketErrorsError): string {
       return 'The auditor list (the model registry) could not be read; try again later.';
     case 'Paused':
       return 'New offers and rentals are paused by the marketplace’s guardian; running rentals go on. Try again once the pause is lifted.';
+    case 'CollateralHeld':
+      return 'The vault still holds this offer’s collateral for a dispute (a rental of it was refunded while disputed): it stays locked until the dispute is ruled or its ruling deadline passes. Retire the offer then.';
+    case 'MinChargeTooLong':
+      return 'That minimum charge is longer than the market allows; choose fewer hours.';
     default:
       return unknownVariant(e);
   }
@@ -409,6 +413,10 @@ function vaultSentence(e: MarketTypesVaultVaultError): string {
       return 'An extension must keep the same price per millisecond in whole units; extend by whole hours.';
     case 'InvalidPenalty':
       return 'The no-show penalty needs a rental that waits for its start and collateral that covers it.';
+    case 'NoCollateralHold':
+      return 'The vault holds no collateral of this escrow for a dispute, so there is no hold to end.';
+    case 'InvalidMinPayout':
+      return 'A stream’s minimum payout cannot be more than its amount.';
     default:
       return unknownVariant(e);
   }
@@ -431,7 +439,7 @@ function daoSentence(e: DisputeDaoErrorsError): string {
     case 'CaseNotFound':
       return 'There is no case with this id; check it or reload.';
     case 'EscrowNotDisputed':
-      return 'This escrow is not in dispute at the vault; dispute it there (with the bond) before opening a case.';
+      return 'This escrow is not in dispute at the vault (nor is its collateral held for one); dispute it there (with the bond) before opening a case.';
     case 'CaseExists':
       return 'A case for this dispute is already open; add evidence to it instead.';
     case 'RulingWindowTooShort':
@@ -489,9 +497,9 @@ function daoSentence(e: DisputeDaoErrorsError): string {
     case 'NotGuardian':
       return 'Only the guardian can do this.';
     case 'GuardianCannotCancel':
-      return 'The guardian cannot cancel this proposal: it replaces the guardian, hands a role over or lifts a pause.';
+      return 'The guardian cannot cancel this proposal: it replaces the guardian or lifts a pause (the guardian cannot entrench itself).';
     case 'InvalidParams':
-      return 'These parameters are not usable: a period is zero, a share above 100 %, the rounds out of range, the unbonding delay not longer than the longest case, or the action names a contract without that setting (only the registry and the market have a pause and a vault to point at).';
+      return 'These parameters are not usable: a period is zero, a share above 100 %, the rounds out of range, a quorum cap or minimum of jurors of zero, a case fee below the juror reward, the unbonding delay not longer than the longest case, the longest case not shorter than the vault’s ruling window, or the action names a contract without that setting (only the registry and the market have a pause and a vault to point at).';
     case 'PeriodTooLong':
       return 'A period reaches too far: none may be longer than 366 days.';
     case 'Vault':
@@ -508,6 +516,8 @@ function daoSentence(e: DisputeDaoErrorsError): string {
       return 'The call to the stake token failed (it crashed or its answer could not be read), so nothing was moved; try again later.';
     case 'Overflow':
       return 'An amount would overflow, so nothing was changed; try a smaller amount.';
+    case 'CollateralUnavailable':
+      return 'The ruling slashes a collateral the vault no longer holds or could not read, so it was not executed (never a slash of nothing); try again, or after the vault’s ruling deadline, when the case closes with what can be applied.';
     default:
       return unknownVariant(e);
   }
@@ -516,7 +526,7 @@ function daoSentence(e: DisputeDaoErrorsError): string {
 /** The token's refusal of a DAO pull: the approval to name is the DAO's. */
 function tokenDaoSentence(e: MarketTypesVaultTokenError): string {
   if (e.type === 'InsufficientAllowance') {
-    return 'Your token approval is too low; approve the DAO for at least the amount (stake, appeal bond or reward funding), then try again.';
+    return 'Your token approval is too low; approve the DAO for at least the amount (stake, case fee, appeal bond or reward funding), then try again.';
   }
   return tokenSentence(e);
 }

@@ -1,8 +1,11 @@
 /**
  * The dispute DAO in the browser: a GPU rental is disputed by its renter and put before
- * the jury from the Disputes tab; three dev-account jurors commit and reveal through the
+ * the jury from the Disputes tab (approve the DAO for the case fee, then open the case);
+ * three dev-account jurors commit and reveal through the
  * case page (the salt stays in the browser: nothing is retyped); a party's vote is
- * refused in plain words and nothing is sent; the ruling is executed from the page and
+ * refused in plain words and nothing is sent; a reveal tried through the client during
+ * the commit phase, with the salt the browser kept, is refused by the client before
+ * anything is sent; the ruling is executed from the page and
  * its outcome shown; a juror settles its vote and withdraws the reward; a fee change
  * proposed and voted on at the start is executed once its timelock is over.
  *
@@ -11,7 +14,7 @@
  * seals a block (`tick`) for the chain's clock to follow.
  */
 import type { Page } from 'playwright-core';
-import { dryRun, offerCollateral, send, tick, type Signer } from '../../client/src/index.js';
+import { dryRun, offerCollateral, quorumNeeded, revealVote, RevealOutsidePhase, send, tick, type Signer } from '../../client/src/index.js';
 import { as, awaitConfirm, check, dismiss, idIn, nonce, open, screenshot, sign, tab, tid, UNIT, type Ctx } from './lib.js';
 
 const MMT = 10n ** 12n;
@@ -49,6 +52,9 @@ export async function flowDao(ctx: Ctx): Promise<void> {
   // Setup through the client: MMT for the jurors, Dave and Ferdie stake 100 each, the
   // reward reserve gets 20 MMT; Bob's GPU offer, rented and started by Eve.
   for (const j of [who.Charlie, who.Dave, who.Ferdie]) await send(token, who.Alice, 'psp22Transfer', [j.address, 500n * MMT, '0x']);
+  // Eve pays the case fee in MMT; she has not approved the DAO, so opening takes two steps.
+  await send(token, who.Alice, 'psp22Transfer', [who.Eve.address, jury.caseFee, '0x']);
+  check((await dryRun(token, who.Eve.address, 'psp22Allowance', [who.Eve.address, dao.address])).value < jury.caseFee, 'chain: Eve has not approved the DAO for the case fee');
   const stakeOf = async (j: Signer, amount: bigint) => {
     await send(token, j, 'psp22Approve', [dao.address, amount]);
     await send(dao, j, 'stake', [amount]);
@@ -123,14 +129,26 @@ export async function flowDao(ctx: Ctx): Promise<void> {
   await dismiss(page);
   check((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value?.state === 'Disputed', 'chain: the escrow is disputed');
   await row.locator(tid('dispute-escrow-state')).filter({ hasText: 'Disputed' }).waitFor();
+  // Opening the case: approve the DAO for the case fee, then open (dry-run after the approval).
+  const eveMmt = (await dryRun(token, who.Eve.address, 'psp22BalanceOf', [who.Eve.address])).value;
+  const reserveBefore = (await dryRun(dao, who.Alice.address, 'totals', [])).value[1];
   await page.fill(tid(`evidence-${escrowId}`), 'ipfs://bafy-gpu-never-reachable');
   await page.click(tid(`open-case-${escrowId}`));
   await awaitConfirm(page);
+  check((await text(page, tid('confirm-step-0'))).includes(`Approve the DAO for the ${Number(jury.caseFee / MMT)} MMT case fee`), 'page: step 1 approves the case fee');
+  check((await text(page, tid('confirm-step-1'))).includes('dry-run after step 1'), 'page: the opening is estimated after the approval');
+  await screenshot(page, 'dao-open-case-confirm');
+  await page.click(tid('confirm-sign'));
+  await page.locator(`${tid('confirm-panel')}[data-phase="confirm"] ${tid('confirm-fee-1')}`).waitFor();
   const caseId = idIn(await sign(page), 'Case');
   await dismiss(page);
   check((await dryRun(dao, who.Alice.address, 'caseOfEscrow', [escrowId])).value === caseId, 'chain: the case is the escrow’s');
   const opened = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
   check(opened.phase === 'Commit' && opened.case.totalStake === 300n * MMT, `chain: commit phase, 300 MMT snapshotted (got ${opened.phase}, ${opened.case.totalStake})`);
+  check(opened.case.fee === jury.caseFee, 'chain: the case records the fee Eve paid');
+  check(eveMmt - (await dryRun(token, who.Eve.address, 'psp22BalanceOf', [who.Eve.address])).value === jury.caseFee, 'chain: Eve paid the case fee, nothing more');
+  const reserveAfter = (await dryRun(dao, who.Alice.address, 'totals', [])).value[1];
+  check(reserveAfter === reserveBefore + jury.caseFee - jury.jurorReward, `chain: reserve + fee − reward (${reserveBefore} → ${reserveAfter})`);
   const commitEnd = opened.phaseEnds;
   const caseRow = page.locator(tid(`case-row-${caseId}`));
   await caseRow.locator(tid('case-phase')).filter({ hasText: 'Commit' }).waitFor();
@@ -175,6 +193,28 @@ export async function flowDao(ctx: Ctx): Promise<void> {
   check(charlieVote.weight === 100n * MMT && charlieVote.risk === 10n * MMT && charlieVote.revealed === undefined, 'chain: Charlie’s vote weighs 100 MMT, 10 MMT at risk, hidden');
   check(Date.now() < Number(commitEnd), `the commits fit in the commit phase (${Number(commitEnd) - Date.now()} ms to spare)`);
   console.log(`browser:        dao: commits done with ${((Number(commitEnd) - Date.now()) / 1000).toFixed(1)} s of the commit phase to spare`);
+  const quorum = quorumNeeded(opened.case.totalStake, opened.case.jury, 0);
+  check(quorum === 60n * MMT, `the quorum: min(20 % of 300 MMT, the cap) = 60 MMT (got ${quorum})`);
+  check((await text(page, tid('case-quorum'))).startsWith('60 MMT revealed'), `page: the quorum this round ("${await text(page, tid('case-quorum'))}")`);
+
+  // An early reveal, refused by the client: Charlie's choice and salt as this browser
+  // kept them, sent through the client's revealVote while the case is still in its
+  // commit phase. The client reads the phase at the current block and throws before
+  // anything is sent (a failed reveal on chain would publish the vote for anyone to
+  // denounce).
+  const kept = await page.evaluate((key) => localStorage.getItem(key), `mm.vote.${who.Charlie.address}.${caseId}.0`);
+  const secret = kept ? (JSON.parse(kept) as Record<string, { choice: number; salt: `0x${string}` }>)[charlieVote.commitment.toLowerCase()] : undefined;
+  check(secret !== undefined && secret.choice === CHOICE_SLASH_25, 'browser: Charlie’s choice and salt are kept under his commitment');
+  const charlieNonce = await nonce(m, who.Charlie);
+  const early = await revealVote(dao, who.Charlie, caseId, secret!.choice, secret!.salt).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  check(early instanceof RevealOutsidePhase && early.phase === 'Commit' && early.code === 'NotRevealPhase', `client: an early reveal is refused naming the commit phase (got ${early instanceof Error ? early.message : 'success'})`);
+  check((await nonce(m, who.Charlie)) === charlieNonce, 'chain: Charlie sent nothing');
+  const stillHidden = (await dryRun(dao, who.Alice.address, 'voteOf', [caseId, 0, who.Charlie.address])).value!;
+  check(stillHidden.revealed === undefined && !stillHidden.voided, 'chain: Charlie’s vote is still hidden');
+  console.log(`browser:        dao: early reveal refused by the client: "${(early as RevealOutsidePhase).plain}"`);
 
   // 6. Reveal phase: each juror reveals with one click (choice and salt from the browser).
   await passTime(ctx, commitEnd);

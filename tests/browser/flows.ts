@@ -329,7 +329,8 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   check((await card.locator(tid('gpu-price')).textContent()) === '0.5 UNIT / GPU-hour', 'page: price per GPU-hour with its symbol');
   check((await card.locator(tid('gpu-free')).textContent()) === '4 / 4 free', 'page: free / total GPUs');
   check((await card.locator(tid('gpu-hours')).textContent())?.startsWith('1–10 h'), 'page: min–max hours');
-  check(/0 completed.*0 ended early.*0 disputed.*0 lost.*0 no-shows/.test((await card.locator(tid('gpu-reputation')).textContent()) ?? ''), 'page: provider reputation');
+  const repText = (await card.locator(tid('gpu-reputation')).textContent()) ?? '';
+  check(/0 completed.*0 ended early.*0 disputed.*0 lost.*0 no-shows.*0 renters.*0 UNIT earned.*0 below minimum/.test(repText), `page: provider reputation with renters, volume and rentals below the minimum ("${repText}")`);
   check((await page.locator(`${tid('gpu-list')} article`).count()) === 1, 'page: only the offer in that region');
   await screenshot(page, 'gpu-search-region');
 
@@ -350,18 +351,27 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   check((await dryRun(compute, who.Alice.address, 'rentalCount', [])).value === before.rentals, 'chain: no rental booked');
   check((await nonce(m, who.Eve)) === before.nonce, 'chain: Eve sent no transaction');
 
-  // Eve rents 2 GPUs for 8 h (16 s here, room for a slow machine): 8 UNIT prepaid.
+  // Charlie books 1 GPU first (through the client): an older open rental of Bob's.
+  const v1 = (await dryRun(compute, who.Alice.address, 'offer', [offerId])).value!.offer.version;
+  const older = (await send(compute, who.Charlie, 'rent', [offerId, 1, 2, v1], { value: UNIT })).value;
+
+  // Eve rents 2 GPUs for 8 h (16 s here, room for a slow machine): 8 UNIT prepaid; the
+  // panel names the minimum charge (the first hour: 2 × 0.5 UNIT).
   await page.fill(tid('rent-gpus'), '2');
   check((await text(tid('rent-cost'))) === '8 UNIT', 'page: the rent form shows the amount');
+  check((await text(tid('rent-min-charge'))) === '1 UNIT', 'page: the rent form shows the minimum charge');
   await page.click(tid('rent-submit'));
   await awaitConfirm(page);
   check((await text(tid('confirm-value-0'))) === '8 UNIT', 'page: the panel sends 8 UNIT');
+  const rentPanel = await text(tid('confirm-panel'));
+  check(rentPanel.includes('withdrawing the booking or ending it early pays the provider at least 1 UNIT for the first hour'), `page: the rent confirmation states the minimum charge ("${rentPanel}")`);
   await screenshot(page, 'gpu-rent-confirm');
   const rentalId = idIn(await sign(page), 'Rental');
   await dismiss(page);
   const booked = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value;
   check(booked?.renter.eq(who.Eve.address) && booked.gpus === 2 && booked.hours === 8 && booked.paid === 8n * UNIT && booked.status === 'Booked', 'chain: Eve booked 2 GPUs for 8 h, 8 UNIT');
-  check((await dryRun(compute, who.Alice.address, 'offer', [offerId])).value?.freeGpus === 2, 'chain: 2 GPUs left free');
+  check(booked!.minPayout === UNIT, `chain: its minimum charge is the first hour, 1 UNIT (got ${booked!.minPayout})`);
+  check((await dryRun(compute, who.Alice.address, 'offer', [offerId])).value?.freeGpus === 1, 'chain: 1 GPU left free');
   const escrowId = booked!.escrowId;
   await tab(page, 'rentals');
   const rcard = page.locator(tid(`rental-${rentalId}`));
@@ -371,10 +381,14 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   check(/starts by .*\(in (9|10) min/.test(startsBy), `page: "starts by … (in …)" countdown ("${startsBy}")`);
   await screenshot(page, 'gpu-my-rentals-booked');
 
-  // Bob starts it in the provider view.
+  // Bob's provider view reads his OPEN rentals (rentals_of ProviderOpen) newest first:
+  // Eve's new booking leads, Charlie's older one follows.
   await as(page, who.Bob);
   await tab(page, 'provider');
   await page.locator(tid(`start-${rentalId}`)).waitFor();
+  await page.locator(tid(`start-${older}`)).waitFor();
+  const toStart = await page.locator(`${tid('provider-to-start')} tr`).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
+  check(toStart[0] === `provider-rental-${rentalId}` && toStart[1] === `provider-rental-${older}`, `page: the new booking is first among the open rentals (${toStart.join(', ')})`);
   await screenshot(page, 'gpu-provider-to-start');
   await page.click(tid(`start-${rentalId}`));
   await awaitConfirm(page);
@@ -383,6 +397,14 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   const running = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value!;
   check(running.status === 'Running' && running.startedAt !== undefined && running.accessHash !== undefined, 'chain: the rental runs, with an access hash');
   const startedAt = Number(running.startedAt);
+
+  // Charlie withdraws his booking at once: Bob still gets its minimum charge (1 GPU × 1 h
+  // = 0.5 UNIT), Charlie the rest, and it leaves Bob's open rentals.
+  const withdrawn = await send(compute, who.Charlie, 'endEarly', [older]);
+  const olderSettled = vault.events.EscrowSettled.find(withdrawn.events)?.data;
+  check(olderSettled !== undefined && olderSettled.toPayee + olderSettled.fee + olderSettled.royalties === UNIT / 2n && olderSettled.refund === UNIT / 2n, 'chain: a withdrawn booking pays the provider its minimum charge');
+  const openIds = (await dryRun(compute, who.Alice.address, 'rentalsOf', [who.Bob.address, 'ProviderOpen', 0n, 10])).value.items.map(([id]) => id);
+  check(openIds.includes(rentalId) && !openIds.includes(older), `chain: Bob's open rentals hold Eve's, not the withdrawn one (${openIds.join(', ')})`);
 
   // About 3 s in, seal a block (the dev node's clock moves only with blocks), and Bob claims.
   const prow = page.locator(tid(`provider-rental-${rentalId}`));
@@ -399,6 +421,7 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   const claimedText = `${formatUnits(paidOut, 12)} UNIT`;
   check(claimMsg.startsWith(`Claimed ${claimedText} from rental #${rentalId}`), `page: the claim says what it paid ("${claimMsg}" vs ${claimedText})`);
   await prow.locator(tid(`provider-claimed-${rentalId}`)).filter({ hasText: claimedText }).waitFor();
+  check((await page.locator(tid(`provider-rental-${older}`)).count()) === 0, 'page: the withdrawn booking left the provider view');
   await screenshot(page, 'gpu-provider-claimed');
 
   // Eve ends it early in My rentals: the unused time comes back to her vault credit.
@@ -412,6 +435,9 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   await screenshot(page, 'gpu-my-rentals-running');
   await page.click(tid(`end-early-${rentalId}`));
   await awaitConfirm(page);
+  const endPanel = await text(tid('confirm-panel'));
+  check(endPanel.includes('ending now pays the provider at least 1 UNIT for the first hour'), `page: the end-early confirmation names the minimum charge ("${endPanel}")`);
+  await screenshot(page, 'gpu-end-early-confirm');
   const endMsg = await sign(page);
   await dismiss(page);
   const ended = (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value!;

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { bps, dryRun, duration, randomSalt, Refused, relativeTime, short, type EscrowRecord } from '../../../client/src/index.js';
+import { bps, dryRun, duration, estimateReveal, randomSalt, Refused, relativeTime, revealVote, short, type Estimate, type EscrowRecord, type Sent } from '../../../client/src/index.js';
 import type { DisputeDaoRoundInfo, DisputeDaoVote } from '../../../client/src/contracts/dispute-dao/types.js';
-import { step, useAction } from '../actions.js';
+import { step, useAction, type Step } from '../actions.js';
 import { Bar, useNow } from '../compute.js';
-import { choicesFor, escrowKind, findSecret, keepSecret, labelFor, mmt, partyOf, PhasePill, phaseCountdown, quorumMet, quorumNeeded, type CaseView, type EscrowKind } from '../dao.js';
+import { choicesFor, escrowKind, findSecret, keepSecret, labelFor, mmt, partyOf, PhasePill, phaseCountdown, quorumMet, quorumNeeded, quorumRule, type CaseView, type EscrowKind } from '../dao.js';
 import { useApp } from '../market.js';
 import { amount, useLoad } from '../util.js';
 
@@ -102,8 +102,8 @@ export function CasePage({ caseId, onBack }: { caseId: bigint; onBack: () => voi
               </div>
               <div>
                 <dt>Quorum this round</dt>
-                <dd>
-                  {mmt(market, quorumNeeded(v))} revealed ({bps(Math.min(10_000, v.case.jury.quorumBps * (v.case.round + 1)))})
+                <dd data-testid="case-quorum">
+                  {mmt(market, quorumNeeded(v))} revealed <span className="muted small">({quorumRule(market, v)})</span>
                 </dd>
               </div>
               <div>
@@ -195,7 +195,9 @@ function Tallies({ v, kind, tallies }: { v: CaseView; kind: EscrowKind; tallies:
         <>
           <p className="small muted">
             {v.case.status.type !== 'Open' ? 'Final tally. ' : ''}
-            {quorumMet(v) ? 'Quorum reached.' : `Quorum not reached${v.case.status.type === 'Open' ? ' yet' : ''} (${mmt(market, quorumNeeded(v))} needed).`}{' '}
+            {quorumMet(v)
+              ? 'Quorum reached.'
+              : `Quorum not reached${v.case.status.type === 'Open' ? ' yet' : ''} (${mmt(market, quorumNeeded(v))} from ${v.case.jury.minJurors} juror${v.case.jury.minJurors === 1 ? '' : 's'} needed).`}{' '}
             {v.case.status.type === 'Open' ? 'Leading' : 'Most votes'}: <strong data-testid="case-leading">{v.leading !== undefined ? labelFor(v.leading, kind) : '—'}</strong>
           </p>
           <table className="table tight" data-testid="case-tally">
@@ -249,7 +251,8 @@ function Outcome({ v, kind, rec }: { v: CaseView; kind: EscrowKind; rec?: Escrow
     return (
       <div className="outcome warn" data-testid="case-outcome">
         <strong>No ruling:</strong> the first round missed its quorum. The vault’s own fallback decides the escrow
-        {rec?.settlement ? ` — settled (${rec.settlement.reason}).` : ' once its ruling deadline passes (anyone may apply it at the vault).'}
+        {rec?.settlement ? ` — settled (${rec.settlement.reason}).` : ' once its ruling deadline passes (anyone may apply it at the vault).'} A disputer’s forfeited bond then goes to the other
+        party, whose money was frozen, never to the treasury.
       </div>
     );
   }
@@ -262,7 +265,7 @@ function Outcome({ v, kind, rec }: { v: CaseView; kind: EscrowKind; rec?: Escrow
       <div className="small">
         {applied
           ? `Executed at the vault: the ${kind.payee} gets ${bps(rec?.settlement?.payeeShareBps ?? 0)} of what was frozen, the ${kind.payer} the rest${choice >= 5 ? `, and the ${kind.payee}’s collateral was slashed to the ${kind.payer}` : ''}.`
-          : 'The escrow had already left its dispute at the vault (refunded by the payee); jurors settle their votes all the same.'}{' '}
+          : `The ${kind.payee} had refunded the escrow during the dispute (everything frozen went back to the ${kind.payer})${choice >= 5 ? `; the slash still applied to the collateral the vault held for the case` : ''}. Jurors settle their votes all the same.`}{' '}
         Jurors settle their votes in the Jury tab.
       </div>
     </div>
@@ -314,6 +317,16 @@ function YourPart({
       done: () => `Vote committed on case #${id}. Come back in the reveal phase (${relativeTime(v.phaseEnds, now)}) to reveal it: nothing to retype.`,
     });
   };
+  // The client's guarded reveal: both the estimate and the send read the case's phase at
+  // the current block first, and refuse (NotRevealPhase, naming the phase) before the
+  // choice and salt leave this browser — a reveal that fails on chain still publishes
+  // them, and anyone could then denounce the vote.
+  const revealStep = (c: number, salt: `0x${string}`): Step => ({
+    label: 'Reveal the vote',
+    call: 'dao.revealVote',
+    estimate: () => estimateReveal(market.dao, me, id, c, salt, { withFee: true }) as Promise<Estimate<unknown>>,
+    execute: () => revealVote(market.dao, account, id, c, salt) as Promise<Sent<unknown>>,
+  });
   const reveal = (c: number, salt: `0x${string}`) =>
     run({
       title: `Reveal your vote on case #${id}`,
@@ -321,7 +334,7 @@ function YourPart({
         ['Your choice', labelFor(c, kind)],
         ['Weight', vote ? mmt(market, vote.weight) : '—'],
       ],
-      steps: [step('Reveal the vote', market.dao, 'dao', account, 'revealVote', [id, c, salt])],
+      steps: [revealStep(c, salt)],
       done: () => `Vote revealed on case #${id}: ${labelFor(c, kind)}.`,
     });
   const appeal = () => {
@@ -363,9 +376,10 @@ function YourPart({
       done: (res) => {
         const ex = market.dao.events.RulingExecuted.find(res[0].events)?.data;
         if (ex) {
-          return `Case #${id} ruled: ${labelFor(ex.choice, kind)}${ex.slashed > 0n ? `; ${amount(market, ex.slashed, v.case.asset, native)} of collateral slashed to the ${kind.payer}` : ''}. Jurors’ pool: ${mmt(market, ex.pool)}.`;
+          return `Case #${id} ruled: ${labelFor(ex.choice, kind)}${ex.slashed > 0n ? `; ${amount(market, ex.slashed, v.case.asset, native)} of collateral slashed to the ${kind.payer}` : ''}${ex.holdReleased ? `; the vault let go of the ${kind.payee}’s collateral it held for the case` : ''}. Jurors’ pool: ${mmt(market, ex.pool)}.`;
         }
-        return `Case #${id} closed without a ruling: the vault’s fallback decides the escrow.`;
+        const fell = market.dao.events.CaseFellBack.find(res[0].events)?.data;
+        return `Case #${id} closed without a ruling: the vault’s fallback decides the escrow${fell?.vaultFallbackApplied ? ' (applied now)' : ''}${fell?.holdReleased ? `, and the ${kind.payee}’s collateral it held is free again` : ''}.`;
       },
     });
   const settle = (r: number) =>

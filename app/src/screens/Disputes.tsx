@@ -3,7 +3,7 @@ import { bps, chainNow, dryRun, Refused, relativeTime, short, type EscrowRecord 
 import type { EscrowOpenEscrow } from '../../../client/src/contracts/escrow/types.js';
 import { step, useAction } from '../actions.js';
 import { useNow } from '../compute.js';
-import { escrowKind, labelFor, loadCases, partyOf, PhasePill, phaseCountdown, type CaseView } from '../dao.js';
+import { escrowKind, labelFor, loadCases, mmt, partyOf, PhasePill, phaseCountdown, type CaseView } from '../dao.js';
 import { useApp } from '../market.js';
 import { amount, useLoad } from '../util.js';
 import { CasePage } from './Case.js';
@@ -140,20 +140,49 @@ function EscrowLine({ row, now, onCase }: { row: EscrowRow; now: bigint; onCase:
     });
   };
 
+  // Opening a case costs the DAO's case fee in its stake token (into the jurors' reward
+  // reserve), which the DAO pulls: approve it first when the allowance is short, then
+  // open — each step dry-run before it is signed (the opening once the approval is in).
   const openCase = () => {
     const evidence = uri.trim();
-    run({
-      title: `Open a case for escrow #${e.id}`,
-      details: [
+    const title = `Open a case for escrow #${e.id}`;
+    const openStep = step('Open the case with your evidence', market.dao, 'dao', account, 'openCase', [e.id, evidence]);
+    const done = (r: { value: unknown }[]) => {
+      setUri('');
+      return `Case #${String(r[r.length - 1].value)} is open: jurors commit their votes now.`;
+    };
+    run(async () => {
+      const [jury, allowance, balance] = await Promise.all([
+        dryRun(market.dao, me, 'config', []).then((c) => c.value.jury),
+        dryRun(market.token, me, 'psp22Allowance', [me, market.dao.address]).then((r) => r.value),
+        dryRun(market.token, me, 'psp22BalanceOf', [me]).then((r) => r.value),
+      ]);
+      const fee = jury.caseFee;
+      const details: [string, string][] = [
         ['Escrow', `#${e.id} · ${kind.what} · ${held} frozen`],
         ['Evidence', evidence || '—'],
+        ['Case fee', `${mmt(market, fee)} (you hold ${mmt(market, balance)}); it goes to the jurors’ reward reserve, which pays this case’s ${mmt(market, jury.jurorReward)} reward`],
         ['Jury', 'staked members vote in secret, then reveal; the ruling splits the frozen amount'],
-      ],
-      steps: [step('Open the case with your evidence', market.dao, 'dao', account, 'openCase', [e.id, evidence])],
-      done: (r) => {
-        setUri('');
-        return `Case #${String(r[0].value)} is open: jurors commit their votes now.`;
-      },
+      ];
+      if (fee === 0n || allowance >= fee) {
+        return { title, details: [...details, ['Approval', fee === 0n ? 'none needed' : 'already in place']], steps: [openStep], done };
+      }
+      return {
+        title,
+        details,
+        steps: [step(`Approve the DAO for the ${mmt(market, fee)} case fee`, market.token, 'token', account, 'psp22Approve', [market.dao.address, fee]), openStep],
+        sequential: true,
+        // Everything but the fee's allowance must already hold: a refusal for another
+        // reason (not a party, no dispute, a ruling deadline too close) stops here.
+        precheck: async () => {
+          try {
+            await dryRun(market.dao, me, 'openCase', [e.id, evidence]);
+          } catch (err) {
+            if (!(err instanceof Refused && err.code.startsWith('Token(InsufficientAllowance'))) throw err;
+          }
+        },
+        done,
+      };
     });
   };
 

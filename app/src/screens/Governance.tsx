@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { bps, dryRun, duration, relativeTime, short } from '../../../client/src/index.js';
+import { bps, dryRun, duration, relativeTime, short, type Market } from '../../../client/src/index.js';
 import type { DisputeDaoAction, DisputeDaoActionLike, DisputeDaoProposalView, DisputeDaoTarget } from '../../../client/src/contracts/dispute-dao/types.js';
 import { step, useAction } from '../actions.js';
 import { useNow } from '../compute.js';
@@ -90,7 +90,7 @@ export function GovernanceScreen() {
 const TARGET_NAMES: Record<DisputeDaoTarget, string> = { Vault: 'vault', Registry: 'model registry', Market: 'compute market' };
 
 /** What an action does, in one line. */
-export function actionText(a: DisputeDaoAction, tokenSymbol: string, m: { token: { address: string } }): string {
+export function actionText(a: DisputeDaoAction, tokenSymbol: string, m: Market): string {
   const pct = (v: number) => bps(v);
   const acct = (x?: { address(): string }) => (x ? short(x.address()) : 'nobody');
   switch (a.type) {
@@ -123,14 +123,40 @@ export function actionText(a: DisputeDaoAction, tokenSymbol: string, m: { token:
     case 'SetAuditors':
       return `GPU market: read auditors from ${acct(a.value)}`;
     case 'SetJuryParams':
-      return `Jury: commit ${duration(Number(a.value.commitMs))}, reveal ${duration(Number(a.value.revealMs))}, quorum ${pct(a.value.quorumBps)}, ${a.value.rounds} rounds`;
+      return (
+        `Jury: commit ${duration(Number(a.value.commitMs))}, reveal ${duration(Number(a.value.revealMs))}, ` +
+        `quorum ${pct(a.value.quorumBps)} up to ${mmt(m, a.value.quorumCap)} from ≥ ${a.value.minJurors} jurors, ${a.value.rounds} rounds, ` +
+        `case fee ${mmt(m, a.value.caseFee)}, reward ${mmt(m, a.value.jurorReward)}`
+      );
     case 'SetGovParams':
       return `Governance: voting ${duration(Number(a.value[0].votingPeriodMs))}, quorum ${pct(a.value[0].quorumBps)}, timelock ${duration(Number(a.value[0].timelockMs))}`;
     case 'SetGuardian':
       return `Guardian → ${acct(a.value)}`;
     case 'HandOver':
       return `Hand the ${TARGET_NAMES[a.value[0]]}’s admin role to ${acct(a.value[1])}`;
+    case 'SetRentalRules':
+      return `GPU rentals: the provider is paid at least ${a.value} hour${a.value === 1 ? '' : 's'} of a rental ended or withdrawn early`;
+    case 'SetMinCountedValue': {
+      const [asset, value] = a.value;
+      const least =
+        asset.type === 'Native' ? `${value} (smallest unit) of the native token` : asset.value.address() === m.token.address ? mmt(m, value) : `${value} (smallest unit) of token ${short(asset.value.address())}`;
+      return `GPU reputation: a rental counts only if it pays at least ${least}`;
+    }
   }
+}
+
+
+/**
+ * Critical actions wait twice the timelock (the contract's `is_critical`): who holds a
+ * role, who may open escrows, where fees and payments go.
+ */
+export function isCritical(a: DisputeDaoAction): boolean {
+  return a.type === 'HandOver' || a.type === 'SetController' || a.type === 'SetTreasury' || a.type === 'SetVault';
+}
+
+/** The guardian may cancel any proposal but one that replaces the guardian or lifts a pause. */
+export function guardianMayCancel(a: DisputeDaoAction): boolean {
+  return a.type !== 'SetGuardian' && !(a.type === 'SetPaused' && !a.value[1]);
 }
 
 function ProposalCard({
@@ -222,6 +248,11 @@ function ProposalCard({
       <div className="small" data-testid="proposal-timing">
         {timing}
       </div>
+      {isCritical(pr.action) && (
+        <div className="small muted" data-testid="proposal-critical">
+          critical: waits twice the timelock ({duration(Number(pr.timelockMs))}); the guardian may cancel it until then
+        </div>
+      )}
       <div className="votes-row">
         <VoteBar forWeight={pr.forWeight} againstWeight={pr.againstWeight} total={pr.totalStake} quorum={quorum} />
         <span className="small nowrap" data-testid="proposal-weights">
@@ -245,7 +276,7 @@ function ProposalCard({
             Execute{p.state === 'Queued' && now < p.eta ? ` · ${relativeTime(p.eta, now)}` : ''}
           </button>
         )}
-        {guardian === account.address && !pr.executed && !pr.canceled && (
+        {guardian === account.address && !pr.executed && !pr.canceled && guardianMayCancel(pr.action) && (
           <button className="ghost small" onClick={cancel} data-testid={`cancel-proposal-${p.id}`}>
             Cancel (guardian)
           </button>

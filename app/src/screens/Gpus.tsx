@@ -219,7 +219,7 @@ function OfferCard({ v, now, onRent }: { v: ComputeMarketOfferView; now: bigint;
           <dd>{money(market, o.collateral, o.asset, native)}</dd>
         </div>
       </dl>
-      <Reputation rep={v.reputation} />
+      <Reputation rep={v.reputation} volume={v.volume} asset={o.asset} />
       <div className="gpu-foot">
         <Attestation att={v.attestation} now={now} />
         <button className="primary small" disabled={!account || mine || v.freeGpus === 0} onClick={() => onRent(v.offerId)} data-testid={`gpu-rent-${v.offerId}`}>

@@ -75,6 +75,10 @@ export function JuryScreen({ onCase }: { onCase: (id: bigint) => void }) {
             <div>
               <strong>{mmt(market, d.totals[1], 2)}</strong> reward reserve · {mmt(market, d.config.jury.jurorReward)} per case
             </div>
+            <div data-testid="dao-case-fee">
+              opening a case costs {mmt(market, d.config.jury.caseFee)} (into the reserve) · quorum min({(d.config.jury.quorumBps / 100).toLocaleString('en-US')} %, {mmt(market, d.config.jury.quorumCap)}) from ≥{' '}
+              {d.config.jury.minJurors} jurors
+            </div>
           </div>
         )}
       </div>

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { bps, dryRun, duration, parseUnits, Refused, relativeTime, short } from '../../../client/src/index.js';
-import { accruedAt, claimableAt, offerCollateral, streamEnd } from '../../../client/src/compute.js';
+import { accruedAt, claimableAt, latestRentalsOf, offerCollateral, streamEnd } from '../../../client/src/compute.js';
 import type { ComputeMarketOfferView } from '../../../client/src/contracts/compute-market/types.js';
 import type { MarketTypesAssetLike } from '../../../client/src/contracts/model-registry/types.js';
 import { step, useAction } from '../actions.js';
-import { Bar, hoursText, loadRentals, money, priceText, RentalStatus, rentalWhat, useNow, type RentalRow } from '../compute.js';
+import { Bar, hoursText, loadOpenRentals, loadRentalRows, money, priceText, RentalStatus, rentalWhat, useNow, type RentalRow } from '../compute.js';
 import { useApp } from '../market.js';
 import { randomHash, useLoad } from '../util.js';
 import { CreditsCard } from './Seller.js';
@@ -23,14 +23,16 @@ export function ProviderScreen() {
       cursor = page.items.length === 0 ? undefined : page.next;
     }
     offers.reverse();
-    const rentals = await loadRentals(market, me, 'Provider');
-    return { offers, rentals };
+    // What needs the provider: its OPEN rentals (closed ones leave that list), newest first.
+    const open = await loadOpenRentals(market, me);
+    return { offers, rentals: open.rows, truncated: open.truncated };
   }, [account?.address, version]);
 
   if (!account) return <div className="empty">Choose an account in the header to provide GPUs.</div>;
   const rentals = data.data?.rentals ?? [];
-  const toStart = rentals.filter((r) => r.rental.status === 'Booked');
-  const running = rentals.filter((r) => r.rental.status === 'Running' || r.rental.status === 'Ended');
+  const disputed = (r: RentalRow) => r.escrowState === 'Disputed';
+  const toStart = rentals.filter((r) => r.rental.status === 'Booked' && !disputed(r));
+  const running = rentals.filter((r) => r.rental.status === 'Running' || r.rental.status === 'Ended' || disputed(r));
   return (
     <section>
       <div className="section-head">
@@ -43,8 +45,11 @@ export function ProviderScreen() {
       <div className="two-col">
         <PublishForm />
         <div>
+          {data.data?.truncated && (
+            <div className="error-box small">You have more open rentals than this page reads at once (500): the newest may be missing. Settle ended ones to shorten the list.</div>
+          )}
           <div className="card">
-            <h3>Rentals to start</h3>
+            <h3>Rentals to start <span className="muted small">newest first</span></h3>
             {toStart.length === 0 ? (
               <div className="empty small">Nothing booked and waiting for you.</div>
             ) : (
@@ -58,7 +63,7 @@ export function ProviderScreen() {
             )}
           </div>
           <div className="card">
-            <h3>Running rentals</h3>
+            <h3>Running rentals <span className="muted small">newest first</span></h3>
             {running.length === 0 ? (
               <div className="empty small">No rental is running on your GPUs.</div>
             ) : (
@@ -69,6 +74,7 @@ export function ProviderScreen() {
               </div>
             )}
           </div>
+          <HistoryCard />
           <CreditsCard note="Claimed pay (after the platform fee), pay at the end of a rental, and collateral of retired offers land here; withdraw them to your account." />
         </div>
       </div>
@@ -414,12 +420,18 @@ function RunningRow({ row, now }: { row: RentalRow; now: bigint }) {
           : `Claimed pay of rental #${id} (block #${res[0].blockNumber}).`;
       },
     });
+  const disputed = row.escrowState === 'Disputed';
+  // A frozen stream gives its GPUs back at once; an ended rental closes once the vault settled it.
+  const canSettle = disputed ? r.status !== 'Ended' : over || r.status === 'Ended';
   const settle = () =>
     run({
       title: `Settle rental #${id}`,
-      details: [['Rental', rentalWhat(row)]],
-      steps: [step('Close the rental and record its outcome', market.compute, 'compute', account, 'settle', [id])],
-      done: () => `Rental #${id} is settled.`,
+      details: [
+        ['Rental', rentalWhat(row)],
+        ['Effect', disputed ? 'its stream is frozen by a dispute: its GPUs come back to your offer now; it closes once the dispute is decided' : 'close the rental and record its outcome'],
+      ],
+      steps: [step(disputed ? 'Take the GPUs of the disputed rental back' : 'Close the rental and record its outcome', market.compute, 'compute', account, 'settle', [id])],
+      done: () => (disputed ? `Rental #${id} ended: its GPUs are free again; it closes once the dispute is decided.` : `Rental #${id} is settled.`),
     });
   return (
     <div className="rental-mini" data-testid={`provider-rental-${id}`}>
@@ -427,8 +439,15 @@ function RunningRow({ row, now }: { row: RentalRow; now: bigint }) {
         <strong>
           #{String(id)} {rentalWhat(row)}
         </strong>
-        <RentalStatus r={r} />
+        <RentalStatus r={r} escrowState={row.escrowState} />
       </div>
+      {disputed && (
+        <div className="small warn-text" data-testid="provider-frozen">
+          {r.status === 'Ended'
+            ? 'Frozen by a dispute; its GPUs are back. It closes once the dispute is ruled or its ruling deadline passes.'
+            : 'Frozen by a dispute: nothing more accrues. Settle it to take its GPUs back now.'}
+        </div>
+      )}
       <Bar part={accrued} whole={s.deposit} testid="provider-bar" />
       <div className="accrual-row small">
         <span>
@@ -441,16 +460,85 @@ function RunningRow({ row, now }: { row: RentalRow; now: bigint }) {
           claimed <strong data-testid={`provider-claimed-${id}`}>{m(s.paidOut)}</strong> · claimable ≈ <span data-testid="provider-claimable">{m(claimable, false)}</span>
         </span>
         <span className="nowrap">
-          <button className="primary small" onClick={claim} disabled={claimable === 0n} data-testid={`claim-${id}`}>
+          <button className="primary small" onClick={claim} disabled={claimable === 0n || disputed} data-testid={`claim-${id}`}>
             Claim
           </button>{' '}
-          {over && (
+          {canSettle && (
             <button className="secondary small" onClick={settle} data-testid={`provider-settle-${id}`}>
               Settle
             </button>
           )}
         </span>
       </div>
+    </div>
+  );
+}
+
+/**
+ * Every rental of the provider's offers, newest first, read on demand: its history,
+ * which anyone who rents grows (the open rentals above are the ones that need you).
+ */
+function HistoryCard() {
+  const { market, account, native, version } = useApp();
+  const [shown, setShown] = useState(false);
+  const [before, setBefore] = useState<bigint | undefined>();
+  const history = useLoad(async () => {
+    if (!shown || !account) return undefined;
+    const page = await latestRentalsOf(market, account.address, 'Provider', { count: 10, before });
+    return { rows: await loadRentalRows(market, account.address, page.items), total: page.total, next: page.next };
+  }, [shown, before, account?.address, version]);
+  if (!account) return null;
+  return (
+    <div className="card">
+      <h3>
+        Rental history{' '}
+        {history.data && (
+          <span className="muted small">
+            {history.data.total.toString()} in all · newest first
+          </span>
+        )}
+      </h3>
+      {!shown ? (
+        <button className="secondary small" onClick={() => setShown(true)} data-testid="provider-history-show">
+          Show every rental of my offers
+        </button>
+      ) : (
+        <>
+          {history.error && <div className="error-box">{history.error}</div>}
+          {history.data && history.data.rows.length === 0 && <div className="empty small">No rentals yet.</div>}
+          {history.data && history.data.rows.length > 0 && (
+            <table className="table tight" data-testid="provider-history">
+              <tbody>
+                {history.data.rows.map((row) => (
+                  <tr key={String(row.id)} data-testid={`provider-history-${row.id}`}>
+                    <td className="muted">#{String(row.id)}</td>
+                    <td className="wrap">
+                      {rentalWhat(row)}
+                      <div className="small muted">
+                        {row.rental.hours} h · by {short(row.rental.renter.address())}
+                      </div>
+                    </td>
+                    <td className="num">{money(market, row.rental.paid, row.rental.asset, native)}</td>
+                    <td>
+                      <RentalStatus r={row.rental} escrowState={row.escrowState} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <div className="pager">
+            {before !== undefined && (
+              <button className="ghost small" onClick={() => setBefore(undefined)}>
+                Newest
+              </button>
+            )}
+            <button className="secondary small" disabled={history.data?.next === undefined || history.loading} onClick={() => setBefore(history.data?.next)} data-testid="provider-history-older">
+              Older
+            </button>
+          </div>
+        </>
+      )}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { dryRun, duration, Refused, short } from '../../../client/src/index.js';
-import { rentalCost } from '../../../client/src/compute.js';
+import { minPayoutOf, rentalCost } from '../../../client/src/compute.js';
 import { step, useAction } from '../actions.js';
-import { Attestation, hoursText, money, priceText, Reputation, useNow } from '../compute.js';
+import { Attestation, hoursText, minChargeText, money, priceText, Reputation, useNow } from '../compute.js';
 import { useApp } from '../market.js';
 import { useLoad } from '../util.js';
 
@@ -16,6 +16,8 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
   const [problem, setProblem] = useState<string>();
   const now = useNow(5_000);
   const view = useLoad(async () => (offerId === undefined ? undefined : (await dryRun(market.compute, caller, 'offer', [offerId])).value ?? null), [offerId, version]);
+  // The minimum charge of new rentals is governed (`set_rental_rules`): read it live.
+  const config = useLoad(() => dryRun(market.compute, caller, 'config', []).then((r) => r.value), [version]);
   const hourMs = market.deployment.params.hourMs;
 
   if (!account) return <div className="empty">Choose an account in the header to rent GPUs.</div>;
@@ -25,6 +27,7 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
   const g = Number(gpus);
   const valid = Number.isInteger(g) && g >= 0 && g < 2 ** 32 && Number.isInteger(h) && h >= 0 && h < 2 ** 32;
   const cost = o && valid ? rentalCost(o.pricePerGpuHour, g, h) : undefined;
+  const minCharge = o && valid && config.data ? minPayoutOf(o.pricePerGpuHour, g, h, config.data.minChargeHours) : undefined;
 
   const rent = () => {
     setProblem(undefined);
@@ -35,24 +38,25 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
     }
     const total = rentalCost(o.pricePerGpuHour, g, h);
     const totalText = money(market, total, o.asset, native);
-    const details: [string, string][] = [
-      ['Offer', `#${v.offerId} · ${o.gpuModel} ${o.vramGb} GB · ${o.region}`],
-      ['Provider', short(o.provider.address())],
-      ['Rent', `${g} GPU${g === 1 ? '' : 's'} × ${hoursText(h, hourMs)}`],
-      ['Price', `${priceText(market, v, native)} per GPU-hour`],
-      ['Amount', totalText],
-      ['Starts', `the provider has ${duration(Number(o.startWindowMs))} to start it, or you get it all back plus a penalty`],
-    ];
     const title = `Rent ${o.gpuModel} from offer #${v.offerId}`;
     const rentStep = (value?: bigint) => step('Book the GPUs (prepaid into a vault stream)', market.compute, 'compute', account, 'rent', [v.offerId, g, h, o.version], value);
     const done = (r: { value: unknown }[]) => {
       return `Rental #${String(r[r.length - 1].value)} booked: ${g} × ${o.gpuModel} for ${hoursText(h, hourMs)}, ${totalText} prepaid. See it in My rentals.`;
     };
-    if (o.asset.type === 'Native') {
-      run({ title, details, steps: [rentStep(total)], done });
-      return;
-    }
     run(async () => {
+      // The minimum charge as the contract will compute it now (governance may have changed it).
+      const { minChargeHours } = (await dryRun(market.compute, account.address, 'config', [])).value;
+      const minPayout = minPayoutOf(o.pricePerGpuHour, g, h, minChargeHours);
+      const details: [string, string][] = [
+        ['Offer', `#${v.offerId} · ${o.gpuModel} ${o.vramGb} GB · ${o.region}`],
+        ['Provider', short(o.provider.address())],
+        ['Rent', `${g} GPU${g === 1 ? '' : 's'} × ${hoursText(h, hourMs)}`],
+        ['Price', `${priceText(market, v, native)} per GPU-hour`],
+        ['Amount', totalText],
+        ['Minimum charge', minChargeText(market, { minPayout, pricePerGpuHour: o.pricePerGpuHour, gpus: g, asset: o.asset }, native, 'withdrawing the booking or ending it early')],
+        ['Starts', `the provider has ${duration(Number(o.startWindowMs))} to start it, or you get it all back plus a penalty`],
+      ];
+      if (o.asset.type === 'Native') return { title, details, steps: [rentStep(total)], done };
       const allowance = (await dryRun(market.token, account.address, 'psp22Allowance', [account.address, market.compute.address])).value;
       if (allowance >= total) return { title, details: [...details, ['Approval', 'already in place']], steps: [rentStep()], done };
       return {
@@ -85,7 +89,8 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
       >
         <h2>Rent GPUs</h2>
         <p className="muted small">
-          You prepay price × GPUs × hours into a vault stream. The provider is paid pro rata once it starts the rental; end early and the unused time comes back to your vault credit.
+          You prepay price × GPUs × hours into a vault stream. The provider is paid pro rata once it starts the rental; end early and the unused time comes back to your vault credit
+          — but withdrawing or ending early always pays the provider its minimum charge{config.data && config.data.minChargeHours > 0 ? ` (${config.data.minChargeHours === 1 ? 'the first hour' : `the first ${config.data.minChargeHours} hours`})` : ''}.
         </p>
         <label>
           Offer id
@@ -110,6 +115,10 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
           <div>
             <dt>Amount to prepay</dt>
             <dd data-testid="rent-cost">{cost !== undefined && o ? money(market, cost, o.asset, native) : '—'}</dd>
+          </div>
+          <div>
+            <dt>Minimum charge</dt>
+            <dd data-testid="rent-min-charge">{minCharge !== undefined && o ? money(market, minCharge, o.asset, native) : '—'}</dd>
           </div>
           <div>
             <dt>Runs for</dt>
@@ -155,7 +164,7 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
                 <dd>{money(market, o.collateral, o.asset, native)}</dd>
               </div>
             </dl>
-            <Reputation rep={v.reputation} />
+            <Reputation rep={v.reputation} volume={v.volume} asset={o.asset} />
             <div style={{ marginTop: 8 }}>
               <Attestation att={v.attestation} now={now} />
             </div>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { relativeTime } from '../../../client/src/index.js';
-import { accruedAt, rentalCost, streamEnd } from '../../../client/src/compute.js';
+import { accruedAt, claimableAt, heldBy, rentalCost, stopPayoutAt, streamEnd } from '../../../client/src/compute.js';
 import { step, useAction } from '../actions.js';
-import { Bar, hoursText, loadRentals, money, RentalStatus, rentalWhat, useNow, type RentalRow } from '../compute.js';
+import { Bar, hoursText, loadRentals, minChargeText, money, RentalStatus, rentalWhat, useNow, type RentalRow } from '../compute.js';
 import { useApp } from '../market.js';
 import { useLoad } from '../util.js';
 
@@ -20,8 +20,8 @@ export function RentalsScreen() {
         <div>
           <h2>My rentals</h2>
           <p className="muted">
-            GPU time rented by {account.name}. What you prepaid streams to the provider only while the rental runs; ending early credits the rest back to you in the vault (withdraw it in
-            Seller → Credits).
+            GPU time rented by {account.name} (the newest 50). What you prepaid streams to the provider only while the rental runs; ending early credits the rest back to you in the
+            vault (withdraw it in Seller → Credits), less the provider’s minimum charge if the rental has not run that long yet.
           </p>
         </div>
       </div>
@@ -85,23 +85,32 @@ function RenterCard({ row, now }: { row: RentalRow; now: bigint }) {
 
   if (!account) return null;
   const id = row.id;
-  const endEarly = () =>
+  const disputed = row.escrowState === 'Disputed';
+  const endEarly = () => {
+    // What stopping now pays the provider (the vault's rule: what accrued, but at least the
+    // minimum charge) and gives back; the transaction lands a moment later, so "≈".
+    const toProvider = s ? stopPayoutAt(s, now) : r.minPayout;
+    const held = s ? heldBy(s) : prepaid;
+    const back = held > toProvider ? held - toProvider : 0n;
     run({
-      title: `End rental #${id} early`,
+      title: running ? `End rental #${id} early` : `Withdraw booking #${id}`,
       details: [
         ['Rental', `${rentalWhat(row)} · ${hoursText(r.hours, hourMs)}`],
         ['Prepaid', m(prepaid)],
         ['Paid so far', running ? `≈ ${m(accrued, false)}` : 'nothing (not started)'],
-        ['Back to you', running ? `≈ ${m(prepaid - accrued, false)}, to your vault credit` : `${m(prepaid)}, to your vault credit`],
+        ['Minimum charge', minChargeText(market, r, native)],
+        ['More to the provider', `${running ? '≈ ' : ''}${m(toProvider, !running)}${toProvider > (s ? claimableAt(s, now) : 0n) ? ' (its minimum charge)' : ''}`],
+        ['Back to you', `${running ? '≈ ' : ''}${m(back, !running)}, to your vault credit`],
       ],
-      steps: [step('End the rental and take back the unused time', market.compute, 'compute', account, 'endEarly', [id])],
+      steps: [step(running ? 'End the rental and take back the unused time' : 'Withdraw the booking', market.compute, 'compute', account, 'endEarly', [id])],
       done: (res) => {
         const settled = market.vault.events.EscrowSettled.find(res[0].events)?.data;
         if (!settled) return `Rental #${id} ended (block #${res[0].blockNumber}).`;
         const paidEnd = settled.toPayee + settled.fee + settled.royalties;
-        return `Rental #${id} ended early in block #${res[0].blockNumber}: the provider gets ${m(paidEnd)} more, ${m(settled.refund)} is back in your vault credit.`;
+        return `Rental #${id} ${running ? 'ended early' : 'withdrawn'} in block #${res[0].blockNumber}: the provider gets ${m(paidEnd)} more, ${m(settled.refund)} is back in your vault credit.`;
       },
     });
+  };
   const extendBy = () => {
     const n = Number(extra);
     const cost = rentalCost(r.pricePerGpuHour, r.gpus, Number.isInteger(n) ? n : 0);
@@ -133,9 +142,17 @@ function RenterCard({ row, now }: { row: RentalRow; now: bigint }) {
   const settle = () =>
     run({
       title: `Settle rental #${id}`,
-      details: [['Rental', rentalWhat(row)]],
-      steps: [step('Close the rental and record its outcome', market.compute, 'compute', account, 'settle', [id])],
-      done: () => `Rental #${id} is settled.`,
+      details: [
+        ['Rental', rentalWhat(row)],
+        [
+          'Effect',
+          disputed && r.status !== 'Ended'
+            ? 'its stream is frozen by a dispute: the GPUs go back to the provider now, and the rental closes once the dispute is decided'
+            : 'close the rental and record its outcome in the provider’s reputation',
+        ],
+      ],
+      steps: [step(disputed && r.status !== 'Ended' ? 'Give the GPUs of the disputed rental back' : 'Close the rental and record its outcome', market.compute, 'compute', account, 'settle', [id])],
+      done: () => (disputed && r.status !== 'Ended' ? `Rental #${id} ended: its GPUs are free again; it closes once the dispute is decided.` : `Rental #${id} is settled.`),
     });
 
   return (
@@ -149,9 +166,16 @@ function RenterCard({ row, now }: { row: RentalRow; now: bigint }) {
             {hoursText(r.hours, hourMs)} at {m(r.pricePerGpuHour)} / GPU-hour · offer #{String(r.offerId)} · stream #{String(r.escrowId)}
           </div>
         </div>
-        <RentalStatus r={r} />
+        <RentalStatus r={r} escrowState={row.escrowState} />
       </div>
-      {booked && (
+      {disputed && (
+        <p className="warn-text" data-testid="rental-frozen">
+          {r.status === 'Ended'
+            ? 'Its stream is frozen by a dispute and its GPUs are back with the provider; the rental closes once the dispute is ruled (or its ruling deadline passes).'
+            : 'Its stream is frozen by a dispute: nothing more accrues. Anyone may settle it now to give the GPUs back; it closes once the dispute is decided.'}
+        </p>
+      )}
+      {booked && !disputed && (
         <p className={windowPassed ? 'warn-text' : ''} data-testid="rental-starts-by">
           {windowPassed
             ? `The provider did not start it in time (due ${relativeTime(r.startBy, now)}): cancel it for a full refund plus ${m(r.noShowPenalty)}.`
@@ -172,12 +196,12 @@ function RenterCard({ row, now }: { row: RentalRow; now: bigint }) {
         </div>
       )}
       <div className="actions">
-        {(running || booked) && !over && !windowPassed && (
+        {(running || booked) && !disputed && !over && !windowPassed && (
           <button className="secondary small" onClick={endEarly} data-testid={`end-early-${id}`}>
             {running ? 'End early' : 'Withdraw booking'}
           </button>
         )}
-        {(running || booked) && !over && !windowPassed && r.hours < r.maxHours && (
+        {(running || booked) && !disputed && !over && !windowPassed && r.hours < r.maxHours && (
           <span className="rate">
             <input value={extra} onChange={(e) => setExtra(e.target.value.replace(/[^0-9]/g, ''))} data-testid={`extend-hours-${id}`} />
             <span className="small muted">h</span>
@@ -186,12 +210,12 @@ function RenterCard({ row, now }: { row: RentalRow; now: bigint }) {
             </button>
           </span>
         )}
-        {windowPassed && (
+        {windowPassed && !disputed && (
           <button className="primary small" onClick={cancel} data-testid={`cancel-no-show-${id}`}>
             Cancel no-show
           </button>
         )}
-        {((running && over) || r.status === 'Ended') && (
+        {(((running || booked) && disputed) || (running && over && !disputed) || (r.status === 'Ended' && !disputed)) && (
           <button className="primary small" onClick={settle} data-testid={`settle-${id}`}>
             Settle
           </button>
