@@ -96,7 +96,8 @@ async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
         collateral
     );
 
-    // When charlie rents 2 GPUs for 4 h: 8 000 000 prepaid into a waiting stream.
+    // When charlie rents 2 GPUs for 4 h: 8 000 000 prepaid into a waiting stream, whose
+    // first hour (2 000 000) is the least bob is paid however soon charlie ends it.
     let (rental, booked) = tx_events!(
         client,
         &ink_e2e::charlie(),
@@ -106,8 +107,13 @@ async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
     );
     let rental = rental.expect("rent");
     assert_eq!(
-        (booked[0].amount, booked[0].gpus, booked[0].hours),
-        (8_000_000, 2, 4)
+        (
+            booked[0].amount,
+            booked[0].gpus,
+            booked[0].hours,
+            booked[0].min_payout
+        ),
+        (8_000_000, 2, 4, 2_000_000)
     );
     let escrow_id = booked[0].escrow_id;
 
@@ -180,9 +186,12 @@ async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
     res.return_value().expect("end early");
 
     // Then claimed + paid at the end + refunded is exactly the prepaid 10 000 000,
-    // charlie's refund is its credit, the GPUs are back and bob's record shows it.
+    // charlie's refund is its credit, the GPUs are back and bob's record shows it. (The
+    // claim alone, at least 1.5 s of 2 000 per ms, already passed the 2 000 000
+    // minimum charge, so the minimum adds nothing here.)
     let e = &settled[0];
     assert_eq!(e.reason, SettleReason::StoppedByPayer);
+    assert!(gross >= 2_000_000, "claimed {gross}");
     assert_eq!(
         gross + e.to_payee + e.fee + e.royalties + e.refund,
         10_000_000
@@ -408,7 +417,10 @@ async fn a_six_decimal_token_at_half_a_unit_per_gpu_hour_accrues_exactly<Client:
     );
 
     // And ending early splits the 500 000 to the unit; after withdrawals every token is
-    // with a person or still in the vault's collateral, none lost.
+    // with a person or still in the vault's collateral, none lost. The rental's minimum
+    // charge is its first hour, here all of it (500 000): ending it early still pays
+    // bob everything, and nothing comes back to charlie (before the minimum charge,
+    // charlie got back what had not accrued).
     let res = client
         .call(&ink_e2e::charlie(), &c.end_early(rental))
         .extra_gas_portion(50)
@@ -418,8 +430,19 @@ async fn a_six_decimal_token_at_half_a_unit_per_gpu_hour_accrues_exactly<Client:
     let settled: Vec<EscrowSettled> = crate::events_of(res.contract_emitted_events()?);
     res.return_value().expect("end early");
     let e = &settled[0];
+    assert_eq!(booked[0].min_payout, 500_000);
     assert_eq!(gross + e.to_payee + e.fee + e.royalties + e.refund, 500_000);
-    for who in [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::eve()] {
+    assert_eq!(e.refund, 0);
+    assert_eq!(e.to_payee + e.fee, 500_000 - gross);
+    // Charlie has nothing to withdraw now (before the minimum charge it withdrew its
+    // refund); bob and eve (the treasury) withdraw theirs.
+    assert_refused!(
+        client,
+        &ink_e2e::charlie(),
+        v.withdraw(asset),
+        escrow::Error::NothingToWithdraw
+    );
+    for who in [ink_e2e::bob(), ink_e2e::eve()] {
         tx!(client, &who, v.withdraw(asset)).expect("withdraw");
     }
     let charlie_has = query!(client, t.balance_of(charlie));
@@ -498,13 +521,21 @@ async fn a_disputed_rental_is_ruled_and_counts_against_the_provider<Client: E2EB
         v.claim(escrow_id),
         escrow::Error::EscrowNotOpen
     );
-    // The market does not close a rental the vault has not settled.
-    assert_refused!(
-        client,
-        &ink_e2e::eve(),
-        c.settle(rental),
-        Error::RentalNotOver
+    // The market does not close a rental the vault has not settled, but a frozen
+    // stream pays nothing more until it is ruled: anyone's `settle` gives the GPU back
+    // at once, and the rental waits for the vault as `Ended` (before issue 17 this was
+    // refused with `RentalNotOver`, and the GPU stayed held until the lease's end).
+    let (freed, ended) = tx_events!(client, &ink_e2e::eve(), c.settle(rental), RentalSettled);
+    freed.expect("settle a frozen rental");
+    assert_eq!(
+        (ended[0].gpus_returned, ended[0].outcome, ended[0].penalty),
+        (1, None, 0)
     );
+    assert_eq!(
+        query!(client, c.rental(rental)).expect("rental").status,
+        RentalStatus::Ended
+    );
+    assert_eq!(query!(client, c.offer(offer)).expect("offer").free_gpus, 1);
 
     // When the arbiter rules 20 % to bob and slashes 3 000 000 of his collateral to
     // charlie.
@@ -523,7 +554,8 @@ async fn a_disputed_rental_is_ruled_and_counts_against_the_provider<Client: E2EB
     .expect("slash");
 
     // Then the split adds up, charlie has the refund, its bond and the slash, and once
-    // anyone settles the rental the GPU is back and bob's record shows a lost dispute.
+    // anyone settles the rental again it closes (its GPU came back already) and bob's
+    // record shows a lost dispute.
     let e = &settled[0];
     assert_eq!(e.reason, SettleReason::Resolved);
     assert_eq!(e.to_payee + e.fee + e.royalties + e.refund, price * 10);
@@ -533,7 +565,14 @@ async fn a_disputed_rental_is_ruled_and_counts_against_the_provider<Client: E2EB
     );
     let (done, ended) = tx_events!(client, &ink_e2e::eve(), c.settle(rental), RentalSettled);
     done.expect("settle");
-    assert_eq!(ended[0].outcome, Some(Outcome::Lost));
+    assert_eq!(
+        (ended[0].gpus_returned, ended[0].outcome),
+        (0, Some(Outcome::Lost))
+    );
+    assert_eq!(
+        query!(client, c.rental(rental)).expect("rental").status,
+        RentalStatus::Closed
+    );
     let rep = query!(client, c.reputation(bob));
     assert_eq!((rep.disputed, rep.lost), (1, 1));
     assert_eq!(query!(client, c.offer(offer)).expect("offer").free_gpus, 1);

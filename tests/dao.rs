@@ -28,8 +28,14 @@ use market_types::{
 use model_registry::ModelRegistry;
 use psp22::PSP22;
 
-/// Quorum of a first round: 20 % of the stake snapshotted when the case opened.
+/// Quorum of a first round: 20 % of the stake snapshotted when the vault dispute
+/// opened (the parties' own left out).
 pub(crate) const QUORUM_BPS: u16 = 2_000;
+/// Most revealed weight a first round's quorum asks for: far above 20 % of any stake
+/// in these tests, so their quorum stays 20 % of the snapshot (the cap never binds).
+pub(crate) const QUORUM_CAP: u128 = 1_000_000_000;
+/// Fewest revealed votes a quorum needs: one, as before the rule existed.
+pub(crate) const MIN_JURORS: u32 = 1;
 /// Share of a vote's weight at risk: 10 %.
 pub(crate) const PENALTY_BPS: u16 = 1_000;
 /// A slash ruling takes 50 % of the frozen amount out of the collateral.
@@ -67,7 +73,8 @@ pub(crate) fn commitment(
     Hash::from(out)
 }
 
-/// Jury parameters with the quorum, penalty and slash of this file.
+/// Jury parameters with the quorum, penalty and slash of this file; the case fee is the
+/// juror reward (the least the DAO accepts: a case pays for the reward it draws).
 pub(crate) fn jury(
     commit_ms: u64,
     reveal_ms: u64,
@@ -81,10 +88,13 @@ pub(crate) fn jury(
         reveal_ms,
         appeal_ms,
         quorum_bps: QUORUM_BPS,
+        quorum_cap: QUORUM_CAP,
+        min_jurors: MIN_JURORS,
         rounds,
         penalty_bps: PENALTY_BPS,
         appeal_bond,
         juror_reward,
+        case_fee: juror_reward,
         slash_bps: SLASH_BPS,
     }
 }
@@ -158,6 +168,21 @@ pub(crate) async fn stake_all(
         tx!(client, who, t.approve(dao, amount)).expect("approve the DAO");
         tx!(client, who, d.stake(amount)).expect("stake");
     }
+}
+
+/// Alice sends `opener` the case fee of `cases` cases (`fee` each), which it approves
+/// to the DAO: `open_case` pulls the fee from the opener.
+pub(crate) async fn fund_case_fees(
+    client: &mut impl Node,
+    token: AccountId,
+    dao: AccountId,
+    opener: &Keypair,
+    fee: u128,
+    cases: u128,
+) {
+    let mut t = ink_e2e::create_call_builder::<MarketToken>(token);
+    fund(client, token, id(opener), fee * cases).await;
+    tx!(client, opener, t.approve(dao, fee * cases)).expect("approve the case fees");
 }
 
 /// Seals a block (a harmless approval by alice), so dry-runs see the clock move.
@@ -260,7 +285,8 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
 ) -> E2EResult<()> {
     // Given the market, a compute market with one-minute hours, and the DAO as the
     // vault's arbiter: 8 s to commit, 6 s to reveal, 4 s to appeal, two rounds, 1 000
-    // tokens of reward per case out of the reserve.
+    // tokens of reward per case out of the reserve, and a case fee of 1 000 (the
+    // reward's worth) that the opener pays into the reserve.
     let m = deploy_market(&mut client).await;
     let compute = deploy_compute(&mut client, &m, 60_000).await;
     let dao = deploy_dao(
@@ -296,6 +322,8 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
     tx!(client, &alice, t.approve(dao, 2_000)).expect("approve");
     tx!(client, &alice, d.fund_rewards(1_000)).expect("fund rewards");
     assert_eq!(query!(client, d.totals()), (10_000, 1_000, 11_000));
+    // And charlie holds the case fee, approved to the DAO.
+    fund_case_fees(&mut client, m.token, dao, &charlie, 1_000, 1).await;
 
     // And charlie's running rental of bob's GPU (1 GPU, 2 h: 2 000 000 prepaid, against
     // a collateral of 10 000 000), which charlie disputes at the vault with the bond.
@@ -346,14 +374,15 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
     );
     let case = case.expect("open case");
 
-    // Then the case snapshots the 10 000 staked, draws the reward from the reserve,
-    // knows the collateral and the frozen 2 000 000 (the base of a slash), and its
-    // commit phase runs.
+    // Then the case snapshots the 10 000 staked, takes charlie's 1 000 fee into the
+    // reserve and draws the reward from it, knows the collateral and the frozen
+    // 2 000 000 (the base of a slash), and its commit phase runs.
     let o = &opened[0];
     assert_eq!(
-        (o.case, o.escrow, o.payer, o.payee, o.total_stake),
-        (case, escrow_id, id(&charlie), id(&bob), 10_000)
+        (o.case, o.escrow, o.payer, o.payee, o.total_stake, o.fee),
+        (case, escrow_id, id(&charlie), id(&bob), 10_000, 1_000)
     );
+    assert_eq!(query!(client, t.balance_of(id(&charlie))), 0);
     let view = query!(client, d.case(case)).expect("case");
     assert_eq!(
         (
@@ -365,7 +394,9 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
         (Phase::Commit, Some(cid), PRICE * 2, 1_000)
     );
     assert_eq!(query!(client, d.case_of_escrow(escrow_id)), Some(case));
-    assert_eq!(query!(client, d.totals()).1, 0);
+    // The reserve: 1 000 funded + the 1 000 fee − the 1 000 reward (before the case
+    // fee it was 0).
+    assert_eq!(query!(client, d.totals()), (10_000, 1_000, 12_000));
 
     // When alice stakes only now (a flash stake): the stake is real, yet it weighs
     // nothing on the case, and her vote is refused.
@@ -456,7 +487,8 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
         (case, id(&j4), id(&alice), 0, 25)
     );
     assert_eq!(query!(client, d.member(id(&alice))).credit, 25);
-    assert_eq!(query!(client, d.totals()).1, 25);
+    // The case fee's 1 000 left in the reserve, plus half the forfeit (was 25).
+    assert_eq!(query!(client, d.totals()).1, 1_025);
     let m4 = query!(client, d.member(id(&j4)));
     assert_eq!(
         (m4.staked, m4.at_risk, m4.lost, m4.open_votes),
@@ -531,6 +563,10 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
             e.pool
         ),
         (case, escrow_id, 7, 5_000, 1_000_000, true, 1_250)
+    );
+    assert!(
+        !e.hold_released,
+        "nothing was held: the escrow was still disputed"
     );
     let s = &settled[0];
     assert_eq!(
@@ -639,8 +675,10 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
     assert!(query!(client, d.votes_of(id(&dave), 0, 10))
         .items
         .is_empty());
+    // (The reserve and what the DAO owes are 1 000 higher than before the case fee:
+    // charlie's fee stays in the reserve for later cases; was (10_700, 25, 12_000).)
     let (staked, reserve, owed) = query!(client, d.totals());
-    assert_eq!((staked, reserve, owed), (10_700, 25, 12_000));
+    assert_eq!((staked, reserve, owed), (10_700, 1_025, 13_000));
     assert_eq!(query!(client, t.balance_of(dao)), owed);
 
     // And dave withdraws his reward and alice her bounty, in tokens.
@@ -656,7 +694,7 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
     }
     assert_refused!(client, &dave, d.withdraw_credit(), Error::NothingToWithdraw);
     let owed = query!(client, d.totals()).2;
-    assert_eq!(owed, 12_000 - 739);
+    assert_eq!(owed, 13_000 - 739);
     assert_eq!(query!(client, t.balance_of(dao)), owed);
     Ok(())
 }
@@ -667,7 +705,7 @@ async fn an_appeal_flips_the_ruling_and_rewards_follow_the_final_one<Client: E2E
 ) -> E2EResult<()> {
     // Given the market and the DAO as the vault's arbiter: round 0 lasts 4 s + 4 s with
     // a 4 s appeal window and a 20 % quorum; round 1 twice as long with 40 %; the first
-    // appeal costs 500 tokens; 600 of reward per case.
+    // appeal costs 500 tokens; 600 of reward per case, and a case fee of 600.
     let m = deploy_market(&mut client).await;
     let dao = deploy_dao(
         &mut client,
@@ -687,13 +725,13 @@ async fn an_appeal_flips_the_ruling_and_rewards_follow_the_final_one<Client: E2E
     let (dave, eve, ferdie) = (ink_e2e::dave(), ink_e2e::eve(), ink_e2e::ferdie());
 
     // And dave 2 000, eve 3 000 and ferdie 3 000 staked, 600 in the reward reserve, and
-    // 500 tokens for charlie's appeal, approved to the DAO.
+    // 600 + 500 tokens for charlie's case fee and appeal, approved to the DAO.
     let jurors = [(&dave, 2_000), (&eve, 3_000), (&ferdie, 3_000)];
     stake_all(&mut client, m.token, dao, &jurors).await;
     tx!(client, &alice, t.approve(dao, 600)).expect("approve");
     tx!(client, &alice, d.fund_rewards(600)).expect("fund rewards");
-    fund(&mut client, m.token, id(&charlie), 500).await;
-    tx!(client, &charlie, t.approve(dao, 500)).expect("approve the appeal bond");
+    fund(&mut client, m.token, id(&charlie), 600 + 500).await;
+    tx!(client, &charlie, t.approve(dao, 600 + 500)).expect("approve the fee and bond");
 
     // And charlie's license order from bob (1 000 000), delivered, which charlie
     // disputes in its review window and takes to the DAO.
@@ -876,8 +914,10 @@ async fn an_appeal_flips_the_ruling_and_rewards_follow_the_final_one<Client: E2E
     assert_eq!(query!(client, d.member(id(&charlie))).credit, 500);
     assert_eq!(tx!(client, &charlie, d.withdraw_credit()), Ok(500));
     assert_eq!(query!(client, t.balance_of(id(&charlie))), 500);
+    // The reserve keeps charlie's 600 case fee (the reward came out of it; before the
+    // case fee it was (7_620, 0, 7_620 + 980)).
     let (staked, reserve, owed) = query!(client, d.totals());
-    assert_eq!((staked, reserve, owed), (7_620, 0, 7_620 + 980));
+    assert_eq!((staked, reserve, owed), (7_620, 600, 7_620 + 980 + 600));
     assert_eq!(query!(client, t.balance_of(dao)), owed);
     Ok(())
 }

@@ -22,7 +22,8 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
     // Given the market with a 15 s ruling window (set before the hand-over) and the
-    // DAO as arbiter: one round of 3 s + 3 s, a 20 % quorum, 300 of reward per case.
+    // DAO as arbiter: one round of 3 s + 3 s, a 20 % quorum, 300 of reward per case and
+    // a case fee of 300.
     let m = deploy_market(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(m.vault);
     tx!(
@@ -51,6 +52,8 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     stake_all(&mut client, m.token, dao, &[(&dave, 1_000), (&eve, 100)]).await;
     tx!(client, &alice, t.approve(dao, 1_000)).expect("approve");
     tx!(client, &alice, d.fund_rewards(1_000)).expect("fund rewards");
+    // And charlie holds the fees of two cases, approved to the DAO.
+    fund_case_fees(&mut client, m.token, dao, &charlie, 300, 2).await;
 
     // And two delivered license orders of charlie's from bob, both disputed by charlie
     // and both taken to the DAO (cases A and B).
@@ -77,7 +80,14 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     )
     .expect("commit");
     let cb = tx!(client, &charlie, d.open_case(eb, "ipfs://late".into())).expect("open B");
-    assert_eq!(query!(client, d.totals()).1, 400, "each case drew 300");
+    // Each case paid its 300 fee into the reserve and drew its 300 reward out of it
+    // (before the case fee the reserve was down to 400).
+    assert_eq!(
+        query!(client, d.totals()).1,
+        1_000,
+        "each case paid 300 and drew 300"
+    );
+    assert_eq!(query!(client, t.balance_of(id(&charlie))), 0);
     end_phase(&mut client, m.token, dao, ca).await;
     tx!(client, &eve, d.reveal_vote(ca, 4, salt(2))).expect("reveal");
     end_phase(&mut client, m.token, dao, ca).await;
@@ -131,7 +141,7 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
         (900, 0, 100, 0)
     );
     assert_eq!(query!(client, d.member(id(&eve))).staked, 100);
-    assert_eq!(query!(client, d.totals()).1, 400 + 100 + 300);
+    assert_eq!(query!(client, d.totals()).1, 1_000 + 100 + 300);
 
     // When the vault's ruling deadline has passed, executing case B (no votes) applies
     // the vault's fallback at once, and anyone applies it to A directly at the vault.
@@ -148,8 +158,10 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     let (r, settled_a) = tx_events!(client, &ferdie, v.expire_dispute(ea), EscrowSettled);
     r.expect("vault fallback for A");
 
-    // Then both delivered orders paid bob (less the 2.5 % fee) and charlie's bonds went
-    // to the treasury (his side got nothing); nothing is pending anywhere.
+    // Then both delivered orders paid bob (less the 2.5 % fee) and charlie lost his
+    // bonds (his side got nothing); nothing is pending anywhere. Nobody ruled, so each
+    // forfeited bond goes to bob, whose payment the dispute froze, never to the
+    // treasury (before issue 17: to the treasury, eve).
     for (e, s) in [(ea, &settled_a[0]), (eb, &settled_b[0])] {
         assert_eq!(
             (
@@ -178,13 +190,15 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
             Some((SettleReason::DisputeExpired, 10_000))
         );
     }
+    // Bob: 2 × (975 000 + the 50 000 bond) (was 2 × 975 000); eve, the treasury: only
+    // the 2 × 25 000 fees (was 2 × 75 000, the bonds included).
     assert_eq!(
         query!(client, v.credit_of(id(&bob), Asset::Native)),
-        2 * 975_000
+        2 * (975_000 + 50_000)
     );
     assert_eq!(
         query!(client, v.credit_of(id(&eve), Asset::Native)),
-        2 * 75_000
+        2 * 25_000
     );
     assert_eq!(query!(client, v.open_escrow_count(id(&charlie))), 0);
     assert!(query!(client, reg.has_valid_license(id(&charlie), model)));
@@ -196,8 +210,9 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     assert!(query!(client, d.votes_of(id(&dave), 0, 10))
         .items
         .is_empty());
+    // The reserve keeps the two 300 fees (was (1_000, 1_100, 2_100)).
     let (staked, reserve, owed) = query!(client, d.totals());
-    assert_eq!((staked, reserve, owed), (1_000, 1_100, 2_100));
+    assert_eq!((staked, reserve, owed), (1_000, 1_700, 2_700));
     assert_eq!(query!(client, t.balance_of(dao)), owed);
     Ok(())
 }
@@ -372,7 +387,10 @@ async fn a_fee_change_passes_after_its_timelock_and_the_next_purchase_uses_it<
     for who in [&dave, &eve] {
         tx!(client, who, d.vote(p3, true)).expect("vote");
     }
-    let eta3 = query!(client, d.proposal(p3)).expect("proposal").eta;
+    // A `SetVault` redirects payments: it waits twice the timelock, 8 s (was 4 s).
+    let view3 = query!(client, d.proposal(p3)).expect("proposal");
+    assert_eq!(view3.eta, view3.proposal.vote_end + 2 * 4_000);
+    let eta3 = view3.eta;
     pass(&mut client, m.token, eta3).await;
     let res = submit!(client, &bob, d.execute_proposal(p3), 0u128);
     let moved: Vec<model_registry::VaultChanged> = crate::events_of(res.contract_emitted_events()?);

@@ -135,6 +135,7 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
         context: 9,
         collateral: None,
         no_show_penalty: 0,
+        min_payout: 0,
     };
     let id = tx!(client, &ink_e2e::bob(), v.open_stream(bob, t), deposit).expect("open stream");
 

@@ -115,6 +115,7 @@ mod dao;
 mod dao_governance;
 mod escrow;
 mod hostile;
+mod hostile_rentals;
 mod journeys;
 mod purchase;
 mod registry;
