@@ -381,10 +381,9 @@ pub mod chain {
         }
     }
 
-    /// What the payee gets when the stream stops at `until` without a ruling (its
-    /// payer stops it, or a dispute falls back), as the vault's `stop_payout`: what
-    /// accrued and is unpaid, but at least what `min_payout` still lacks after the
-    /// claims, and at most what the stream holds.
+    /// What the payee gets when its payer stops the stream at `until`, as the vault's
+    /// `stop_payout`: what accrued and is unpaid, but at least what `min_payout` still
+    /// lacks after the claims, and at most what the stream holds.
     fn stop_payout(s: &Stream, until: Timestamp) -> Balance {
         let unpaid = accrued(s, until) - s.paid_out;
         let floor = s.terms.min_payout.saturating_sub(s.paid_out);
@@ -456,13 +455,13 @@ pub mod chain {
         });
     }
 
-    /// Anyone applies the fallback of an unruled dispute: what a stop at the freeze
-    /// would pay (what accrued until then, at least the minimum payout) to the payee.
+    /// Anyone applies the fallback of an unruled dispute: what accrued until the
+    /// freeze to the payee (not the minimum payout), the rest back.
     pub fn expire(vault: AccountId, id: EscrowId) {
         with(|c| {
             let s = c.streams.get(&(vault, id)).cloned().expect("stream");
             assert_eq!(s.state, EscrowState::Disputed, "only a disputed stream");
-            let to_payee = stop_payout(&s, s.frozen_at.expect("frozen"));
+            let to_payee = accrued(&s, s.frozen_at.expect("frozen")) - s.paid_out;
             settle(c, vault, id, to_payee, SettleReason::DisputeExpired);
         });
     }

@@ -141,7 +141,8 @@ impl Escrow {
         let mut penalty_event = None;
         if let (Some(cid), true) = (linked, no_show_penalty > 0) {
             let mut c = self.live_collateral(cid)?;
-            paid = no_show_penalty.min(c.amount);
+            // Never out of what open disputes may still slash (`Collateral::at_stake`).
+            paid = no_show_penalty.min(c.amount.saturating_sub(c.at_stake));
             if paid > 0 {
                 c.amount = c.amount.checked_sub(paid).ok_or(VaultError::Overflow)?;
                 self.ledger.credit(payer, c.asset, paid)?;

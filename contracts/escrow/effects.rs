@@ -123,7 +123,9 @@ impl Escrow {
         if rec.state == EscrowState::Settled {
             let held = rec.dispute.is_some_and(|d| d.collateral_held);
             if let (false, Some(cid)) = (held, rec.collateral) {
-                self.unlink_collateral(cid)?;
+                // A settled record with a dispute settled out of it (ruled, expired or
+                // refunded): what the dispute froze is no longer at stake.
+                self.unlink_collateral(cid, rec.dispute.map_or(0, |d| d.frozen))?;
             }
             self.open.remove(rec.payer, id);
             self.open.remove(rec.payee, id);
@@ -132,10 +134,12 @@ impl Escrow {
         Ok(())
     }
 
-    /// One escrow fewer open against collateral `cid`.
-    fn unlink_collateral(&mut self, cid: CollateralId) -> Result<()> {
+    /// One escrow fewer open against collateral `cid`, and `frozen` (what its dispute
+    /// froze, if it had one) no longer at stake in it.
+    fn unlink_collateral(&mut self, cid: CollateralId, frozen: Balance) -> Result<()> {
         if let Some(mut c) = self.collaterals.get(cid) {
             c.open = c.open.checked_sub(1).ok_or(VaultError::Overflow)?;
+            c.at_stake = c.at_stake.saturating_sub(frozen);
             self.collaterals.insert(cid, &c);
         }
         Ok(())
@@ -154,7 +158,8 @@ impl Escrow {
             ensure!(now >= d.ruling_deadline, VaultError::RulingWindowOpen);
         }
         d.collateral_held = false;
-        self.unlink_collateral(cid)?;
+        let frozen = d.frozen;
+        self.unlink_collateral(cid, frozen)?;
         self.escrows.insert(id, &rec);
         Ok(CollateralHoldReleased {
             id,

@@ -51,8 +51,7 @@ pub struct StreamOpened {
     pub start: Option<Timestamp>,
     pub start_by: Timestamp,
     pub no_show_penalty: Balance,
-    /// The least the payee side is paid in all if the payer stops the stream or a
-    /// dispute over it falls back.
+    /// The least the payee side is paid in all if the payer stops the stream.
     pub min_payout: Balance,
     pub context: u64,
 }

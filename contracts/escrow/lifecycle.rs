@@ -95,11 +95,23 @@ impl Escrow {
             ensure!(caller != rec.payee, VaultError::EscrowNotDelivered);
             ruling_deadline = ruling_deadline.max(*delivery_deadline);
         }
+        // What this dispute froze is reserved in the linked collateral for a slash.
+        let staked_collateral = match rec.collateral {
+            Some(cid) => {
+                let mut c = self.live_collateral(cid)?;
+                c.at_stake = c.at_stake.checked_add(frozen).ok_or(VaultError::Overflow)?;
+                Some((cid, c))
+            }
+            None => None,
+        };
         let excess = self.collect_bond(rec.asset, bond)?;
         let came_in = bond.checked_add(excess).ok_or(VaultError::Overflow)?;
         // The first write: the bond and the excess are owed before any is credited.
         self.ledger.receive(rec.asset, came_in)?;
         self.ledger.credit(caller, rec.asset, excess)?;
+        if let Some((cid, c)) = staked_collateral {
+            self.collaterals.insert(cid, &c);
+        }
         if let EscrowTerms::Stream {
             start,
             duration_ms,

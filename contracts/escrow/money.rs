@@ -147,9 +147,9 @@ pub(crate) fn unpaid_accrual(rec: &EscrowRecord, until: Timestamp) -> Result<Bal
     }
 }
 
-/// What the payee side gets when stream `rec` stops at `until` without a ruling (its
-/// payer stops it, or a dispute over it falls back): what accrued and is unpaid, but at
-/// least what its `min_payout` still lacks after the claims, and at most what it holds.
+/// What the payee side gets when its payer stops stream `rec` at `until`: what accrued
+/// and is unpaid, but at least what its `min_payout` still lacks after the claims, and
+/// at most what it holds.
 pub(crate) fn stop_payout(rec: &EscrowRecord, until: Timestamp) -> Result<Balance> {
     let EscrowTerms::Stream {
         paid_out,

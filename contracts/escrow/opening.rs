@@ -263,6 +263,7 @@ impl Escrow {
             unlock_after,
             open: 0,
             released: false,
+            at_stake: 0,
         };
         self.collaterals.insert(id, &collateral);
         self.collateral_count = id;

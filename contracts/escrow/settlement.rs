@@ -12,9 +12,7 @@
 //! the escrow held plus the bond, to the unit.
 
 use crate::events::{EscrowSettled, StreamClaimed};
-use crate::money::{
-    bond_forfeited_to, bond_returns, held, share_bps, stop_payout, stream_end, unpaid_accrual,
-};
+use crate::money::{bond_forfeited_to, bond_returns, held, share_bps, stream_end, unpaid_accrual};
 use crate::types::{EscrowRecord, EscrowTerms};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -174,8 +172,9 @@ pub fn refund_side(
 
 /// The fallback `expire_dispute` applies to `rec` at `now`, once its ruling deadline
 /// has passed: a delivered order all to the payee side, an undelivered one all back, a
-/// stream what a stop at its freeze would pay (what accrued until then, at least its
-/// minimum payout) to the payee side.
+/// stream what accrued until it was frozen to the payee side (its minimum payout does
+/// not apply: a provider that never delivered must not take a short rental whole, and
+/// the renter's bond with it, because nobody ruled).
 ///
 /// Errors: `EscrowNotDisputed`, `RulingWindowOpen`, `Overflow`.
 pub fn fallback_side(rec: &EscrowRecord, now: Timestamp) -> Result<PayeeSide> {
@@ -192,7 +191,7 @@ pub fn fallback_side(rec: &EscrowRecord, now: Timestamp) -> Result<PayeeSide> {
         EscrowTerms::Order { .. } => PayeeSide::NOTHING,
         EscrowTerms::Stream { frozen_at, .. } => {
             let frozen = frozen_at.unwrap_or(dispute.opened_at);
-            PayeeSide::Amount(stop_payout(rec, frozen)?)
+            PayeeSide::Amount(unpaid_accrual(rec, frozen)?)
         }
     })
 }

@@ -80,10 +80,10 @@ pub struct StreamTerms {
     /// `start` is `None` and `collateral` is set, and at most the collateral's amount.
     pub no_show_penalty: Balance,
     /// The least the payee side is paid in all (claims included) when the payer stops
-    /// the stream, started or not, or when a dispute over it falls back without a
-    /// ruling: a booking withdrawn or ended at once still pays the payee for the time
-    /// it held its machines (e.g. the first hour). At most `amount`; zero for none. A
-    /// payee's refund, a no-show cancellation and a ruling ignore it.
+    /// the stream, started or not: a booking withdrawn or ended at once still pays the
+    /// payee for the time it held its machines (e.g. the first hour). At most `amount`;
+    /// zero for none. A payee's refund, a no-show cancellation, a ruling and a
+    /// dispute's fallback ignore it.
     pub min_payout: Balance,
 }
 
@@ -186,8 +186,8 @@ pub enum EscrowTerms {
         paid_out: Balance,
         /// When a dispute froze the stream (accrual stops there).
         frozen_at: Option<Timestamp>,
-        /// The least the payee side is paid in all when the payer stops the stream or
-        /// a dispute over it falls back (see [`StreamTerms::min_payout`]).
+        /// The least the payee side is paid in all when the payer stops the stream
+        /// (see [`StreamTerms::min_payout`]).
         min_payout: Balance,
     },
 }
@@ -256,6 +256,11 @@ pub struct Collateral {
     /// Escrows open against it.
     pub open: u32,
     pub released: bool,
+    /// What the open and held disputes of escrows linked to it froze: a slash ruling
+    /// may still take this much, so no-show penalties (the only payouts from it that
+    /// need no arbiter) come only out of the rest. Without it, a provider could drain
+    /// its own collateral through penalties to a second account before a slash.
+    pub at_stake: Balance,
 }
 
 /// Longest text kept from a token's `Custom` error, in bytes.

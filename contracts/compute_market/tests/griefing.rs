@@ -168,8 +168,9 @@ fn a_disputed_rentals_gpus_come_back_when_its_stream_freezes() {
     set_caller(renter());
     let next = rent(&mut c, id, 4, 1).unwrap();
     assert_eq!(rental(&c, next).status, RentalStatus::Booked);
-    // Nobody rules: the fallback pays what accrued until the freeze (4 of 320), but
-    // at least the rental's first hour (40); settle records it, returning nothing more.
+    // Nobody rules: the fallback pays what accrued until the freeze (4 of 320), not
+    // the rental's first hour (nobody ruled on whether it delivered); settle records
+    // it, returning nothing more.
     chain::expire(vault(), 1);
     set_caller(accounts().eve);
     c.settle(r).unwrap();
@@ -178,8 +179,8 @@ fn a_disputed_rentals_gpus_come_back_when_its_stream_freezes() {
         (e.gpus_returned, e.outcome, e.counted),
         (0, Some(Outcome::Disputed), true)
     );
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 40);
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 280);
+    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 4);
+    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 316);
     let o = offer(&c, id);
     assert_eq!(
         (o.in_use, o.open_rentals),

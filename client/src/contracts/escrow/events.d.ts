@@ -174,8 +174,7 @@ export interface ContractEvents<
        **/
       noShowPenalty: bigint;
       /**
-       * The least the payee side is paid in all if the payer stops the stream or a
-       * dispute over it falls back.
+       * The least the payee side is paid in all if the payer stops the stream.
        *
        * @indexed: false
        **/

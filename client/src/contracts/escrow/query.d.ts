@@ -260,8 +260,8 @@ export interface ContractQuery<
    * Applies the fallback to a dispute the arbiter did not rule on by its ruling
    * deadline (the one stored when it opened). A delivered order is paid to the
    * payee side, an undelivered one refunded; a stream pays what accrued until it
-   * was frozen (at least its minimum payout, as a stop would) and refunds the
-   * rest. The bond follows the outcome: back to the disputer when its side got at
+   * was frozen (not its minimum payout: nobody ruled on whether it delivered) and
+   * refunds the rest. The bond follows the outcome: back to the disputer when its side got at
    * least half; otherwise to the counterparty whose money the dispute froze, paid
    * for the wait (so disputing to delay a delivered order, or a payment already
    * earned, costs the bond, and the platform never gains from a hearing that did

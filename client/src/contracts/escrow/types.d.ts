@@ -97,6 +97,7 @@ export type MarketTypesVaultCollateral = {
   unlockAfter: bigint;
   open: number;
   released: boolean;
+  atStake: bigint;
 };
 
 export type Escrow = {

@@ -223,16 +223,63 @@ fn letting_a_booking_go_at_once_still_pays_its_minimum() {
 }
 
 #[ink::test]
-fn a_fallback_on_a_stream_pays_its_minimum_like_a_stop() {
+fn a_fallback_on_a_stream_pays_what_accrued_not_its_minimum() {
     let mut c = setup();
     let mut t = stream_terms(10_000, T0, 1_000);
-    t.min_payout = 2_000;
+    t.min_payout = 10_000;
     let id = paid(alice(), 10_000, || c.open_stream(alice(), t)).unwrap();
     set_time(T0 + 50);
-    // Disputing at once and letting the window pass does not dodge the minimum.
+    // A payee that never delivered a short rental (its minimum is the whole of it)
+    // does not take it whole, and the payer's bond with it, because nobody ruled.
     paid(alice(), 500, || c.dispute(id)).unwrap();
     set_time(T0 + 50 + RULING_MS);
     as_(charlie(), || c.expire_dispute(id)).unwrap();
     let e = last_settled();
-    assert_eq!((e.to_payee + e.fee, e.refund), (2_000, 8_000));
+    assert_eq!(e.reason, SettleReason::DisputeExpired);
+    assert_eq!((e.to_payee + e.fee, e.refund), (500, 9_500));
+    assert_eq!((e.bond_returned, e.bond_forfeited), (500, 0));
+}
+
+#[ink::test]
+fn a_provider_cannot_drain_a_disputed_collateral_through_penalties_to_a_second_account() {
+    let mut c = setup();
+    let (cid, disputed) = collateral_stream(&mut c, 0);
+    set_time(T0 + 100);
+    paid(alice(), 500, || c.dispute(disputed)).unwrap();
+    assert_eq!(
+        c.collateral(cid).unwrap().at_stake,
+        10_000,
+        "what the dispute froze"
+    );
+    // The attack: the provider's second account (charlie) books a waiting stream on the
+    // same collateral with a penalty of all of it, and the provider refunds it, so the
+    // "no-show penalty" would move the collateral to charlie before the slash ruling.
+    let mut t = waiting_terms(1_000, 1_000, T0 + DAY);
+    t.collateral = Some(cid);
+    t.no_show_penalty = 5_000;
+    let sybil = paid(django(), 1_000, || c.open_stream(charlie(), t)).unwrap();
+    as_(bob(), || c.refund(sybil)).unwrap();
+    assert_eq!(
+        last_settled().reason,
+        SettleReason::RefundedByPayee,
+        "the refund ran"
+    );
+    // Nothing left the collateral: it is all at stake for the open dispute.
+    assert_eq!(c.collateral(cid).unwrap().amount, 5_000);
+    assert_eq!(credit(&c, charlie()), 1_000, "its payment back, no penalty");
+    as_(eve(), || c.slash_collateral(cid, vec![(alice(), 5_000)])).unwrap();
+    as_(eve(), || c.resolve(disputed, 0)).unwrap();
+    let col = c.collateral(cid).unwrap();
+    assert_eq!((col.amount, col.at_stake, col.open), (0, 0, 0));
+    // Once no dispute is open, a penalty pays out of the collateral again.
+    let cid = paid(django(), 1_000, || {
+        c.lock_collateral(bob(), Asset::Native, 1_000, T0 + 200)
+    })
+    .unwrap();
+    let mut t = waiting_terms(1_000, 1_000, T0 + DAY);
+    t.collateral = Some(cid);
+    t.no_show_penalty = 300;
+    let booking = paid(django(), 1_000, || c.open_stream(charlie(), t)).unwrap();
+    as_(bob(), || c.refund(booking)).unwrap();
+    assert_eq!(c.collateral(cid).unwrap().amount, 700);
 }

@@ -299,11 +299,11 @@ impl Run<'_> {
                 if e.reason == SettleReason::RefundedByPayee && rec.state == EscrowState::Disputed {
                     assert_eq!((payee_side, e.refund), (Some(0), held));
                 }
-                // A stop (by the payer, or the fallback at the freeze) pays what accrued
-                // but at least the stream's minimum payout; a refund or a no-show only
+                // A stop by the payer pays what accrued but at least the stream's minimum
+                // payout; the fallback (until the freeze), a refund or a no-show only
                 // what accrued.
                 let (until, floor) = match e.reason {
-                    SettleReason::DisputeExpired => (frozen_at, min_payout),
+                    SettleReason::DisputeExpired => (frozen_at, 0),
                     SettleReason::StoppedByPayer => (Some(self.now), min_payout),
                     SettleReason::RefundedByPayee if rec.state == EscrowState::Disputed => {
                         (None, 0)
@@ -366,22 +366,27 @@ pub(super) fn accrued_at(
 }
 
 /// Every collateral counts as open exactly the escrows linked to it that are not
-/// settled, plus those its payee refunded during a dispute whose hold is still on.
+/// settled, plus those its payee refunded during a dispute whose hold is still on; and
+/// holds at stake exactly what the open and held disputes among them froze.
 fn check_collateral_links(c: &Escrow) {
-    let mut linked = BTreeMap::<u64, u32>::new();
+    let mut linked = BTreeMap::<u64, (u32, Balance)>::new();
     for id in 1..=c.escrow_count() {
         let rec = c.escrow(id).unwrap();
         let held = rec.dispute.is_some_and(|d| d.collateral_held);
         if let (Some(cid), true) = (rec.collateral, rec.state != EscrowState::Settled || held) {
-            *linked.entry(cid).or_default() += 1;
+            let e = linked.entry(cid).or_default();
+            e.0 += 1;
+            if rec.state == EscrowState::Disputed || held {
+                e.1 += rec.dispute.unwrap().frozen;
+            }
         }
     }
     for cid in 1..=c.collateral_count() {
         let col = c.collateral(cid).unwrap();
         assert_eq!(
-            col.open,
-            linked.get(&cid).copied().unwrap_or(0),
-            "collateral {cid}: open count != escrows linked to it"
+            (col.open, col.at_stake),
+            linked.get(&cid).copied().unwrap_or((0, 0)),
+            "collateral {cid}: open count or stake != the escrows and disputes linked to it"
         );
     }
 }

@@ -217,11 +217,10 @@ impl Run<'_> {
                                 no_show_penalty, ..
                             },
                             Some(cid),
-                        ) if *no_show_penalty > 0 => Some((
-                            cid,
-                            *no_show_penalty,
-                            self.c.collateral(cid).unwrap().amount,
-                        )),
+                        ) if *no_show_penalty > 0 => Some((cid, *no_show_penalty, {
+                            let col = self.c.collateral(cid).unwrap();
+                            (col.amount, col.amount.saturating_sub(col.at_stake))
+                        })),
                         _ => None,
                     });
                 let linked = rec
@@ -247,10 +246,14 @@ impl Run<'_> {
                     if rec.state == EscrowState::Waiting {
                         self.count("payee_refunded_waiting");
                     }
-                    if let Some((cid, penalty, held_before)) = staked {
-                        // Backing out of a booking costs what not showing up costs.
+                    if let Some((cid, penalty, (held_before, free))) = staked {
+                        // Backing out of a booking costs what not showing up costs, out
+                        // of what no open dispute may still slash.
                         let after = self.c.collateral(cid).unwrap().amount;
-                        assert_eq!(after, held_before - penalty.min(held_before));
+                        assert_eq!(after, held_before - penalty.min(free));
+                        if penalty > free && free < held_before {
+                            self.count("penalty_spared_disputed_collateral");
+                        }
                         self.count("payee_refund_paid_penalty");
                     }
                     settled = Some((id, crate::money::held(&rec).unwrap(), rec));
@@ -523,7 +526,8 @@ impl Run<'_> {
                 let credit_before = col_before.map(|col| self.c.credit_of(alice(), col.asset));
                 let r = as_(charlie(), || self.c.cancel_unstarted(id));
                 if let Some(rec) = rec {
-                    let col_held = col_before.map_or(0, |c| c.amount);
+                    // A penalty never takes what open disputes may still slash.
+                    let col_held = col_before.map_or(0, |c| c.amount.saturating_sub(c.at_stake));
                     assert_eq!(r, self.expected_cancel(&rec, col_held), "cancel of {id}");
                     if r == Err(Error::StartWindowOpen) {
                         self.count("cancel_too_early");
