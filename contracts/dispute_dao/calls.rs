@@ -338,6 +338,17 @@ pub mod chain {
         MOCK.with(|m| f(&mut m.borrow_mut()))
     }
 
+    /// An escrow the DAO acts on as the vault's arbiter: refused as the vault would
+    /// when the DAO is not its arbiter (`vault_refuses`) or the escrow does not exist.
+    fn arbiter_escrow(m: &mut Mock, id: EscrowId) -> Result<&mut EscrowFacts, Error> {
+        if m.vault_refuses {
+            return Err(Error::Vault(VaultError::NotArbiter));
+        }
+        m.escrows
+            .get_mut(&id)
+            .ok_or(Error::Vault(VaultError::EscrowNotFound))
+    }
+
     pub fn reset() {
         with(|m| *m = Mock::default());
     }
@@ -407,13 +418,7 @@ pub mod chain {
     /// disputed (the vault refuses `NoCollateralHold` when there is none).
     pub fn release_hold(_config: &Config, id: EscrowId) -> Result<(), Error> {
         with(|m| {
-            if m.vault_refuses {
-                return Err(Error::Vault(VaultError::NotArbiter));
-            }
-            let e = m
-                .escrows
-                .get_mut(&id)
-                .ok_or(Error::Vault(VaultError::EscrowNotFound))?;
+            let e = arbiter_escrow(m, id)?;
             if !e.collateral_held {
                 return Err(Error::Vault(VaultError::NoCollateralHold));
             }
@@ -457,13 +462,7 @@ pub mod chain {
 
     pub fn resolve(_config: &Config, id: EscrowId, bps: market_types::Bps) -> Result<(), Error> {
         with(|m| {
-            if m.vault_refuses {
-                return Err(Error::Vault(VaultError::NotArbiter));
-            }
-            let e = m
-                .escrows
-                .get_mut(&id)
-                .ok_or(Error::Vault(VaultError::EscrowNotFound))?;
+            let e = arbiter_escrow(m, id)?;
             if !e.disputed {
                 return Err(Error::Vault(VaultError::EscrowNotDisputed));
             }

@@ -1,18 +1,20 @@
 //! What the vault's messages write, once their checks passed: money collected from the
 //! caller, a new escrow stored and indexed, a settlement or claim plan applied through
-//! the ledger; and the bodies of the messages that pay an escrow out (`refund`,
-//! `claim`, `stop_stream`), whose documented errors are the messages'.
+//! the ledger; and the bodies of the messages that pay an escrow out or end its hold
+//! (`refund`, `claim`, `stop_stream`, `resolve`, `expire_dispute`, `release_hold`),
+//! whose documented errors are the messages'.
 
 use crate::escrow::Escrow;
 use crate::events::{CollateralHeld, CollateralHoldReleased};
-use crate::money::{stop_payout, stream_end};
-use crate::settlement::{self, refund_side, PayeeSide};
+use crate::money::{stop_payout, stream_end, unpaid_accrual};
+use crate::settlement::{self, fallback_side, refund_side, PayeeSide};
 use crate::token::{psp22_balance_of, psp22_transfer_from};
 use crate::types::{Collateral, EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::primitives::AccountId;
 use market_types::{
-    ensure, Asset, Balance, CollateralId, EscrowId, EscrowState, SettleReason, VaultError,
+    ensure, Asset, Balance, Bps, CollateralId, EscrowId, EscrowState, SettleReason, VaultError,
+    BPS_DENOMINATOR,
 };
 
 type Result<T> = core::result::Result<T, VaultError>;
@@ -198,6 +200,36 @@ impl Escrow {
             self.env().emit_event(event);
         }
         Ok(())
+    }
+
+    /// `claimable`: what a running stream would pay its payee side now (0 otherwise).
+    pub(crate) fn claimable_now(&self, id: EscrowId) -> Balance {
+        match self.escrows.get(id) {
+            Some(rec) if rec.state == EscrowState::Streaming => {
+                unpaid_accrual(&rec, self.env().block_timestamp()).unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+
+    /// `resolve`: the arbiter's split of a disputed escrow.
+    pub(crate) fn rule(&mut self, id: EscrowId, payee_bps: Bps) -> Result<()> {
+        self.only_arbiter()?;
+        ensure!(payee_bps <= BPS_DENOMINATOR, VaultError::InvalidShares);
+        let rec = self.get(id)?;
+        ensure!(
+            rec.state == EscrowState::Disputed,
+            VaultError::EscrowNotDisputed
+        );
+        self.settle(id, rec, PayeeSide::Bps(payee_bps), SettleReason::Resolved)
+    }
+
+    /// `expire_dispute`: the fallback of a dispute nobody ruled on in time.
+    pub(crate) fn fall_back(&mut self, id: EscrowId) -> Result<()> {
+        let rec = self.get(id)?;
+        let now = self.env().block_timestamp();
+        let payee_side = fallback_side(&rec, now)?;
+        self.settle(id, rec, payee_side, SettleReason::DisputeExpired)
     }
 
     /// `claim`: what accrued since the last claim to the payee side; the last claim

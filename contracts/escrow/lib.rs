@@ -106,8 +106,8 @@ mod types;
 mod escrow {
     use crate::events::*;
     use crate::ledger::Ledger;
-    use crate::money::{check_dispute_params, check_fee, disputable, open_row, unpaid_accrual};
-    use crate::settlement::{fallback_side, finalize_side, PayeeSide};
+    use crate::money::{check_dispute_params, check_fee, disputable, open_row};
+    use crate::settlement::{finalize_side, PayeeSide};
     use crate::token::{psp22_balance_of, psp22_transfer};
     use crate::types::{Collateral, EscrowRecord, EscrowTerms, OpenEscrow, Reserves};
     use ink::prelude::vec::Vec;
@@ -116,7 +116,7 @@ mod escrow {
     use market_types::storage::{AllowList, Role, SwapIndex};
     use market_types::{
         ensure, Asset, Bps, CollateralId, EscrowId, EscrowState, EscrowStatus, EscrowVault,
-        OrderTerms, Page, SettleReason, StreamTerms, VaultError, BPS_DENOMINATOR,
+        OrderTerms, Page, SettleReason, StreamTerms, VaultError,
     };
 
     /// The platform fee can never be set above 10 %.
@@ -285,12 +285,7 @@ mod escrow {
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn claimable(&self, id: EscrowId) -> Balance {
-            match self.escrows.get(id) {
-                Some(rec) if rec.state == EscrowState::Streaming => {
-                    unpaid_accrual(&rec, self.env().block_timestamp()).unwrap_or(0)
-                }
-                _ => 0,
-            }
+            self.claimable_now(id)
         }
 
         // ------------------------------------------------------------ disputes
@@ -336,14 +331,7 @@ mod escrow {
         /// `InvalidShares`, `Overflow`. Emits `EscrowSettled` (`Resolved`).
         #[ink(message)]
         pub fn resolve(&mut self, id: EscrowId, payee_bps: Bps) -> Result<()> {
-            self.only_arbiter()?;
-            ensure!(payee_bps <= BPS_DENOMINATOR, VaultError::InvalidShares);
-            let rec = self.get(id)?;
-            ensure!(
-                rec.state == EscrowState::Disputed,
-                VaultError::EscrowNotDisputed
-            );
-            self.settle(id, rec, PayeeSide::Bps(payee_bps), SettleReason::Resolved)
+            self.rule(id, payee_bps)
         }
 
         /// Applies the fallback to a dispute the arbiter did not rule on by its ruling
@@ -362,10 +350,7 @@ mod escrow {
         /// `Overflow`. Emits `EscrowSettled` (`DisputeExpired`).
         #[ink(message)]
         pub fn expire_dispute(&mut self, id: EscrowId) -> Result<()> {
-            let rec = self.get(id)?;
-            let now = self.env().block_timestamp();
-            let payee_side = fallback_side(&rec, now)?;
-            self.settle(id, rec, payee_side, SettleReason::DisputeExpired)
+            self.fall_back(id)
         }
 
         /// Ends the collateral hold of an escrow its payee refunded during a dispute
