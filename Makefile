@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help demo test build lint bench deploy app node node-stop setup clean
+.PHONY: help demo test build lint bench costs deploy app node node-stop setup clean
 
 # `make deploy` / `make app` defaults: the node `make node` starts.
 URL ?= ws://127.0.0.1:9944
@@ -28,6 +28,11 @@ build:
 ## bench: dry-run weights: vault and market with 1 and 200 escrows/offers, DAO with 3 and 100 voters; sizes
 bench:
 	bash scripts/bench.sh
+
+## costs: rewrite docs/costs.md from bench/results.json (after make bench)
+costs:
+	bash scripts/setup.sh
+	npx --no-install tsx scripts/costs.ts
 
 ## lint: formatting check, clippy with warnings as errors, tsc --strict
 lint:

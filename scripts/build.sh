@@ -10,6 +10,7 @@ bash scripts/setup.sh
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 mkdir -p .run
+share_contract_builds
 
 CONTRACTS=(market_token model_registry escrow compute_market dispute_dao)
 summary=()

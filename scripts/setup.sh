@@ -8,7 +8,7 @@
 #                    versions").
 #   cargo-contract   5.0.3, reused from PATH or ~/.cargo/bin, else `cargo install --locked`.
 #   contracts node   substrate-contracts-node 0.42.0 (crate contracts-node), reused, else
-#                    built from the crates registry (README.md, "Toolchain notes").
+#                    built from the crates registry (docs/toolchain.md).
 #   node + npm deps  Node.js >= 20.19 (checked; it says how to get it), then `npm ci`
 #                    against the committed package-lock.json whenever the lock changed
 #                    (the typed client, deploy/demo/bench scripts, the dApp).
@@ -212,7 +212,7 @@ else
   say "  from crates.io with its own Cargo.lock. This is a one-time build of about two hours"
   say "  on 2 cores (a whole Substrate node plus its wasm runtimes). Log: $log"
   # The runtimes' wasm build must use the pinned compiler and the crate's own lock file
-  # (newer polkadot-sdk patch releases do not compile together); README.md, "Toolchain notes".
+  # (newer polkadot-sdk patch releases do not compile together); docs/toolchain.md.
   if ! (cd "$src" && WASM_BUILD_TOOLCHAIN="$RUST_PIN" WASM_BUILD_WORKSPACE_HINT="$src" RUSTC_BOOTSTRAP=1 \
     cargo build --release --locked) >"$log" 2>&1; then
     show_log "$log"
