@@ -1,6 +1,8 @@
 //! Unit tests of the DAO on ink!'s off-chain environment, with the stand-in chain of
 //! `calls.rs` for the token, the vault and the governed contracts. Every refusal is
-//! checked to leave the storage (a fingerprint of every view) and the events unchanged.
+//! checked to leave the storage (a fingerprint of every view) and the events unchanged,
+//! and `assert_solvent` checks the ledger's whole invariant. This file holds the
+//! fixtures and helpers; the tests are under `tests/`, by theme.
 
 use crate::calls::chain::{self, Call};
 use crate::calls::EscrowFacts;
@@ -18,6 +20,7 @@ mod case_tests;
 mod dao_props;
 mod governance_tests;
 mod hostile_tests;
+mod ledger_tests;
 mod ruling_tests;
 mod staking_tests;
 
