@@ -1,5 +1,8 @@
-//! Cases: opening a vault dispute as a case, evidence, commit, reveal, denounce, appeal,
-//! execution of the final ruling and the lazy settlement of each vote.
+//! Cases: opening a vault dispute as a case, evidence, commit, reveal, denounce and
+//! appeal (executing a final case and settling its votes are in `execution.rs`). Money
+//! moves through the ledger only: each message checks, works out what is not money,
+//! then makes one ledger operation (which runs a token call between its sums and its
+//! writes) and stores the case.
 
 use crate::calls;
 use crate::dispute_dao::DisputeDao;
@@ -9,9 +12,7 @@ use crate::jury::{self, Finality};
 use crate::types::*;
 use ink::codegen::Env;
 use ink::prelude::string::String;
-use ink::prelude::vec;
 use ink::primitives::{AccountId, Hash};
-use market_types::math::bps_of;
 use market_types::{ensure, Balance, EscrowId};
 
 fn check_uri(uri: &str) -> Result<()> {
@@ -26,16 +27,12 @@ fn add(a: Balance, b: Balance) -> Result<Balance> {
     a.checked_add(b).ok_or(Error::Overflow)
 }
 
-fn sub(a: Balance, b: Balance) -> Result<Balance> {
-    a.checked_sub(b).ok_or(Error::Overflow)
-}
-
 impl DisputeDao {
     pub(crate) fn get_case(&self, id: CaseId) -> Result<Case> {
         self.cases.get(id).ok_or(Error::CaseNotFound)
     }
 
-    fn open_case_of(&self, id: CaseId) -> Result<Case> {
+    pub(crate) fn open_case_of(&self, id: CaseId) -> Result<Case> {
         let case = self.get_case(id)?;
         ensure!(case.status == CaseStatus::Open, Error::CaseClosed);
         Ok(case)
@@ -111,21 +108,12 @@ impl DisputeDao {
         let block = facts.opened_block;
         // The parties cannot vote, so their stake does not count towards quorum.
         let total_stake = self
+            .ledger
             .stake_before(None, block)
-            .saturating_sub(self.stake_before(Some(facts.payer), block))
-            .saturating_sub(self.stake_before(Some(facts.payee), block));
-        // The fee goes to the reserve and the reward comes out of it: a self-dealt case
-        // pays at least what its jurors can take (`case_fee >= juror_reward`).
+            .saturating_sub(self.ledger.stake_before(Some(facts.payer), block))
+            .saturating_sub(self.ledger.stake_before(Some(facts.payee), block));
         let fee = jury.case_fee;
-        let reserve = add(self.reward_reserve, fee)?;
-        let reward = jury.juror_reward.min(reserve);
-        let reserve = sub(reserve, reward)?;
-        let owed = add(self.owed, fee)?;
-        let id = self.case_count.checked_add(1).ok_or(Error::Overflow)?;
-        let commit_ends = jury::phases(now, &jury, 0)
-            .ok_or(Error::Overflow)?
-            .commit_end;
-        let case = Case {
+        let mut case = Case {
             escrow,
             payer: facts.payer,
             payee: facts.payee,
@@ -142,18 +130,24 @@ impl DisputeDao {
             status: CaseStatus::Open,
             risk_held: 0,
             bonds_held: 0,
-            reward_reserved: reward,
+            reward_reserved: 0,
             fee,
             pool: 0,
             coherent_weight: 0,
             paid_weight: 0,
             paid: 0,
         };
-        if fee > 0 {
-            calls::transfer_from(self.config.token, caller, self.env().account_id(), fee)?;
-        }
-        self.reward_reserve = reserve;
-        self.owed = owed;
+        let id = self.case_count.checked_add(1).ok_or(Error::Overflow)?;
+        let commit_ends = jury::phases(now, &jury, 0)
+            .ok_or(Error::Overflow)?
+            .commit_end;
+        // The fee goes to the reserve and the reward comes out of it: a self-dealt case
+        // pays at least what its jurors can take (`case_fee >= juror_reward`).
+        let (dao, token) = (self.env().account_id(), self.config.token);
+        self.ledger.open_case(&mut case, || match fee {
+            0 => Ok(()),
+            _ => calls::transfer_from(token, caller, dao, fee),
+        })?;
         self.case_count = id;
         self.cases.insert(id, &case);
         self.case_of_escrow.insert(escrow, &id);
@@ -205,21 +199,11 @@ impl DisputeDao {
         );
         let key = (id, case.round, caller);
         ensure!(!self.votes.contains(key), Error::AlreadyVoted);
-        let mut m = self.member_of(caller);
-        let weight = self
-            .stake_before(Some(caller), case.snapshot_block)
-            .min(m.staked);
-        ensure!(weight > 0, Error::NoVotingWeight);
         ensure!(self.juror_votes.has_room(caller), Error::Overflow);
-        let risk = bps_of(weight, case.jury.penalty_bps).ok_or(Error::Overflow)?;
-        let staked = sub(m.staked, risk)?;
-        m.at_risk = add(m.at_risk, risk)?;
-        m.open_votes = m.open_votes.checked_add(1).ok_or(Error::Overflow)?;
-        case.risk_held = add(case.risk_held, risk)?;
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         info.commits = info.commits.checked_add(1).ok_or(Error::Overflow)?;
-        self.set_staked(caller, &mut m, staked)?;
-        self.members.insert(caller, &m);
+        let block = self.env().block_number();
+        let (weight, risk) = self.ledger.lock_risk(caller, &mut case, block)?;
         self.votes.insert(
             key,
             &Vote {
@@ -308,25 +292,13 @@ impl DisputeDao {
             jury::commitment(choice, salt, juror, id, case.round) == vote.commitment,
             Error::CommitmentMismatch
         );
-        let mut m = self.member_of(juror);
-        m.at_risk = sub(m.at_risk, vote.risk)?;
-        m.lost = add(m.lost, vote.risk)?;
-        m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
         // Half the risk to the denouncer, half to the reward reserve: denouncing one's
         // own vote through a second account is never a free way out of a vote.
-        let bounty = vote.risk.checked_div(2).ok_or(Error::Overflow)?;
-        let to_reserve = sub(vote.risk, bounty)?;
-        let mut d = self.member_of(caller);
-        d.credit = add(d.credit, bounty)?;
-        d.earned = add(d.earned, bounty)?;
-        self.reward_reserve = add(self.reward_reserve, to_reserve)?;
-        case.risk_held = sub(case.risk_held, vote.risk)?;
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         info.commits = info.commits.checked_sub(1).ok_or(Error::Overflow)?;
+        let bounty = self.ledger.denounce(juror, caller, &mut case, vote.risk)?;
         vote.voided = true;
         vote.settled = true;
-        self.members.insert(juror, &m);
-        self.members.insert(caller, &d);
         self.votes.insert(key, &vote);
         self.juror_votes.remove(juror, (id, case.round));
         self.rounds.insert((id, case.round), &info);
@@ -356,18 +328,17 @@ impl DisputeDao {
             Error::CannotAppeal
         );
         let bond = jury::appeal_bond(case.jury.appeal_bond, case.round).ok_or(Error::Overflow)?;
-        let owed = add(self.owed, bond)?;
-        let bonds = add(case.bonds_held, bond)?;
         let new_round = case.round.checked_add(1).ok_or(Error::Overflow)?;
-        calls::transfer_from(self.config.token, caller, self.env().account_id(), bond)?;
+        let (dao, token) = (self.env().account_id(), self.config.token);
+        self.ledger.post_bond(&mut case, bond, || {
+            calls::transfer_from(token, caller, dao, bond)
+        })?;
         info.ruling = Some(ruling);
         info.appeal = Some((caller, bond));
         self.rounds.insert((id, case.round), &info);
-        case.bonds_held = bonds;
         case.round = new_round;
         case.round_start = self.env().block_timestamp();
         self.cases.insert(id, &case);
-        self.owed = owed;
         Ok(RulingAppealed {
             case: id,
             by: caller,
@@ -375,223 +346,6 @@ impl DisputeDao {
             new_round,
             bond,
         })
-    }
-
-    pub(crate) fn do_execute(&mut self, id: CaseId) -> Result<()> {
-        let case = self.open_case_of(id)?;
-        match self.finality_of(id, &case)? {
-            Finality::Running(..) => Err(Error::NotFinal),
-            Finality::Final(Some(choice)) => self.execute_ruled(id, case, choice),
-            Finality::Final(None) => self.fall_back(id, case),
-        }
-    }
-
-    fn execute_ruled(&mut self, id: CaseId, mut case: Case, choice: Choice) -> Result<()> {
-        let payee_bps = jury::payee_bps(choice).ok_or(Error::InvalidChoice)?;
-        // The pool: forfeited risk, bonds of appeals whose ruling stood, the reward.
-        let coherent = self.coherence.get((id, choice)).unwrap_or_default();
-        let mut pool = add(sub(case.risk_held, coherent.risk)?, case.reward_reserved)?;
-        let mut returned = vec::Vec::new();
-        let mut r: Round = 0;
-        while r < case.round {
-            let info = self.rounds.get((id, r)).unwrap_or_default();
-            if let Some((by, bond)) = info.appeal {
-                if info.ruling == Some(choice) {
-                    pool = add(pool, bond)?;
-                } else {
-                    returned.push((by, bond));
-                }
-            }
-            r = r.saturating_add(1);
-        }
-        // The vault: the split, then the slash (capped by what the collateral holds),
-        // then the end of a collateral hold. Everything is read and checked before
-        // anything moves. A refusal or a failed read before the vault's ruling deadline
-        // reverts the execution, to be retried; after it, the case closes without
-        // applying what failed (the vault's own fallback then decides the escrow, and
-        // anyone may end a hold), so a vault that cannot take the ruling (e.g. the DAO
-        // is not its arbiter) never leaves the jurors' stake stuck.
-        let now = self.env().block_timestamp();
-        let late = now >= case.ruling_deadline;
-        let facts = match calls::escrow_facts(&self.config, case.escrow) {
-            Ok(f) => f,
-            Err(e) if !late => return Err(e),
-            Err(_) => None,
-        };
-        let disputed = facts.is_some_and(|f| f.disputed);
-        let held = facts.is_some_and(|f| f.collateral_held);
-        // The slash stands whether or not the split could still apply: a payee that
-        // refunds the escrow before the ruling does not escape it. Its base is what the
-        // escrow held when the vault dispute opened. A collateral that is gone or
-        // unreadable is never read as zero.
-        let mut slash: Option<(market_types::CollateralId, Balance)> = None;
-        if let (true, Some(cid)) = (jury::slashes(choice), case.collateral) {
-            match calls::collateral_amount(&self.config, cid) {
-                Ok(Some(left)) => {
-                    let amount = bps_of(case.held, case.jury.slash_bps)
-                        .ok_or(Error::Overflow)?
-                        .min(left);
-                    slash = Some((cid, amount));
-                }
-                Ok(None) if !late => return Err(Error::CollateralUnavailable),
-                Err(e) if !late => return Err(e),
-                _ => {}
-            }
-        }
-        let mut applied = false;
-        let mut slashed: Balance = 0;
-        let mut hold_released = false;
-        if disputed {
-            match calls::resolve(&self.config, case.escrow, payee_bps) {
-                Ok(()) => applied = true,
-                Err(e) if !late => return Err(e),
-                Err(_) => {}
-            }
-        }
-        if let Some((cid, amount)) = slash.filter(|s| s.1 > 0) {
-            match calls::slash_collateral(&self.config, cid, vec![(case.payer, amount)]) {
-                Ok(()) => slashed = amount,
-                Err(e) if !late => return Err(e),
-                Err(_) => {}
-            }
-        }
-        // The ruling is done with the collateral: the vault may let it go.
-        if held {
-            match calls::release_hold(&self.config, case.escrow) {
-                Ok(()) => hold_released = true,
-                Err(e) if !late => return Err(e),
-                Err(_) => {}
-            }
-        }
-        let mut events = vec::Vec::new();
-        for (by, bond) in returned {
-            let mut m = self.member_of(by);
-            m.credit = add(m.credit, bond)?;
-            self.members.insert(by, &m);
-            events.push(AppealBondReturned {
-                case: id,
-                to: by,
-                amount: bond,
-            });
-        }
-        if coherent.weight == 0 {
-            self.reward_reserve = add(self.reward_reserve, pool)?;
-            pool = 0;
-        }
-        case.pool = pool;
-        case.coherent_weight = coherent.weight;
-        case.status = CaseStatus::Ruled { choice, applied };
-        let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
-        if info.revealed_weight > 0 && info.ruling.is_none() {
-            info.ruling = jury::round_ruling(&case, &self.weights(id, case.round), &info);
-            self.rounds.insert((id, case.round), &info);
-        }
-        self.cases.insert(id, &case);
-        for e in events {
-            self.env().emit_event(e);
-        }
-        self.env().emit_event(RulingExecuted {
-            case: id,
-            escrow: case.escrow,
-            choice,
-            payee_bps,
-            slashed,
-            applied,
-            pool,
-            hold_released,
-        });
-        Ok(())
-    }
-
-    fn fall_back(&mut self, id: CaseId, mut case: Case) -> Result<()> {
-        let now = self.env().block_timestamp();
-        let late = now >= case.ruling_deadline;
-        let facts = match calls::escrow_facts(&self.config, case.escrow) {
-            Ok(f) => f,
-            Err(e) if !late => return Err(e),
-            Err(_) => None,
-        };
-        // The vault's fallback, when due; if it fails, anyone applies it at the vault.
-        let due = facts.is_some_and(|f| f.disputed && now >= f.ruling_deadline);
-        let applied = due && calls::expire_dispute(&self.config, case.escrow).is_ok();
-        // No ruling will come: a collateral the vault held for one goes free (a
-        // refusal before the ruling deadline reverts, as for a ruling; after it anyone
-        // may end the hold at the vault).
-        let mut hold_released = false;
-        if facts.is_some_and(|f| f.collateral_held) {
-            match calls::release_hold(&self.config, case.escrow) {
-                Ok(()) => hold_released = true,
-                Err(e) if !late => return Err(e),
-                Err(_) => {}
-            }
-        }
-        // No ruling: revealed votes get their risk back; unrevealed risk and the
-        // reward go to the reserve for later cases.
-        let mut revealed_risk: Balance = 0;
-        let mut c: Choice = 0;
-        while c < CHOICES {
-            revealed_risk = add(
-                revealed_risk,
-                self.coherence.get((id, c)).unwrap_or_default().risk,
-            )?;
-            c = c.saturating_add(1);
-        }
-        let to_reserve = add(sub(case.risk_held, revealed_risk)?, case.reward_reserved)?;
-        self.reward_reserve = add(self.reward_reserve, to_reserve)?;
-        case.status = CaseStatus::NoQuorum;
-        self.cases.insert(id, &case);
-        self.env().emit_event(CaseFellBack {
-            case: id,
-            escrow: case.escrow,
-            vault_fallback_applied: applied,
-            hold_released,
-        });
-        Ok(())
-    }
-
-    pub(crate) fn do_settle(
-        &mut self,
-        id: CaseId,
-        round: Round,
-        juror: AccountId,
-    ) -> Result<(Balance, VoteSettled)> {
-        let mut case = self.get_case(id)?;
-        let key = (id, round, juror);
-        let mut vote = self.votes.get(key).ok_or(Error::VoteNotFound)?;
-        ensure!(!vote.settled, Error::AlreadySettled);
-        let (outcome, returned, reward) = jury::settlement(&case, &vote).ok_or(Error::NotFinal)?;
-        let forfeited = sub(vote.risk, returned)?;
-        let mut m = self.member_of(juror);
-        m.at_risk = sub(m.at_risk, vote.risk)?;
-        m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
-        m.credit = add(m.credit, reward)?;
-        m.earned = add(m.earned, reward)?;
-        m.lost = add(m.lost, forfeited)?;
-        if outcome == VoteOutcome::Coherent {
-            case.paid_weight = add(case.paid_weight, vote.weight)?;
-            case.paid = add(case.paid, reward)?;
-        }
-        if returned > 0 {
-            let staked = add(m.staked, returned)?;
-            self.set_staked(juror, &mut m, staked)?;
-        }
-        vote.settled = true;
-        self.members.insert(juror, &m);
-        self.votes.insert(key, &vote);
-        self.juror_votes.remove(juror, (id, round));
-        self.cases.insert(id, &case);
-        Ok((
-            reward,
-            VoteSettled {
-                case: id,
-                juror,
-                round,
-                outcome,
-                returned,
-                reward,
-                forfeited,
-            },
-        ))
     }
 
     pub(crate) fn case_view(&self, id: CaseId) -> Option<CaseView> {

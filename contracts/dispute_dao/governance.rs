@@ -1,5 +1,6 @@
 //! Proposal rules as plain functions: the state a proposal is in at a given time,
-//! quorum and passing, and the late-quorum extension.
+//! quorum and passing, the late-quorum extension, and whether executing an action
+//! changes the DAO's own configuration or calls a governed contract.
 
 use crate::types::{Action, Proposal, ProposalState};
 use market_types::math::bps_of;
@@ -101,6 +102,16 @@ pub fn add_vote(
     Some(None)
 }
 
+/// The plan of executing `action`: `true` for the DAO's own actions (jury, governance
+/// and unbonding, guardian), which change its configuration; `false` for an action a
+/// governed contract carries out, which the DAO calls.
+pub fn is_own(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::SetJuryParams { .. } | Action::SetGovParams { .. } | Action::SetGuardian { .. }
+    )
+}
+
 /// Whether governance parameters and the unbonding delay are usable, given the longest
 /// possible case (`longest_case_ms`): voting period, timelock and grace above zero, quorum
 /// `1..=10 000`, every period within `MAX_PERIOD_MS`, and an unbonding delay longer
@@ -189,6 +200,35 @@ mod tests {
         add_vote(&mut p, false, 200, 120);
         assert!(quorum_reached(&p));
         assert_eq!(state(&p, 300), ProposalState::Defeated);
+    }
+
+    #[test]
+    fn only_the_daos_own_actions_are_applied_without_a_call() {
+        let jury = crate::jury::tests::jury();
+        assert!(is_own(&Action::SetJuryParams { jury }));
+        assert!(is_own(&Action::SetGuardian { guardian: None }));
+        let gov = crate::types::GovParams {
+            voting_delay_ms: 10,
+            voting_period_ms: 100,
+            quorum_bps: 2_000,
+            timelock_ms: 50,
+            grace_ms: 40,
+            extension_ms: 30,
+            proposal_threshold: 100,
+        };
+        assert!(is_own(&Action::SetGovParams {
+            gov,
+            unbonding_ms: 9_000
+        }));
+        assert!(!is_own(&Action::SetFee { fee_bps: 1 }));
+        assert!(!is_own(&Action::HandOver {
+            target: crate::types::Target::Vault,
+            successor: None
+        }));
+        assert!(!is_own(&Action::SetPaused {
+            target: crate::types::Target::Market,
+            paused: true
+        }));
     }
 
     #[test]

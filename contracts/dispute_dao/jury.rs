@@ -294,7 +294,7 @@ pub fn settlement(case: &Case, vote: &Vote) -> Option<(VoteOutcome, Balance, Bal
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub fn jury() -> JuryParams {

@@ -64,8 +64,10 @@
 //!
 //! ## Invariants
 //! - `owed` (what the DAO owes in the stake token) equals every stake, unbonding stake,
-//!   credit, the reward reserve (case fees included), and each case's stake at risk,
-//!   bonds and pool not yet paid; the DAO's token balance covers it.
+//!   credit, the reward reserve (case fees included), and what each case holds: an
+//!   open case its stake at risk, bonds and reward, a closed one the stake its
+//!   unsettled votes get back and its pool not yet paid (`ledger.rs` states it
+//!   exactly); the DAO's token balance equals it. Only the ledger writes money.
 //! - A vote's weight is the member's stake before the block the vault dispute (for a
 //!   case) or the proposal opened in (stake added later counts zero); O(log n)
 //!   checkpoint lookups.
@@ -81,9 +83,11 @@
 //!
 //! ## Code map
 //! `lib.rs`: storage, constructor, messages · `types.rs`, `events.rs`, `errors.rs` · pure
-//! logic: [`checkpoints`], [`jury`], [`governance`] · contract helpers: `staking.rs`,
-//! `cases.rs`, `proposals.rs` · `calls.rs`: calls into the token, the vault, the
-//! registry and the market (stand-ins in unit tests) · `tests.rs`, `tests/`.
+//! logic: [`checkpoints`], [`jury`], [`plan`] (what executing a case and settling a vote
+//! do with its money), [`governance`] · the books: `ledger.rs`, the only writer of money ·
+//! contract helpers (check → plan → calls → apply → events): `staking.rs`, `cases.rs`,
+//! `execution.rs`, `proposals.rs` · `calls.rs`: calls into the token, the vault, the
+//! registry and the market (stand-ins in unit tests) · `tests.rs` (fixtures), `tests/`.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use self::dispute_dao::{DisputeDao, DisputeDaoRef};
@@ -97,8 +101,11 @@ mod cases;
 pub mod checkpoints;
 mod errors;
 mod events;
+mod execution;
 pub mod governance;
 pub mod jury;
+mod ledger;
+pub mod plan;
 mod proposals;
 mod staking;
 #[cfg(test)]
@@ -107,9 +114,9 @@ mod types;
 
 #[ink::contract]
 mod dispute_dao {
-    use crate::checkpoints::Checkpoint;
     use crate::errors::Result;
     use crate::events::*;
+    use crate::ledger::StakeLedger;
     use crate::types::*;
     use ink::prelude::string::String;
     use ink::storage::Mapping;
@@ -118,18 +125,12 @@ mod dispute_dao {
 
     /// DAO storage. The root holds the configuration and counters; everything that
     /// grows lives in `Mapping`s. Fields are `pub(crate)` for the helpers in
-    /// `staking.rs`, `cases.rs` and `proposals.rs`.
+    /// `staking.rs`, `cases.rs`, `execution.rs` and `proposals.rs`.
     #[ink(storage)]
     pub struct DisputeDao {
         pub(crate) config: Config,
-        /// Everything the DAO owes in the stake token.
-        pub(crate) owed: Balance,
-        pub(crate) total_staked: Balance,
-        pub(crate) reward_reserve: Balance,
-        pub(crate) members: Mapping<AccountId, Member>,
-        /// Stake histories: `Some(member)` per member, `None` for the total.
-        pub(crate) checkpoints: Mapping<CheckpointKey, Checkpoint>,
-        pub(crate) checkpoint_len: Mapping<Option<AccountId>, u32>,
+        /// Stakes, their histories, credits, the reserve and `owed`: every balance.
+        pub(crate) ledger: StakeLedger,
         pub(crate) case_count: CaseId,
         pub(crate) cases: Mapping<CaseId, Case>,
         pub(crate) case_of_escrow: Mapping<EscrowId, CaseId>,
@@ -187,12 +188,7 @@ mod dispute_dao {
                     unbonding_ms,
                     guardian,
                 },
-                owed: 0,
-                total_staked: 0,
-                reward_reserve: 0,
-                members: Mapping::default(),
-                checkpoints: Mapping::default(),
-                checkpoint_len: Mapping::default(),
+                ledger: StakeLedger::default(),
                 case_count: 0,
                 cases: Mapping::default(),
                 case_of_escrow: Mapping::default(),
@@ -511,19 +507,19 @@ mod dispute_dao {
         /// rewards and penalties.
         #[ink(message)]
         pub fn member(&self, account: AccountId) -> Member {
-            self.member_of(account)
+            self.ledger.member(account)
         }
 
         /// Active stake of `account` (or the total, `None`) before `block`.
         #[ink(message)]
         pub fn stake_at(&self, account: Option<AccountId>, block: u32) -> Balance {
-            self.stake_before(account, block)
+            self.ledger.stake_before(account, block)
         }
 
         /// `(total active stake, reward reserve, owed)`.
         #[ink(message)]
         pub fn totals(&self) -> (Balance, Balance, Balance) {
-            (self.total_staked, self.reward_reserve, self.owed)
+            self.ledger.totals()
         }
 
         /// A case with its phase, the end of that phase, the current round's tally,
@@ -583,10 +579,7 @@ mod dispute_dao {
         pub fn weight_on_case(&self, case_id: CaseId, account: AccountId) -> Balance {
             self.cases
                 .get(case_id)
-                .map(|c| {
-                    self.stake_before(Some(account), c.snapshot_block)
-                        .min(self.member_of(account).staked)
-                })
+                .map(|c| self.ledger.weight(account, c.snapshot_block))
                 .unwrap_or(0)
         }
 
@@ -631,7 +624,7 @@ mod dispute_dao {
         pub fn weight_on_proposal(&self, id: ProposalId, account: AccountId) -> Balance {
             self.proposals
                 .get(id)
-                .map(|p| self.stake_before(Some(account), p.snapshot_block))
+                .map(|p| self.ledger.stake_before(Some(account), p.snapshot_block))
                 .unwrap_or(0)
         }
 

@@ -55,7 +55,7 @@ impl DisputeDao {
         description: Hash,
     ) -> Result<(ProposalId, ProposalCreated)> {
         let caller = self.env().caller();
-        let staked = self.member_of(caller).staked;
+        let staked = self.ledger.member(caller).staked;
         let gov = self.config.gov;
         ensure!(
             staked > 0 && staked >= gov.proposal_threshold,
@@ -76,7 +76,7 @@ impl DisputeDao {
             action,
             description,
             snapshot_block: block,
-            total_stake: self.stake_before(None, block),
+            total_stake: self.ledger.stake_before(None, block),
             vote_start,
             vote_end,
             quorum_bps: gov.quorum_bps,
@@ -114,7 +114,7 @@ impl DisputeDao {
         );
         let caller = self.env().caller();
         ensure!(!self.ballots.contains((id, caller)), Error::AlreadyVoted);
-        let weight = self.stake_before(Some(caller), p.snapshot_block);
+        let weight = self.ledger.stake_before(Some(caller), p.snapshot_block);
         ensure!(weight > 0, Error::NoVotingWeight);
         let extended = governance::add_vote(&mut p, support, weight, now).ok_or(Error::Overflow)?;
         self.proposals.insert(id, &p);
@@ -142,20 +142,16 @@ impl DisputeDao {
             ProposalState::Expired => return Err(Error::ProposalExpired),
             _ => return Err(Error::ProposalNotPassed),
         }
-        // The checks of the proposal again, against the parameters now in force; then
-        // the call, then the record: a refusal by the governed contract returns before
-        // anything is written (the DAO never allows re-entry, so the target cannot call
-        // back in between).
+        // The checks of the proposal again, against the parameters now in force.
         self.check_own_action(&p.action)?;
-        let own = match p.action {
-            Action::SetJuryParams { .. }
-            | Action::SetGovParams { .. }
-            | Action::SetGuardian { .. } => true,
-            _ => {
-                calls::apply_action(&self.config, &p.action)?;
-                false
-            }
-        };
+        // The plan: the DAO's own parameters change here, any other action is a call
+        // into the contract that has the setting. The call comes before the record: a
+        // refusal by the governed contract returns before anything is written (the DAO
+        // never allows re-entry, so the target cannot call back in between).
+        let own = governance::is_own(&p.action);
+        if !own {
+            calls::apply_action(&self.config, &p.action)?;
+        }
         match p.action {
             Action::SetJuryParams { jury } => self.config.jury = jury,
             Action::SetGovParams { gov, unbonding_ms } => {

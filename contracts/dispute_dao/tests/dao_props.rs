@@ -1,9 +1,13 @@
 //! Property test: random juries — stakes, commits, reveals, unrevealed votes,
-//! denunciations, bad reveals, appeals, the payee refunding the escrow before or
-//! during the case, a jury-parameter change passed while the case runs — tally
-//! exactly, end in the ruling the rules give (a slash of the frozen-based amount even
-//! after a refund, and the collateral hold ended), pay the pool to the last unit in any
-//! settlement order, and conserve tokens (`owed` equals the DAO's balance throughout).
+//! denunciations, bad reveals, appeals, a juror unbonding part of its stake mid-case,
+//! credits withdrawn mid-case, the payee refunding the escrow before or during the
+//! case, a jury-parameter change passed while the case runs — tally exactly, end in the
+//! ruling the rules give (a slash of the frozen-based amount even after a refund, and
+//! the collateral hold ended), pay the pool to the last unit in any settlement order,
+//! and conserve tokens. After every step (each message, refused ones included, and
+//! each move at the vault) the ledger's invariant holds (`assert_books`: the DAO's
+//! balance is `owed`, and `owed` is every stake, unbonding stake, credit, the reserve
+//! and what each case holds).
 
 use super::governance_tests::at;
 use super::*;
@@ -21,6 +25,23 @@ fn juror(i: usize) -> AccountId {
 /// never reveal; 11 sit out; 12 commit and be denounced by Frank; 13 try a wrong salt,
 /// then reveal choice 4.
 type Plan = Vec<(Vec<u8>, bool)>;
+
+/// Everyone who may stake, vote, appeal or be credited.
+fn members() -> Vec<AccountId> {
+    let a = accounts();
+    let mut all = vec![a.alice, a.bob, a.charlie, a.django, a.eve, a.frank];
+    all.extend((0..JURORS).map(juror));
+    all
+}
+
+/// Runs one step, then checks the ledger's invariant.
+macro_rules! step {
+    ($dao:ident, $call:expr) => {{
+        let r = $call;
+        assert_books(&$dao, &members());
+        r
+    }};
+}
 
 fn total_tokens(dao: &DisputeDao) -> Balance {
     let a = accounts();
@@ -49,13 +70,15 @@ struct ModelVote {
 }
 
 /// What else happens around the jury: the collateral's size, when the payee refunds
-/// the escrow (0 never, 1 before the case opens, `2 + r` during round `r`), and a jury
-/// change passed during round 0.
+/// the escrow (0 never, 1 before the case opens, `2 + r` during round `r`), a jury
+/// change passed during round 0, and a juror that unbonds a share (in quarters) of
+/// its stake after round 0's commits.
 #[derive(Clone, Debug)]
 struct World {
     collateral: Balance,
     refund: u8,
     change: Option<JuryParams>,
+    unstake: Option<(usize, u8)>,
 }
 
 /// Whether the stand-in vault still has escrow 7 disputed.
@@ -75,35 +98,35 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
     let tokens = total_tokens(&dao);
     for (i, s) in stakes.iter().enumerate() {
         as_caller(juror(i));
-        dao.stake(*s).unwrap();
+        step!(dao, dao.stake(*s)).unwrap();
     }
     if fund > 0 {
         as_caller(a.alice);
-        dao.fund_rewards(fund).unwrap();
+        step!(dao, dao.fund_rewards(fund)).unwrap();
     }
     advance(1);
     // Frank stakes in the dispute's block, to pass a jury change later: no weight on
     // the case, and not in its quorum base.
     if world.change.is_some() {
         as_caller(a.frank);
-        dao.stake(900_000).unwrap();
+        step!(dao, dao.stake(900_000)).unwrap();
     }
     let mut refunded = false;
     if world.refund == 1 {
-        chain::payee_refunds(ESCROW);
+        step!(dao, chain::payee_refunds(ESCROW));
         refunded = true;
     }
     let reserve = dao.totals().1;
     as_caller(a.alice);
-    let case = dao.open_case(ESCROW, "ipfs://e".into()).unwrap();
+    let case = step!(dao, dao.open_case(ESCROW, "ipfs://e".into())).unwrap();
     let total_stake: Balance = stakes.iter().sum();
     let opened = dao.case(case).unwrap().case;
     assert_eq!(opened.total_stake, total_stake);
     // The fee (600) went to the reserve, the reward (500) came out of it.
     assert_eq!(opened.reward_reserved, 500);
     assert_eq!(dao.totals().1, reserve + 600 - 500);
-    assert_solvent(&dao);
     let mut second_case: Option<CaseId> = None;
+    let mut unbonded: Option<(usize, Balance)> = None;
 
     let mut votes: Vec<ModelVote> = Vec::new();
     let mut rulings: Vec<Option<Choice>> = Vec::new();
@@ -123,7 +146,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             let weight = dao.weight_on_case(case, juror(i));
             let c = jury::commitment(choice, salt_of(i), juror(i), case, round);
             as_caller(juror(i));
-            let got = dao.commit_vote(case, c);
+            let got = step!(dao, dao.commit_vote(case, c));
             if weight == 0 {
                 assert_eq!(got, Err(Error::NoVotingWeight));
                 continue;
@@ -142,32 +165,62 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             });
             if *act == 12 {
                 as_caller(a.frank);
-                assert_eq!(dao.denounce(case, juror(i), choice, salt_of(i)), Ok(()));
+                assert_eq!(
+                    step!(dao, dao.denounce(case, juror(i), choice, salt_of(i))),
+                    Ok(())
+                );
                 votes.last_mut().unwrap().voided = true;
             }
         }
         assert_eq!(total_tokens(&dao), tokens);
-        assert_solvent(&dao);
+        // Frank takes his bounties as they come.
+        if dao.member(a.frank).credit > 0 {
+            as_caller(a.frank);
+            let credit = dao.member(a.frank).credit;
+            assert_eq!(step!(dao, dao.withdraw_credit()), Ok(credit));
+        }
+        // A juror unbonds part of what its votes left of its stake: its later votes
+        // weigh that much less.
+        if let (Some((i, quarters)), 0) = (world.unstake, round) {
+            let free = dao.member(juror(i)).staked;
+            let amount = free / 4 * Balance::from(quarters);
+            as_caller(juror(i));
+            let got = step!(dao, dao.request_unstake(amount));
+            if amount == 0 {
+                assert_eq!(got, Err(Error::ZeroAmount));
+            } else {
+                assert_eq!(got, Ok(()));
+                unbonded = Some((i, amount));
+            }
+            let refused = step!(dao, dao.withdraw_unstaked());
+            let expected = if amount == 0 {
+                Error::NothingUnbonding
+            } else {
+                Error::StillUnbonding
+            };
+            assert_eq!(refused, Err(expected));
+        }
         // Frank proposes a jury change now and votes for it; it is executed during
         // this round's reveal phase.
         let proposal = match (world.change, round) {
             (Some(jury), 0) => {
                 at(now() + 1);
                 as_caller(a.frank);
-                let id = dao
-                    .propose(Action::SetJuryParams { jury }, Hash::from([1; 32]))
-                    .unwrap();
+                let id = step!(
+                    dao,
+                    dao.propose(Action::SetJuryParams { jury }, Hash::from([1; 32]))
+                )
+                .unwrap();
                 let p = dao.proposal(id).unwrap();
                 at(p.proposal.vote_start);
-                assert_eq!(dao.vote(id, true), Ok(()));
+                assert_eq!(step!(dao, dao.vote(id, true)), Ok(()));
                 Some((id, p.eta, jury))
             }
             _ => None,
         };
         if world.refund == 2 + round && disputed() {
-            chain::payee_refunds(ESCROW);
+            step!(dao, chain::payee_refunds(ESCROW));
             refunded = true;
-            assert_solvent(&dao);
         }
         // Reveal phase.
         to_phase(&dao, case, Phase::Reveal);
@@ -182,26 +235,29 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             let choice = if *act == 13 {
                 // Wrong salt, and another juror's salt: neither verifies.
                 assert_eq!(
-                    dao.reveal_vote(case, 4, salt(0xEE)),
+                    step!(dao, dao.reveal_vote(case, 4, salt(0xEE))),
                     Err(Error::CommitmentMismatch)
                 );
                 let other = salt(u8::try_from((i + 1) % JURORS).unwrap() + 16 * round);
                 assert_eq!(
-                    dao.reveal_vote(case, 4, other),
+                    step!(dao, dao.reveal_vote(case, 4, other)),
                     Err(Error::CommitmentMismatch)
                 );
                 4
             } else {
                 *act
             };
-            assert_eq!(dao.reveal_vote(case, choice, salt_of(i)), Ok(()));
+            assert_eq!(
+                step!(dao, dao.reveal_vote(case, choice, salt_of(i))),
+                Ok(())
+            );
             mv.revealed = Some(choice);
         }
         if let Some((id, eta, jury)) = proposal {
             // Still in the reveal phase of round 0.
             at(eta);
             assert_eq!(dao.case(case).unwrap().phase, Phase::Reveal);
-            assert_eq!(dao.execute_proposal(id), Ok(()));
+            assert_eq!(step!(dao, dao.execute_proposal(id)), Ok(()));
             assert_eq!(dao.config().jury, jury);
             // The running case keeps what it opened with; a new one takes the change.
             assert_eq!(dao.case(case).unwrap().case.jury, jury_params());
@@ -215,14 +271,13 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
                 m.escrows.insert(8, other);
             });
             as_caller(a.alice);
-            let id2 = dao.open_case(8, "ipfs://second".into()).unwrap();
+            let id2 = step!(dao, dao.open_case(8, "ipfs://second".into())).unwrap();
             let c2 = dao.case(id2).unwrap().case;
             assert_eq!(
                 (c2.jury, c2.fee, c2.reward_reserved),
                 (jury, jury.case_fee, jury.juror_reward)
             );
             second_case = Some(id2);
-            assert_solvent(&dao);
         }
         // The round's tally equals the sum of the revealed weights.
         let mut weights = [0 as Balance; CHOICES as usize];
@@ -260,7 +315,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             };
             let bond = dao.appeal_bond(case).unwrap();
             as_caller(who);
-            assert_eq!(dao.appeal(case), Ok(()));
+            assert_eq!(step!(dao, dao.appeal(case)), Ok(()));
             appeals.push((who, bond, r));
             continue;
         }
@@ -273,7 +328,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
     };
     to_phase(&dao, case, Phase::Executable);
     let calls_before = chain::with(|m| m.calls.len());
-    assert_eq!(dao.execute_ruling(case), Ok(()));
+    assert_eq!(step!(dao, dao.execute_ruling(case)), Ok(()));
     let c = dao.case(case).unwrap().case;
     match final_ruling {
         Some(r) => assert_eq!(
@@ -326,7 +381,6 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             }
         }
     }
-    assert_solvent(&dao);
     // Settle every vote in a random order; rewards add up to the pool exactly.
     let mut order: Vec<usize> = (0..votes.len()).collect();
     let mut seed = order_seed;
@@ -339,7 +393,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
     let mut paid: Balance = 0;
     for k in order {
         let v = votes[k];
-        let got = dao.settle_vote(case, v.round, juror(v.juror));
+        let got = step!(dao, dao.settle_vote(case, v.round, juror(v.juror)));
         if v.voided {
             assert_eq!(got, Err(Error::AlreadySettled));
             continue;
@@ -349,35 +403,40 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             assert_eq!(reward, 0);
         }
         paid += reward;
-        assert_solvent(&dao);
     }
     assert_eq!(paid, c.pool, "the pool is paid out exactly");
     // Nothing is left at risk; owed is exactly stake, credits and the reserve.
     let mut everyone: Vec<AccountId> = (0..JURORS).map(juror).collect();
     everyone.extend([a.alice, a.bob, a.frank]);
     let mut stake_sum = 0;
-    let mut credit_sum = 0;
+    let mut other_sum = 0;
     let mut per: HashMap<AccountId, Member> = HashMap::new();
     for w in &everyone {
         let m = dao.member(*w);
         assert_eq!((m.at_risk, m.open_votes), (0, 0));
         stake_sum += m.staked;
-        credit_sum += m.credit;
+        other_sum += m.credit + m.unbonding;
         per.insert(*w, m);
     }
     let (total, reserve, owed) = dao.totals();
     assert_eq!(total, stake_sum);
     // A second case still open holds its reward.
     let held_by_second = second_case.map_or(0, |id| dao.case(id).unwrap().case.reward_reserved);
-    assert_eq!(owed, stake_sum + credit_sum + reserve + held_by_second);
-    // Everyone withdraws their credit; tokens are conserved throughout.
+    assert_eq!(owed, stake_sum + other_sum + reserve + held_by_second);
+    // Everyone withdraws their credit, and the unbonded stake once the delay passed;
+    // tokens are conserved throughout.
     for w in &everyone {
         if per[w].credit > 0 {
             as_caller(*w);
-            assert_eq!(dao.withdraw_credit(), Ok(per[w].credit));
+            assert_eq!(step!(dao, dao.withdraw_credit()), Ok(per[w].credit));
         }
     }
-    assert_solvent(&dao);
+    if let Some((i, amount)) = unbonded {
+        assert_eq!(per[&juror(i)].unbonding, amount);
+        at(now() + 5_000);
+        as_caller(juror(i));
+        assert_eq!(step!(dao, dao.withdraw_unstaked()), Ok(amount));
+    }
     assert_eq!(total_tokens(&dao), tokens);
 }
 
@@ -426,13 +485,18 @@ fn new_jury() -> impl Strategy<Value = JuryParams> {
 }
 
 fn world() -> impl Strategy<Value = World> {
-    (1u128..1_000_000, 0u8..=4, proptest::option::of(new_jury())).prop_map(
-        |(collateral, refund, change)| World {
+    (
+        1u128..1_000_000,
+        0u8..=4,
+        proptest::option::of(new_jury()),
+        proptest::option::of((0..JURORS, 0u8..=4)),
+    )
+        .prop_map(|(collateral, refund, change, unstake)| World {
             collateral,
             refund,
             change,
-        },
-    )
+            unstake,
+        })
 }
 
 proptest! {

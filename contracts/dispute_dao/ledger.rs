@@ -1,0 +1,423 @@
+//! The DAO's books in the stake token, and the only code that writes them: each
+//! member's active stake (with its checkpointed history and the total's), stake at
+//! risk, unbonding stake and credit, the total active stake, the reward reserve and
+//! `owed`; and the money fields of a case (`risk_held`, `bonds_held`,
+//! `reward_reserved`, `pool`, `paid`) as votes, appeals and rulings move money into
+//! and out of it.
+//!
+//! Every operation is all or nothing: it reads the books and does every sum with
+//! checked arithmetic first, and returns a typed error with nothing written when one
+//! does not fit (or a check refuses); only then does it write. An operation through
+//! which tokens arrive or leave takes the token call as a closure (`receive`, `pay`)
+//! and runs it between its sums and its writes, so a refused transfer also leaves the
+//! books as they were. Accounts, blocks and times are passed in; the ledger never
+//! reads the environment. A case passed in is the caller's copy, updated with the
+//! books and stored by the caller.
+//!
+//! ## Invariant
+//! `owed` rises only when tokens arrive ([`StakeLedger::stake`], [`StakeLedger::fund`],
+//! the case fee of [`StakeLedger::open_case`], the bond of [`StakeLedger::post_bond`])
+//! and falls only when they leave ([`StakeLedger::withdraw_unbonded`],
+//! [`StakeLedger::withdraw_credit`]); every other operation moves money from one place
+//! below to another, so after every message
+//!
+//! ```text
+//! owed = Σ members (staked + unbonding + credit) + reward_reserve + Σ cases held(case)
+//! held(open case)   = risk_held + bonds_held + reward_reserved
+//! held(closed case) = Σ its unsettled votes' stake to return + pool − paid
+//! ```
+//!
+//! A closed case's unsettled vote returns its risk when it is coherent with the ruling
+//! (or revealed, in a case without a ruling) and nothing otherwise: its risk is in the
+//! pool, or went to the reserve. A case without a ruling follows a first round without
+//! quorum, so it never holds an appeal bond. Besides, `total_staked` is Σ staked and the
+//! total's last checkpoint, each member's `at_risk` is the risk of its votes neither
+//! settled nor denounced, and the DAO's token balance equals `owed`.
+//! `tests/dao_props.rs` checks all of it after every step of random juries;
+//! `tests/ledger_tests.rs` checks every operation for any amounts.
+
+use crate::checkpoints::{self, Checkpoint};
+use crate::errors::{Error, Result};
+use crate::plan::{self, RulingPlan, VoteSplit};
+use crate::types::{BlockNumber, Case, CheckpointKey, Member, Vote, VoteOutcome};
+use ink::primitives::AccountId;
+use ink::storage::Mapping;
+use market_types::math::bps_of;
+use market_types::{ensure, Balance, Timestamp};
+
+fn add(a: Balance, b: Balance) -> Result<Balance> {
+    a.checked_add(b).ok_or(Error::Overflow)
+}
+
+fn sub(a: Balance, b: Balance) -> Result<Balance> {
+    a.checked_sub(b).ok_or(Error::Overflow)
+}
+
+/// The books; see the module doc.
+#[ink::storage_item]
+#[derive(Default)]
+#[cfg_attr(feature = "std", derive(Debug))]
+pub struct StakeLedger {
+    /// Everything the DAO owes in the stake token.
+    owed: Balance,
+    total_staked: Balance,
+    reward_reserve: Balance,
+    members: Mapping<AccountId, Member>,
+    /// Stake histories: `Some(member)` per member, `None` for the total.
+    checkpoints: Mapping<CheckpointKey, Checkpoint>,
+    checkpoint_len: Mapping<Option<AccountId>, u32>,
+}
+
+/// One checkpoint to write: entry `index` of a history `len` entries long after it.
+#[derive(Clone, Copy)]
+struct Slot {
+    index: u32,
+    len: u32,
+    checkpoint: Checkpoint,
+}
+
+impl StakeLedger {
+    // ------------------------------------------------------------ reads
+
+    /// `(total active stake, reward reserve, owed)`.
+    pub fn totals(&self) -> (Balance, Balance, Balance) {
+        (self.total_staked, self.reward_reserve, self.owed)
+    }
+
+    /// `who`'s record (all zero for an account that never staked nor was credited).
+    pub fn member(&self, who: AccountId) -> Member {
+        self.members.get(who).unwrap_or_default()
+    }
+
+    /// Active stake of `who` (`None`: the total) before `block`.
+    pub fn stake_before(&self, who: Option<AccountId>, block: BlockNumber) -> Balance {
+        let len = self.checkpoint_len.get(who).unwrap_or(0);
+        checkpoints::before(len, block, |i| self.checkpoints.get((who, i)))
+    }
+
+    /// What `who` votes with when weights are stakes before `block`: that stake, at
+    /// most its active stake now (stake at risk or unbonding since weighs nothing).
+    pub fn weight(&self, who: AccountId, block: BlockNumber) -> Balance {
+        self.weight_of(who, &self.member(who), block)
+    }
+
+    /// [`Self::weight`] for `who`'s record `m`, already read.
+    fn weight_of(&self, who: AccountId, m: &Member, block: BlockNumber) -> Balance {
+        self.stake_before(Some(who), block).min(m.staked)
+    }
+
+    // ------------------------------------------------------------ internals
+
+    /// Where `amount` at `block` goes in `who`'s history.
+    fn slot(&self, who: Option<AccountId>, amount: Balance, block: BlockNumber) -> Result<Slot> {
+        let len = self.checkpoint_len.get(who).unwrap_or(0);
+        let last = len
+            .checked_sub(1)
+            .and_then(|i| self.checkpoints.get((who, i)));
+        let (index, len) = checkpoints::write_slot(len, last, block).ok_or(Error::Overflow)?;
+        Ok(Slot {
+            index,
+            len,
+            checkpoint: Checkpoint { block, amount },
+        })
+    }
+
+    /// Stores `m` as `who`'s record, whose active stake was `before`: when it changed,
+    /// the total moves with it and both histories get a checkpoint at `block`. Checks
+    /// first, then writes: an operation's last fallible step.
+    fn store(
+        &mut self,
+        who: AccountId,
+        m: &Member,
+        before: Balance,
+        block: BlockNumber,
+    ) -> Result<()> {
+        if m.staked != before {
+            let total = add(sub(self.total_staked, before)?, m.staked)?;
+            let mine = self.slot(Some(who), m.staked, block)?;
+            let all = self.slot(None, total, block)?;
+            self.total_staked = total;
+            self.write(Some(who), mine);
+            self.write(None, all);
+        }
+        self.members.insert(who, m);
+        Ok(())
+    }
+
+    fn write(&mut self, who: Option<AccountId>, slot: Slot) {
+        self.checkpoints.insert((who, slot.index), &slot.checkpoint);
+        self.checkpoint_len.insert(who, &slot.len);
+    }
+
+    // ------------------------------------------------------------ operations
+
+    /// Money in: `amount` of `who`'s tokens, collected by `receive`, join its active
+    /// stake. Returns the new stake.
+    ///
+    /// Errors: `Overflow` (also after `receive`, for the total or a history that
+    /// cannot grow: the message then fails and the chain reverts the transfer), or
+    /// `receive`'s.
+    pub fn stake(
+        &mut self,
+        who: AccountId,
+        amount: Balance,
+        block: BlockNumber,
+        receive: impl FnOnce() -> Result<()>,
+    ) -> Result<Balance> {
+        let mut m = self.member(who);
+        let before = m.staked;
+        m.staked = add(before, amount)?;
+        let owed = add(self.owed, amount)?;
+        receive()?;
+        self.store(who, &m, before, block)?;
+        self.owed = owed;
+        Ok(m.staked)
+    }
+
+    /// `amount` of `who`'s active stake starts unbonding; everything unbonding may
+    /// leave `delay_ms` after `now`. Returns that time.
+    ///
+    /// Errors: `InsufficientStake`, `Overflow`.
+    pub fn unbond(
+        &mut self,
+        who: AccountId,
+        amount: Balance,
+        now: Timestamp,
+        delay_ms: u64,
+        block: BlockNumber,
+    ) -> Result<Timestamp> {
+        let mut m = self.member(who);
+        let before = m.staked;
+        m.staked = before.checked_sub(amount).ok_or(Error::InsufficientStake)?;
+        m.unbonding = add(m.unbonding, amount)?;
+        m.unbond_at = now.checked_add(delay_ms).ok_or(Error::Overflow)?;
+        self.store(who, &m, before, block)?;
+        Ok(m.unbond_at)
+    }
+
+    /// Money out: all of `who`'s unbonding stake, once its delay passed (at `now`) and
+    /// every vote of `who` is settled, paid by `pay`. Returns the amount.
+    ///
+    /// Errors: `NothingUnbonding`, `StillUnbonding`, `UnsettledVotes`, `Overflow`, or
+    /// `pay`'s.
+    pub fn withdraw_unbonded(
+        &mut self,
+        who: AccountId,
+        now: Timestamp,
+        pay: impl FnOnce(Balance) -> Result<()>,
+    ) -> Result<Balance> {
+        let mut m = self.member(who);
+        ensure!(m.unbonding > 0, Error::NothingUnbonding);
+        ensure!(now >= m.unbond_at, Error::StillUnbonding);
+        ensure!(m.open_votes == 0, Error::UnsettledVotes);
+        let amount = m.unbonding;
+        let owed = sub(self.owed, amount)?;
+        pay(amount)?;
+        m.unbonding = 0;
+        self.members.insert(who, &m);
+        self.owed = owed;
+        Ok(amount)
+    }
+
+    /// Money out: all of `who`'s credit, paid by `pay`. Returns the amount.
+    ///
+    /// Errors: `NothingToWithdraw`, `Overflow`, or `pay`'s.
+    pub fn withdraw_credit(
+        &mut self,
+        who: AccountId,
+        pay: impl FnOnce(Balance) -> Result<()>,
+    ) -> Result<Balance> {
+        let mut m = self.member(who);
+        ensure!(m.credit > 0, Error::NothingToWithdraw);
+        let amount = m.credit;
+        let owed = sub(self.owed, amount)?;
+        pay(amount)?;
+        m.credit = 0;
+        self.members.insert(who, &m);
+        self.owed = owed;
+        Ok(amount)
+    }
+
+    /// Money in: `amount`, collected by `receive`, joins the reward reserve. Returns
+    /// the reserve.
+    ///
+    /// Errors: `Overflow`, or `receive`'s.
+    pub fn fund(
+        &mut self,
+        amount: Balance,
+        receive: impl FnOnce() -> Result<()>,
+    ) -> Result<Balance> {
+        let reserve = add(self.reward_reserve, amount)?;
+        let owed = add(self.owed, amount)?;
+        receive()?;
+        self.reward_reserve = reserve;
+        self.owed = owed;
+        Ok(reserve)
+    }
+
+    /// Money in: a new case's `fee`, collected by `receive`, joins the reserve, then
+    /// the case draws its jury's `juror_reward` out of it (what the reserve holds, if
+    /// less) into `reward_reserved`.
+    ///
+    /// Errors: `Overflow`, or `receive`'s.
+    pub fn open_case(
+        &mut self,
+        case: &mut Case,
+        receive: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let reserve = add(self.reward_reserve, case.fee)?;
+        let reward = case.jury.juror_reward.min(reserve);
+        let reserve = sub(reserve, reward)?;
+        let owed = add(self.owed, case.fee)?;
+        receive()?;
+        self.reward_reserve = reserve;
+        self.owed = owed;
+        case.reward_reserved = reward;
+        Ok(())
+    }
+
+    /// A vote committed on `case` at `block`: it weighs `juror`'s stake before the
+    /// case's snapshot block, at most its stake now ([`Self::weight`]), and the jury's
+    /// `penalty_bps` of that leaves the active stake and is at risk in the case until
+    /// the vote settles. Returns `(weight, risk)`.
+    ///
+    /// Errors: `NoVotingWeight`, `Overflow`.
+    pub fn lock_risk(
+        &mut self,
+        juror: AccountId,
+        case: &mut Case,
+        block: BlockNumber,
+    ) -> Result<(Balance, Balance)> {
+        let mut m = self.member(juror);
+        let weight = self.weight_of(juror, &m, case.snapshot_block);
+        ensure!(weight > 0, Error::NoVotingWeight);
+        let risk = bps_of(weight, case.jury.penalty_bps).ok_or(Error::Overflow)?;
+        let before = m.staked;
+        m.staked = sub(before, risk)?;
+        m.at_risk = add(m.at_risk, risk)?;
+        m.open_votes = m.open_votes.checked_add(1).ok_or(Error::Overflow)?;
+        let held = add(case.risk_held, risk)?;
+        self.store(juror, &m, before, block)?;
+        case.risk_held = held;
+        Ok((weight, risk))
+    }
+
+    /// A denounced vote: its `risk` leaves the case and `juror` loses it; `by` is
+    /// credited the bounty and the rest joins the reserve ([`plan::bounty`]). Returns
+    /// the bounty.
+    ///
+    /// Errors: `SelfDenounce`, `Overflow`.
+    pub fn denounce(
+        &mut self,
+        juror: AccountId,
+        by: AccountId,
+        case: &mut Case,
+        risk: Balance,
+    ) -> Result<Balance> {
+        ensure!(juror != by, Error::SelfDenounce);
+        let (bounty, to_reserve) = plan::bounty(risk)?;
+        let mut m = self.member(juror);
+        m.at_risk = sub(m.at_risk, risk)?;
+        m.lost = add(m.lost, risk)?;
+        m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
+        let mut d = self.member(by);
+        d.credit = add(d.credit, bounty)?;
+        d.earned = add(d.earned, bounty)?;
+        let reserve = add(self.reward_reserve, to_reserve)?;
+        let held = sub(case.risk_held, risk)?;
+        self.members.insert(juror, &m);
+        self.members.insert(by, &d);
+        self.reward_reserve = reserve;
+        case.risk_held = held;
+        Ok(bounty)
+    }
+
+    /// Money in: an appeal's `bond`, collected by `receive`, held by the case.
+    ///
+    /// Errors: `Overflow`, or `receive`'s.
+    pub fn post_bond(
+        &mut self,
+        case: &mut Case,
+        bond: Balance,
+        receive: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let owed = add(self.owed, bond)?;
+        let held = add(case.bonds_held, bond)?;
+        receive()?;
+        self.owed = owed;
+        case.bonds_held = held;
+        Ok(())
+    }
+
+    /// A final ruling executed by `plan` (this case's [`plan::ruling`]): the bonds of
+    /// appeals that overturned the ruling they appealed back to their appellants'
+    /// credit, what no coherent vote can take to the reserve, and the pool and coherent
+    /// weight fixed on the case.
+    ///
+    /// Errors: `Overflow`.
+    pub fn close_ruled(&mut self, case: &mut Case, plan: &RulingPlan) -> Result<()> {
+        let reserve = add(self.reward_reserve, plan.to_reserve)?;
+        // Every credit checked before the first write (an appellant may get several
+        // bonds back, together at most all the bonds the case holds).
+        for returned in plan.returned {
+            let Some((who, _)) = returned else { continue };
+            add(self.member(who).credit, case.bonds_held)?;
+        }
+        for returned in plan.returned {
+            let Some((who, bond)) = returned else {
+                continue;
+            };
+            let mut m = self.member(who);
+            m.credit = add(m.credit, bond)?;
+            self.members.insert(who, &m);
+        }
+        self.reward_reserve = reserve;
+        case.pool = plan.pool;
+        case.coherent_weight = plan.coherent_weight;
+        Ok(())
+    }
+
+    /// A case closed without a ruling: `to_reserve` (its unrevealed risk and its
+    /// reward) joins the reserve.
+    ///
+    /// Errors: `Overflow`.
+    pub fn close_unruled(&mut self, to_reserve: Balance) -> Result<()> {
+        self.reward_reserve = add(self.reward_reserve, to_reserve)?;
+        Ok(())
+    }
+
+    /// `juror`'s `vote` settled by `split`: its risk is no longer at risk; what returns
+    /// goes back into the active stake, the reward (out of the case's pool) to credit,
+    /// the rest is lost.
+    ///
+    /// Errors: `Overflow`.
+    pub fn settle(
+        &mut self,
+        juror: AccountId,
+        case: &mut Case,
+        vote: &Vote,
+        split: &VoteSplit,
+        block: BlockNumber,
+    ) -> Result<()> {
+        let mut m = self.member(juror);
+        let before = m.staked;
+        m.at_risk = sub(m.at_risk, vote.risk)?;
+        m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
+        m.credit = add(m.credit, split.reward)?;
+        m.earned = add(m.earned, split.reward)?;
+        m.lost = add(m.lost, split.forfeited)?;
+        m.staked = add(m.staked, split.returned)?;
+        let (paid_weight, paid) = if split.outcome == VoteOutcome::Coherent {
+            (
+                add(case.paid_weight, vote.weight)?,
+                add(case.paid, split.reward)?,
+            )
+        } else {
+            (case.paid_weight, case.paid)
+        };
+        self.store(juror, &m, before, block)?;
+        case.paid_weight = paid_weight;
+        case.paid = paid;
+        Ok(())
+    }
+}
