@@ -8,7 +8,7 @@ use crate::calls;
 use crate::dispute_dao::DisputeDao;
 use crate::errors::{Error, Result};
 use crate::events::*;
-use crate::jury::{self, Finality};
+use crate::rules::jury::{self, Finality};
 use crate::types::*;
 use ink::codegen::Env;
 use ink::prelude::string::String;

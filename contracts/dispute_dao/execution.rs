@@ -1,13 +1,13 @@
 //! Executing a final case and settling its votes. Each reads as check → plan (the pure
-//! [`crate::plan`]) → the vault calls the plan asks for → apply (one ledger operation,
+//! [`crate::rules::plan`]) → the vault calls the plan asks for → apply (one ledger operation,
 //! then the records) → events.
 
 use crate::calls;
 use crate::dispute_dao::DisputeDao;
 use crate::errors::{Error, Result};
 use crate::events::{AppealBondReturned, CaseFellBack, RulingExecuted, VoteSettled};
-use crate::jury::{self, Finality};
-use crate::plan::{self, RulingPlan};
+use crate::rules::jury::{self, Finality};
+use crate::rules::plan::{self, RulingPlan};
 use crate::types::*;
 use ink::codegen::Env;
 use ink::prelude::vec;

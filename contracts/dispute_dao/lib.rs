@@ -83,8 +83,8 @@
 //!
 //! ## Code map
 //! `lib.rs`: storage, constructor, messages · `types.rs`, `events.rs`, `errors.rs` · pure
-//! logic: [`checkpoints`], [`jury`], [`plan`] (what executing a case and settling a vote
-//! do with its money), [`governance`] · the books: `ledger.rs`, the only writer of money ·
+//! logic in [`rules`]: [`rules::checkpoints`], [`rules::jury`], [`rules::plan`] (what
+//! executing a case and settling a vote do with its money), [`rules::governance`] · the books: `ledger.rs`, the only writer of money ·
 //! contract helpers (check → plan → calls → apply → events): `staking.rs`, `cases.rs`,
 //! `execution.rs`, `proposals.rs` · `calls.rs`: calls into the token, the vault, the
 //! registry and the market (stand-ins in unit tests) · `tests.rs` (fixtures), `tests/`.
@@ -98,15 +98,12 @@ pub use self::types::*;
 
 mod calls;
 mod cases;
-pub mod checkpoints;
 mod errors;
 mod events;
 mod execution;
-pub mod governance;
-pub mod jury;
 mod ledger;
-pub mod plan;
 mod proposals;
+pub mod rules;
 mod staking;
 #[cfg(test)]
 mod tests;
@@ -169,8 +166,8 @@ mod dispute_dao {
             unbonding_ms: u64,
             guardian: Option<AccountId>,
         ) -> Result<Self> {
-            let longest = crate::jury::check_jury(&jury)?;
-            crate::governance::check_gov(&gov, unbonding_ms, longest)?;
+            let longest = crate::rules::jury::check_jury(&jury)?;
+            crate::rules::governance::check_gov(&gov, unbonding_ms, longest)?;
             Self::env().emit_event(DaoCreated {
                 token,
                 vault,
@@ -594,14 +591,14 @@ mod dispute_dao {
             case_id: CaseId,
             round: Round,
         ) -> Hash {
-            crate::jury::commitment(choice, salt, juror, case_id, round)
+            crate::rules::jury::commitment(choice, salt, juror, case_id, round)
         }
 
         /// The bond an appeal of the case's current round needs.
         #[ink(message)]
         pub fn appeal_bond(&self, case_id: CaseId) -> Option<Balance> {
             let c = self.cases.get(case_id)?;
-            crate::jury::appeal_bond(c.jury.appeal_bond, c.round)
+            crate::rules::jury::appeal_bond(c.jury.appeal_bond, c.round)
         }
 
         /// A proposal with its state and execution time.

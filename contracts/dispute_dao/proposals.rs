@@ -7,8 +7,8 @@ use crate::events::{
     ParamsChanged, ProposalCanceled, ProposalCreated, ProposalExecuted, ProposalVoted,
     VotingExtended,
 };
-use crate::governance::{self, check_gov};
-use crate::jury::{check_jury, check_window};
+use crate::rules::governance::{self, check_gov};
+use crate::rules::jury::{check_jury, check_window};
 use crate::types::*;
 use ink::codegen::Env;
 use ink::primitives::Hash;

@@ -7,7 +7,7 @@
 use crate::calls::chain::{self, Call};
 use crate::calls::EscrowFacts;
 use crate::dispute_dao::DisputeDao;
-use crate::jury;
+use crate::rules::jury;
 use crate::types::*;
 use crate::Error;
 use ink::env::test;

@@ -9,8 +9,8 @@
 
 use super::*;
 use crate::ledger::StakeLedger;
-use crate::plan::tests::{account, case, reader};
-use crate::plan::{self, APPEAL_SLOTS};
+use crate::rules::plan::tests::{account, case, reader};
+use crate::rules::plan::{self, APPEAL_SLOTS};
 use market_types::math::bps_of;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

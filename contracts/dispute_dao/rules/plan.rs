@@ -1,5 +1,5 @@
 //! What executing a case and settling its votes do with its money, worked out as values
-//! before anything moves: plain functions beside [`crate::jury`] (no ink! environment,
+//! before anything moves: plain functions beside [`crate::rules::jury`] (no ink! environment,
 //! no storage). The contract reads their inputs, makes the vault calls a plan asks for
 //! and applies it through the ledger; unit and property tests call them directly.
 //!
@@ -15,7 +15,7 @@
 //! - a denunciation ([`bounty`]): the risk is the bounty + what goes to the reserve.
 
 use crate::errors::{Error, Result};
-use crate::jury;
+use crate::rules::jury;
 use crate::types::{Case, Choice, Round, RoundInfo, Tally, Vote, VoteOutcome, CHOICES, MAX_ROUNDS};
 use ink::primitives::AccountId;
 use market_types::math::bps_of;
@@ -67,7 +67,7 @@ impl RulingPlan {
 /// The plan of `case`'s final ruling `choice`. `coherent`: the revealed weight and risk
 /// for `choice` over every round; `round(r)`: the record of round `r`, read for each
 /// round before the current one (those appealed). A plain function over a reader, as
-/// [`crate::checkpoints::before`] is.
+/// [`crate::rules::checkpoints::before`] is.
 ///
 /// Errors: `InvalidChoice`, `Overflow`.
 pub fn ruling(

@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn only_the_daos_own_actions_are_applied_without_a_call() {
-        let jury = crate::jury::tests::jury();
+        let jury = crate::rules::jury::tests::jury();
         assert!(is_own(&Action::SetJuryParams { jury }));
         assert!(is_own(&Action::SetGuardian { guardian: None }));
         let gov = crate::types::GovParams {
