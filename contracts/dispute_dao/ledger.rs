@@ -36,8 +36,8 @@
 //! `tests/dao_props.rs` checks all of it after every step of random juries;
 //! `tests/ledger_tests.rs` checks every operation for any amounts.
 
-use crate::rules::checkpoints::{self, Checkpoint};
 use crate::errors::{Error, Result};
+use crate::rules::checkpoints::{self, Checkpoint};
 use crate::rules::plan::{self, RulingPlan, VoteSplit};
 use crate::types::{BlockNumber, Case, CheckpointKey, Member, Vote, VoteOutcome};
 use ink::primitives::AccountId;
