@@ -491,7 +491,7 @@ async function main(): Promise<void> {
     rows['release'] = cost(await dryRun(vault, a, 'escrowVaultRelease', [newest]));
     const bond = (await dryRun(vault, a, 'requiredBond', [newest])).value;
     rows['dispute'] = cost(await dryRun(vault, a, 'dispute', [newest], { value: typeof bond === 'bigint' ? bond : 0n }));
-    rows['escrow (view)'] = cost(await dryRun(vault, a, 'escrow', [newest]));
+    rows['escrow (view)'] = cost(await dryRun(vault, a, 'vaultArbiterEscrow', [newest]));
     // A page of one, so both runs read the same amount: the cost per page must not
     // depend on how long the party's list is.
     rows['open_escrows, page of 1 (view)'] = cost(await dryRun(vault, a, 'openEscrows', [a, 0n, 1]));

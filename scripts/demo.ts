@@ -143,16 +143,16 @@ async function main(): Promise<void> {
   };
 
   await step('Alice makes Charlie an auditor; demo periods: 1 day to deliver, 1 h to review', async () => {
-    await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
-    await send(registry, who.Alice, 'setPurchasePeriods', [DAY_MS, 3_600_000n]);
+    await send(registry, who.Alice, 'registryAdminSetAuditor', [who.Charlie.address, true]);
+    await send(registry, who.Alice, 'registryAdminSetPurchasePeriods', [DAY_MS, 3_600_000n]);
   });
 
   await step("Alice hands the vault's arbiter and the registry's and market's admin to the DAO (propose, then the DAO accepts)", async () => {
     await handOver(m, who.Alice, () => undefined);
     const now = await roles(m, who.Alice.address);
     for (const [target, r] of Object.entries(now)) check(r.holder === dao.address && r.pending === undefined, `${target}: the DAO holds the role`);
-    const refused = await refusedWith('NotAdmin', who.Alice, () => send(registry, who.Alice, 'setAuditor', [who.Eve.address, true]));
-    return `DAO ${short(dao.address)} is the vault's arbiter and the registry's and market's admin; Alice's set_auditor now: "${refused.plain}"`;
+    const refused = await refusedWith('NotAdmin', who.Alice, () => send(registry, who.Alice, 'registryAdminSetAuditor', [who.Eve.address, true]));
+    return `DAO ${short(dao.address)} is the vault's arbiter and the registry's and market's admin; Alice's RegistryAdmin::set_auditor now: "${refused.plain}"`;
   });
 
   let base = 0n;
@@ -347,7 +347,7 @@ async function main(): Promise<void> {
     bond = (await dryRun(vault, who.Eve.address, 'requiredBond', [disputedEscrow])).value!;
     eq(bond, (disputedCost * 500n + BPS - 1n) / BPS, 'bond = 5 % of what the stream holds, rounded up');
     await send(vault, who.Eve, 'dispute', [disputedEscrow], { value: bond });
-    check((await dryRun(vault, who.Eve.address, 'escrow', [disputedEscrow])).value!.state === 'Disputed', 'the stream is frozen');
+    check((await dryRun(vault, who.Eve.address, 'vaultArbiterEscrow', [disputedEscrow])).value!.state === 'Disputed', 'the stream is frozen');
     // Opening a case costs the case fee in MMT, pulled by the DAO: without the approval
     // the dry-run refuses it and nothing is sent.
     const fee = cfg.jury.caseFee;
@@ -443,7 +443,7 @@ async function main(): Promise<void> {
       view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
     }
     const collateralId = view.case.collateral!;
-    const lockBefore = (await dryRun(vault, who.Alice.address, 'collateral', [collateralId])).value!.amount;
+    const lockBefore = (await dryRun(vault, who.Alice.address, 'vaultArbiterCollateral', [collateralId])).value!.amount;
     const before = { eve: await creditOf(who.Eve), bob: await creditOf(who.Bob), ferdie: await creditOf(who.Ferdie) };
     const sent = await send(dao, who.Alice, 'executeRuling', [caseId]);
     const ruled = dao.events.RulingExecuted.find(sent.events)?.data;
@@ -463,7 +463,7 @@ async function main(): Promise<void> {
     eq((await creditOf(who.Eve)) - before.eve, settled!.refund + slashed + bond, "Eve's vault credit: refund + slash + bond");
     eq((await creditOf(who.Bob)) - before.bob, payeeSide - fee, "Bob's vault credit");
     eq((await creditOf(who.Ferdie)) - before.ferdie, fee, "treasury's vault credit");
-    eq(lockBefore - (await dryRun(vault, who.Alice.address, 'collateral', [collateralId])).value!.amount, slashed, "Bob's collateral lock shrank by the slash");
+    eq(lockBefore - (await dryRun(vault, who.Alice.address, 'vaultArbiterCollateral', [collateralId])).value!.amount, slashed, "Bob's collateral lock shrank by the slash");
     pool = ruled!.pool;
     const forfeited = (100n * MMT * BigInt(cfg.jury.penaltyBps)) / BPS;
     eq(pool, forfeited + cfg.jury.jurorReward, "jurors' pool = Ferdie's forfeited risk + the case's reward");
@@ -523,13 +523,13 @@ async function main(): Promise<void> {
   // ---- governance: the DAO changes the platform fee ----------------------------------
   let proposalId = 0n;
   await step(`Charlie proposes raising the platform fee from ${bpsText(FEE_BPS)} to ${bpsText(NEW_FEE_BPS)}; Alice, no longer the arbiter, cannot set it herself`, async () => {
-    const refused = await refusedWith('NotArbiter', who.Alice, () => send(vault, who.Alice, 'setFeeBps', [Number(NEW_FEE_BPS)]));
+    const refused = await refusedWith('NotArbiter', who.Alice, () => send(vault, who.Alice, 'vaultArbiterSetFeeBps', [Number(NEW_FEE_BPS)]));
     const text = `Raise the platform fee to ${bpsText(NEW_FEE_BPS)} to fund the jurors' reward reserve.`;
     const description = u8aToHex(blake2_256(stringToU8a(text)));
     proposalId = (await send(dao, who.Charlie, 'propose', [{ type: 'SetFee', value: Number(NEW_FEE_BPS) }, description])).value;
     const p = (await dryRun(dao, who.Alice.address, 'proposal', [proposalId])).value!;
     check(p.state === 'Active' || p.state === 'Pending', `proposal open (${p.state})`);
-    return `proposal #${proposalId} "${text}" (description hash ${description.slice(0, 12)}…); Alice's set_fee_bps: "${refused.plain}"`;
+    return `proposal #${proposalId} "${text}" (description hash ${description.slice(0, 12)}…); Alice's VaultArbiter::set_fee_bps: "${refused.plain}"`;
   });
 
   await step('Charlie and Dave vote for, Ferdie against; voting ends, and executing before the timelock is refused (TimelockNotOver, nothing sent)', async () => {

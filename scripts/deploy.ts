@@ -469,49 +469,49 @@ async function wire(m: Market, signer: Signer, log: (l: string) => void): Promis
     [
       'vault lists the registry as a controller',
       async () => (await dryRun(vault, signer.address, 'isController', [registry.address])).value,
-      () => send(vault, signer, 'setController', [registry.address, true]),
+      () => send(vault, signer, 'vaultArbiterSetController', [registry.address, true]),
     ],
     [
       'vault accepts the market token',
       async () => (await dryRun(vault, signer.address, 'isAssetAllowed', [tokenAsset])).value,
-      () => send(vault, signer, 'setAssetAllowed', [token.address, true]),
+      () => send(vault, signer, 'vaultArbiterSetAssetAllowed', [token.address, true]),
     ],
     [
       'registry pays into the vault',
       async () => (await dryRun(registry, signer.address, 'vault', [])).value?.address() === vault.address,
-      () => send(registry, signer, 'setVault', [vault.address]),
+      () => send(registry, signer, 'administeredSetVault', [vault.address]),
     ],
     [
       'registry accepts the market token',
       async () => (await dryRun(registry, signer.address, 'isAssetAllowed', [tokenAsset])).value,
-      () => send(registry, signer, 'setAssetAllowed', [token.address, true]),
+      () => send(registry, signer, 'administeredSetAssetAllowed', [token.address, true]),
     ],
     [
       'vault lists the compute market as a controller',
       async () => (await dryRun(vault, signer.address, 'isController', [compute.address])).value,
-      () => send(vault, signer, 'setController', [compute.address, true]),
+      () => send(vault, signer, 'vaultArbiterSetController', [compute.address, true]),
     ],
     [
       'compute market pays into the vault',
       async () => (await dryRun(compute, signer.address, 'config', [])).value.vault.address() === vault.address,
-      () => send(compute, signer, 'setVault', [vault.address]),
+      () => send(compute, signer, 'administeredSetVault', [vault.address]),
     ],
     [
       "compute market reads the registry's auditors",
       async () => (await dryRun(compute, signer.address, 'config', [])).value.auditors.address() === registry.address,
-      () => send(compute, signer, 'setAuditors', [registry.address]),
+      () => send(compute, signer, 'marketAdminSetAuditors', [registry.address]),
     ],
     [
       'compute market accepts the market token',
       async () => (await dryRun(compute, signer.address, 'isAssetAllowed', [tokenAsset])).value,
-      () => send(compute, signer, 'setAssetAllowed', [token.address, true]),
+      () => send(compute, signer, 'administeredSetAssetAllowed', [token.address, true]),
     ],
     [
       `vault's ruling window outlasts the DAO's longest case plus a commit phase (${longest} ms)`,
-      async () => (await dryRun(vault, signer.address, 'disputeParams', [])).value[1] > longest,
+      async () => (await dryRun(vault, signer.address, 'vaultArbiterDisputeParams', [])).value[1] > longest,
       async () => {
-        const [bondBps] = (await dryRun(vault, signer.address, 'disputeParams', [])).value;
-        return send(vault, signer, 'setDisputeParams', [bondBps, window]);
+        const [bondBps] = (await dryRun(vault, signer.address, 'vaultArbiterDisputeParams', [])).value;
+        return send(vault, signer, 'vaultArbiterSetDisputeParams', [bondBps, window]);
       },
     ],
   ];
@@ -558,9 +558,9 @@ export async function handOver(m: Market, signer: Signer, log: (l: string) => vo
       throw new DeployError(`${what}: the role is held by ${holder}, neither the deployer nor this DAO (an earlier DAO? hand it over by its proposal, or --fresh)`);
     }
     if (pending !== dao.address) {
-      if (target === 'Vault') await send(vault, signer, 'proposeArbiter', [dao.address]);
-      else if (target === 'Registry') await send(registry, signer, 'proposeAdmin', [dao.address]);
-      else await send(compute, signer, 'proposeAdmin', [dao.address]);
+      if (target === 'Vault') await send(vault, signer, 'vaultArbiterProposeArbiter', [dao.address]);
+      else if (target === 'Registry') await send(registry, signer, 'administeredProposeAdmin', [dao.address]);
+      else await send(compute, signer, 'administeredProposeAdmin', [dao.address]);
     }
     await send(dao, signer, 'acceptRole', [target]);
     if ((await roles(m, signer.address))[target].holder !== dao.address) throw new DeployError(`${what} did not take`);

@@ -98,12 +98,15 @@ GPU=$(cc instantiate $GPU_C --constructor new \
 for a in "$TOKEN" "$REGISTRY" "$VAULT" "$GPU"; do [[ $a == 5* ]] || fail "an instantiation printed no address"; done
 
 echo "operator: 2. wire them"
-cc call $VAULT_C --contract "$VAULT" --message set_controller --args "$REGISTRY" true --suri //Alice "${C[@]}" >/dev/null
-cc call $VAULT_C --contract "$VAULT" --message set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
-cc call $REG_C --contract "$REGISTRY" --message set_vault --args "$VAULT" --suri //Alice "${C[@]}" >/dev/null
-cc call $REG_C --contract "$REGISTRY" --message set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
-cc call $VAULT_C --contract "$VAULT" --message set_controller --args "$GPU" true --suri //Alice "${C[@]}" >/dev/null
-cc call $GPU_C --contract "$GPU" --message set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
+# The governed setters are trait messages (the DAO calls them through the traits of
+# market_types::governed): cargo-contract names them by their metadata label,
+# `Trait::message` (VaultArbiter::…, Administered::…), as it does PSP22::transfer.
+cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::set_controller --args "$REGISTRY" true --suri //Alice "${C[@]}" >/dev/null
+cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
+cc call $REG_C --contract "$REGISTRY" --message Administered::set_vault --args "$VAULT" --suri //Alice "${C[@]}" >/dev/null
+cc call $REG_C --contract "$REGISTRY" --message Administered::set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
+cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::set_controller --args "$GPU" true --suri //Alice "${C[@]}" >/dev/null
+cc call $GPU_C --contract "$GPU" --message Administered::set_asset_allowed --args "$TOKEN" true --suri //Alice "${C[@]}" >/dev/null
 
 echo "operator: 3. Bob lists a model and an offer; Eve buys it at offer version 1"
 cc call $REG_C --contract "$REGISTRY" --message register_model \
@@ -154,10 +157,10 @@ DAO=$(cc instantiate $DAO_C --constructor new \
 [[ $DAO == 5* ]] || fail "the DAO's instantiation printed no address"
 # While Alice still holds the roles: a ruling window (5 min) longer than the longest case
 # plus a commit phase to execute its ruling (64 s), else no dispute could become a case.
-cc call $VAULT_C --contract "$VAULT" --message set_dispute_params --args 500 300000 --suri //Alice "${C[@]}" >/dev/null
-cc call $VAULT_C --contract "$VAULT" --message propose_arbiter --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
-cc call $REG_C --contract "$REGISTRY" --message propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
-cc call $GPU_C --contract "$GPU" --message propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
+cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::set_dispute_params --args 500 300000 --suri //Alice "${C[@]}" >/dev/null
+cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::propose_arbiter --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
+cc call $REG_C --contract "$REGISTRY" --message Administered::propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
+cc call $GPU_C --contract "$GPU" --message Administered::propose_admin --args "Some($DAO)" --suri //Alice "${C[@]}" >/dev/null
 for target in Vault Registry Market; do
   cc call $DAO_C --contract "$DAO" --message accept_role --args $target --suri //Alice "${C[@]}" >/dev/null
 done
@@ -169,14 +172,14 @@ echo "operator: 7. check on chain that the DAO holds every role and Alice none, 
   fail "the registry's admin is not the DAO"
 [ "$(cc call $GPU_C --contract "$GPU" --message admin --suri //Alice | literal)" = "$DAO" ] ||
   fail "the compute market's admin is not the DAO"
-[ "$(cc call $VAULT_C --contract "$VAULT" --message dispute_params --suri //Alice | uints)" = "500 300000" ] ||
+[ "$(cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::dispute_params --suri //Alice | uints)" = "500 300000" ] ||
   fail "the vault's dispute parameters are not (5 %, 5 min)"
 config=$(cc call $DAO_C --contract "$DAO" --message config --suri //Alice)
 jury_read="$(field quorum_cap <<<"$config") $(field min_jurors <<<"$config") $(field case_fee <<<"$config") $(field juror_reward <<<"$config")"
 [ "$jury_read" = "100000000000000 2 2000000000000 1000000000000" ] ||
   fail "the DAO's quorum cap, minimum of jurors, case fee and reward read $jury_read, not 100 MMT, 2, 2 MMT, 1 MMT"
 # A dry-run (no -x) shows the refusal without submitting anything.
-refused=$(cc call $VAULT_C --contract "$VAULT" --message set_fee_bps --args 300 --suri //Alice | refusal)
+refused=$(cc call $VAULT_C --contract "$VAULT" --message VaultArbiter::set_fee_bps --args 300 --suri //Alice | refusal)
 [ "$refused" = NotArbiter ] || fail "Alice's set_fee_bps was not refused with NotArbiter (got: $refused)"
 
 echo "operator: 8. governance: Alice and Bob stake, Alice proposes a 3 % fee, both vote, Eve executes"

@@ -14,6 +14,7 @@ use ink::primitives::{AccountId, Hash};
 use ink_e2e::AccountKeyring::{Bob, Charlie, Eve};
 use ink_e2e::{account_id, ContractsBackend};
 use market_token::MarketToken;
+use market_types::governed::{Administered, VaultArbiter};
 use market_types::{Asset, EscrowVault, SettleReason};
 use psp22::PSP22;
 
@@ -56,7 +57,7 @@ fn sleep_ms(ms: u64) {
     std::thread::sleep(std::time::Duration::from_millis(ms));
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -221,7 +222,7 @@ async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_no_show_refunds_the_renter_with_a_share_of_the_collateral<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -319,7 +320,7 @@ async fn a_no_show_refunds_the_renter_with_a_share_of_the_collateral<Client: E2E
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_six_decimal_token_at_half_a_unit_per_gpu_hour_accrues_exactly<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -460,7 +461,7 @@ async fn a_six_decimal_token_at_half_a_unit_per_gpu_hour_accrues_exactly<Client:
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_disputed_rental_is_ruled_and_counts_against_the_provider<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

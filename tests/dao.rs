@@ -21,6 +21,7 @@ use escrow::{CollateralSlashed, Escrow, EscrowDisputed, EscrowSettled};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{ChainBackend, ContractsBackend, Keypair};
 use market_token::MarketToken;
+use market_types::governed::VaultArbiter;
 use market_types::{
     Asset, EscrowId, EscrowState, EscrowVault, LicenseId, LicenseKind, ModelId, OfferId,
     SettleReason,
@@ -277,7 +278,7 @@ pub(crate) async fn license_offer(
     (model, offer)
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
     Client: E2EBackend,
 >(
@@ -699,7 +700,7 @@ async fn a_rental_dispute_is_decided_by_three_jurors_with_a_split_and_a_slash<
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn an_appeal_flips_the_ruling_and_rewards_follow_the_final_one<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

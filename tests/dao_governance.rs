@@ -11,13 +11,14 @@ use escrow::{Escrow, EscrowSettled, FeeChanged};
 use ink::primitives::Hash;
 use ink_e2e::ContractsBackend;
 use market_token::MarketToken;
-use market_types::{Asset, EscrowState, EscrowVault, SettleReason, VaultError};
+use market_types::governed::{Administered, VaultArbiter};
+use market_types::{AdminError, Asset, EscrowState, EscrowVault, SettleReason, VaultError};
 use model_registry::ModelRegistry;
 use psp22::PSP22;
 
 use crate::dao::*;
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -217,7 +218,7 @@ async fn a_missed_quorum_falls_back_to_the_vault<Client: E2EBackend>(
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_fee_change_passes_after_its_timelock_and_the_next_purchase_uses_it<
     Client: E2EBackend,
 >(
@@ -368,15 +369,16 @@ async fn a_fee_change_passes_after_its_timelock_and_the_next_purchase_uses_it<
 
     // When the registry's admin role goes to the DAO too (alice proposes, anyone makes
     // the DAO accept), alice can no longer point purchases at another vault; a passed
-    // `SetVault` reaches the registry's own `set_vault` through the pinned selector
-    // (here to the same vault, so the purchase below still goes through it).
+    // `SetVault` reaches the registry's `Administered::set_vault`, the trait the DAO
+    // calls it through (here to the same vault, so the purchase below still goes
+    // through it).
     tx!(client, &alice, reg.propose_admin(Some(dao))).expect("propose the DAO");
     tx!(client, &bob, d.accept_role(Target::Registry)).expect("accept the registry");
     assert_refused!(
         client,
         &alice,
         reg.set_vault(id(&alice)),
-        model_registry::Error::NotAdmin
+        AdminError::NotAdmin
     );
     let same_vault = Action::SetVault {
         target: Target::Registry,

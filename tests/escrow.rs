@@ -7,6 +7,7 @@ use ink::primitives::Hash;
 use ink_e2e::AccountKeyring::{Bob, Charlie, Eve, Ferdie};
 use ink_e2e::{account_id, ChainBackend, ContractsBackend};
 use market_token::MarketToken;
+use market_types::governed::VaultArbiter;
 use market_types::{Asset, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms};
 use psp22::PSP22;
 
@@ -27,7 +28,7 @@ pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
     }
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -83,7 +84,7 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -114,7 +115,7 @@ async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -173,7 +174,7 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn psp22_order_pulls_after_approval_and_pays_in_the_token<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

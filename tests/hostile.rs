@@ -13,6 +13,7 @@ use hostile_token::{HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, 
 use ink::primitives::AccountId;
 use ink_e2e::AccountKeyring::{Bob, Charlie};
 use ink_e2e::{account_id, ContractsBackend, Keypair};
+use market_types::governed::{Administered, VaultArbiter};
 use market_types::{Asset, EscrowState, EscrowVault, LicenseKind, TokenError, VaultError};
 use model_registry::{Error, ModelRegistry};
 use psp22::PSP22;
@@ -34,7 +35,7 @@ async fn deploy_hostile_token(
     token
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn reentrant_token_is_paid_once<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     // Given a vault that allows the hostile token, and bob holding some of it.
     let vault = deploy_vault(&mut client).await;
@@ -92,7 +93,7 @@ async fn reentrant_token_is_paid_once<Client: E2EBackend>(mut client: Client) ->
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn reentry_into_release_or_a_purchase_is_tried_and_denied<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -193,7 +194,7 @@ async fn reentry_into_release_or_a_purchase_is_tried_and_denied<Client: E2EBacke
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn failing_token_fails_the_whole_message<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

@@ -23,13 +23,14 @@ use escrow::{
 };
 use ink::primitives::Hash;
 use ink_e2e::{ChainBackend, ContractsBackend};
+use market_types::governed::VaultArbiter;
 use market_types::{Asset, EscrowState, EscrowVault, SettleReason, VaultError};
 
 /// A slash ruling: nothing of the frozen amount to the provider, and `SLASH_BPS` of it
 /// out of its collateral to the renter (`choice = option + 5 × slash`).
 const ZERO_AND_SLASH: u8 = 5;
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_provider_refunding_a_disputed_rental_cannot_escape_the_slash<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -321,7 +322,7 @@ async fn a_provider_refunding_a_disputed_rental_cannot_escape_the_slash<Client: 
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn a_stranger_pays_the_first_hour_and_a_frozen_rental_frees_its_gpus<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

@@ -39,7 +39,7 @@ async fn balance(client: &mut impl Node, token: AccountId, who: AccountId) -> u1
     }
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn license_journeys_account_for_every_unit_in_both_assets<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

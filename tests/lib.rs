@@ -1,9 +1,11 @@
 //! End-to-end tests of the marketplace contracts on a real `substrate-contracts-node`.
 //!
-//! Run with `make test` (or `cargo test -p e2e --features e2e-tests`). Each test starts
-//! its own dev node (the binary on PATH, or `CONTRACTS_NODE`), or reuses the one at
-//! `CONTRACTS_NODE_URL`. The suite is a single test binary so that ink_e2e builds every
-//! contract of the workspace once per run.
+//! Run with `make test`, or after `make build` and the hostile token's debug build
+//! (`cargo contract build --manifest-path tests/contracts/hostile_token/Cargo.toml`)
+//! with `cargo test -p e2e --features e2e-tests`. Each test starts its own dev node (the
+//! binary on PATH, or `CONTRACTS_NODE`) and deploys the bundles already built: the
+//! release builds that are deployed for real, not debug builds of their own (see
+//! [`harness`]).
 //!
 //! Without the `e2e-tests` feature this crate is empty: the feature is the switch, and
 //! `scripts/test.sh` always sets it and fails if no e2e test ran.
@@ -114,6 +116,7 @@ mod compute;
 mod dao;
 mod dao_governance;
 mod escrow;
+mod harness;
 mod hostile;
 mod hostile_rentals;
 mod journeys;
@@ -127,6 +130,7 @@ use ink::scale::Encode;
 use ink_e2e::events::{ContractEmitted, EventWithTopics};
 use ink_e2e::AccountKeyring::{Alice, Eve};
 use ink_e2e::{CallBuilderFinal, ContractsBackend};
+use market_types::governed::{Administered, VaultArbiter};
 use market_types::ModelId;
 use model_registry::{ModelRegistry, Version};
 
@@ -143,7 +147,7 @@ pub const ROYALTY_CAP_BPS: u16 = 2_000;
 /// Supply of every deployed market token, all minted to alice: 10¹² units (12 decimals).
 pub const TOKEN_SUPPLY: u128 = 1_000_000_000_000;
 
-/// What the fixtures run on: a node client (the one `#[ink_e2e::test]` hands each test)
+/// What the fixtures run on: a node client (the one `#[e2e_macros::test]` hands each test)
 /// whose errors can be printed.
 pub trait Node:
     ink_e2e::E2EBackend + ContractsBackend<DefaultEnvironment, Error: std::fmt::Debug>

@@ -10,11 +10,12 @@ use ink::primitives::Hash;
 use ink_e2e::AccountKeyring::{Bob, Charlie, Dave, Eve, Ferdie};
 use ink_e2e::{account_id, ContractsBackend};
 use market_token::MarketToken;
+use market_types::governed::{Administered, VaultArbiter};
 use market_types::{Asset, EscrowVault, LicenseKind, TokenError, VaultError};
 use model_registry::{Error, LicensePurchased, LicenseState, ModelRegistry};
 use psp22::PSP22;
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -181,7 +182,7 @@ async fn purchases_pay_seller_royalty_and_fee_and_validate_licenses<Client: E2EB
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn hostile_seller_cannot_swap_terms_hide_or_forge_a_license<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {

@@ -4,7 +4,8 @@ use crate::{deploy_market, wall_clock_ms, E2EResult, Market};
 use ink::primitives::Hash;
 use ink_e2e::AccountKeyring::{Bob, Charlie};
 use ink_e2e::{account_id, ContractsBackend};
-use market_types::{Asset, LicenseKind};
+use market_types::governed::RegistryAdmin;
+use market_types::{AdminError, Asset, LicenseKind};
 use model_registry::{
     Error, ModelRegistry, ModelStatus, Version, MAX_NAME_LEN, MAX_PAGE, MAX_URI_LEN,
 };
@@ -18,7 +19,7 @@ fn v(major: u32, minor: u32, patch: u32) -> Version {
     }
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -160,7 +161,7 @@ async fn register_offer_attest_deprecate_paginate<Client: E2EBackend>(
     Ok(())
 }
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
@@ -236,7 +237,7 @@ async fn bad_input_returns_typed_errors_and_changes_nothing<Client: E2EBackend>(
         client,
         &ink_e2e::charlie(),
         reg.set_auditor(account_id(Charlie), true),
-        Error::NotAdmin
+        AdminError::NotAdmin
     );
 
     // Then the chain holds exactly what it held before.

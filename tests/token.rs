@@ -6,7 +6,7 @@ use ink_e2e::{account_id, ContractsBackend};
 use market_token::MarketToken;
 use psp22::{PSP22Error, PSP22Metadata, Transfer, PSP22};
 
-#[ink_e2e::test]
+#[e2e_macros::test]
 async fn token_transfer_and_approve<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     // Given a token deployed by alice with the whole supply.
     let token = deploy_token(&mut client).await;

@@ -138,7 +138,7 @@ export async function loadRentalRows(m: Market, caller: string, items: RentalEnt
   const offers = new Map(await Promise.all(offerIds.map(async (id) => [id, (await dryRun(m.compute, caller, 'offer', [id])).value] as const)));
   return Promise.all(
     items.map(async ([id, rental]) => {
-      const rec = rental.status === 'Closed' ? undefined : (await dryRun(m.vault, caller, 'escrow', [rental.escrowId])).value;
+      const rec = rental.status === 'Closed' ? undefined : (await dryRun(m.vault, caller, 'vaultArbiterEscrow', [rental.escrowId])).value;
       return { id, rental, offer: offers.get(rental.offerId), stream: rec ? streamOf(rec) : undefined, escrowState: rec?.state };
     }),
   );

@@ -2,6 +2,8 @@
  * Every typed error the marketplace contracts return, as one plain sentence for the
  * person who clicked. The meaning of each variant follows its `///` line in the Rust
  * sources (`contracts/model_registry/errors.rs`, `contracts/market_types/vault.rs`,
+ * `contracts/market_types/admin.rs` (the admin messages of the registry and the market:
+ * `Administered::…`, `RegistryAdmin::…`, `MarketAdmin::…`),
  * `contracts/compute_market/errors.rs`, `contracts/dispute_dao/errors.rs`,
  * `psp22::PSP22Error`). A refused call changes nothing on chain: the contracts revert
  * every message that returns an error.
@@ -16,12 +18,17 @@ import type {
   ModelRegistryErrorsError,
 } from './contracts/model-registry/types.js';
 import type { MarketTypesVaultVaultError } from './contracts/escrow/types.js';
+import type { MarketTypesAdminAdminError } from './contracts/model-registry/types.js';
 import type { Psp22ErrorsPsp22Error } from './contracts/market-token/types.js';
 import type { ComputeMarketErrorsError } from './contracts/compute-market/types.js';
 import type { DisputeDaoErrorsError } from './contracts/dispute-dao/types.js';
 
-/** Which contract refused: the model registry, the escrow vault, a PSP22 token, the compute market or the dispute DAO. */
-export type ContractKind = 'registry' | 'vault' | 'token' | 'compute' | 'dao';
+/**
+ * Which contract refused: the model registry, the escrow vault, a PSP22 token, the
+ * compute market or the dispute DAO; `admin` for an admin message of the registry or the
+ * market (they answer with the shared `AdminError`).
+ */
+export type ContractKind = 'registry' | 'vault' | 'token' | 'compute' | 'dao' | 'admin';
 
 /** One sentence, plain words, ending with a period; names what to do where useful. */
 export function describeRegistryError(e: ModelRegistryErrorsError): string {
@@ -41,6 +48,11 @@ export function describeTokenError(e: MarketTypesVaultTokenError): string {
   return guarded(e, tokenSentence);
 }
 
+/** One sentence for a refusal of an admin message of the registry or the compute market. */
+export function describeAdminError(e: MarketTypesAdminAdminError): string {
+  return guarded(e, adminSentence);
+}
+
 /** One sentence for a refusal of the GPU compute market. */
 export function describeComputeError(e: ComputeMarketErrorsError): string {
   return guarded(e, computeSentence);
@@ -58,6 +70,8 @@ export function describePsp22Error(e: Psp22ErrorsPsp22Error): string {
 
 /** Dispatches on kind; `e` is the decoded `err` of a refused call. Never throws. */
 export function describeError(kind: ContractKind, e: unknown): string {
+  // `AdminError` has only unit variants, which dedot decodes to their names.
+  if (kind === 'admin' && typeof e === 'string') return guarded(e as MarketTypesAdminAdminError, adminSentence);
   if (!isTagged(e)) return refused(e);
   switch (kind) {
     case 'registry':
@@ -70,6 +84,8 @@ export function describeError(kind: ContractKind, e: unknown): string {
       return guarded(e as ComputeMarketErrorsError, computeSentence);
     case 'dao':
       return guarded(e as DisputeDaoErrorsError, daoSentence);
+    case 'admin':
+      return refused(e);
     default: {
       const unknownKind: never = kind;
       void unknownKind;
@@ -87,12 +103,6 @@ export function errorName(e: unknown): string {
 
 function computeSentence(e: ComputeMarketErrorsError): string {
   switch (e.type) {
-    case 'NotAdmin':
-      return 'Only the compute market’s admin can do this (the marketplace DAO, through a proposal, once the deployer has handed the role over).';
-    case 'NotPendingAdmin':
-      return 'Only the account proposed as the next admin can accept the role.';
-    case 'SameAccount':
-      return 'That account already holds the role.';
     case 'NotProvider':
       return 'Only the provider of this offer can do this; switch to the account that published it.';
     case 'NotRenter':
@@ -195,8 +205,6 @@ function computeSentence(e: ComputeMarketErrorsError): string {
       return 'New offers and rentals are paused by the marketplace’s guardian; running rentals go on. Try again once the pause is lifted.';
     case 'CollateralHeld':
       return 'The vault still holds this offer’s collateral for a dispute (a rental of it was refunded while disputed): it stays locked until the dispute is ruled or its ruling deadline passes. Retire the offer then.';
-    case 'MinChargeTooLong':
-      return 'That minimum charge is longer than the market allows; choose fewer hours.';
     default:
       return unknownVariant(e);
   }
@@ -204,8 +212,6 @@ function computeSentence(e: ComputeMarketErrorsError): string {
 
 function registrySentence(e: ModelRegistryErrorsError): string {
   switch (e.type) {
-    case 'NotAdmin':
-      return 'Only the registry’s admin can do this (the marketplace DAO, through a proposal, once the deployer has handed the role over).';
     case 'NotModelOwner':
       return 'Only the owner of this model can do this; switch to the account that owns it.';
     case 'NotAuditor':
@@ -259,9 +265,7 @@ function registrySentence(e: ModelRegistryErrorsError): string {
     case 'AttestationNotFound':
       return 'This account has no live attestation on this model.';
     case 'SameAccount':
-      return 'That account already holds it: a model or the admin role cannot be handed to its current holder.';
-    case 'NotPendingAdmin':
-      return 'Only the account proposed as the next registry admin can accept the role.';
+      return 'That account already owns this model; a model cannot be handed to its current owner.';
     case 'NoPendingTransfer':
       return 'No transfer of this model is waiting to be accepted.';
     case 'NotPendingOwner':
@@ -306,12 +310,25 @@ function registrySentence(e: ModelRegistryErrorsError): string {
       return 'This account has fewer metered units left for this model than asked for.';
     case 'ZeroUnits':
       return 'The number of units to count must be above zero.';
-    case 'InvalidPeriod':
-      return 'The delivery period and the review window must each be above zero.';
-    case 'PeriodTooLong':
-      return 'The delivery period or review window is longer than the maximum allowed (366 days); choose a shorter one.';
     case 'Paused':
       return 'New listings are paused by the marketplace’s guardian; licenses already sold keep working. Try again once the pause is lifted.';
+    default:
+      return unknownVariant(e);
+  }
+}
+
+function adminSentence(e: MarketTypesAdminAdminError): string {
+  switch (e) {
+    case 'NotAdmin':
+      return 'Only this contract’s admin can do this (the marketplace DAO, through a proposal, once the deployer has handed the role over).';
+    case 'NotPendingAdmin':
+      return 'Only the account proposed as the next admin can accept the role, and only while the proposal stands.';
+    case 'InvalidPeriod':
+      return 'A period must be above zero.';
+    case 'PeriodTooLong':
+      return 'That period is too long: none may be longer than 366 days.';
+    case 'OutOfRange':
+      return 'That value is outside what this setting allows (a royalty cap above the hard limit, a collateral ratio of zero or above its maximum, a no-show penalty above 100 % or above the ratio, or a minimum charge above its cap).';
     default:
       return unknownVariant(e);
   }
@@ -368,7 +385,7 @@ function vaultSentence(e: MarketTypesVaultVaultError): string {
     case 'TooManyReceivers':
       return 'Too many royalty or slash receivers are named for one payment.';
     case 'InvalidShares':
-      return 'The shares do not add up: the fee and royalties come to more than 100 %, or a split is above 100 %.';
+      return 'The shares do not add up: the fee and royalties come to more than 100 %, or a split or a bond rate is above 100 %.';
     case 'FeeTooHigh':
       return 'The platform fee is above the vault’s cap; choose a lower fee.';
     case 'Overflow':

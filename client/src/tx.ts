@@ -29,8 +29,13 @@ type Data<A extends InkApi, M extends QueryName<A>> = A['query'][M] extends (...
 export type Unwrapped<D> = D extends { isOk: true; value: infer V } ? V : D extends { isErr: true } ? never : D;
 export type Returned<A extends InkApi, M extends QueryName<A>> = Unwrapped<Data<A, M>>;
 
-/** Which contract a handle talks to, from its metadata's crate name. */
-export function kindOf(contract: Contract<InkApi>): ContractKind {
+/**
+ * Which contract a handle talks to, from its metadata's crate name; `admin` for the
+ * registry's and the market's admin messages (`Administered::…`, `RegistryAdmin::…`,
+ * `MarketAdmin::…`, dedot `administeredSetPaused`, …), which answer with `AdminError`.
+ */
+export function kindOf(contract: Contract<InkApi>, method = ''): ContractKind {
+  if (/^(administered|registryAdmin|marketAdmin)[A-Z]/.test(method)) return 'admin';
   const name = (contract.metadata as { contract: { name: string } }).contract.name;
   if (name === 'model_registry') return 'registry';
   if (name === 'escrow') return 'vault';
@@ -128,7 +133,7 @@ export async function dryRun<A extends InkApi, M extends QueryName<A>>(
   }
   const data = result.data as { isErr?: boolean; err?: unknown } | unknown;
   if (data && typeof data === 'object' && 'isErr' in data && (data as { isErr?: boolean }).isErr) {
-    throw new Refused(kindOf(contract as unknown as Contract<InkApi>), String(method), (data as unknown as { err: unknown }).err);
+    throw new Refused(kindOf(contract as unknown as Contract<InkApi>, String(method)), String(method), (data as unknown as { err: unknown }).err);
   }
   if (result.flags.revert) throw new CallFailed(String(method), 'the contract reverted without a typed error');
   const value = (data && typeof data === 'object' && 'isOk' in data ? (data as unknown as { value: unknown }).value : data) as Returned<A, M>;

@@ -173,26 +173,13 @@ pub struct RentalSettled {
     pub counted: bool,
 }
 
-/// Governance set whether a PSP22 token may be used: the event is shared with the other
-/// contracts (`market_types::events`).
-pub use market_types::events::AssetAllowanceChanged;
-
-/// The admin proposed a successor (`None`: the proposal was withdrawn).
-#[ink::event]
-pub struct AdminProposed {
-    #[ink(topic)]
-    pub admin: AccountId,
-    pub proposed: Option<AccountId>,
-}
-
-/// The admin role moved (the proposed account accepted it).
-#[ink::event]
-pub struct AdminChanged {
-    #[ink(topic)]
-    pub previous: AccountId,
-    #[ink(topic)]
-    pub new: AccountId,
-}
+/// The governed surface's events, shared with the other contracts
+/// (`market_types::events`): `AdminProposed`, `AdminChanged` (the admin handover),
+/// `PauseChanged` (new offers and rentals paused or resumed), `VaultChanged` (new offers
+/// lock in another vault) and `AssetAllowanceChanged`.
+pub use market_types::events::{
+    AdminChanged, AdminProposed, AssetAllowanceChanged, PauseChanged, VaultChanged,
+};
 
 /// The admin changed the collateral ratio and no-show penalty of new offers and
 /// rentals.
@@ -221,20 +208,6 @@ pub struct RentalRulesChanged {
 pub struct MinCountedValueChanged {
     pub asset: Asset,
     pub value: Balance,
-}
-
-/// The admin paused (`true`) or resumed (`false`) new offers and rentals
-/// (`publish_offer`, `rent`); emitted even when nothing changed.
-#[ink::event]
-pub struct PauseChanged {
-    pub paused: bool,
-}
-
-/// The admin pointed new offers at another escrow vault.
-#[ink::event]
-pub struct VaultChanged {
-    #[ink(topic)]
-    pub vault: AccountId,
 }
 
 /// The admin pointed the market at another auditor list.

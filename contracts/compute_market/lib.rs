@@ -38,16 +38,22 @@
 //!   report hash and an expiry, and may revoke its attestation.
 //! - **Anyone**: cancels a rental the provider did not start in time, settles a rental
 //!   whose time is over or whose stream the vault settled.
-//! - **Admin**: the deployer, later the DAO (two-step handover: `propose_admin`,
-//!   `accept_admin`); sets the collateral ratio and no-show penalty (`set_ratios`), the
-//!   longest start window, the PSP22 assets offers may use, the vault new offers lock
-//!   in and the auditor list, the minimum charge of new rentals (`set_rental_rules`)
-//!   and the least a rental must pay to count in reputation (`set_min_counted_value`,
-//!   per asset), and may pause new offers and rentals (`set_paused`:
-//!   `publish_offer` and `rent` refuse with `Paused`; rentals in flight start, run,
-//!   extend, end and settle as usual, and offers can still be updated and retired).
-//!   `hour_ms` is fixed at deployment: rentals in flight extend by whole hours of the
-//!   length they were opened with.
+//! - **Admin**: the deployer, later the DAO (two-step handover:
+//!   `Administered::propose_admin`, `Administered::accept_admin`); sets the collateral
+//!   ratio and no-show penalty (`MarketAdmin::set_ratios`), the longest start window,
+//!   the PSP22 assets offers may use, the vault new offers lock in and the auditor
+//!   list, the minimum charge of new rentals (`MarketAdmin::set_rental_rules`) and the
+//!   least a rental must pay to count in reputation
+//!   (`MarketAdmin::set_min_counted_value`, per asset), and may pause new offers and
+//!   rentals (`Administered::set_paused`: `publish_offer` and `rent` refuse with
+//!   `Paused`; rentals in flight start, run, extend, end and settle as usual, and offers
+//!   can still be updated and retired). `hour_ms` is fixed at deployment: rentals in
+//!   flight extend by whole hours of the length they were opened with. The admin
+//!   messages implement the `Administered` and `MarketAdmin` traits of
+//!   `market_types::governed`, which the DAO calls them through; the handover, the
+//!   pause flag and the token allow-list are the shared `market_types::admin::Admin`,
+//!   whose events (`AdminProposed`, `AdminChanged`, `PauseChanged`, `VaultChanged`,
+//!   `AssetAllowanceChanged`) are the registry's too.
 //!
 //! ## Invariants
 //! - Capacity: for every offer, `in_use` is the sum of the GPUs of its booked and
@@ -76,7 +82,9 @@
 //! ## Errors
 //! One [`Error`] enum; each variant names the state that refused the call (`Paused`:
 //! the admin paused new offers and rentals), and wraps the vault's or a token's own
-//! refusal (`Vault(..)`, `Token(..)`). Each message's doc says who may call it, its
+//! refusal (`Vault(..)`, `Token(..)`). The admin messages refuse with the shared
+//! `market_types::AdminError` (`NotAdmin`, `NotPendingAdmin`, `InvalidPeriod`,
+//! `PeriodTooLong`, `OutOfRange`). Each message's doc says who may call it, its
 //! errors and its events; the views never fail and emit nothing.
 //!
 //! ## Code map
@@ -114,7 +122,7 @@ mod types;
 
 #[ink::contract]
 mod compute_market {
-    use crate::errors::{Error, Result};
+    use crate::errors::Result;
     use crate::events::*;
     use crate::offers::{check_ratios, text_key, Spec, Terms};
     use crate::reputation::Reputation;
@@ -124,8 +132,9 @@ mod compute_market {
     };
     use ink::prelude::string::String;
     use ink::storage::Mapping;
-    use market_types::storage::{AllowList, Role};
-    use market_types::{ensure, Asset, Bps, Page};
+    use market_types::admin::{check_period, Admin};
+    use market_types::governed::{Administered, MarketAdmin};
+    use market_types::{ensure, AdminError, Asset, Bps, Page};
 
     /// The minimum charge of a new market: a rental's first hour.
     const DEFAULT_MIN_CHARGE_HOURS: u32 = 1;
@@ -135,8 +144,10 @@ mod compute_market {
     /// the helpers in `listing.rs` and `booking.rs`.
     #[ink(storage)]
     pub struct ComputeMarket {
-        /// The admin and the successor it proposed, until that accepts.
-        pub(crate) admin: Role,
+        /// The governed surface: the admin and the successor it proposed, the pause
+        /// flag (while set, `publish_offer` and `rent` refuse with `Paused`) and the
+        /// PSP22 tokens offers may be priced in.
+        pub(crate) admin: Admin,
         /// The vault new offers lock collateral in; rentals use their offer's vault.
         pub(crate) vault: AccountId,
         /// The auditor list (the model registry).
@@ -147,7 +158,6 @@ mod compute_market {
         pub(crate) max_start_window_ms: u64,
         /// Hours of a new rental its provider is paid at least (0: none).
         pub(crate) min_charge_hours: u32,
-        pub(crate) allowed_tokens: AllowList,
         /// Offers published so far; ids are `1..=offer_count`.
         pub(crate) offer_count: OfferId,
         pub(crate) offers: Mapping<OfferId, Offer>,
@@ -169,8 +179,6 @@ mod compute_market {
         pub(crate) volumes: Mapping<(AccountId, Asset), Balance>,
         /// The least a rental in an asset must pay to count in reputation (absent: 0).
         pub(crate) min_counted: Mapping<Asset, Balance>,
-        /// While set, `publish_offer` and `rent` refuse with `Paused`.
-        pub(crate) paused: bool,
     }
 
     impl ComputeMarket {
@@ -635,19 +643,19 @@ mod compute_market {
         /// Whether offers may be priced in `asset` (native always may).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
-            self.allowed_tokens.allows(asset)
+            self.admin.allows(asset)
         }
 
         /// Whether new offers and rentals (`publish_offer`, `rent`) are paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.paused
+            self.admin.paused()
         }
 
         /// The admin account.
         #[ink(message)]
         pub fn admin(&self) -> AccountId {
-            self.admin.holder()
+            self.admin.admin()
         }
 
         /// The account proposed as the next admin, until it accepts.
@@ -655,19 +663,99 @@ mod compute_market {
         pub fn pending_admin(&self) -> Option<AccountId> {
             self.admin.pending()
         }
+    }
 
-        // ------------------------------------------------------------ admin
+    /// The admin surface the market shares with the model registry, which the DAO
+    /// calls through this trait. A refused call changed nothing and emitted nothing.
+    impl Administered for ComputeMarket {
+        /// Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
+        /// already priced in it keep their asset. Setting what is already set changes
+        /// nothing and still emits.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
+        #[ink(message)]
+        fn set_asset_allowed(
+            &mut self,
+            token: AccountId,
+            allowed: bool,
+        ) -> core::result::Result<(), AdminError> {
+            let caller = self.env().caller();
+            let event = self.admin.set_asset_allowed(caller, token, allowed)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
 
+        /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+        /// role moves only when that account calls `accept_admin`. `None` withdraws the
+        /// proposal; a new proposal replaces the last.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AdminProposed`.
+        #[ink(message)]
+        fn propose_admin(
+            &mut self,
+            new_admin: Option<AccountId>,
+        ) -> core::result::Result<(), AdminError> {
+            let event = self.admin.propose(self.env().caller(), new_admin)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Takes the admin role proposed to the caller.
+        ///
+        /// Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+        #[ink(message)]
+        fn accept_admin(&mut self) -> core::result::Result<(), AdminError> {
+            let event = self.admin.accept(self.env().caller())?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Pauses (`true`) or resumes (`false`) new offers and rentals: while paused,
+        /// `publish_offer` and `rent` refuse with `Paused`. Rentals in flight go on
+        /// (`start`, `extend`, `end_early`, `cancel_no_show`, `settle`, claims at the
+        /// vault), and providers may still update, pause, resume and retire offers.
+        /// Setting what is already set changes nothing and still emits.
+        ///
+        /// Who: the admin (the DAO's guardian, once the DAO holds the role).
+        /// Errors: `NotAdmin`. Emits: `PauseChanged`.
+        #[ink(message)]
+        fn set_paused(&mut self, paused: bool) -> core::result::Result<(), AdminError> {
+            let event = self.admin.set_paused(self.env().caller(), paused)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Points new offers at another escrow vault (which must list the market as a
+        /// controller). Offers already published, and their rentals, stay with the
+        /// vault holding their collateral.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
+        #[ink(message)]
+        fn set_vault(&mut self, vault: AccountId) -> core::result::Result<(), AdminError> {
+            self.only_admin()?;
+            self.vault = vault;
+            self.env().emit_event(VaultChanged { vault });
+            Ok(())
+        }
+    }
+
+    /// The market's own admin setters (the DAO calls them through this trait).
+    impl MarketAdmin for ComputeMarket {
         /// Sets the collateral ratio of offers published or updated from now on, and the
         /// no-show penalty of rentals booked from now on.
         ///
-        /// Who: the admin. Errors: `NotAdmin`, `InvalidCollateralRatio` (outside
-        /// 1..=`MAX_COLLATERAL_RATIO_BPS`), `InvalidNoShowBps` (above 100 % or above the
-        /// ratio). Emits: `RatiosChanged`.
+        /// Who: the admin. Errors: `NotAdmin`, `OutOfRange` (a ratio outside
+        /// 1..=`MAX_COLLATERAL_RATIO_BPS`, a penalty above 100 % or above the ratio).
+        /// Emits: `RatiosChanged`.
         #[ink(message)]
-        pub fn set_ratios(&mut self, collateral_ratio_bps: Bps, no_show_bps: Bps) -> Result<()> {
+        fn set_ratios(
+            &mut self,
+            collateral_ratio_bps: Bps,
+            no_show_bps: Bps,
+        ) -> core::result::Result<(), AdminError> {
             self.only_admin()?;
-            check_ratios(collateral_ratio_bps, no_show_bps, MAX_COLLATERAL_RATIO_BPS)?;
+            check_ratios(collateral_ratio_bps, no_show_bps, MAX_COLLATERAL_RATIO_BPS)
+                .map_err(|_| AdminError::OutOfRange)?;
             self.collateral_ratio_bps = collateral_ratio_bps;
             self.no_show_bps = no_show_bps;
             self.env().emit_event(RatiosChanged {
@@ -683,13 +771,27 @@ mod compute_market {
         /// Who: the admin. Errors: `NotAdmin`, `InvalidPeriod`, `PeriodTooLong`.
         /// Emits: `MaxStartWindowChanged`.
         #[ink(message)]
-        pub fn set_max_start_window(&mut self, max_start_window_ms: u64) -> Result<()> {
+        fn set_max_start_window(
+            &mut self,
+            max_start_window_ms: u64,
+        ) -> core::result::Result<(), AdminError> {
             self.only_admin()?;
-            crate::listing::check_period(max_start_window_ms)?;
+            check_period(max_start_window_ms)?;
             self.max_start_window_ms = max_start_window_ms;
             self.env().emit_event(MaxStartWindowChanged {
                 max_start_window_ms,
             });
+            Ok(())
+        }
+
+        /// Points the market at another auditor list.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AuditorsChanged`.
+        #[ink(message)]
+        fn set_auditors(&mut self, auditors: AccountId) -> core::result::Result<(), AdminError> {
+            self.only_admin()?;
+            self.auditors = auditors;
+            self.env().emit_event(AuditorsChanged { auditors });
             Ok(())
         }
 
@@ -698,14 +800,17 @@ mod compute_market {
         /// provider at least the price of its first `min_charge_hours` hours (all of
         /// them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
         ///
-        /// Who: the admin. Errors: `NotAdmin`, `MinChargeTooLong` (above
+        /// Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
         /// `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.
         #[ink(message)]
-        pub fn set_rental_rules(&mut self, min_charge_hours: u32) -> Result<()> {
+        fn set_rental_rules(
+            &mut self,
+            min_charge_hours: u32,
+        ) -> core::result::Result<(), AdminError> {
             self.only_admin()?;
             ensure!(
                 min_charge_hours <= MAX_MIN_CHARGE_HOURS,
-                Error::MinChargeTooLong
+                AdminError::OutOfRange
             );
             self.min_charge_hours = min_charge_hours;
             self.env()
@@ -720,7 +825,11 @@ mod compute_market {
         ///
         /// Who: the admin. Errors: `NotAdmin`. Emits: `MinCountedValueChanged`.
         #[ink(message)]
-        pub fn set_min_counted_value(&mut self, asset: Asset, value: Balance) -> Result<()> {
+        fn set_min_counted_value(
+            &mut self,
+            asset: Asset,
+            value: Balance,
+        ) -> core::result::Result<(), AdminError> {
             self.only_admin()?;
             if value == 0 {
                 self.min_counted.remove(asset);
@@ -729,92 +838,6 @@ mod compute_market {
             }
             self.env()
                 .emit_event(MinCountedValueChanged { asset, value });
-            Ok(())
-        }
-
-        /// Pauses (`true`) or resumes (`false`) new offers and rentals: while paused,
-        /// `publish_offer` and `rent` refuse with `Paused`. Rentals in flight go on
-        /// (`start`, `extend`, `end_early`, `cancel_no_show`, `settle`, claims at the
-        /// vault), and providers may still update, pause, resume and retire offers.
-        /// Setting what is already set changes nothing and still emits.
-        ///
-        /// Who: the admin (the DAO's guardian, once the DAO holds the role).
-        /// Errors: `NotAdmin`. Emits: `PauseChanged`.
-        #[ink(message)]
-        pub fn set_paused(&mut self, paused: bool) -> Result<()> {
-            self.only_admin()?;
-            self.paused = paused;
-            self.env().emit_event(PauseChanged { paused });
-            Ok(())
-        }
-
-        /// Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
-        /// already priced in it keep their asset. Setting what is already set changes
-        /// nothing and still emits.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
-        #[ink(message)]
-        pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
-            self.only_admin()?;
-            self.allowed_tokens.set(token, allowed);
-            self.env()
-                .emit_event(AssetAllowanceChanged { token, allowed });
-            Ok(())
-        }
-
-        /// Points new offers at another escrow vault (which must list the market as a
-        /// controller). Offers already published, and their rentals, stay with the
-        /// vault holding their collateral.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
-        #[ink(message)]
-        pub fn set_vault(&mut self, vault: AccountId) -> Result<()> {
-            self.only_admin()?;
-            self.vault = vault;
-            self.env().emit_event(VaultChanged { vault });
-            Ok(())
-        }
-
-        /// Points the market at another auditor list.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`. Emits: `AuditorsChanged`.
-        #[ink(message)]
-        pub fn set_auditors(&mut self, auditors: AccountId) -> Result<()> {
-            self.only_admin()?;
-            self.auditors = auditors;
-            self.env().emit_event(AuditorsChanged { auditors });
-            Ok(())
-        }
-
-        /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
-        /// role moves only when that account calls `accept_admin`. `None` withdraws the
-        /// proposal.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
-        #[ink(message)]
-        pub fn propose_admin(&mut self, new_admin: Option<AccountId>) -> Result<()> {
-            let admin = self.admin.holder();
-            self.only_admin()?;
-            ensure!(new_admin != Some(admin), Error::SameAccount);
-            self.admin.propose(admin, new_admin)?;
-            self.env().emit_event(AdminProposed {
-                admin,
-                proposed: new_admin,
-            });
-            Ok(())
-        }
-
-        /// Takes the admin role proposed to the caller.
-        ///
-        /// Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
-        #[ink(message)]
-        pub fn accept_admin(&mut self) -> Result<()> {
-            let caller = self.env().caller();
-            let previous = self.admin.accept(caller)?;
-            self.env().emit_event(AdminChanged {
-                previous,
-                new: caller,
-            });
             Ok(())
         }
     }

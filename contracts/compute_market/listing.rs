@@ -20,14 +20,19 @@ use crate::types::{
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
 use ink::storage::Mapping;
-use market_types::storage::Role;
-use market_types::{ensure, Asset, Balance, Page, Timestamp, VaultError, MAX_PERIOD_MS};
+use market_types::admin::{self, Admin};
+use market_types::{
+    ensure, AdminError, Asset, Balance, Page, Timestamp, VaultError, MAX_PERIOD_MS,
+};
 
-/// A period parameter (`hour_ms`, `max_start_window_ms`): 1 ms up to `MAX_PERIOD_MS`.
+/// A period the constructor is given (`hour_ms`, `max_start_window_ms`): 1 ms up to
+/// `MAX_PERIOD_MS`, checked as `MarketAdmin::set_max_start_window` checks it, refused
+/// in the market's words (`InvalidPeriod`, `PeriodTooLong`).
 pub(crate) fn check_period(ms: u64) -> Result<()> {
-    ensure!(ms > 0, Error::InvalidPeriod);
-    ensure!(ms <= MAX_PERIOD_MS, Error::PeriodTooLong);
-    Ok(())
+    admin::check_period(ms).map_err(|e| match e {
+        AdminError::PeriodTooLong => Error::PeriodTooLong,
+        _ => Error::InvalidPeriod,
+    })
 }
 
 impl ComputeMarket {
@@ -35,7 +40,7 @@ impl ComputeMarket {
     /// rentals (not paused).
     pub(crate) fn empty(admin: AccountId, c: Config) -> Self {
         Self {
-            admin: Role::new(admin),
+            admin: Admin::new(admin),
             vault: c.vault,
             auditors: c.auditors,
             hour_ms: c.hour_ms,
@@ -43,7 +48,6 @@ impl ComputeMarket {
             no_show_bps: c.no_show_bps,
             max_start_window_ms: c.max_start_window_ms,
             min_charge_hours: c.min_charge_hours,
-            allowed_tokens: Default::default(),
             offer_count: 0,
             offers: Mapping::default(),
             attestations: Mapping::default(),
@@ -55,7 +59,6 @@ impl ComputeMarket {
             renters_seen: Mapping::default(),
             volumes: Mapping::default(),
             min_counted: Mapping::default(),
-            paused: false,
         }
     }
 
@@ -73,7 +76,7 @@ impl ComputeMarket {
             check_specs(&spec.gpu_model, &spec.region, spec.vram_gb, spec.capacity)?;
         check_terms(&terms, self.hour_ms)?;
         check_start_window(spec.start_window_ms, self.max_start_window_ms)?;
-        ensure!(self.allowed_tokens.allows(asset), Error::AssetNotAllowed);
+        ensure!(self.admin.allows(asset), Error::AssetNotAllowed);
         let collateral = offers::collateral_for(
             terms.price_per_gpu_hour,
             spec.capacity,
@@ -340,13 +343,13 @@ impl ComputeMarket {
     // ------------------------------------------------------------ guards
 
     /// Refuses anyone but the admin.
-    pub(crate) fn only_admin(&self) -> Result<()> {
-        Ok(self.admin.check(self.env().caller())?)
+    pub(crate) fn only_admin(&self) -> core::result::Result<(), AdminError> {
+        self.admin.ensure_admin(self.env().caller())
     }
 
     /// Refuses new offers and rentals while the admin has paused them.
     pub(crate) fn not_paused(&self) -> Result<()> {
-        ensure!(!self.paused, Error::Paused);
+        ensure!(!self.admin.paused(), Error::Paused);
         Ok(())
     }
 

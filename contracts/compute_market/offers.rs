@@ -137,6 +137,7 @@ pub fn collateral_for(
 /// The market's collateral ratio and no-show penalty: a ratio of 1 bps up to
 /// `max_ratio`, and a penalty of at most 100 % and at most the ratio, so the
 /// collateral always covers the penalties of every rental it backs at once.
+/// (`MarketAdmin::set_ratios` answers either refusal as `AdminError::OutOfRange`.)
 pub fn check_ratios(ratio_bps: Bps, no_show_bps: Bps, max_ratio: Bps) -> Result<()> {
     ensure!(
         ratio_bps >= 1 && ratio_bps <= max_ratio,
@@ -240,6 +241,7 @@ mod tests {
             Err(Error::PeriodTooLong)
         );
         assert_eq!(check_ratios(10_000, 10_000, 30_000), Ok(()));
+        assert_eq!(check_ratios(30_000, 10_000, 30_000), Ok(()));
         assert_eq!(
             check_ratios(0, 0, 30_000),
             Err(Error::InvalidCollateralRatio)

@@ -11,7 +11,8 @@ use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as E;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::{Decode, Encode};
-use market_types::{Asset, Balance, Timestamp};
+use market_types::governed::{Administered, MarketAdmin};
+use market_types::{AdminError, Asset, Balance, Timestamp};
 
 mod admin;
 mod griefing;

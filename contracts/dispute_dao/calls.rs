@@ -1,20 +1,30 @@
 //! Every call the DAO makes into another contract — the stake token, the escrow vault,
 //! the model registry and the compute market — in one place, each reading both error
 //! layers of a failed call into a typed [`Error`]. The governed contracts are called
-//! through the traits of `market_types::governed` (`contract_ref!`), whose selectors
-//! are the contracts' own inherent messages'. Under `cfg(test)` an in-memory stand-in
-//! replaces them (ink!'s off-chain test environment cannot call contracts).
+//! through the traits of `market_types::governed` (`contract_ref!`), which they
+//! implement (`VaultArbiter::resolve`, `Administered::set_paused`, …). The vault
+//! answers with its `VaultError` (`Error::Vault`); the registry and the market with
+//! the shared `AdminError`, which the DAO reports as `TargetRefused` (see
+//! [`target_refused`]). Under `cfg(test)` an in-memory stand-in replaces them (ink!'s
+//! off-chain test environment cannot call contracts) and refuses the same way.
 
 use crate::types::{Action, Config, Target};
 use crate::Error;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
-use market_types::{Asset, Balance, CollateralId, EscrowId, Timestamp};
+use market_types::{AdminError, Asset, Balance, CollateralId, EscrowId, Timestamp};
 
 pub use chain::{
     accept_role, apply_action, collateral_amount, dispute_params, escrow_facts, expire_dispute,
     release_hold, resolve, set_paused, slash_collateral, transfer, transfer_from,
 };
+
+/// How the DAO reports a registry's or a market's refusal of an admin call: whatever
+/// the [`AdminError`] (the DAO holds the role, so a refusal means a governed value out
+/// of bounds or a handover not proposed), the call was refused.
+pub fn target_refused(_reason: AdminError) -> Error {
+    Error::TargetRefused
+}
 
 /// What the DAO reads of a disputed escrow. The dispute's fields are those of the
 /// vault's open dispute, or of the dispute whose collateral hold is still on; zero
@@ -42,9 +52,7 @@ pub struct EscrowFacts {
 mod chain {
     use super::*;
     use ink::codegen::TraitCallBuilder;
-    use market_types::governed::{
-        AdminError, Administered, MarketAdmin, RegistryAdmin, VaultArbiter,
-    };
+    use market_types::governed::{Administered, MarketAdmin, RegistryAdmin, VaultArbiter};
     use market_types::psp22_calls::{self, CallError};
     use market_types::{EscrowState, VaultError};
 
@@ -68,7 +76,7 @@ mod chain {
     fn target_result<T>(r: Raw<T, AdminError>) -> Result<T, Error> {
         match r {
             Ok(Ok(Ok(v))) => Ok(v),
-            Ok(Ok(Err(_))) => Err(Error::TargetRefused),
+            Ok(Ok(Err(reason))) => Err(target_refused(reason)),
             _ => Err(Error::TargetCallFailed),
         }
     }
@@ -338,11 +346,17 @@ pub mod chain {
         MOCK.with(|m| f(&mut m.borrow_mut()))
     }
 
+    /// The vault's refusal of a caller that is not its arbiter: the shared admin
+    /// component's `NotAdmin`, in the vault's words (`NotArbiter`).
+    fn not_arbiter() -> Error {
+        Error::Vault(VaultError::from(AdminError::NotAdmin))
+    }
+
     /// An escrow the DAO acts on as the vault's arbiter: refused as the vault would
     /// when the DAO is not its arbiter (`vault_refuses`) or the escrow does not exist.
     fn arbiter_escrow(m: &mut Mock, id: EscrowId) -> Result<&mut EscrowFacts, Error> {
         if m.vault_refuses {
-            return Err(Error::Vault(VaultError::NotArbiter));
+            return Err(not_arbiter());
         }
         m.escrows
             .get_mut(&id)
@@ -479,7 +493,7 @@ pub mod chain {
     ) -> Result<(), Error> {
         with(|m| {
             if m.vault_refuses {
-                return Err(Error::Vault(VaultError::NotArbiter));
+                return Err(not_arbiter());
             }
             let total: Balance = receivers.iter().map(|r| r.1).sum();
             let c = m
@@ -513,10 +527,12 @@ pub mod chain {
         })
     }
 
+    /// A call into the registry or the market: refused (`refuse`) as a governed
+    /// contract refuses a caller that is not its admin.
     fn governed(call: Call) -> Result<(), Error> {
         with(|m| {
             if m.refuse {
-                return Err(Error::TargetRefused);
+                return Err(target_refused(AdminError::NotAdmin));
             }
             m.calls.push(call);
             Ok(())

@@ -15,12 +15,9 @@ use market_types::{
 type Result<T> = core::result::Result<T, VaultError>;
 
 impl Escrow {
+    /// Refuses anyone but the arbiter (`NotArbiter`).
     pub(crate) fn only_arbiter(&self) -> Result<()> {
-        ensure!(
-            self.env().caller() == self.arbiter.holder(),
-            VaultError::NotArbiter
-        );
-        Ok(())
+        Ok(self.arbiter.ensure_admin(self.env().caller())?)
     }
 
     pub(crate) fn get(&self, id: EscrowId) -> Result<EscrowRecord> {

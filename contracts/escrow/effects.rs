@@ -156,7 +156,7 @@ impl Escrow {
             return Err(VaultError::NoCollateralHold);
         };
         ensure!(d.collateral_held, VaultError::NoCollateralHold);
-        if self.env().caller() != self.arbiter.holder() {
+        if self.env().caller() != self.arbiter.admin() {
             ensure!(now >= d.ruling_deadline, VaultError::RulingWindowOpen);
         }
         d.collateral_held = false;

@@ -228,23 +228,6 @@ pub struct TreasuryChanged {
     pub treasury: AccountId,
 }
 
-/// The arbiter proposed its successor (`None`: withdrew the proposal). Nothing changes
-/// until the proposed account accepts.
-#[ink::event]
-pub struct ArbiterProposed {
-    #[ink(topic)]
-    pub proposed: Option<AccountId>,
-}
-
-/// The proposed account accepted the arbiter role (and governance).
-#[ink::event]
-pub struct ArbiterChanged {
-    #[ink(topic)]
-    pub previous: AccountId,
-    #[ink(topic)]
-    pub arbiter: AccountId,
-}
-
 /// Governance changed the bond rate or the ruling window (for disputes opened from now
 /// on).
 #[ink::event]
@@ -268,9 +251,11 @@ pub struct ControllerChanged {
     pub allowed: bool,
 }
 
-/// Governance set whether a PSP22 token may be used: the event is shared with the other
-/// contracts (`market_types::events`).
-pub use market_types::events::AssetAllowanceChanged;
+/// The governed surface's events, shared with the registry and the market
+/// (`market_types::events`): `AdminProposed` (the arbiter proposed its successor, `None`:
+/// withdrew the proposal), `AdminChanged` (the proposed account accepted the arbiter
+/// role, and so governance) and `AssetAllowanceChanged`.
+pub use market_types::events::{AdminChanged, AdminProposed, AssetAllowanceChanged};
 
 /// The payee refunded a disputed escrow: its collateral stays locked for the dispute
 /// until the arbiter ends the hold or, from `until` (the ruling deadline) on, anyone.

@@ -27,7 +27,17 @@
 //!   nothing gets stuck.
 //! - **Arbiter**: the DAO; resolves disputes, slashes collateral and governs (fee,
 //!   treasury, dispute parameters, minimum deposits, allow-lists); it hands the role on
-//!   in two steps (`propose_arbiter`, `accept_arbiter`).
+//!   in two steps (`propose_arbiter`, `accept_arbiter`). What it calls, and the reads
+//!   and fallbacks a case needs, implement `market_types::governed::VaultArbiter`, the
+//!   trait the DAO calls through (labels `VaultArbiter::resolve`, …).
+//!
+//! **One governed surface.** The arbiter role is the registry's and the market's admin
+//! role under another name: the same `market_types::admin::Admin` (two-step handover,
+//! PSP22 allow-list; its pause flag stays unset: nothing may stop money leaving the
+//! vault). Its handover emits the shared `AdminProposed` and `AdminChanged`, so an
+//! indexer follows who governs any marketplace contract with one filter (for the vault,
+//! "admin" reads "arbiter"; `VaultCreated.arbiter` names the first). Its refusals keep
+//! the vault's words, `NotArbiter` and `NotPendingArbiter` (`From<AdminError>`).
 //!
 //! **The caller pays**, always: deposits, top-ups, bonds and collateral are the call's
 //! transferred value (native) or pulled with `transfer_from(caller, vault, amount)`
@@ -79,7 +89,7 @@
 
 pub use self::escrow::{Escrow, EscrowRef, MAX_FEE_BPS, MAX_PAGE, MAX_SLASH_RECEIVERS};
 pub use self::events::{
-    ArbiterChanged, ArbiterProposed, AssetAllowanceChanged, CollateralExtended, CollateralHeld,
+    AdminChanged, AdminProposed, AssetAllowanceChanged, CollateralExtended, CollateralHeld,
     CollateralHoldReleased, CollateralLocked, CollateralReleased, CollateralSlashed,
     ControllerChanged, DisputeParamsChanged, EscrowDisputed, EscrowSettled, FeeChanged,
     MinDepositChanged, NoShowPenaltyPaid, OrderDelivered, OrderOpened, StreamClaimed, StreamOpened,
@@ -112,8 +122,10 @@ mod escrow {
     use crate::types::{Collateral, EscrowRecord, EscrowTerms, OpenEscrow, Reserves};
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
+    use market_types::admin::Admin;
+    use market_types::governed::VaultArbiter;
     use market_types::math::bps_of_ceil;
-    use market_types::storage::{AllowList, Role, SwapIndex};
+    use market_types::storage::{AllowList, SwapIndex};
     use market_types::{
         ensure, Asset, Bps, CollateralId, EscrowId, EscrowState, EscrowStatus, EscrowVault,
         OrderTerms, Page, SettleReason, StreamTerms, VaultError,
@@ -132,8 +144,10 @@ mod escrow {
 
     #[ink(storage)]
     pub struct Escrow {
-        /// The arbiter (the DAO) and the successor it proposed, until that accepts.
-        pub(crate) arbiter: Role,
+        /// The governed surface: the arbiter (the DAO) and the successor it proposed,
+        /// and the PSP22 tokens new escrows may use. Its pause flag stays unset: the
+        /// vault never pauses.
+        pub(crate) arbiter: Admin,
         pub(crate) treasury: AccountId,
         pub(crate) fee_bps: Bps,
         pub(crate) bond_bps: Bps,
@@ -141,7 +155,6 @@ mod escrow {
         /// Smallest deposit a new escrow may hold, per asset (absent: no minimum).
         pub(crate) min_deposit: Mapping<Asset, Balance>,
         pub(crate) controllers: AllowList,
-        pub(crate) allowed_tokens: AllowList,
         pub(crate) escrow_count: u64,
         pub(crate) escrows: Mapping<EscrowId, EscrowRecord>,
         pub(crate) collateral_count: u64,
@@ -188,14 +201,13 @@ mod escrow {
                 min_native_deposit,
             });
             Ok(Self {
-                arbiter: Role::new(arbiter),
+                arbiter: Admin::new(arbiter),
                 treasury,
                 fee_bps,
                 bond_bps,
                 ruling_window_ms,
                 min_deposit,
                 controllers: Default::default(),
-                allowed_tokens: Default::default(),
                 escrow_count: 0,
                 escrows: Mapping::default(),
                 collateral_count: 0,
@@ -320,74 +332,7 @@ mod escrow {
             bps_of_ceil(at_stake, self.bond_bps)
         }
 
-        /// Rules on a disputed escrow: `payee_bps` of what it still holds goes to the
-        /// payee side (fee and royalties taken from it), the rest back to the payer. The
-        /// disputer's bond comes back if its side got at least half, otherwise it goes
-        /// to the treasury.
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`, `EscrowNotFound`, `EscrowNotDisputed`,
-        /// `InvalidShares`, `Overflow`. Emits `EscrowSettled` (`Resolved`).
-        #[ink(message)]
-        pub fn resolve(&mut self, id: EscrowId, payee_bps: Bps) -> Result<()> {
-            self.rule(id, payee_bps)
-        }
-
-        /// Applies the fallback to a dispute the arbiter did not rule on by its ruling
-        /// deadline (the one stored when it opened). A delivered order is paid to the
-        /// payee side, an undelivered one refunded; a stream pays what accrued until it
-        /// was frozen (not its minimum payout: nobody ruled on whether it delivered) and
-        /// refunds the rest. The bond follows the outcome: back to the disputer when its side got at
-        /// least half; otherwise to the counterparty whose money the dispute froze, paid
-        /// for the wait (so disputing to delay a delivered order, or a payment already
-        /// earned, costs the bond, and the platform never gains from a hearing that did
-        /// not happen).
-        ///
-        /// Who may call: anyone.
-        ///
-        /// Errors: `EscrowNotFound`, `EscrowNotDisputed`, `RulingWindowOpen`,
-        /// `Overflow`. Emits `EscrowSettled` (`DisputeExpired`).
-        #[ink(message)]
-        pub fn expire_dispute(&mut self, id: EscrowId) -> Result<()> {
-            self.fall_back(id)
-        }
-
-        /// Ends the collateral hold of an escrow its payee refunded during a dispute
-        /// (see `refund`): the collateral no longer counts as in use for it, and can be
-        /// released once nothing else is open on it.
-        ///
-        /// Who may call: the arbiter at any time (after its ruling, and any slash);
-        /// anyone once the dispute's ruling deadline has passed.
-        ///
-        /// Errors: `EscrowNotFound`, `NoCollateralHold`, `RulingWindowOpen`,
-        /// `Overflow`. Emits `CollateralHoldReleased`.
-        #[ink(message)]
-        pub fn release_hold(&mut self, id: EscrowId) -> Result<()> {
-            let event = self.end_hold(id)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
         // ------------------------------------------------------------ collateral
-
-        /// Slashes collateral to named receivers, crediting each (also while escrows
-        /// are open against it).
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`, `CollateralNotFound`, `TooManyReceivers`, `ZeroAmount`,
-        /// `SlashExceedsCollateral`, `Overflow`. Emits `CollateralSlashed`.
-        #[ink(message)]
-        pub fn slash_collateral(
-            &mut self,
-            id: CollateralId,
-            receivers: Vec<(AccountId, Balance)>,
-        ) -> Result<()> {
-            let event = self.slash(id, receivers)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
 
         /// Moves a collateral's unlock time later (e.g. when the provider lists for
         /// longer), to at most `MAX_PERIOD_MS` from now.
@@ -409,146 +354,13 @@ mod escrow {
             Ok(())
         }
 
-        // ------------------------------------------------------------ governance
-
-        /// Sets the platform fee for escrows opened from now on (open ones keep theirs).
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`, `FeeTooHigh`. Emits `FeeChanged`.
-        #[ink(message)]
-        pub fn set_fee_bps(&mut self, fee_bps: Bps) -> Result<()> {
-            self.only_arbiter()?;
-            check_fee(fee_bps)?;
-            self.fee_bps = fee_bps;
-            self.env().emit_event(FeeChanged { fee_bps });
-            Ok(())
-        }
-
-        /// Sets the treasury. Credits already made stay where they are.
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`. Emits `TreasuryChanged`.
-        #[ink(message)]
-        pub fn set_treasury(&mut self, treasury: AccountId) -> Result<()> {
-            self.only_arbiter()?;
-            self.treasury = treasury;
-            self.env().emit_event(TreasuryChanged { treasury });
-            Ok(())
-        }
-
-        /// Proposes a successor for the arbiter role (and governance), e.g. the DAO;
-        /// `None` withdraws the proposal. Nothing changes until `accept_arbiter`, so a
-        /// mistyped address cannot take the role away.
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`. Emits `ArbiterProposed`.
-        #[ink(message)]
-        pub fn propose_arbiter(&mut self, candidate: Option<AccountId>) -> Result<()> {
-            self.arbiter.propose(self.env().caller(), candidate)?;
-            self.env().emit_event(ArbiterProposed {
-                proposed: candidate,
-            });
-            Ok(())
-        }
-
-        /// Takes the arbiter role that was proposed to the caller.
-        ///
-        /// Who may call: the account named by the last `propose_arbiter`.
-        ///
-        /// Errors: `NotPendingArbiter`. Emits `ArbiterChanged`.
-        #[ink(message)]
-        pub fn accept_arbiter(&mut self) -> Result<()> {
-            let caller = self.env().caller();
-            let previous = self.arbiter.accept(caller)?;
-            self.env().emit_event(ArbiterChanged {
-                previous,
-                arbiter: caller,
-            });
-            Ok(())
-        }
-
-        /// Sets the bond rate and the ruling window, for disputes opened from now on
-        /// (an open dispute keeps the deadline it opened with).
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`, `InvalidShares` (bond above 100 %), `InvalidPeriod`
-        /// (zero window), `PeriodTooLong` (window above `MAX_PERIOD_MS`).
-        /// Emits `DisputeParamsChanged`.
-        #[ink(message)]
-        pub fn set_dispute_params(&mut self, bond_bps: Bps, ruling_window_ms: u64) -> Result<()> {
-            self.only_arbiter()?;
-            check_dispute_params(bond_bps, ruling_window_ms)?;
-            self.bond_bps = bond_bps;
-            self.ruling_window_ms = ruling_window_ms;
-            self.env().emit_event(DisputeParamsChanged {
-                bond_bps,
-                ruling_window_ms,
-            });
-            Ok(())
-        }
-
-        /// Sets the smallest deposit an order or stream in `asset` may open with (0: no
-        /// minimum), for escrows opened from now on.
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`. Emits `MinDepositChanged`.
-        #[ink(message)]
-        pub fn set_min_deposit(&mut self, asset: Asset, amount: Balance) -> Result<()> {
-            self.only_arbiter()?;
-            if amount == 0 {
-                self.min_deposit.remove(asset);
-            } else {
-                self.min_deposit.insert(asset, &amount);
-            }
-            self.env().emit_event(MinDepositChanged { asset, amount });
-            Ok(())
-        }
-
-        /// Allows or disallows a controller contract. A removed controller can no longer
-        /// open escrows, act on the ones it opened (their payers then act directly) or
-        /// extend collateral locks; it can still release collateral it locked.
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`. Emits `ControllerChanged`.
-        #[ink(message)]
-        pub fn set_controller(&mut self, controller: AccountId, allowed: bool) -> Result<()> {
-            self.only_arbiter()?;
-            self.controllers.set(controller, allowed);
-            self.env().emit_event(ControllerChanged {
-                controller,
-                allowed,
-            });
-            Ok(())
-        }
-
-        /// Allows or disallows a PSP22 token for new escrows and collateral. Existing
-        /// escrows and credits in it are unaffected.
-        ///
-        /// Who may call: the arbiter.
-        ///
-        /// Errors: `NotArbiter`. Emits `AssetAllowanceChanged`.
-        #[ink(message)]
-        pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
-            self.only_arbiter()?;
-            self.allowed_tokens.set(token, allowed);
-            self.env()
-                .emit_event(AssetAllowanceChanged { token, allowed });
-            Ok(())
-        }
-
         // ------------------------------------------------------------ views
 
         /// The arbiter (the DAO): resolves, slashes, governs.
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn arbiter(&self) -> AccountId {
-            self.arbiter.holder()
+            self.arbiter.admin()
         }
 
         /// The account `propose_arbiter` named, until it accepts.
@@ -572,13 +384,6 @@ mod escrow {
             self.fee_bps
         }
 
-        /// `(bond_bps, ruling_window_ms)` for disputes opened now.
-        /// Who may call: anyone (a view: no errors, no events).
-        #[ink(message)]
-        pub fn dispute_params(&self) -> (Bps, u64) {
-            (self.bond_bps, self.ruling_window_ms)
-        }
-
         /// The smallest deposit a new order or stream in `asset` may hold (0: none).
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
@@ -597,7 +402,7 @@ mod escrow {
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
-            self.allowed_tokens.allows(asset)
+            self.arbiter.allows(asset)
         }
 
         /// The highest escrow id so far (ids run from 1).
@@ -607,25 +412,11 @@ mod escrow {
             self.escrow_count
         }
 
-        /// One escrow as stored.
-        /// Who may call: anyone (a view: no errors, no events).
-        #[ink(message)]
-        pub fn escrow(&self, id: EscrowId) -> Option<EscrowRecord> {
-            self.escrows.get(id)
-        }
-
         /// The highest collateral id so far (ids run from 1).
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn collateral_count(&self) -> u64 {
             self.collateral_count
-        }
-
-        /// One collateral lock as stored.
-        /// Who may call: anyone (a view: no errors, no events).
-        #[ink(message)]
-        pub fn collateral(&self, id: CollateralId) -> Option<Collateral> {
-            self.collaterals.get(id)
         }
 
         /// What `withdraw(asset)` would pay `account` now.
@@ -673,6 +464,218 @@ mod escrow {
                 let rec = self.escrows.get(id)?;
                 Some(open_row(id, &rec, account))
             })
+        }
+    }
+
+    /// What the arbiter (the DAO) calls, through this trait: rulings, slashes, the reads
+    /// a case needs, the governed parameters and the arbiter's two-step handover.
+    impl VaultArbiter for Escrow {
+        /// Rules on a disputed escrow: `payee_bps` of what it still holds goes to the
+        /// payee side (fee and royalties taken from it), the rest back to the payer. The
+        /// disputer's bond comes back if its side got at least half, otherwise it goes
+        /// to the treasury.
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`, `EscrowNotFound`, `EscrowNotDisputed`,
+        /// `InvalidShares`, `Overflow`. Emits `EscrowSettled` (`Resolved`).
+        #[ink(message)]
+        fn resolve(&mut self, id: EscrowId, payee_bps: Bps) -> Result<()> {
+            self.rule(id, payee_bps)
+        }
+
+        /// Applies the fallback to a dispute the arbiter did not rule on by its ruling
+        /// deadline (the one stored when it opened). A delivered order is paid to the
+        /// payee side, an undelivered one refunded; a stream pays what accrued until it
+        /// was frozen (not its minimum payout: nobody ruled on whether it delivered) and
+        /// refunds the rest. The bond follows the outcome: back to the disputer when its side got at
+        /// least half; otherwise to the counterparty whose money the dispute froze, paid
+        /// for the wait (so disputing to delay a delivered order, or a payment already
+        /// earned, costs the bond, and the platform never gains from a hearing that did
+        /// not happen).
+        ///
+        /// Who may call: anyone.
+        ///
+        /// Errors: `EscrowNotFound`, `EscrowNotDisputed`, `RulingWindowOpen`,
+        /// `Overflow`. Emits `EscrowSettled` (`DisputeExpired`).
+        #[ink(message)]
+        fn expire_dispute(&mut self, id: EscrowId) -> Result<()> {
+            self.fall_back(id)
+        }
+
+        /// Slashes collateral to named receivers, crediting each (also while escrows
+        /// are open against it).
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`, `CollateralNotFound`, `TooManyReceivers`, `ZeroAmount`,
+        /// `SlashExceedsCollateral`, `Overflow`. Emits `CollateralSlashed`.
+        #[ink(message)]
+        fn slash_collateral(
+            &mut self,
+            id: CollateralId,
+            receivers: Vec<(AccountId, Balance)>,
+        ) -> Result<()> {
+            let event = self.slash(id, receivers)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Ends the collateral hold of an escrow its payee refunded during a dispute
+        /// (see `refund`): the collateral no longer counts as in use for it, and can be
+        /// released once nothing else is open on it.
+        ///
+        /// Who may call: the arbiter at any time (after its ruling, and any slash);
+        /// anyone once the dispute's ruling deadline has passed.
+        ///
+        /// Errors: `EscrowNotFound`, `NoCollateralHold`, `RulingWindowOpen`,
+        /// `Overflow`. Emits `CollateralHoldReleased`.
+        #[ink(message)]
+        fn release_hold(&mut self, id: EscrowId) -> Result<()> {
+            let event = self.end_hold(id)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// `(bond_bps, ruling_window_ms)` for disputes opened now.
+        /// Who may call: anyone (a view: no errors, no events).
+        #[ink(message)]
+        fn dispute_params(&self) -> (Bps, u64) {
+            (self.bond_bps, self.ruling_window_ms)
+        }
+
+        /// One escrow as stored.
+        /// Who may call: anyone (a view: no errors, no events).
+        #[ink(message)]
+        fn escrow(&self, id: EscrowId) -> Option<EscrowRecord> {
+            self.escrows.get(id)
+        }
+
+        /// One collateral lock as stored.
+        /// Who may call: anyone (a view: no errors, no events).
+        #[ink(message)]
+        fn collateral(&self, id: CollateralId) -> Option<Collateral> {
+            self.collaterals.get(id)
+        }
+
+        /// Sets the platform fee for escrows opened from now on (open ones keep theirs).
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`, `FeeTooHigh`. Emits `FeeChanged`.
+        #[ink(message)]
+        fn set_fee_bps(&mut self, fee_bps: Bps) -> Result<()> {
+            self.only_arbiter()?;
+            check_fee(fee_bps)?;
+            self.fee_bps = fee_bps;
+            self.env().emit_event(FeeChanged { fee_bps });
+            Ok(())
+        }
+
+        /// Sets the treasury. Credits already made stay where they are.
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`. Emits `TreasuryChanged`.
+        #[ink(message)]
+        fn set_treasury(&mut self, treasury: AccountId) -> Result<()> {
+            self.only_arbiter()?;
+            self.treasury = treasury;
+            self.env().emit_event(TreasuryChanged { treasury });
+            Ok(())
+        }
+
+        /// Sets the bond rate and the ruling window, for disputes opened from now on
+        /// (an open dispute keeps the deadline it opened with).
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`, `InvalidShares` (bond above 100 %), `InvalidPeriod`
+        /// (zero window), `PeriodTooLong` (window above `MAX_PERIOD_MS`).
+        /// Emits `DisputeParamsChanged`.
+        #[ink(message)]
+        fn set_dispute_params(&mut self, bond_bps: Bps, ruling_window_ms: u64) -> Result<()> {
+            self.only_arbiter()?;
+            check_dispute_params(bond_bps, ruling_window_ms)?;
+            self.bond_bps = bond_bps;
+            self.ruling_window_ms = ruling_window_ms;
+            self.env().emit_event(DisputeParamsChanged {
+                bond_bps,
+                ruling_window_ms,
+            });
+            Ok(())
+        }
+
+        /// Sets the smallest deposit an order or stream in `asset` may open with (0: no
+        /// minimum), for escrows opened from now on.
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`. Emits `MinDepositChanged`.
+        #[ink(message)]
+        fn set_min_deposit(&mut self, asset: Asset, amount: Balance) -> Result<()> {
+            self.only_arbiter()?;
+            if amount == 0 {
+                self.min_deposit.remove(asset);
+            } else {
+                self.min_deposit.insert(asset, &amount);
+            }
+            self.env().emit_event(MinDepositChanged { asset, amount });
+            Ok(())
+        }
+
+        /// Allows or disallows a controller contract. A removed controller can no longer
+        /// open escrows, act on the ones it opened (their payers then act directly) or
+        /// extend collateral locks; it can still release collateral it locked.
+        ///
+        /// Who may call: the arbiter.
+        ///
+        /// Errors: `NotArbiter`. Emits `ControllerChanged`.
+        #[ink(message)]
+        fn set_controller(&mut self, controller: AccountId, allowed: bool) -> Result<()> {
+            self.only_arbiter()?;
+            self.controllers.set(controller, allowed);
+            self.env().emit_event(ControllerChanged {
+                controller,
+                allowed,
+            });
+            Ok(())
+        }
+
+        /// Allows or disallows a PSP22 token for new escrows and collateral. Existing
+        /// escrows and credits in it are unaffected.
+        ///
+        /// Who may call: the arbiter. Errors: `NotArbiter`. Emits `AssetAllowanceChanged`.
+        #[ink(message)]
+        fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
+            let caller = self.env().caller();
+            let event = self.arbiter.set_asset_allowed(caller, token, allowed)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Proposes a successor for the arbiter role (and governance), e.g. the DAO;
+        /// `None` withdraws the proposal. Nothing changes until `accept_arbiter`, so a
+        /// mistyped address cannot take the role away.
+        ///
+        /// Who may call: the arbiter.
+        /// Errors: `NotArbiter`. Emits `AdminProposed` (`admin`: the arbiter).
+        #[ink(message)]
+        fn propose_arbiter(&mut self, candidate: Option<AccountId>) -> Result<()> {
+            let event = self.arbiter.propose(self.env().caller(), candidate)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Takes the arbiter role that was proposed to the caller.
+        ///
+        /// Who may call: the account named by the last `propose_arbiter`.
+        /// Errors: `NotPendingArbiter`. Emits `AdminChanged` (`new`: the arbiter).
+        #[ink(message)]
+        fn accept_arbiter(&mut self) -> Result<()> {
+            let event = self.arbiter.accept(self.env().caller())?;
+            self.env().emit_event(event);
+            Ok(())
         }
     }
 

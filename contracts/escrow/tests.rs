@@ -21,8 +21,8 @@ use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use market_types::{
-    Asset, Balance, EscrowState, EscrowVault, OrderTerms, Royalty, SettleReason, StreamTerms,
-    Timestamp,
+    governed::VaultArbiter, Asset, Balance, EscrowState, EscrowVault, OrderTerms, Royalty,
+    SettleReason, StreamTerms, Timestamp,
 };
 
 const T0: Timestamp = 1_000_000;

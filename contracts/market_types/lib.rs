@@ -10,15 +10,21 @@
 //!
 //! - **[`vault`]**: the escrow vault's interface ([`EscrowVault`], called through
 //!   `contract_ref!`), its terms, states and [`VaultError`].
-//! - **[`governed`]**: how the DAO calls the vault as its arbiter and the registry and
-//!   the market as their admin (traits whose selectors are the inherent messages').
-//! - **[`events`]**: events more than one contract emits (`AssetAllowanceChanged`).
+//! - **[`admin`]**: the governed surface every contract shares, written once: the
+//!   [`admin::Admin`] storage struct (two-step admin handover, pause flag, PSP22
+//!   allow-list), whose methods take the caller and return the event to emit, and
+//!   [`AdminError`].
+//! - **[`governed`]**: the traits the DAO calls the vault (as its arbiter), the
+//!   registry and the market (as their admin) through, which those contracts implement.
+//! - **[`events`]**: events more than one contract emits (the governed surface's
+//!   `AdminProposed`, `AdminChanged`, `PauseChanged`, `VaultChanged`,
+//!   `AssetAllowanceChanged`).
 //! - **[`math`]**: exact basis-point shares and splits that add up to the unit.
 //! - **[`storage`]**: the storage helpers every contract shares — [`storage::SwapIndex`]
 //!   (swap-remove lists per key), [`storage::page`] (the one page builder) and the
 //!   [`ensure!`] guard.
 //!
-//! This crate holds no storage and no messages of its own; it is a plain library.
+//! This crate holds no contract and no messages of its own; it is a plain library.
 #![cfg_attr(not(feature = "std"), no_std)]
 // cargo-contract lints every path dependency with `-D clippy::cast_possible_truncation`;
 // the derived `StorageLayout` of an enum casts the variant index to `u8`, which that lint
@@ -28,12 +34,14 @@
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
+pub mod admin;
 pub mod events;
 pub mod governed;
 pub mod math;
 pub mod psp22_calls;
 pub mod storage;
 pub mod vault;
+pub use admin::AdminError;
 pub use vault::*;
 
 /// Id of a model in the registry; ids start at 1 and are never reused.

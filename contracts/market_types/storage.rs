@@ -1,6 +1,7 @@
 //! Storage helpers every contract uses: the swap-remove index behind per-account and
-//! per-key lists, the allow-list and the two-step role behind every governed list and
-//! handover, and the page builder behind every paginated getter.
+//! per-key lists, the allow-list behind every governed list, and the page builder
+//! behind every paginated getter. (The two-step role handover is part of the governed
+//! surface: [`crate::admin::Admin`].)
 
 use crate::{Asset, Page};
 use ink::prelude::vec::Vec;
@@ -182,73 +183,6 @@ impl<KEY: StorageKey> AllowList<KEY> {
     }
 }
 
-/// Why a two-step handover refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RoleError {
-    /// Only the current holder may propose a successor.
-    NotHolder,
-    /// Only the proposed account may accept.
-    NotPending,
-}
-
-/// A role that changes hands in two steps — the holder proposes, the proposed account
-/// accepts — so it is never handed to a mistyped address (the vault's arbiter, the
-/// registry's admin, later the DAO's guardian).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Role {
-    holder: AccountId,
-    pending: Option<AccountId>,
-}
-
-impl Role {
-    /// A role held by `holder`, with no successor proposed.
-    pub fn new(holder: AccountId) -> Self {
-        Self {
-            holder,
-            pending: None,
-        }
-    }
-
-    /// Who holds the role.
-    pub fn holder(&self) -> AccountId {
-        self.holder
-    }
-
-    /// Who was proposed, until they accept.
-    pub fn pending(&self) -> Option<AccountId> {
-        self.pending
-    }
-
-    /// `Err(NotHolder)` unless `caller` holds the role.
-    pub fn check(&self, caller: AccountId) -> Result<(), RoleError> {
-        if caller == self.holder {
-            Ok(())
-        } else {
-            Err(RoleError::NotHolder)
-        }
-    }
-
-    /// The holder proposes `next` (`None` withdraws the proposal).
-    pub fn propose(&mut self, caller: AccountId, next: Option<AccountId>) -> Result<(), RoleError> {
-        self.check(caller)?;
-        self.pending = next;
-        Ok(())
-    }
-
-    /// The proposed account takes the role; returns the previous holder.
-    pub fn accept(&mut self, caller: AccountId) -> Result<AccountId, RoleError> {
-        if self.pending != Some(caller) {
-            return Err(RoleError::NotPending);
-        }
-        let previous = self.holder;
-        self.holder = caller;
-        self.pending = None;
-        Ok(previous)
-    }
-}
-
 /// The one page builder: the items at positions `cursor..` (at most `limit`, clamped to
 /// `1..=max`, 0 meaning `max`) of a list of `len` items, read with `item` (which may
 /// skip a position by returning `None`), and the cursor of the next page, if any.
@@ -390,23 +324,6 @@ mod tests {
         list.set(a, false);
         list.set(a, false);
         assert!(!list.contains(a));
-    }
-
-    #[test]
-    fn role_moves_only_when_the_proposed_account_accepts() {
-        let [a, b, c] = [1u8, 2, 3].map(|n| AccountId::from([n; 32]));
-        let mut role = Role::new(a);
-        assert_eq!(role.propose(b, Some(c)), Err(RoleError::NotHolder));
-        assert_eq!(role.accept(b), Err(RoleError::NotPending));
-        role.propose(a, Some(b)).unwrap();
-        assert_eq!((role.holder(), role.pending()), (a, Some(b)));
-        assert_eq!(role.accept(c), Err(RoleError::NotPending));
-        role.propose(a, None).unwrap();
-        assert_eq!(role.accept(b), Err(RoleError::NotPending));
-        role.propose(a, Some(b)).unwrap();
-        assert_eq!(role.accept(b), Ok(a));
-        assert_eq!((role.holder(), role.pending()), (b, None));
-        assert!(role.check(b).is_ok() && role.check(a).is_err());
     }
 
     #[ink::test]

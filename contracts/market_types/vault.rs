@@ -4,7 +4,7 @@
 //! The trait lives here, not in the `escrow` crate, so a caller depends on this small
 //! crate only and calls the vault through `contract_ref!(EscrowVault)`.
 
-use crate::{Asset, Balance, Bps, Timestamp};
+use crate::{AdminError, Asset, Balance, Bps, Timestamp};
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
 
@@ -365,7 +365,8 @@ pub enum VaultError {
     InvalidPeriod,
     /// More royalty receivers than [`MAX_ROYALTIES`], or more slash receivers than allowed.
     TooManyReceivers,
-    /// Fee and royalties add up to more than 100 %, or a split is above 10 000 bps.
+    /// Fee and royalties add up to more than 100 %, or a split or a bond rate is above
+    /// 10 000 bps.
     InvalidShares,
     /// The platform fee is above the vault's cap.
     FeeTooHigh,
@@ -493,11 +494,36 @@ pub trait EscrowVault {
     fn escrow_status(&self, id: EscrowId) -> Option<EscrowStatus>;
 }
 
-impl From<crate::storage::RoleError> for VaultError {
-    fn from(e: crate::storage::RoleError) -> Self {
+/// The vault's arbiter is the governed surface's admin ([`crate::admin::Admin`]); its
+/// refusals keep the vault's words, which the DAO and the dApps already read.
+impl From<AdminError> for VaultError {
+    fn from(e: AdminError) -> Self {
         match e {
-            crate::storage::RoleError::NotHolder => VaultError::NotArbiter,
-            crate::storage::RoleError::NotPending => VaultError::NotPendingArbiter,
+            AdminError::NotAdmin => VaultError::NotArbiter,
+            AdminError::NotPendingAdmin => VaultError::NotPendingArbiter,
+            AdminError::InvalidPeriod => VaultError::InvalidPeriod,
+            AdminError::PeriodTooLong => VaultError::PeriodTooLong,
+            // The vault's governed numbers besides periods are basis points.
+            AdminError::OutOfRange => VaultError::InvalidShares,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_refusals_read_in_the_vaults_words() {
+        let cases = [
+            (AdminError::NotAdmin, VaultError::NotArbiter),
+            (AdminError::NotPendingAdmin, VaultError::NotPendingArbiter),
+            (AdminError::InvalidPeriod, VaultError::InvalidPeriod),
+            (AdminError::PeriodTooLong, VaultError::PeriodTooLong),
+            (AdminError::OutOfRange, VaultError::InvalidShares),
+        ];
+        for (admin, vault) in cases {
+            assert_eq!(VaultError::from(admin), vault);
         }
     }
 }

@@ -16,7 +16,8 @@ use ink::codegen::Env;
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
 use ink::storage::Mapping;
-use market_types::storage::{page, Role};
+use market_types::admin::Admin;
+use market_types::storage::page;
 use market_types::{ensure, Asset, Balance, Bps, LicenseKind, ModelId, OfferId, Page, Timestamp};
 
 impl ModelRegistry {
@@ -24,14 +25,13 @@ impl ModelRegistry {
     /// default purchase periods, and new listings open (not paused).
     pub(crate) fn empty(admin: AccountId, max_royalty_bps: Bps) -> Self {
         Self {
-            admin: Role::new(admin),
+            admin: Admin::new(admin),
             pending_transfers: Mapping::default(),
             max_royalty_bps,
             model_count: 0,
             models: Mapping::default(),
             offers: Mapping::default(),
             auditors: Default::default(),
-            allowed_tokens: Default::default(),
             attestations: Mapping::default(),
             model_auditors: Mapping::default(),
             index: Default::default(),
@@ -45,7 +45,6 @@ impl ModelRegistry {
             account_licenses: Mapping::default(),
             model_licenses: Mapping::default(),
             ratings: Mapping::default(),
-            paused: false,
         }
     }
 
@@ -364,7 +363,7 @@ impl ModelRegistry {
 
     /// Refuses new listings while the admin has paused them.
     pub(crate) fn not_paused(&self) -> Result<()> {
-        ensure!(!self.paused, Error::Paused);
+        ensure!(!self.admin.paused(), Error::Paused);
         Ok(())
     }
 

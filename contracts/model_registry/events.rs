@@ -166,45 +166,18 @@ pub struct AuditorChanged {
     pub allowed: bool,
 }
 
-/// Governance set whether a PSP22 token may be used: the event is shared with the other
-/// contracts (`market_types::events`).
-pub use market_types::events::AssetAllowanceChanged;
-
-/// The admin proposed a successor (`None`: the proposal was withdrawn).
-#[ink::event]
-pub struct AdminProposed {
-    #[ink(topic)]
-    pub admin: AccountId,
-    pub proposed: Option<AccountId>,
-}
-
-/// The admin role moved (the proposed account accepted it).
-#[ink::event]
-pub struct AdminChanged {
-    #[ink(topic)]
-    pub previous: AccountId,
-    #[ink(topic)]
-    pub new: AccountId,
-}
+/// The governed surface's events, shared with the other contracts
+/// (`market_types::events`): `AdminProposed`, `AdminChanged` (the admin handover),
+/// `PauseChanged` (new listings paused or resumed), `VaultChanged` (new purchases go to
+/// another vault) and `AssetAllowanceChanged`.
+pub use market_types::events::{
+    AdminChanged, AdminProposed, AssetAllowanceChanged, PauseChanged, VaultChanged,
+};
 
 /// The royalty cap for new models changed.
 #[ink::event]
 pub struct MaxRoyaltyChanged {
     pub max_royalty_bps: Bps,
-}
-
-/// The admin paused (`true`) or resumed (`false`) new listings (`register_model`,
-/// `add_offer`); emitted even when nothing changed.
-#[ink::event]
-pub struct PauseChanged {
-    pub paused: bool,
-}
-
-/// The admin pointed the registry at an escrow vault.
-#[ink::event]
-pub struct VaultChanged {
-    #[ink(topic)]
-    pub vault: AccountId,
 }
 
 /// The admin changed the delivery period and review window of new purchases.

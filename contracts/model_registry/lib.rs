@@ -15,13 +15,19 @@
 //!   (`release_license`), and rates the model once.
 //! - **Auditor**: an allow-listed account that attests a model (a report hash with an
 //!   expiry) and may revoke its own attestation.
-//! - **Admin**: sets who is on the auditor allow-list (`set_auditor`) and which PSP22
-//!   tokens offers may be priced in (`set_asset_allowed`), the royalty cap, the purchase
-//!   periods and the vault new purchases go to, and may pause new listings
-//!   (`set_paused`: `register_model` and `add_offer` refuse with `Paused`; purchases,
-//!   releases, updates and everything else go on). The deployer is the first admin;
-//!   the role moves in two steps (`propose_admin`, `accept_admin`), so it can be
-//!   handed to the dispute DAO but never to a mistyped address.
+//! - **Admin**: sets who is on the auditor allow-list (`RegistryAdmin::set_auditor`)
+//!   and which PSP22 tokens offers may be priced in (`Administered::set_asset_allowed`),
+//!   the royalty cap, the purchase periods and the vault new purchases go to, and may
+//!   pause new listings (`Administered::set_paused`: `register_model` and `add_offer`
+//!   refuse with `Paused`; purchases, releases, updates and everything else go on). The
+//!   deployer is the first admin; the role moves in two steps
+//!   (`Administered::propose_admin`, `Administered::accept_admin`), so it can be handed
+//!   to the dispute DAO but never to a mistyped address. The admin messages implement
+//!   the `Administered` and `RegistryAdmin` traits of `market_types::governed`, which
+//!   the DAO calls them through; the handover, the pause flag and the token allow-list
+//!   are the shared `market_types::admin::Admin`, whose
+//!   events (`AdminProposed`, `AdminChanged`, `PauseChanged`, `VaultChanged`,
+//!   `AssetAllowanceChanged`) are the compute market's too.
 //!
 //! ## Purchases and licenses
 //! A purchase opens an escrow order in the vault for the buyer (the registry is one of
@@ -65,16 +71,18 @@
 //!
 //! ## Errors
 //! One [`Error`] enum; each variant names the state that refused the call (`Paused`:
-//! the admin paused new listings). Each message's doc says who may call it, its errors
-//! and its events; the views (`&self` messages) may be called by anyone, never fail
-//! and emit nothing.
+//! the admin paused new listings). The admin messages refuse with the shared
+//! `market_types::AdminError` (`NotAdmin`, `NotPendingAdmin`, `InvalidPeriod`,
+//! `PeriodTooLong`, `OutOfRange`). Each message's doc says who may call it, its errors and its
+//! events; the views (`&self` messages) may be called by anyone, never fail and emit
+//! nothing.
 //!
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, act, emit) ·
 //! `types.rs`, `events.rs`, `errors.rs` · `validation.rs`: input checks needing no
 //! storage · `catalogue.rs`, `purchases.rs`, `admin.rs`: the contract's private helpers
 //! (guards, indexes, catalogue views; purchase planning, recording, license views; the
-//! admin setters and role handover) · [`licensing`]: what a license grants, as plain
+//! registry's own admin setters) · [`licensing`]: what a license grants, as plain
 //! logic · `calls.rs`: every call into the vault and PSP22 tokens, with in-memory
 //! stand-ins for unit tests · `tests.rs`: the unit tests.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
@@ -115,9 +123,11 @@ mod model_registry {
     use crate::validation::{check_royalty_cap, tag_key};
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
-    use market_types::storage::{AllowList, Role};
+    use market_types::admin::Admin;
+    use market_types::governed::{Administered, RegistryAdmin};
+    use market_types::storage::AllowList;
     use market_types::{
-        ensure, Asset, Auditors, Bps, LicenseId, LicenseKind, ModelId, OfferId, Page,
+        ensure, AdminError, Asset, Auditors, Bps, LicenseId, LicenseKind, ModelId, OfferId, Page,
     };
 
     /// Registry storage. The root holds only a few fixed-size fields; everything that
@@ -125,8 +135,10 @@ mod model_registry {
     /// helpers in `catalogue.rs`, `purchases.rs` and `admin.rs`.
     #[ink(storage)]
     pub struct ModelRegistry {
-        /// The admin and the successor it proposed, until that accepts.
-        pub(crate) admin: Role,
+        /// The governed surface: the admin and the successor it proposed, the pause
+        /// flag (while set, `register_model` and `add_offer` refuse with `Paused`) and
+        /// the PSP22 tokens offers may be priced in.
+        pub(crate) admin: Admin,
         /// Models offered to a new owner, until it accepts or the owner cancels.
         pub(crate) pending_transfers: Mapping<ModelId, AccountId>,
         pub(crate) max_royalty_bps: Bps,
@@ -135,7 +147,6 @@ mod model_registry {
         pub(crate) models: Mapping<ModelId, Model>,
         pub(crate) offers: Mapping<(ModelId, OfferId), Offer>,
         pub(crate) auditors: AllowList,
-        pub(crate) allowed_tokens: AllowList,
         pub(crate) attestations: Mapping<(ModelId, AccountId), Attestation>,
         /// Append-only list of the auditors that ever attested a model, for paging.
         pub(crate) model_auditors: Mapping<(ModelId, u32), AccountId>,
@@ -157,8 +168,6 @@ mod model_registry {
         /// Per account and model: the same, for one model (length in the entitlement).
         pub(crate) model_licenses: Mapping<ModelLicenseKey, LicenseId>,
         pub(crate) ratings: Mapping<ModelId, RatingTotals>,
-        /// While set, `register_model` and `add_offer` refuse with `Paused`.
-        pub(crate) paused: bool,
     }
 
     impl ModelRegistry {
@@ -168,7 +177,7 @@ mod model_registry {
         /// Emits: `RegistryCreated`.
         #[ink(constructor)]
         pub fn new(max_royalty_bps: Bps) -> Result<Self> {
-            check_royalty_cap(max_royalty_bps)?;
+            check_royalty_cap(max_royalty_bps).map_err(|_| Error::RoyaltyCapTooHigh)?;
             let admin = Self::env().caller();
             Self::env().emit_event(RegistryCreated {
                 admin,
@@ -630,122 +639,18 @@ mod model_registry {
             (self.delivery_period_ms, self.review_window_ms)
         }
 
-        // ------------------------------------------------------------ admin
+        // ------------------------------------------------------------ views
 
-        /// Points new purchases at an escrow vault. Licenses already bought keep the
-        /// vault they were paid into, so a migration hides or forges nothing. The vault
-        /// must also list the registry as a controller.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`. Emits `VaultChanged`.
+        /// The admin account.
         #[ink(message)]
-        pub fn set_vault(&mut self, vault: AccountId) -> Result<()> {
-            let event = self.do_set_vault(vault)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Sets the delivery period and review window of new purchases, each above zero
-        /// and at most `MAX_PERIOD_MS`.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
-        /// Emits `PurchasePeriodsChanged`.
-        #[ink(message)]
-        pub fn set_purchase_periods(
-            &mut self,
-            delivery_period_ms: u64,
-            review_window_ms: u64,
-        ) -> Result<()> {
-            let event = self.do_set_purchase_periods(delivery_period_ms, review_window_ms)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Puts `auditor` on the auditor allow-list (`allowed`) or takes it off. Setting
-        /// what is already set changes nothing and still emits. An auditor taken off the
-        /// list no longer has its attestations count as valid; they stay readable, and
-        /// it may still revoke them.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`. Emits: `AuditorChanged`.
-        #[ink(message)]
-        pub fn set_auditor(&mut self, auditor: AccountId, allowed: bool) -> Result<()> {
-            let event = self.do_set_auditor(auditor, allowed)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Lets the PSP22 `token` price new and updated offers (`allowed`), or stops it.
-        /// Setting what is already set changes nothing and still emits. Offers already
-        /// priced in a token that is disallowed keep their price and can still be
-        /// bought.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
-        #[ink(message)]
-        pub fn set_asset_allowed(&mut self, token: AccountId, allowed: bool) -> Result<()> {
-            let event = self.do_set_asset_allowed(token, allowed)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Sets the royalty cap for models registered from now on.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`, `RoyaltyCapTooHigh`.
-        /// Emits: `MaxRoyaltyChanged`.
-        #[ink(message)]
-        pub fn set_max_royalty_bps(&mut self, max_royalty_bps: Bps) -> Result<()> {
-            let event = self.do_set_max_royalty_bps(max_royalty_bps)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Pauses (`true`) or resumes (`false`) new listings: while paused,
-        /// `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
-        /// updates, retirements and views go on. Setting what is already set changes
-        /// nothing and still emits.
-        ///
-        /// Who: the admin (the DAO's guardian, once the DAO holds the role).
-        /// Errors: `NotAdmin`. Emits: `PauseChanged`.
-        #[ink(message)]
-        pub fn set_paused(&mut self, paused: bool) -> Result<()> {
-            let event = self.do_set_paused(paused)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
-        /// role moves only when that account calls `accept_admin`. `None` withdraws the
-        /// proposal.
-        ///
-        /// Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
-        #[ink(message)]
-        pub fn propose_admin(&mut self, new_admin: Option<AccountId>) -> Result<()> {
-            let event = self.do_propose_admin(new_admin)?;
-            self.env().emit_event(event);
-            Ok(())
-        }
-
-        /// Takes the admin role proposed to the caller.
-        ///
-        /// Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
-        #[ink(message)]
-        pub fn accept_admin(&mut self) -> Result<()> {
-            let caller = self.env().caller();
-            let event = self.do_accept_admin(caller)?;
-            self.env().emit_event(event);
-            Ok(())
+        pub fn admin(&self) -> AccountId {
+            self.admin.admin()
         }
 
         /// The account proposed as the next admin, until it accepts.
         #[ink(message)]
         pub fn pending_admin(&self) -> Option<AccountId> {
             self.admin.pending()
-        }
-
-        // ------------------------------------------------------------ views
-
-        /// The admin account.
-        #[ink(message)]
-        pub fn admin(&self) -> AccountId {
-            self.admin.holder()
         }
 
         /// The royalty cap for new models, in basis points.
@@ -757,7 +662,7 @@ mod model_registry {
         /// Whether new listings (`register_model`, `add_offer`) are paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.paused
+            self.admin.paused()
         }
 
         /// How many models were ever registered (ids `1..=model_count`).
@@ -831,7 +736,7 @@ mod model_registry {
         /// Whether offers may be priced in `asset` (native always may).
         #[ink(message)]
         pub fn is_asset_allowed(&self, asset: Asset) -> bool {
-            self.allowed_tokens.allows(asset)
+            self.admin.allows(asset)
         }
 
         /// `auditor`'s attestation of a model, live or not.
@@ -857,6 +762,128 @@ mod model_registry {
             limit: u32,
         ) -> Page<Attestation> {
             self.attestation_page(model_id, cursor, limit)
+        }
+    }
+
+    /// The admin surface the registry shares with the compute market, which the DAO
+    /// calls through this trait. A refused call changed nothing and emitted nothing.
+    impl Administered for ModelRegistry {
+        /// Lets the PSP22 `token` price new and updated offers (`allowed`), or stops it
+        /// (offers already priced in it keep their price and can still be bought).
+        /// Setting what is already set changes nothing and still emits.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
+        #[ink(message)]
+        fn set_asset_allowed(
+            &mut self,
+            token: AccountId,
+            allowed: bool,
+        ) -> core::result::Result<(), AdminError> {
+            let caller = self.env().caller();
+            let event = self.admin.set_asset_allowed(caller, token, allowed)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+        /// role moves only when that account calls `accept_admin`. `None` withdraws the
+        /// proposal; a new proposal replaces the last.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AdminProposed`.
+        #[ink(message)]
+        fn propose_admin(
+            &mut self,
+            new_admin: Option<AccountId>,
+        ) -> core::result::Result<(), AdminError> {
+            let event = self.admin.propose(self.env().caller(), new_admin)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Takes the admin role proposed to the caller.
+        ///
+        /// Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+        #[ink(message)]
+        fn accept_admin(&mut self) -> core::result::Result<(), AdminError> {
+            let event = self.admin.accept(self.env().caller())?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Pauses (`true`) or resumes (`false`) new listings: while paused,
+        /// `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
+        /// updates, retirements and views go on. Setting what is already set changes
+        /// nothing and still emits.
+        ///
+        /// Who: the admin (the DAO's guardian, once the DAO holds the role).
+        /// Errors: `NotAdmin`. Emits: `PauseChanged`.
+        #[ink(message)]
+        fn set_paused(&mut self, paused: bool) -> core::result::Result<(), AdminError> {
+            let event = self.admin.set_paused(self.env().caller(), paused)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Points new purchases at an escrow vault. Licenses already bought keep the
+        /// vault they were paid into, so a migration hides or forges nothing. The vault
+        /// must also list the registry as a controller.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
+        #[ink(message)]
+        fn set_vault(&mut self, vault: AccountId) -> core::result::Result<(), AdminError> {
+            let event = self.do_set_vault(vault)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+    }
+
+    /// The registry's own admin setters (the DAO calls them through this trait).
+    impl RegistryAdmin for ModelRegistry {
+        /// Puts `auditor` on the auditor allow-list (`allowed`) or takes it off. Setting
+        /// what is already set changes nothing and still emits. An auditor taken off the
+        /// list no longer has its attestations count as valid; they stay readable, and
+        /// it may still revoke them.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`. Emits: `AuditorChanged`.
+        #[ink(message)]
+        fn set_auditor(
+            &mut self,
+            auditor: AccountId,
+            allowed: bool,
+        ) -> core::result::Result<(), AdminError> {
+            let event = self.do_set_auditor(auditor, allowed)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Sets the delivery period and review window of new purchases, each above zero
+        /// and at most `MAX_PERIOD_MS`.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
+        /// Emits `PurchasePeriodsChanged`.
+        #[ink(message)]
+        fn set_purchase_periods(
+            &mut self,
+            delivery_period_ms: u64,
+            review_window_ms: u64,
+        ) -> core::result::Result<(), AdminError> {
+            let event = self.do_set_purchase_periods(delivery_period_ms, review_window_ms)?;
+            self.env().emit_event(event);
+            Ok(())
+        }
+
+        /// Sets the royalty cap for models registered from now on.
+        ///
+        /// Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
+        /// `ROYALTY_HARD_CAP_BPS`). Emits: `MaxRoyaltyChanged`.
+        #[ink(message)]
+        fn set_max_royalty_bps(
+            &mut self,
+            max_royalty_bps: Bps,
+        ) -> core::result::Result<(), AdminError> {
+            let event = self.do_set_max_royalty_bps(max_royalty_bps)?;
+            self.env().emit_event(event);
+            Ok(())
         }
     }
 

@@ -19,9 +19,10 @@ use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as E;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::{Decode, Encode};
+use market_types::governed::{Administered, RegistryAdmin};
 use market_types::{
-    Asset, Auditors, Balance, Bps, EscrowId, LicenseId, LicenseKind, ModelId, OfferId, Page,
-    SettleReason, Timestamp, TokenError, VaultError,
+    AdminError, Asset, Auditors, Balance, Bps, EscrowId, LicenseId, LicenseKind, ModelId, OfferId,
+    Page, SettleReason, Timestamp, TokenError, VaultError,
 };
 
 const T0: Timestamp = 1_700_000_000_000;

@@ -1,5 +1,6 @@
 //! Checks of what a caller sends, with no storage and no environment: each returns the
-//! [`Error`] that names what is wrong, and messages run them before reading or writing
+//! [`Error`] that names what is wrong (the governed values' checks: the [`AdminError`]
+//! the admin setters answer with), and messages run them before reading or writing
 //! anything else, so a refused message has changed nothing.
 
 use crate::errors::{Error, Result};
@@ -7,7 +8,8 @@ use crate::types::{
     TagKey, MAX_NAME_LEN, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN, ROYALTY_HARD_CAP_BPS,
 };
 use ink::prelude::{string::String, vec::Vec};
-use market_types::{ensure, Balance, Bps, LicenseKind, MAX_PERIOD_MS};
+use market_types::admin::check_period;
+use market_types::{ensure, AdminError, Balance, Bps, LicenseKind};
 
 /// A model name: 1..=`MAX_NAME_LEN` bytes.
 pub fn check_name(name: &str) -> Result<()> {
@@ -66,27 +68,23 @@ pub fn check_terms(kind: LicenseKind, price: Balance, asset_allowed: bool) -> Re
     Ok(())
 }
 
-/// A royalty cap: at most `ROYALTY_HARD_CAP_BPS`.
-pub fn check_royalty_cap(max_royalty_bps: Bps) -> Result<()> {
+/// A royalty cap: at most `ROYALTY_HARD_CAP_BPS` (else `OutOfRange`).
+pub fn check_royalty_cap(max_royalty_bps: Bps) -> core::result::Result<(), AdminError> {
     ensure!(
         max_royalty_bps <= ROYALTY_HARD_CAP_BPS,
-        Error::RoyaltyCapTooHigh
+        AdminError::OutOfRange
     );
     Ok(())
 }
 
-/// The delivery period and review window of new purchases: each above zero and at most
-/// `MAX_PERIOD_MS`.
-pub fn check_periods(delivery_period_ms: u64, review_window_ms: u64) -> Result<()> {
-    ensure!(
-        delivery_period_ms != 0 && review_window_ms != 0,
-        Error::InvalidPeriod
-    );
-    ensure!(
-        delivery_period_ms <= MAX_PERIOD_MS && review_window_ms <= MAX_PERIOD_MS,
-        Error::PeriodTooLong
-    );
-    Ok(())
+/// The delivery period and review window of new purchases: each above zero
+/// (`InvalidPeriod`) and at most `MAX_PERIOD_MS` (`PeriodTooLong`).
+pub fn check_periods(
+    delivery_period_ms: u64,
+    review_window_ms: u64,
+) -> core::result::Result<(), AdminError> {
+    check_period(delivery_period_ms)?;
+    check_period(review_window_ms)
 }
 
 /// A rating: whole stars from 1 to 5.

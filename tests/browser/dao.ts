@@ -73,7 +73,7 @@ export async function flowDao(ctx: Ctx): Promise<void> {
     return (await dryRun(compute, who.Alice.address, 'rental', [rentalId])).value!.escrowId;
   };
   const [escrowId] = await Promise.all([rental(), stakeOf(who.Dave, 100n * MMT), stakeOf(who.Ferdie, 100n * MMT), fund()]);
-  check((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value?.state === 'Streaming', 'chain: the rental streams');
+  check((await dryRun(vault, who.Alice.address, 'vaultArbiterEscrow', [escrowId])).value?.state === 'Streaming', 'chain: the rental streams');
 
   // 1. Charlie stakes 100 MMT in the Jury tab: approve, then stake (dry-run after the approval).
   await open(ctx);
@@ -127,7 +127,7 @@ export async function flowDao(ctx: Ctx): Promise<void> {
   await screenshot(page, 'dao-dispute-confirm');
   await sign(page);
   await dismiss(page);
-  check((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value?.state === 'Disputed', 'chain: the escrow is disputed');
+  check((await dryRun(vault, who.Alice.address, 'vaultArbiterEscrow', [escrowId])).value?.state === 'Disputed', 'chain: the escrow is disputed');
   await row.locator(tid('dispute-escrow-state')).filter({ hasText: 'Disputed' }).waitFor();
   // Opening the case: approve the DAO for the case fee, then open (dry-run after the approval).
   const eveMmt = (await dryRun(token, who.Eve.address, 'psp22BalanceOf', [who.Eve.address])).value;
@@ -267,7 +267,7 @@ export async function flowDao(ctx: Ctx): Promise<void> {
   check(ruled.startsWith(`Case #${caseId} ruled: 25 % to the provider + slash;`) && ruled.includes('of collateral slashed to the renter'), `page: the ruling's message ("${ruled}")`);
   const closed = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
   check(closed.case.status.type === 'Ruled' && closed.case.status.value[0] === CHOICE_SLASH_25 && closed.case.status.value[1], 'chain: ruled 25 % + slash, applied at the vault');
-  const settledEscrow = (await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value!;
+  const settledEscrow = (await dryRun(vault, who.Alice.address, 'vaultArbiterEscrow', [escrowId])).value!;
   check(settledEscrow.state === 'Settled' && settledEscrow.settlement?.reason === 'Resolved' && settledEscrow.settlement.payeeShareBps === 2_500, 'chain: the vault resolved the rental 25 % to the provider');
   await page.locator(tid('case-ruling')).filter({ hasText: '25 % to the provider + slash' }).waitFor();
   check((await text(page, tid('case-phase'))) === 'Ruled', 'page: the case shows Ruled');

@@ -97,7 +97,7 @@ async function flowPurchase(ctx: Ctx): Promise<void> {
   await awaitConfirm(page);
   await sign(page);
   await dismiss(page);
-  check((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value?.state === 'Delivered', 'chain: escrow Delivered');
+  check((await dryRun(vault, who.Alice.address, 'vaultArbiterEscrow', [escrowId])).value?.state === 'Delivered', 'chain: escrow Delivered');
 
   // Eve releases; the license is Active.
   await as(page, who.Eve);
@@ -203,7 +203,7 @@ async function flowTokenFineTune(ctx: Ctx): Promise<void> {
   // Setup through the client: Bob's base model, Charlie an auditor, 100 MMT for Eve.
   const base = (await send(registry, who.Bob, 'registerModel', [`base-${tag}`, 'ipfs://base', `0x${'12'.repeat(32)}`, { major: 1, minor: 0, patch: 0 }, undefined, 0, ['llm']])).value;
   if (!(await dryRun(registry, who.Alice.address, 'auditorsIsAuditor', [who.Charlie.address])).value) {
-    await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
+    await send(registry, who.Alice, 'registryAdminSetAuditor', [who.Charlie.address, true]);
   }
   await send(token, who.Alice, 'psp22Transfer', [who.Eve.address, 100n * UNIT, '0x']);
   const eveMmt = (await dryRun(token, who.Eve.address, 'psp22BalanceOf', [who.Eve.address])).value;
@@ -416,7 +416,7 @@ async function flowCompute(ctx: Ctx): Promise<void> {
   await awaitConfirm(page);
   const claimMsg = await sign(page);
   await dismiss(page);
-  const paidOut = streamOf((await dryRun(vault, who.Alice.address, 'escrow', [escrowId])).value!)!.paidOut;
+  const paidOut = streamOf((await dryRun(vault, who.Alice.address, 'vaultArbiterEscrow', [escrowId])).value!)!.paidOut;
   check(paidOut > 0n, 'chain: the claim paid Bob’s side');
   const claimedText = `${formatUnits(paidOut, 12)} UNIT`;
   check(claimMsg.startsWith(`Claimed ${claimedText} from rental #${rentalId}`), `page: the claim says what it paid ("${claimMsg}" vs ${claimedText})`);
@@ -470,7 +470,7 @@ async function adminThenHandOver(m: Market, who: Record<DevName, Signer>): Promi
   const { registry } = m;
   if (!(await dryRun(registry, who.Alice.address, 'auditorsIsAuditor', [who.Charlie.address])).value) {
     if ((await dryRun(registry, who.Alice.address, 'admin', [])).value?.address() === who.Alice.address) {
-      await send(registry, who.Alice, 'setAuditor', [who.Charlie.address, true]);
+      await send(registry, who.Alice, 'registryAdminSetAuditor', [who.Charlie.address, true]);
     }
   }
   await handOver(m, who.Alice, (l) => console.log(`browser: setup: ${l}`));

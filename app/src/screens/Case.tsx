@@ -18,7 +18,7 @@ export function CasePage({ caseId, onBack }: { caseId: bigint; onBack: () => voi
     const id = v.id;
     const round = v.case.round;
     const [rec, tallies, rounds, mine] = await Promise.all([
-      dryRun(market.vault, caller, 'escrow', [v.case.escrow]).then((r) => r.value),
+      dryRun(market.vault, caller, 'vaultArbiterEscrow', [v.case.escrow]).then((r) => r.value),
       Promise.all(choicesFor(v).map(async (c) => [c, (await dryRun(market.dao, caller, 'tally', [id, round, c])).value.weight] as const)),
       Promise.all(Array.from({ length: round }, (_, r) => dryRun(market.dao, caller, 'roundInfo', [id, r]).then((x) => x.value))),
       account

@@ -55,7 +55,7 @@ function MyEscrows({ onCase }: { onCase: (id?: bigint) => void }) {
     const rows: EscrowRow[] = await Promise.all(
       open.map(async (e) => {
         const [rec, bond, caseId] = await Promise.all([
-          dryRun(market.vault, me, 'escrow', [e.id]).then((r) => r.value),
+          dryRun(market.vault, me, 'vaultArbiterEscrow', [e.id]).then((r) => r.value),
           dryRun(market.vault, me, 'requiredBond', [e.id]).then((r) => r.value),
           dryRun(market.dao, me, 'caseOfEscrow', [e.id]).then((r) => r.value),
         ]);

@@ -316,7 +316,7 @@ function ProposeForm({ staked, threshold }: { staked?: bigint; threshold?: bigin
     const c = market.deployment.deployer;
     const [fee, dispute, royalty, periods, cfg] = await Promise.all([
       dryRun(market.vault, c, 'feeBps', []).then((r) => r.value),
-      dryRun(market.vault, c, 'disputeParams', []).then((r) => r.value),
+      dryRun(market.vault, c, 'vaultArbiterDisputeParams', []).then((r) => r.value),
       dryRun(market.registry, c, 'maxRoyaltyBps', []).then((r) => r.value),
       dryRun(market.registry, c, 'purchasePeriods', []).then((r) => r.value),
       dryRun(market.compute, c, 'config', []).then((r) => r.value),

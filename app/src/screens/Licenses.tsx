@@ -26,7 +26,7 @@ export function LicensesScreen() {
         page.items
           .filter((v) => v.escrow && v.escrow.state !== 'Settled')
           .map(async (v) => {
-            const rec = (await dryRun(market.vault, account.address, 'escrow', [v.license.escrowId])).value;
+            const rec = (await dryRun(market.vault, account.address, 'vaultArbiterEscrow', [v.license.escrowId])).value;
             const terms = rec?.terms;
             // Order terms: (amount, delivery deadline, review window, delivered at, proof).
             const deadline = terms?.type === 'Order' ? (v.escrow!.state === 'Delivered' && terms.value[3] !== undefined ? terms.value[3] + terms.value[2] : terms.value[1]) : undefined;

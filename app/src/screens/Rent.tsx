@@ -16,7 +16,7 @@ export function RentScreen({ offerId, onOffer }: { offerId?: bigint; onOffer: (i
   const [problem, setProblem] = useState<string>();
   const now = useNow(5_000);
   const view = useLoad(async () => (offerId === undefined ? undefined : (await dryRun(market.compute, caller, 'offer', [offerId])).value ?? null), [offerId, version]);
-  // The minimum charge of new rentals is governed (`set_rental_rules`): read it live.
+  // The minimum charge of new rentals is governed (`MarketAdmin::set_rental_rules`): read it live.
   const config = useLoad(() => dryRun(market.compute, caller, 'config', []).then((r) => r.value), [version]);
   const hourMs = market.deployment.params.hourMs;
 

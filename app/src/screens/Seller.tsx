@@ -20,7 +20,7 @@ export function SellerScreen() {
     }
     const toDeliver = open.filter((e) => e.role === 'Payee');
     const payers = new Map(
-      await Promise.all(toDeliver.map(async (e) => [e.id, (await dryRun(market.vault, me, 'escrow', [e.id])).value?.payer.address()] as const)),
+      await Promise.all(toDeliver.map(async (e) => [e.id, (await dryRun(market.vault, me, 'vaultArbiterEscrow', [e.id])).value?.payer.address()] as const)),
     );
     return { toDeliver, payers, now: await chainNow(market.client) };
   }, [account?.address, version]);

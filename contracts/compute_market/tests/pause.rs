@@ -34,8 +34,8 @@ fn only_the_admin_pauses_and_every_call_emits() {
     c.accept_admin().unwrap();
     for who in [a.alice, provider(), renter(), auditor()] {
         set_caller(who);
-        assert_refused!(c, c.set_paused(false), Error::NotAdmin);
-        assert_refused!(c, c.set_paused(true), Error::NotAdmin);
+        assert_refused!(c, c.set_paused(false), AdminError::NotAdmin);
+        assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
     }
     assert!(c.paused());
     set_caller(a.django);

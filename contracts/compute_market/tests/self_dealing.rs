@@ -3,7 +3,6 @@
 //! paid volume show beside the counts.
 
 use super::*;
-use crate::errors::Error;
 use crate::events::*;
 use crate::reputation::Reputation;
 
@@ -130,6 +129,6 @@ fn the_minimum_applies_to_every_outcome_but_a_withdrawal_and_per_asset() {
     assert_refused!(
         c,
         c.set_min_counted_value(Asset::Native, 1),
-        Error::NotAdmin
+        AdminError::NotAdmin
     );
 }

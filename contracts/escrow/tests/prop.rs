@@ -147,7 +147,10 @@ fn run(ops: Vec<Op>, seen: &Seen) {
         }
     }
     // Holds of refunded disputes end: by the arbiter, or after their ruling deadline
-    // by anyone (both, alternately).
+    // by anyone, whichever of the two the whole test has seen less often so far. Holds
+    // are rare (a few in 10 000 sequences) and the random operations mostly end them
+    // by the arbiter, so alternating by id left the second path unseen in about one
+    // test run in three.
     for id in 1..=r.c.escrow_count() {
         if r.c
             .escrow(id)
@@ -155,9 +158,12 @@ fn run(ops: Vec<Op>, seen: &Seen) {
             .dispute
             .is_some_and(|d| d.collateral_held)
         {
+            let times = |what: &str| r.seen.borrow().get(what).copied().unwrap_or(0);
+            let by_arbiter =
+                times("hold_released_by_arbiter") < times("hold_released_after_deadline");
             r.step(Op::ReleaseHold(
                 usize::try_from(id - 1).unwrap(),
-                id % 2 == 0,
+                by_arbiter,
             ));
         }
     }

@@ -52,10 +52,10 @@ fn allow_lists_refuse_non_admins_and_change_nothing() {
         set_caller(caller);
         for allowed in [true, false] {
             for who in [a.django, a.eve] {
-                assert_refused!(c, c.set_auditor(who, allowed), Error::NotAdmin);
+                assert_refused!(c, c.set_auditor(who, allowed), AdminError::NotAdmin);
             }
             for token in [a.frank, a.eve] {
-                assert_refused!(c, c.set_asset_allowed(token, allowed), Error::NotAdmin);
+                assert_refused!(c, c.set_asset_allowed(token, allowed), AdminError::NotAdmin);
             }
         }
     }
@@ -74,7 +74,7 @@ fn admin_sets_royalty_cap() {
     assert_refused!(
         c,
         c.set_max_royalty_bps(ROYALTY_HARD_CAP_BPS + 1),
-        Error::RoyaltyCapTooHigh
+        AdminError::OutOfRange
     );
 }
 
@@ -82,15 +82,14 @@ fn admin_sets_royalty_cap() {
 fn admin_hands_over_role() {
     let mut c = setup();
     let a = accounts();
-    assert_refused!(c, c.propose_admin(Some(a.alice)), Error::SameAccount);
-    assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
+    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
     c.propose_admin(Some(a.bob)).unwrap();
     let e: AdminProposed = last_event();
     assert_eq!((e.admin, e.proposed), (a.alice, Some(a.bob)));
     // Proposing hands nothing over; only bob can accept.
     assert_eq!(c.admin(), a.alice);
     set_caller(a.charlie);
-    assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
+    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
     set_caller(a.bob);
     c.accept_admin().unwrap();
     set_caller(a.alice);
@@ -98,7 +97,7 @@ fn admin_hands_over_role() {
     let e: AdminChanged = last_event();
     assert_eq!((e.previous, e.new), (a.alice, a.bob));
     assert_eq!(c.admin(), a.bob);
-    assert_refused!(c, c.set_auditor(a.eve, true), Error::NotAdmin);
+    assert_refused!(c, c.set_auditor(a.eve, true), AdminError::NotAdmin);
     set_caller(a.bob);
     c.set_auditor(a.eve, true).unwrap();
 }
@@ -110,14 +109,63 @@ fn non_admin_is_refused_everywhere() {
     c.set_auditor(a.django, true).unwrap();
     c.set_asset_allowed(a.frank, true).unwrap();
     set_caller(a.bob);
-    assert_refused!(c, c.set_auditor(a.eve, true), Error::NotAdmin);
-    assert_refused!(c, c.set_auditor(a.django, false), Error::NotAdmin);
-    assert_refused!(c, c.set_asset_allowed(a.eve, true), Error::NotAdmin);
-    assert_refused!(c, c.set_asset_allowed(a.frank, false), Error::NotAdmin);
-    assert_refused!(c, c.set_max_royalty_bps(1), Error::NotAdmin);
-    assert_refused!(c, c.set_paused(true), Error::NotAdmin);
-    assert_refused!(c, c.propose_admin(Some(a.bob)), Error::NotAdmin);
-    assert_refused!(c, c.propose_admin(None), Error::NotAdmin);
+    assert_refused!(c, c.set_auditor(a.eve, true), AdminError::NotAdmin);
+    assert_refused!(c, c.set_auditor(a.django, false), AdminError::NotAdmin);
+    assert_refused!(c, c.set_asset_allowed(a.eve, true), AdminError::NotAdmin);
+    assert_refused!(c, c.set_asset_allowed(a.frank, false), AdminError::NotAdmin);
+    assert_refused!(c, c.set_max_royalty_bps(1), AdminError::NotAdmin);
+    assert_refused!(c, c.set_purchase_periods(1, 1), AdminError::NotAdmin);
+    assert_refused!(c, c.set_vault(a.eve), AdminError::NotAdmin);
+    assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
+    assert_refused!(c, c.propose_admin(Some(a.bob)), AdminError::NotAdmin);
+    assert_refused!(c, c.propose_admin(None), AdminError::NotAdmin);
+}
+
+#[ink::test]
+fn admin_sets_purchase_periods_within_bounds() {
+    let mut c = setup();
+    c.set_purchase_periods(5_000, 7_000).unwrap();
+    assert_eq!(c.purchase_periods(), (5_000, 7_000));
+    let e: PurchasePeriodsChanged = last_event();
+    assert_eq!((e.delivery_period_ms, e.review_window_ms), (5_000, 7_000));
+    let long = market_types::MAX_PERIOD_MS + 1;
+    assert_refused!(c, c.set_purchase_periods(0, 1), AdminError::InvalidPeriod);
+    assert_refused!(c, c.set_purchase_periods(1, 0), AdminError::InvalidPeriod);
+    assert_refused!(
+        c,
+        c.set_purchase_periods(long, 1),
+        AdminError::PeriodTooLong
+    );
+    assert_refused!(
+        c,
+        c.set_purchase_periods(1, long),
+        AdminError::PeriodTooLong
+    );
+    let max = market_types::MAX_PERIOD_MS;
+    c.set_purchase_periods(max, max).unwrap();
+    assert_eq!(c.purchase_periods(), (max, max));
+}
+
+#[ink::test]
+fn admin_sets_the_vault_of_new_purchases() {
+    let mut c = setup();
+    assert_eq!(c.vault(), None);
+    c.set_vault(accounts().eve).unwrap();
+    let e: VaultChanged = last_event();
+    assert_eq!((c.vault(), e.vault), (Some(accounts().eve), accounts().eve));
+}
+
+/// Proposing the admin itself is harmless: accepting it changes nothing but the
+/// proposal, and says so.
+#[ink::test]
+fn admin_may_propose_itself() {
+    let mut c = setup();
+    let a = accounts();
+    c.propose_admin(Some(a.alice)).unwrap();
+    c.accept_admin().unwrap();
+    let e: AdminChanged = last_event();
+    assert_eq!((e.previous, e.new), (a.alice, a.alice));
+    assert_eq!((c.admin(), c.pending_admin()), (a.alice, None));
 }
 
 #[ink::test]
@@ -129,7 +177,7 @@ fn admin_proposal_can_be_withdrawn() {
     let e: AdminProposed = last_event();
     assert_eq!(e.proposed, None);
     set_caller(a.bob);
-    assert_refused!(c, c.accept_admin(), Error::NotPendingAdmin);
+    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
     assert_eq!(c.admin(), a.alice);
 }
 
@@ -191,8 +239,8 @@ fn only_the_admin_pauses_and_every_call_emits() {
     c.accept_admin().unwrap();
     for caller in [a.alice, a.charlie, a.django] {
         set_caller(caller);
-        assert_refused!(c, c.set_paused(false), Error::NotAdmin);
-        assert_refused!(c, c.set_paused(true), Error::NotAdmin);
+        assert_refused!(c, c.set_paused(false), AdminError::NotAdmin);
+        assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
     }
     assert!(c.paused());
     set_caller(a.bob);

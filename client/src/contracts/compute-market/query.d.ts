@@ -22,6 +22,7 @@ import type {
   ComputeMarketReputation,
   ComputeMarketAttestation,
   ComputeMarketConfig,
+  MarketTypesAdminAdminError,
 } from "./types.js";
 
 export interface ContractQuery<
@@ -792,27 +793,26 @@ export interface ContractQuery<
   >;
 
   /**
-   * Sets the collateral ratio of offers published or updated from now on, and the
-   * no-show penalty of rentals booked from now on.
+   * Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
+   * already priced in it keep their asset. Setting what is already set changes
+   * nothing and still emits.
    *
-   * Who: the admin. Errors: `NotAdmin`, `InvalidCollateralRatio` (outside
-   * 1..=`MAX_COLLATERAL_RATIO_BPS`), `InvalidNoShowBps` (above 100 % or above the
-   * ratio). Emits: `RatiosChanged`.
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
    *
-   * @param {number} collateralRatioBps
-   * @param {number} noShowBps
+   * @param {AccountId32Like} token
+   * @param {boolean} allowed
    * @param {ContractCallOptions} options
    *
-   * @selector 0xf7687b0b
+   * @selector 0xd0e03a14
    **/
-  setRatios: GenericContractQueryCall<
+  administeredSetAssetAllowed: GenericContractQueryCall<
     (
-      collateralRatioBps: number,
-      noShowBps: number,
+      token: AccountId32Like,
+      allowed: boolean,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -820,24 +820,24 @@ export interface ContractQuery<
   >;
 
   /**
-   * Sets the longest start window offers published from now on may give
-   * themselves (published offers keep theirs).
+   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+   * role moves only when that account calls `accept_admin`. `None` withdraws the
+   * proposal; a new proposal replaces the last.
    *
-   * Who: the admin. Errors: `NotAdmin`, `InvalidPeriod`, `PeriodTooLong`.
-   * Emits: `MaxStartWindowChanged`.
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AdminProposed`.
    *
-   * @param {bigint} maxStartWindowMs
+   * @param {AccountId32Like | undefined} newAdmin
    * @param {ContractCallOptions} options
    *
-   * @selector 0x5b1724b9
+   * @selector 0x256ee1e4
    **/
-  setMaxStartWindow: GenericContractQueryCall<
+  administeredProposeAdmin: GenericContractQueryCall<
     (
-      maxStartWindowMs: bigint,
+      newAdmin: AccountId32Like | undefined,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -845,54 +845,20 @@ export interface ContractQuery<
   >;
 
   /**
-   * Sets the minimum charge of rentals booked from now on: withdrawing or ending
-   * one early (or a dispute over it falling back without a ruling) pays its
-   * provider at least the price of its first `min_charge_hours` hours (all of
-   * them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
+   * Takes the admin role proposed to the caller.
    *
-   * Who: the admin. Errors: `NotAdmin`, `MinChargeTooLong` (above
-   * `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.
+   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
    *
-   * @param {number} minChargeHours
    * @param {ContractCallOptions} options
    *
-   * @selector 0x715674da
+   * @selector 0x471f41a0
    **/
-  setRentalRules: GenericContractQueryCall<
+  administeredAcceptAdmin: GenericContractQueryCall<
     (
-      minChargeHours: number,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Sets the least a rental in `asset` must pay (extensions included) to count
-   * in its provider's reputation, from the next rental that closes on; one that
-   * pays less counts in `below_minimum` only. 0 (the default) counts every
-   * rental. Setting what is already set changes nothing and still emits.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `MinCountedValueChanged`.
-   *
-   * @param {MarketTypesAssetLike} asset
-   * @param {bigint} value
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0x18b1d1c6
-   **/
-  setMinCountedValue: GenericContractQueryCall<
-    (
-      asset: MarketTypesAssetLike,
-      value: bigint,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -912,42 +878,15 @@ export interface ContractQuery<
    * @param {boolean} paused
    * @param {ContractCallOptions} options
    *
-   * @selector 0x4b7659e5
+   * @selector 0xaa55c9f1
    **/
-  setPaused: GenericContractQueryCall<
+  administeredSetPaused: GenericContractQueryCall<
     (
       paused: boolean,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
-   * already priced in it keep their asset. Setting what is already set changes
-   * nothing and still emits.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
-   *
-   * @param {AccountId32Like} token
-   * @param {boolean} allowed
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0xb4bb293f
-   **/
-  setAssetAllowed: GenericContractQueryCall<
-    (
-      token: AccountId32Like,
-      allowed: boolean,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -964,15 +903,68 @@ export interface ContractQuery<
    * @param {AccountId32Like} vault
    * @param {ContractCallOptions} options
    *
-   * @selector 0xb3538077
+   * @selector 0x42b13280
    **/
-  setVault: GenericContractQueryCall<
+  administeredSetVault: GenericContractQueryCall<
     (
       vault: AccountId32Like,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Sets the collateral ratio of offers published or updated from now on, and the
+   * no-show penalty of rentals booked from now on.
+   *
+   * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (a ratio outside
+   * 1..=`MAX_COLLATERAL_RATIO_BPS`, a penalty above 100 % or above the ratio).
+   * Emits: `RatiosChanged`.
+   *
+   * @param {number} collateralRatioBps
+   * @param {number} noShowBps
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x591033ab
+   **/
+  marketAdminSetRatios: GenericContractQueryCall<
+    (
+      collateralRatioBps: number,
+      noShowBps: number,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Sets the longest start window offers published from now on may give
+   * themselves (published offers keep theirs).
+   *
+   * Who: the admin. Errors: `NotAdmin`, `InvalidPeriod`, `PeriodTooLong`.
+   * Emits: `MaxStartWindowChanged`.
+   *
+   * @param {bigint} maxStartWindowMs
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x13f5f146
+   **/
+  marketAdminSetMaxStartWindow: GenericContractQueryCall<
+    (
+      maxStartWindowMs: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -987,15 +979,15 @@ export interface ContractQuery<
    * @param {AccountId32Like} auditors
    * @param {ContractCallOptions} options
    *
-   * @selector 0xa6480814
+   * @selector 0xcef1efdf
    **/
-  setAuditors: GenericContractQueryCall<
+  marketAdminSetAuditors: GenericContractQueryCall<
     (
       auditors: AccountId32Like,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -1003,24 +995,26 @@ export interface ContractQuery<
   >;
 
   /**
-   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
-   * role moves only when that account calls `accept_admin`. `None` withdraws the
-   * proposal.
+   * Sets the minimum charge of rentals booked from now on: withdrawing or ending
+   * one early (or a dispute over it falling back without a ruling) pays its
+   * provider at least the price of its first `min_charge_hours` hours (all of
+   * them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
    *
-   * Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
+   * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
+   * `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.
    *
-   * @param {AccountId32Like | undefined} newAdmin
+   * @param {number} minChargeHours
    * @param {ContractCallOptions} options
    *
-   * @selector 0x2b3a5aab
+   * @selector 0x6cb3968e
    **/
-  proposeAdmin: GenericContractQueryCall<
+  marketAdminSetRentalRules: GenericContractQueryCall<
     (
-      newAdmin: AccountId32Like | undefined,
+      minChargeHours: number,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,
@@ -1028,20 +1022,27 @@ export interface ContractQuery<
   >;
 
   /**
-   * Takes the admin role proposed to the caller.
+   * Sets the least a rental in `asset` must pay (extensions included) to count
+   * in its provider's reputation, from the next rental that closes on; one that
+   * pays less counts in `below_minimum` only. 0 (the default) counts every
+   * rental. Setting what is already set changes nothing and still emits.
    *
-   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+   * Who: the admin. Errors: `NotAdmin`. Emits: `MinCountedValueChanged`.
    *
+   * @param {MarketTypesAssetLike} asset
+   * @param {bigint} value
    * @param {ContractCallOptions} options
    *
-   * @selector 0x3830821d
+   * @selector 0xcb19f058
    **/
-  acceptAdmin: GenericContractQueryCall<
+  marketAdminSetMinCountedValue: GenericContractQueryCall<
     (
+      asset: MarketTypesAssetLike,
+      value: bigint,
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        Result<[], ComputeMarketErrorsError>,
+        Result<[], MarketTypesAdminAdminError>,
         ContractCallResult
       >
     >,

@@ -357,20 +357,119 @@ export interface ContractTx<
   >;
 
   /**
+   * Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
+   * already priced in it keep their asset. Setting what is already set changes
+   * nothing and still emits.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
+   *
+   * @param {AccountId32Like} token
+   * @param {boolean} allowed
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xd0e03a14
+   **/
+  administeredSetAssetAllowed: GenericContractTxCall<
+    (
+      token: AccountId32Like,
+      allowed: boolean,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+   * role moves only when that account calls `accept_admin`. `None` withdraws the
+   * proposal; a new proposal replaces the last.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AdminProposed`.
+   *
+   * @param {AccountId32Like | undefined} newAdmin
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x256ee1e4
+   **/
+  administeredProposeAdmin: GenericContractTxCall<
+    (
+      newAdmin: AccountId32Like | undefined,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Takes the admin role proposed to the caller.
+   *
+   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+   *
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x471f41a0
+   **/
+  administeredAcceptAdmin: GenericContractTxCall<
+    (options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Pauses (`true`) or resumes (`false`) new offers and rentals: while paused,
+   * `publish_offer` and `rent` refuse with `Paused`. Rentals in flight go on
+   * (`start`, `extend`, `end_early`, `cancel_no_show`, `settle`, claims at the
+   * vault), and providers may still update, pause, resume and retire offers.
+   * Setting what is already set changes nothing and still emits.
+   *
+   * Who: the admin (the DAO's guardian, once the DAO holds the role).
+   * Errors: `NotAdmin`. Emits: `PauseChanged`.
+   *
+   * @param {boolean} paused
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xaa55c9f1
+   **/
+  administeredSetPaused: GenericContractTxCall<
+    (
+      paused: boolean,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Points new offers at another escrow vault (which must list the market as a
+   * controller). Offers already published, and their rentals, stay with the
+   * vault holding their collateral.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
+   *
+   * @param {AccountId32Like} vault
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x42b13280
+   **/
+  administeredSetVault: GenericContractTxCall<
+    (
+      vault: AccountId32Like,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
    * Sets the collateral ratio of offers published or updated from now on, and the
    * no-show penalty of rentals booked from now on.
    *
-   * Who: the admin. Errors: `NotAdmin`, `InvalidCollateralRatio` (outside
-   * 1..=`MAX_COLLATERAL_RATIO_BPS`), `InvalidNoShowBps` (above 100 % or above the
-   * ratio). Emits: `RatiosChanged`.
+   * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (a ratio outside
+   * 1..=`MAX_COLLATERAL_RATIO_BPS`, a penalty above 100 % or above the ratio).
+   * Emits: `RatiosChanged`.
    *
    * @param {number} collateralRatioBps
    * @param {number} noShowBps
    * @param {ContractTxOptions} options
    *
-   * @selector 0xf7687b0b
+   * @selector 0x591033ab
    **/
-  setRatios: GenericContractTxCall<
+  marketAdminSetRatios: GenericContractTxCall<
     (
       collateralRatioBps: number,
       noShowBps: number,
@@ -389,11 +488,29 @@ export interface ContractTx<
    * @param {bigint} maxStartWindowMs
    * @param {ContractTxOptions} options
    *
-   * @selector 0x5b1724b9
+   * @selector 0x13f5f146
    **/
-  setMaxStartWindow: GenericContractTxCall<
+  marketAdminSetMaxStartWindow: GenericContractTxCall<
     (
       maxStartWindowMs: bigint,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Points the market at another auditor list.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AuditorsChanged`.
+   *
+   * @param {AccountId32Like} auditors
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xcef1efdf
+   **/
+  marketAdminSetAuditors: GenericContractTxCall<
+    (
+      auditors: AccountId32Like,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
     Type
@@ -405,15 +522,15 @@ export interface ContractTx<
    * provider at least the price of its first `min_charge_hours` hours (all of
    * them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
    *
-   * Who: the admin. Errors: `NotAdmin`, `MinChargeTooLong` (above
+   * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
    * `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.
    *
    * @param {number} minChargeHours
    * @param {ContractTxOptions} options
    *
-   * @selector 0x715674da
+   * @selector 0x6cb3968e
    **/
-  setRentalRules: GenericContractTxCall<
+  marketAdminSetRentalRules: GenericContractTxCall<
     (
       minChargeHours: number,
       options?: ContractTxOptions,
@@ -433,131 +550,14 @@ export interface ContractTx<
    * @param {bigint} value
    * @param {ContractTxOptions} options
    *
-   * @selector 0x18b1d1c6
+   * @selector 0xcb19f058
    **/
-  setMinCountedValue: GenericContractTxCall<
+  marketAdminSetMinCountedValue: GenericContractTxCall<
     (
       asset: MarketTypesAssetLike,
       value: bigint,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Pauses (`true`) or resumes (`false`) new offers and rentals: while paused,
-   * `publish_offer` and `rent` refuse with `Paused`. Rentals in flight go on
-   * (`start`, `extend`, `end_early`, `cancel_no_show`, `settle`, claims at the
-   * vault), and providers may still update, pause, resume and retire offers.
-   * Setting what is already set changes nothing and still emits.
-   *
-   * Who: the admin (the DAO's guardian, once the DAO holds the role).
-   * Errors: `NotAdmin`. Emits: `PauseChanged`.
-   *
-   * @param {boolean} paused
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x4b7659e5
-   **/
-  setPaused: GenericContractTxCall<
-    (
-      paused: boolean,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Lets the PSP22 `token` price new offers (`allowed`), or stops it. Offers
-   * already priced in it keep their asset. Setting what is already set changes
-   * nothing and still emits.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
-   *
-   * @param {AccountId32Like} token
-   * @param {boolean} allowed
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xb4bb293f
-   **/
-  setAssetAllowed: GenericContractTxCall<
-    (
-      token: AccountId32Like,
-      allowed: boolean,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Points new offers at another escrow vault (which must list the market as a
-   * controller). Offers already published, and their rentals, stay with the
-   * vault holding their collateral.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
-   *
-   * @param {AccountId32Like} vault
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xb3538077
-   **/
-  setVault: GenericContractTxCall<
-    (
-      vault: AccountId32Like,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Points the market at another auditor list.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `AuditorsChanged`.
-   *
-   * @param {AccountId32Like} auditors
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xa6480814
-   **/
-  setAuditors: GenericContractTxCall<
-    (
-      auditors: AccountId32Like,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
-   * role moves only when that account calls `accept_admin`. `None` withdraws the
-   * proposal.
-   *
-   * Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
-   *
-   * @param {AccountId32Like | undefined} newAdmin
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x2b3a5aab
-   **/
-  proposeAdmin: GenericContractTxCall<
-    (
-      newAdmin: AccountId32Like | undefined,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Takes the admin role proposed to the caller.
-   *
-   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x3830821d
-   **/
-  acceptAdmin: GenericContractTxCall<
-    (options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 }

@@ -100,7 +100,7 @@ export type ComputeMarketReputation = {
 };
 
 export type ComputeMarket = {
-  admin: MarketTypesStorageRole;
+  admin: MarketTypesAdmin;
   vault: AccountId32;
   auditors: AccountId32;
   hourMs: bigint;
@@ -108,7 +108,6 @@ export type ComputeMarket = {
   noShowBps: number;
   maxStartWindowMs: bigint;
   minChargeHours: number;
-  allowedTokens: MarketTypesStorageAllowList;
   offerCount: bigint;
   offers: { get(arg: bigint): Promise<ComputeMarketOffer | undefined> };
   attestations: {
@@ -130,12 +129,13 @@ export type ComputeMarket = {
     ): Promise<bigint | undefined>;
   };
   minCounted: { get(arg: MarketTypesAssetLike): Promise<bigint | undefined> };
-  paused: boolean;
 };
 
-export type MarketTypesStorageRole = {
-  holder: AccountId32;
+export type MarketTypesAdmin = {
+  admin: AccountId32;
   pending?: AccountId32 | undefined;
+  paused: boolean;
+  allowedTokens: MarketTypesStorageAllowList;
 };
 
 export type MarketTypesStorageAllowList = {
@@ -153,9 +153,6 @@ export type MarketTypesStorageSwapIndex = {
 };
 
 export type ComputeMarketErrorsError =
-  | { type: "NotAdmin" }
-  | { type: "NotPendingAdmin" }
-  | { type: "SameAccount" }
   | { type: "NotProvider" }
   | { type: "NotRenter" }
   | { type: "NotAuditor" }
@@ -206,8 +203,7 @@ export type ComputeMarketErrorsError =
   | { type: "TokenCallFailed" }
   | { type: "AuditorsCallFailed" }
   | { type: "Paused" }
-  | { type: "CollateralHeld" }
-  | { type: "MinChargeTooLong" };
+  | { type: "CollateralHeld" };
 
 export type MarketTypesVaultVaultError =
   | { type: "NotArbiter" }
@@ -300,5 +296,12 @@ export type ComputeMarketConfig = {
   maxStartWindowMs: bigint;
   minChargeHours: number;
 };
+
+export type MarketTypesAdminAdminError =
+  | "NotAdmin"
+  | "NotPendingAdmin"
+  | "InvalidPeriod"
+  | "PeriodTooLong"
+  | "OutOfRange";
 
 export type InkEnvNoChainExtension = null;

@@ -759,7 +759,7 @@ export interface ContractEvents<
   /**
    * Governance set whether the PSP22 `token` may be used from now on (emitted even when
    * nothing changed): by the vault for new escrows and collateral, by the registry for
-   * new and updated offers.
+   * new and updated offers, by the compute market for new offers.
    *
    * @signature_topic: 0x8aca7667f3308b7247c50d3eb6684541b9b0179f793aee9f8cb5f259f3b81bb0
    **/
@@ -776,6 +776,88 @@ export interface ContractEvents<
        * @indexed: false
        **/
       allowed: boolean;
+    },
+    Type
+  >;
+
+  /**
+   * The admin proposed a successor (`None`: the proposal was withdrawn). Nothing changes
+   * until the proposed account accepts. The vault emits it for its arbiter role.
+   *
+   * @signature_topic: 0xa698a033170ff764d06241a521df164f7aace8da875f78595830ebf8cd062833
+   **/
+  AdminProposed: GenericContractEvent<
+    "AdminProposed",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      admin: AccountId32;
+      /**
+       *
+       * @indexed: false
+       **/
+      proposed: AccountId32 | undefined;
+    },
+    Type
+  >;
+
+  /**
+   * The role moved: the proposed account accepted it. The vault emits it for its
+   * arbiter role (and so its governance).
+   *
+   * @signature_topic: 0xa1e4d14b568bc12868be4b79dbe902dd9aec9ab6be69ae6e48307d9ddd7ebe4d
+   **/
+  AdminChanged: GenericContractEvent<
+    "AdminChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      previous: AccountId32;
+      /**
+       *
+       * @indexed: true
+       **/
+      new: AccountId32;
+    },
+    Type
+  >;
+
+  /**
+   * The admin paused (`true`) or resumed (`false`) new business (emitted even when
+   * nothing changed): the registry's new listings, the market's new offers and rentals.
+   *
+   * @signature_topic: 0x98da4797e069fa9d78897c77a02bf87b42d74f3b2b794c3747b66f912c82a018
+   **/
+  PauseChanged: GenericContractEvent<
+    "PauseChanged",
+    {
+      /**
+       *
+       * @indexed: false
+       **/
+      paused: boolean;
+    },
+    Type
+  >;
+
+  /**
+   * The admin pointed new business at another escrow vault: the registry's new
+   * purchases, the market's new offers.
+   *
+   * @signature_topic: 0xd5311440f86135452b7a3f8f6a620d81a6668a4a2f9b74c6712e05056735165c
+   **/
+  VaultChanged: GenericContractEvent<
+    "VaultChanged",
+    {
+      /**
+       *
+       * @indexed: true
+       **/
+      vault: AccountId32;
     },
     Type
   >;

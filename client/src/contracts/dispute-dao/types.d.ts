@@ -21,7 +21,10 @@ export type InkStorageTraitsImplsAutoKey = {};
 
 export type InkStorageTraitsImplsManualKey = {};
 
-export type DisputeDaoCheckpointsCheckpoint = { block: number; amount: bigint };
+export type DisputeDaoRulesCheckpointsCheckpoint = {
+  block: number;
+  amount: bigint;
+};
 
 export type DisputeDaoCase = {
   escrow: bigint;
@@ -173,18 +176,7 @@ export type DisputeDaoGovParams = {
 
 export type DisputeDao = {
   config: DisputeDaoConfig;
-  owed: bigint;
-  totalStaked: bigint;
-  rewardReserve: bigint;
-  members: { get(arg: AccountId32Like): Promise<DisputeDaoMember | undefined> };
-  checkpoints: {
-    get(
-      arg: [AccountId32Like | undefined, number],
-    ): Promise<DisputeDaoCheckpointsCheckpoint | undefined>;
-  };
-  checkpointLen: {
-    get(arg: AccountId32Like | undefined): Promise<number | undefined>;
-  };
+  ledger: DisputeDaoLedgerStakeLedger;
   caseCount: bigint;
   cases: { get(arg: bigint): Promise<DisputeDaoCase | undefined> };
   caseOfEscrow: { get(arg: bigint): Promise<bigint | undefined> };
@@ -219,6 +211,21 @@ export type DisputeDaoConfig = {
   gov: DisputeDaoGovParams;
   unbondingMs: bigint;
   guardian?: AccountId32 | undefined;
+};
+
+export type DisputeDaoLedgerStakeLedger = {
+  owed: bigint;
+  totalStaked: bigint;
+  rewardReserve: bigint;
+  members: { get(arg: AccountId32Like): Promise<DisputeDaoMember | undefined> };
+  checkpoints: {
+    get(
+      arg: [AccountId32Like | undefined, number],
+    ): Promise<DisputeDaoRulesCheckpointsCheckpoint | undefined>;
+  };
+  checkpointLen: {
+    get(arg: AccountId32Like | undefined): Promise<number | undefined>;
+  };
 };
 
 export type MarketTypesStorageSwapIndex = {

@@ -145,6 +145,32 @@ export interface ContractTx<
   >;
 
   /**
+   * Moves a collateral's unlock time later (e.g. when the provider lists for
+   * longer), to at most `MAX_PERIOD_MS` from now.
+   *
+   * Who may call: the collateral's controller while it is allow-listed (or the
+   * owner of collateral it locked itself).
+   *
+   * Errors: `CollateralNotFound`, `NotCollateralController`, `NotController`
+   * (removed by governance), `InvalidPeriod` (not later), `PeriodTooLong`,
+   * `Overflow`. Emits `CollateralExtended`.
+   *
+   * @param {bigint} id
+   * @param {bigint} unlockAfter
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x5e894941
+   **/
+  extendCollateral: GenericContractTxCall<
+    (
+      id: bigint,
+      unlockAfter: bigint,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
    * Rules on a disputed escrow: `payee_bps` of what it still holds goes to the
    * payee side (fee and royalties taken from it), the rest back to the payer. The
    * disputer's bond comes back if its side got at least half, otherwise it goes
@@ -159,9 +185,9 @@ export interface ContractTx<
    * @param {number} payeeBps
    * @param {ContractTxOptions} options
    *
-   * @selector 0x9e30d65d
+   * @selector 0xd3d2233f
    **/
-  resolve: GenericContractTxCall<
+  vaultArbiterResolve: GenericContractTxCall<
     (
       id: bigint,
       payeeBps: number,
@@ -189,30 +215,9 @@ export interface ContractTx<
    * @param {bigint} id
    * @param {ContractTxOptions} options
    *
-   * @selector 0x317e75e4
+   * @selector 0x2c506de2
    **/
-  expireDispute: GenericContractTxCall<
-    (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Ends the collateral hold of an escrow its payee refunded during a dispute
-   * (see `refund`): the collateral no longer counts as in use for it, and can be
-   * released once nothing else is open on it.
-   *
-   * Who may call: the arbiter at any time (after its ruling, and any slash);
-   * anyone once the dispute's ruling deadline has passed.
-   *
-   * Errors: `EscrowNotFound`, `NoCollateralHold`, `RulingWindowOpen`,
-   * `Overflow`. Emits `CollateralHoldReleased`.
-   *
-   * @param {bigint} id
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xb4643b60
-   **/
-  releaseHold: GenericContractTxCall<
+  vaultArbiterExpireDispute: GenericContractTxCall<
     (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
@@ -230,9 +235,9 @@ export interface ContractTx<
    * @param {Array<[AccountId32Like, bigint]>} receivers
    * @param {ContractTxOptions} options
    *
-   * @selector 0xbf463b13
+   * @selector 0x98799921
    **/
-  slashCollateral: GenericContractTxCall<
+  vaultArbiterSlashCollateral: GenericContractTxCall<
     (
       id: bigint,
       receivers: Array<[AccountId32Like, bigint]>,
@@ -242,28 +247,23 @@ export interface ContractTx<
   >;
 
   /**
-   * Moves a collateral's unlock time later (e.g. when the provider lists for
-   * longer), to at most `MAX_PERIOD_MS` from now.
+   * Ends the collateral hold of an escrow its payee refunded during a dispute
+   * (see `refund`): the collateral no longer counts as in use for it, and can be
+   * released once nothing else is open on it.
    *
-   * Who may call: the collateral's controller while it is allow-listed (or the
-   * owner of collateral it locked itself).
+   * Who may call: the arbiter at any time (after its ruling, and any slash);
+   * anyone once the dispute's ruling deadline has passed.
    *
-   * Errors: `CollateralNotFound`, `NotCollateralController`, `NotController`
-   * (removed by governance), `InvalidPeriod` (not later), `PeriodTooLong`,
-   * `Overflow`. Emits `CollateralExtended`.
+   * Errors: `EscrowNotFound`, `NoCollateralHold`, `RulingWindowOpen`,
+   * `Overflow`. Emits `CollateralHoldReleased`.
    *
    * @param {bigint} id
-   * @param {bigint} unlockAfter
    * @param {ContractTxOptions} options
    *
-   * @selector 0x5e894941
+   * @selector 0x7643f6a7
    **/
-  extendCollateral: GenericContractTxCall<
-    (
-      id: bigint,
-      unlockAfter: bigint,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
+  vaultArbiterReleaseHold: GenericContractTxCall<
+    (id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 
@@ -277,9 +277,9 @@ export interface ContractTx<
    * @param {number} feeBps
    * @param {ContractTxOptions} options
    *
-   * @selector 0xd3f73e00
+   * @selector 0x73502dbe
    **/
-  setFeeBps: GenericContractTxCall<
+  vaultArbiterSetFeeBps: GenericContractTxCall<
     (
       feeBps: number,
       options?: ContractTxOptions,
@@ -297,51 +297,13 @@ export interface ContractTx<
    * @param {AccountId32Like} treasury
    * @param {ContractTxOptions} options
    *
-   * @selector 0xe6812781
+   * @selector 0x2e8621f6
    **/
-  setTreasury: GenericContractTxCall<
+  vaultArbiterSetTreasury: GenericContractTxCall<
     (
       treasury: AccountId32Like,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Proposes a successor for the arbiter role (and governance), e.g. the DAO;
-   * `None` withdraws the proposal. Nothing changes until `accept_arbiter`, so a
-   * mistyped address cannot take the role away.
-   *
-   * Who may call: the arbiter.
-   *
-   * Errors: `NotArbiter`. Emits `ArbiterProposed`.
-   *
-   * @param {AccountId32Like | undefined} candidate
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x9012c3ef
-   **/
-  proposeArbiter: GenericContractTxCall<
-    (
-      candidate: AccountId32Like | undefined,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Takes the arbiter role that was proposed to the caller.
-   *
-   * Who may call: the account named by the last `propose_arbiter`.
-   *
-   * Errors: `NotPendingArbiter`. Emits `ArbiterChanged`.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xab85a512
-   **/
-  acceptArbiter: GenericContractTxCall<
-    (options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 
@@ -359,9 +321,9 @@ export interface ContractTx<
    * @param {bigint} rulingWindowMs
    * @param {ContractTxOptions} options
    *
-   * @selector 0x1d584144
+   * @selector 0x5ae043a3
    **/
-  setDisputeParams: GenericContractTxCall<
+  vaultArbiterSetDisputeParams: GenericContractTxCall<
     (
       bondBps: number,
       rulingWindowMs: bigint,
@@ -382,9 +344,9 @@ export interface ContractTx<
    * @param {bigint} amount
    * @param {ContractTxOptions} options
    *
-   * @selector 0xbcef7377
+   * @selector 0x5d5d8bea
    **/
-  setMinDeposit: GenericContractTxCall<
+  vaultArbiterSetMinDeposit: GenericContractTxCall<
     (
       asset: MarketTypesAssetLike,
       amount: bigint,
@@ -406,9 +368,9 @@ export interface ContractTx<
    * @param {boolean} allowed
    * @param {ContractTxOptions} options
    *
-   * @selector 0xc5e161ea
+   * @selector 0x8f09bd2b
    **/
-  setController: GenericContractTxCall<
+  vaultArbiterSetController: GenericContractTxCall<
     (
       controller: AccountId32Like,
       allowed: boolean,
@@ -421,22 +383,56 @@ export interface ContractTx<
    * Allows or disallows a PSP22 token for new escrows and collateral. Existing
    * escrows and credits in it are unaffected.
    *
-   * Who may call: the arbiter.
-   *
-   * Errors: `NotArbiter`. Emits `AssetAllowanceChanged`.
+   * Who may call: the arbiter. Errors: `NotArbiter`. Emits `AssetAllowanceChanged`.
    *
    * @param {AccountId32Like} token
    * @param {boolean} allowed
    * @param {ContractTxOptions} options
    *
-   * @selector 0xb4bb293f
+   * @selector 0xe992f867
    **/
-  setAssetAllowed: GenericContractTxCall<
+  vaultArbiterSetAssetAllowed: GenericContractTxCall<
     (
       token: AccountId32Like,
       allowed: boolean,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Proposes a successor for the arbiter role (and governance), e.g. the DAO;
+   * `None` withdraws the proposal. Nothing changes until `accept_arbiter`, so a
+   * mistyped address cannot take the role away.
+   *
+   * Who may call: the arbiter.
+   * Errors: `NotArbiter`. Emits `AdminProposed` (`admin`: the arbiter).
+   *
+   * @param {AccountId32Like | undefined} candidate
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x81873a68
+   **/
+  vaultArbiterProposeArbiter: GenericContractTxCall<
+    (
+      candidate: AccountId32Like | undefined,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Takes the arbiter role that was proposed to the caller.
+   *
+   * Who may call: the account named by the last `propose_arbiter`.
+   * Errors: `NotPendingArbiter`. Emits `AdminChanged` (`new`: the arbiter).
+   *
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x3a71bf3f
+   **/
+  vaultArbiterAcceptArbiter: GenericContractTxCall<
+    (options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 

@@ -4,17 +4,17 @@ import type { AccountId32, AccountId32Like, Hash } from "dedot/codecs";
 
 export type InkStorageLazyMapping = {};
 
-export type MarketTypesAsset =
-  { type: "Native" } | { type: "Psp22"; value: AccountId32 };
-
-export type MarketTypesAssetLike =
-  { type: "Native" } | { type: "Psp22"; value: AccountId32Like };
-
 export type InkStorageTraitsImplsResolverKey = {};
 
 export type InkStorageTraitsImplsAutoKey = {};
 
 export type InkStorageTraitsImplsManualKey = {};
+
+export type MarketTypesAsset =
+  { type: "Native" } | { type: "Psp22"; value: AccountId32 };
+
+export type MarketTypesAssetLike =
+  { type: "Native" } | { type: "Psp22"; value: AccountId32Like };
 
 export type MarketTypesVaultRoyalty = { receiver: AccountId32; bps: number };
 
@@ -101,14 +101,13 @@ export type MarketTypesVaultCollateral = {
 };
 
 export type Escrow = {
-  arbiter: MarketTypesStorageRole;
+  arbiter: MarketTypesAdmin;
   treasury: AccountId32;
   feeBps: number;
   bondBps: number;
   rulingWindowMs: bigint;
   minDeposit: { get(arg: MarketTypesAssetLike): Promise<bigint | undefined> };
   controllers: MarketTypesStorageAllowList;
-  allowedTokens: MarketTypesStorageAllowList;
   escrowCount: bigint;
   escrows: {
     get(arg: bigint): Promise<MarketTypesVaultEscrowRecord | undefined>;
@@ -121,9 +120,11 @@ export type Escrow = {
   open: MarketTypesStorageSwapIndex;
 };
 
-export type MarketTypesStorageRole = {
-  holder: AccountId32;
+export type MarketTypesAdmin = {
+  admin: AccountId32;
   pending?: AccountId32 | undefined;
+  paused: boolean;
+  allowedTokens: MarketTypesStorageAllowList;
 };
 
 export type MarketTypesStorageAllowList = {

@@ -25,6 +25,7 @@ import type {
   MarketTypesPage003,
   ModelRegistryAttestation,
   MarketTypesPage004,
+  MarketTypesAdminAdminError,
 } from "./types.js";
 
 export interface ContractQuery<
@@ -853,207 +854,16 @@ export interface ContractQuery<
   >;
 
   /**
-   * Points new purchases at an escrow vault. Licenses already bought keep the
-   * vault they were paid into, so a migration hides or forges nothing. The vault
-   * must also list the registry as a controller.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits `VaultChanged`.
-   *
-   * @param {AccountId32Like} vault
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0xb3538077
-   **/
-  setVault: GenericContractQueryCall<
-    (
-      vault: AccountId32Like,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Sets the delivery period and review window of new purchases, each above zero
-   * and at most `MAX_PERIOD_MS`.
-   *
-   * Who: the admin. Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
-   * Emits `PurchasePeriodsChanged`.
-   *
-   * @param {bigint} deliveryPeriodMs
-   * @param {bigint} reviewWindowMs
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0x47faec63
-   **/
-  setPurchasePeriods: GenericContractQueryCall<
-    (
-      deliveryPeriodMs: bigint,
-      reviewWindowMs: bigint,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Puts `auditor` on the auditor allow-list (`allowed`) or takes it off. Setting
-   * what is already set changes nothing and still emits. An auditor taken off the
-   * list no longer has its attestations count as valid; they stay readable, and
-   * it may still revoke them.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `AuditorChanged`.
-   *
-   * @param {AccountId32Like} auditor
-   * @param {boolean} allowed
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0xe31010be
-   **/
-  setAuditor: GenericContractQueryCall<
-    (
-      auditor: AccountId32Like,
-      allowed: boolean,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Lets the PSP22 `token` price new and updated offers (`allowed`), or stops it.
-   * Setting what is already set changes nothing and still emits. Offers already
-   * priced in a token that is disallowed keep their price and can still be
-   * bought.
-   *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
-   *
-   * @param {AccountId32Like} token
-   * @param {boolean} allowed
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0xb4bb293f
-   **/
-  setAssetAllowed: GenericContractQueryCall<
-    (
-      token: AccountId32Like,
-      allowed: boolean,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Sets the royalty cap for models registered from now on.
-   *
-   * Who: the admin. Errors: `NotAdmin`, `RoyaltyCapTooHigh`.
-   * Emits: `MaxRoyaltyChanged`.
-   *
-   * @param {number} maxRoyaltyBps
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0xc091db8b
-   **/
-  setMaxRoyaltyBps: GenericContractQueryCall<
-    (
-      maxRoyaltyBps: number,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Pauses (`true`) or resumes (`false`) new listings: while paused,
-   * `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
-   * updates, retirements and views go on. Setting what is already set changes
-   * nothing and still emits.
-   *
-   * Who: the admin (the DAO's guardian, once the DAO holds the role).
-   * Errors: `NotAdmin`. Emits: `PauseChanged`.
-   *
-   * @param {boolean} paused
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0x4b7659e5
-   **/
-  setPaused: GenericContractQueryCall<
-    (
-      paused: boolean,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
-   * role moves only when that account calls `accept_admin`. `None` withdraws the
-   * proposal.
-   *
-   * Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
-   *
-   * @param {AccountId32Like | undefined} newAdmin
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0x2b3a5aab
-   **/
-  proposeAdmin: GenericContractQueryCall<
-    (
-      newAdmin: AccountId32Like | undefined,
-      options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
-    Type
-  >;
-
-  /**
-   * Takes the admin role proposed to the caller.
-   *
-   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+   * The admin account.
    *
    * @param {ContractCallOptions} options
    *
-   * @selector 0x3830821d
+   * @selector 0x1aa66b39
    **/
-  acceptAdmin: GenericContractQueryCall<
+  admin: GenericContractQueryCall<
     (
       options?: ContractCallOptions,
-    ) => Promise<
-      GenericContractCallResult<
-        Result<[], ModelRegistryErrorsError>,
-        ContractCallResult
-      >
-    >,
+    ) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
     Type
   >;
 
@@ -1070,20 +880,6 @@ export interface ContractQuery<
     ) => Promise<
       GenericContractCallResult<AccountId32 | undefined, ContractCallResult>
     >,
-    Type
-  >;
-
-  /**
-   * The admin account.
-   *
-   * @param {ContractCallOptions} options
-   *
-   * @selector 0x1aa66b39
-   **/
-  admin: GenericContractQueryCall<
-    (
-      options?: ContractCallOptions,
-    ) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
     Type
   >;
 
@@ -1372,6 +1168,210 @@ export interface ContractQuery<
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<MarketTypesPage004, ContractCallResult>
+    >,
+    Type
+  >;
+
+  /**
+   * Lets the PSP22 `token` price new and updated offers (`allowed`), or stops it
+   * (offers already priced in it keep their price and can still be bought).
+   * Setting what is already set changes nothing and still emits.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
+   *
+   * @param {AccountId32Like} token
+   * @param {boolean} allowed
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xd0e03a14
+   **/
+  administeredSetAssetAllowed: GenericContractQueryCall<
+    (
+      token: AccountId32Like,
+      allowed: boolean,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+   * role moves only when that account calls `accept_admin`. `None` withdraws the
+   * proposal; a new proposal replaces the last.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AdminProposed`.
+   *
+   * @param {AccountId32Like | undefined} newAdmin
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x256ee1e4
+   **/
+  administeredProposeAdmin: GenericContractQueryCall<
+    (
+      newAdmin: AccountId32Like | undefined,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Takes the admin role proposed to the caller.
+   *
+   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x471f41a0
+   **/
+  administeredAcceptAdmin: GenericContractQueryCall<
+    (
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Pauses (`true`) or resumes (`false`) new listings: while paused,
+   * `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
+   * updates, retirements and views go on. Setting what is already set changes
+   * nothing and still emits.
+   *
+   * Who: the admin (the DAO's guardian, once the DAO holds the role).
+   * Errors: `NotAdmin`. Emits: `PauseChanged`.
+   *
+   * @param {boolean} paused
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xaa55c9f1
+   **/
+  administeredSetPaused: GenericContractQueryCall<
+    (
+      paused: boolean,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Points new purchases at an escrow vault. Licenses already bought keep the
+   * vault they were paid into, so a migration hides or forges nothing. The vault
+   * must also list the registry as a controller.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
+   *
+   * @param {AccountId32Like} vault
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x42b13280
+   **/
+  administeredSetVault: GenericContractQueryCall<
+    (
+      vault: AccountId32Like,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Puts `auditor` on the auditor allow-list (`allowed`) or takes it off. Setting
+   * what is already set changes nothing and still emits. An auditor taken off the
+   * list no longer has its attestations count as valid; they stay readable, and
+   * it may still revoke them.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AuditorChanged`.
+   *
+   * @param {AccountId32Like} auditor
+   * @param {boolean} allowed
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x2daadb7c
+   **/
+  registryAdminSetAuditor: GenericContractQueryCall<
+    (
+      auditor: AccountId32Like,
+      allowed: boolean,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Sets the delivery period and review window of new purchases, each above zero
+   * and at most `MAX_PERIOD_MS`.
+   *
+   * Who: the admin. Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
+   * Emits `PurchasePeriodsChanged`.
+   *
+   * @param {bigint} deliveryPeriodMs
+   * @param {bigint} reviewWindowMs
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xc05d235b
+   **/
+  registryAdminSetPurchasePeriods: GenericContractQueryCall<
+    (
+      deliveryPeriodMs: bigint,
+      reviewWindowMs: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
+    >,
+    Type
+  >;
+
+  /**
+   * Sets the royalty cap for models registered from now on.
+   *
+   * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
+   * `ROYALTY_HARD_CAP_BPS`). Emits: `MaxRoyaltyChanged`.
+   *
+   * @param {number} maxRoyaltyBps
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x9bdb5861
+   **/
+  registryAdminSetMaxRoyaltyBps: GenericContractQueryCall<
+    (
+      maxRoyaltyBps: number,
+      options?: ContractCallOptions,
+    ) => Promise<
+      GenericContractCallResult<
+        Result<[], MarketTypesAdminAdminError>,
+        ContractCallResult
+      >
     >,
     Type
   >;

@@ -509,42 +509,98 @@ export interface ContractTx<
   >;
 
   /**
-   * Points new purchases at an escrow vault. Licenses already bought keep the
-   * vault they were paid into, so a migration hides or forges nothing. The vault
-   * must also list the registry as a controller.
+   * Lets the PSP22 `token` price new and updated offers (`allowed`), or stops it
+   * (offers already priced in it keep their price and can still be bought).
+   * Setting what is already set changes nothing and still emits.
    *
-   * Who: the admin. Errors: `NotAdmin`. Emits `VaultChanged`.
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
    *
-   * @param {AccountId32Like} vault
+   * @param {AccountId32Like} token
+   * @param {boolean} allowed
    * @param {ContractTxOptions} options
    *
-   * @selector 0xb3538077
+   * @selector 0xd0e03a14
    **/
-  setVault: GenericContractTxCall<
+  administeredSetAssetAllowed: GenericContractTxCall<
     (
-      vault: AccountId32Like,
+      token: AccountId32Like,
+      allowed: boolean,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
     Type
   >;
 
   /**
-   * Sets the delivery period and review window of new purchases, each above zero
-   * and at most `MAX_PERIOD_MS`.
+   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
+   * role moves only when that account calls `accept_admin`. `None` withdraws the
+   * proposal; a new proposal replaces the last.
    *
-   * Who: the admin. Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
-   * Emits `PurchasePeriodsChanged`.
+   * Who: the admin. Errors: `NotAdmin`. Emits: `AdminProposed`.
    *
-   * @param {bigint} deliveryPeriodMs
-   * @param {bigint} reviewWindowMs
+   * @param {AccountId32Like | undefined} newAdmin
    * @param {ContractTxOptions} options
    *
-   * @selector 0x47faec63
+   * @selector 0x256ee1e4
    **/
-  setPurchasePeriods: GenericContractTxCall<
+  administeredProposeAdmin: GenericContractTxCall<
     (
-      deliveryPeriodMs: bigint,
-      reviewWindowMs: bigint,
+      newAdmin: AccountId32Like | undefined,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Takes the admin role proposed to the caller.
+   *
+   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
+   *
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x471f41a0
+   **/
+  administeredAcceptAdmin: GenericContractTxCall<
+    (options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Pauses (`true`) or resumes (`false`) new listings: while paused,
+   * `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
+   * updates, retirements and views go on. Setting what is already set changes
+   * nothing and still emits.
+   *
+   * Who: the admin (the DAO's guardian, once the DAO holds the role).
+   * Errors: `NotAdmin`. Emits: `PauseChanged`.
+   *
+   * @param {boolean} paused
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xaa55c9f1
+   **/
+  administeredSetPaused: GenericContractTxCall<
+    (
+      paused: boolean,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Points new purchases at an escrow vault. Licenses already bought keep the
+   * vault they were paid into, so a migration hides or forges nothing. The vault
+   * must also list the registry as a controller.
+   *
+   * Who: the admin. Errors: `NotAdmin`. Emits: `VaultChanged`.
+   *
+   * @param {AccountId32Like} vault
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x42b13280
+   **/
+  administeredSetVault: GenericContractTxCall<
+    (
+      vault: AccountId32Like,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
     Type
@@ -562,9 +618,9 @@ export interface ContractTx<
    * @param {boolean} allowed
    * @param {ContractTxOptions} options
    *
-   * @selector 0xe31010be
+   * @selector 0x2daadb7c
    **/
-  setAuditor: GenericContractTxCall<
+  registryAdminSetAuditor: GenericContractTxCall<
     (
       auditor: AccountId32Like,
       allowed: boolean,
@@ -574,23 +630,22 @@ export interface ContractTx<
   >;
 
   /**
-   * Lets the PSP22 `token` price new and updated offers (`allowed`), or stops it.
-   * Setting what is already set changes nothing and still emits. Offers already
-   * priced in a token that is disallowed keep their price and can still be
-   * bought.
+   * Sets the delivery period and review window of new purchases, each above zero
+   * and at most `MAX_PERIOD_MS`.
    *
-   * Who: the admin. Errors: `NotAdmin`. Emits: `AssetAllowanceChanged`.
+   * Who: the admin. Errors: `NotAdmin`, `InvalidPeriod` (zero), `PeriodTooLong`.
+   * Emits `PurchasePeriodsChanged`.
    *
-   * @param {AccountId32Like} token
-   * @param {boolean} allowed
+   * @param {bigint} deliveryPeriodMs
+   * @param {bigint} reviewWindowMs
    * @param {ContractTxOptions} options
    *
-   * @selector 0xb4bb293f
+   * @selector 0xc05d235b
    **/
-  setAssetAllowed: GenericContractTxCall<
+  registryAdminSetPurchasePeriods: GenericContractTxCall<
     (
-      token: AccountId32Like,
-      allowed: boolean,
+      deliveryPeriodMs: bigint,
+      reviewWindowMs: bigint,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
     Type
@@ -599,75 +654,19 @@ export interface ContractTx<
   /**
    * Sets the royalty cap for models registered from now on.
    *
-   * Who: the admin. Errors: `NotAdmin`, `RoyaltyCapTooHigh`.
-   * Emits: `MaxRoyaltyChanged`.
+   * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
+   * `ROYALTY_HARD_CAP_BPS`). Emits: `MaxRoyaltyChanged`.
    *
    * @param {number} maxRoyaltyBps
    * @param {ContractTxOptions} options
    *
-   * @selector 0xc091db8b
+   * @selector 0x9bdb5861
    **/
-  setMaxRoyaltyBps: GenericContractTxCall<
+  registryAdminSetMaxRoyaltyBps: GenericContractTxCall<
     (
       maxRoyaltyBps: number,
       options?: ContractTxOptions,
     ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Pauses (`true`) or resumes (`false`) new listings: while paused,
-   * `register_model` and `add_offer` refuse with `Paused`; purchases, releases,
-   * updates, retirements and views go on. Setting what is already set changes
-   * nothing and still emits.
-   *
-   * Who: the admin (the DAO's guardian, once the DAO holds the role).
-   * Errors: `NotAdmin`. Emits: `PauseChanged`.
-   *
-   * @param {boolean} paused
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x4b7659e5
-   **/
-  setPaused: GenericContractTxCall<
-    (
-      paused: boolean,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Proposes `new_admin` as the next admin (the dispute DAO, once deployed); the
-   * role moves only when that account calls `accept_admin`. `None` withdraws the
-   * proposal.
-   *
-   * Who: the admin. Errors: `NotAdmin`, `SameAccount`. Emits: `AdminProposed`.
-   *
-   * @param {AccountId32Like | undefined} newAdmin
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x2b3a5aab
-   **/
-  proposeAdmin: GenericContractTxCall<
-    (
-      newAdmin: AccountId32Like | undefined,
-      options?: ContractTxOptions,
-    ) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Takes the admin role proposed to the caller.
-   *
-   * Who: the proposed account. Errors: `NotPendingAdmin`. Emits: `AdminChanged`.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x3830821d
-   **/
-  acceptAdmin: GenericContractTxCall<
-    (options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 }

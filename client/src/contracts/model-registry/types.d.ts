@@ -107,7 +107,7 @@ export type ModelRegistryLicensingEntitlement = {
 export type ModelRegistryRatingTotals = { sum: bigint; count: number };
 
 export type ModelRegistry = {
-  admin: MarketTypesStorageRole;
+  admin: MarketTypesAdmin;
   pendingTransfers: { get(arg: bigint): Promise<AccountId32 | undefined> };
   maxRoyaltyBps: number;
   modelCount: bigint;
@@ -116,7 +116,6 @@ export type ModelRegistry = {
     get(arg: [bigint, number]): Promise<ModelRegistryOffer | undefined>;
   };
   auditors: MarketTypesStorageAllowList;
-  allowedTokens: MarketTypesStorageAllowList;
   attestations: {
     get(
       arg: [bigint, AccountId32Like],
@@ -148,12 +147,13 @@ export type ModelRegistry = {
     get(arg: [AccountId32Like, bigint, number]): Promise<bigint | undefined>;
   };
   ratings: { get(arg: bigint): Promise<ModelRegistryRatingTotals | undefined> };
-  paused: boolean;
 };
 
-export type MarketTypesStorageRole = {
-  holder: AccountId32;
+export type MarketTypesAdmin = {
+  admin: AccountId32;
   pending?: AccountId32 | undefined;
+  paused: boolean;
+  allowedTokens: MarketTypesStorageAllowList;
 };
 
 export type MarketTypesStorageAllowList = {
@@ -171,7 +171,6 @@ export type MarketTypesStorageSwapIndex = {
 };
 
 export type ModelRegistryErrorsError =
-  | { type: "NotAdmin" }
   | { type: "NotModelOwner" }
   | { type: "NotAuditor" }
   | { type: "ModelNotFound" }
@@ -199,7 +198,6 @@ export type ModelRegistryErrorsError =
   | { type: "ExpiryNotInFuture" }
   | { type: "AttestationNotFound" }
   | { type: "SameAccount" }
-  | { type: "NotPendingAdmin" }
   | { type: "NoPendingTransfer" }
   | { type: "NotPendingOwner" }
   | { type: "Overflow" }
@@ -222,8 +220,6 @@ export type ModelRegistryErrorsError =
   | { type: "VaultStillAnswers" }
   | { type: "UnitsExhausted" }
   | { type: "ZeroUnits" }
-  | { type: "InvalidPeriod" }
-  | { type: "PeriodTooLong" }
   | { type: "Paused" };
 
 export type MarketTypesVaultVaultError =
@@ -341,5 +337,12 @@ export type MarketTypesPage004 = {
   items: Array<ModelRegistryAttestation>;
   next?: bigint | undefined;
 };
+
+export type MarketTypesAdminAdminError =
+  | "NotAdmin"
+  | "NotPendingAdmin"
+  | "InvalidPeriod"
+  | "PeriodTooLong"
+  | "OutOfRange";
 
 export type InkEnvNoChainExtension = null;

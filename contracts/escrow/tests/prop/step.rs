@@ -197,12 +197,12 @@ impl Run<'_> {
                 }
             }
             Op::Refund(i, by_payee) => {
-                // A third of the payee's refunds go to a disputed escrow with collateral
+                // Two thirds of the payee's refunds go to a disputed escrow with collateral
                 // when there is one (the rare path where the collateral stays held).
                 let id = match self
                     .find(|r| r.state == EscrowState::Disputed && r.collateral.is_some())
                 {
-                    Some(ids) if by_payee && i % 3 == 0 => ids[i % ids.len()],
+                    Some(ids) if by_payee && i % 3 != 0 => ids[i % ids.len()],
                     _ => self.pick(i),
                 };
                 let rec = before(&self.c, id);
