@@ -8,8 +8,8 @@ use crate::calls;
 use crate::compute_market::ComputeMarket;
 use crate::errors::{Error, Result};
 use crate::events::{RentalBooked, RentalExtended, RentalSettled, RentalStarted};
-use crate::rentals::{self, check_booking};
-use crate::reputation::{outcome_of, penalty_paid};
+use crate::rules::rentals::{self, check_booking};
+use crate::rules::reputation::{outcome_of, penalty_paid};
 use crate::types::{Offer, OfferStatus, Outcome, Rental, RentalId, RentalKey, RentalStatus};
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
@@ -384,7 +384,7 @@ impl ComputeMarket {
         }
     }
 
-    /// Counts a closed rental in its provider's reputation (see [`crate::reputation`]):
+    /// Counts a closed rental in its provider's reputation (see [`crate::rules::reputation`]):
     /// against the minimum counted value of its asset in force now, its renter once
     /// among the distinct renters; a completed rental's payment in the provider's
     /// volume (saturating: closing must never fail). Returns whether it counted.

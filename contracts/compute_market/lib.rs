@@ -65,7 +65,7 @@
 //!   cannot be retired, so its collateral never leaves while a stream depends on it
 //!   (the vault enforces the same), nor while the vault holds it for a dispute over a
 //!   stream its provider refunded (`retire_offer` refuses with `CollateralHeld`).
-//! - Reputation: every closed rental counts once (see [`reputation`]): in its
+//! - Reputation: every closed rental counts once (see [`rules::reputation`]): in its
 //!   outcome's counter if it paid at least the minimum counted value of its asset,
 //!   else in `below_minimum`; beside the counts, each provider's distinct renters and
 //!   the volume its completed rentals paid it, per asset.
@@ -89,9 +89,9 @@
 //!
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, plan, apply, emit) ·
-//! `types.rs`, `events.rs`, `errors.rs` · pure logic: [`offers`] (validation,
-//! collateral sizing, text keys, the bounded scan), [`rentals`] (cost, hours,
-//! capacity), [`reputation`] · contract helpers: `listing.rs` (offers, attestations,
+//! `types.rs`, `events.rs`, `errors.rs` · pure logic in [`rules`]: [`rules::offers`]
+//! (validation, collateral sizing, text keys, the bounded scan), [`rules::rentals`]
+//! (cost, hours, capacity), [`rules::reputation`] · contract helpers: `listing.rs` (offers, attestations,
 //! views, guards), `booking.rs` (rentals) · `calls.rs`: every call into the vault,
 //! PSP22 tokens and the auditor list, with in-memory stand-ins for unit tests ·
 //! `tests.rs` and `tests/`: the unit tests.
@@ -101,11 +101,10 @@ pub use self::compute_market::{ComputeMarket, ComputeMarketRef};
 pub use self::errors::Error;
 /// Every event, for dApps and tests that decode them.
 pub use self::events::*;
-pub use self::reputation::Reputation;
 pub use self::types::{
     Attestation, Config, Offer, OfferId, OfferStatus, OfferView, Outcome, Party, Rental, RentalId,
-    RentalStatus, MAX_CAPACITY, MAX_COLLATERAL_RATIO_BPS, MAX_MIN_CHARGE_HOURS, MAX_PAGE, MAX_SCAN,
-    MAX_TEXT_LEN,
+    RentalStatus, Reputation, MAX_CAPACITY, MAX_COLLATERAL_RATIO_BPS, MAX_MIN_CHARGE_HOURS,
+    MAX_PAGE, MAX_SCAN, MAX_TEXT_LEN,
 };
 
 mod booking;
@@ -113,9 +112,7 @@ mod calls;
 mod errors;
 mod events;
 mod listing;
-pub mod offers;
-pub mod rentals;
-pub mod reputation;
+pub mod rules;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -124,11 +121,11 @@ mod types;
 mod compute_market {
     use crate::errors::Result;
     use crate::events::*;
-    use crate::offers::{check_ratios, text_key, Spec, Terms};
-    use crate::reputation::Reputation;
+    use crate::rules::offers::{check_ratios, text_key, Spec, Terms};
     use crate::types::{
         Attestation, Config, Offer, OfferId, OfferIndex, OfferKey, OfferView, Party, Rental,
-        RentalId, RentalIndex, RentalKey, MAX_COLLATERAL_RATIO_BPS, MAX_MIN_CHARGE_HOURS,
+        RentalId, RentalIndex, RentalKey, Reputation, MAX_COLLATERAL_RATIO_BPS,
+        MAX_MIN_CHARGE_HOURS,
     };
     use ink::prelude::string::String;
     use ink::storage::Mapping;

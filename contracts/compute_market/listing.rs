@@ -2,7 +2,7 @@
 //! Each method named after a message in backticks does that message's checks (and,
 //! for `plan_*`, returns what it will write without writing), so a message reads:
 //! check, plan, call, apply, emit. A plain `impl` block outside the contract module;
-//! the rules themselves live in [`crate::offers`] and [`crate::rentals`].
+//! the rules themselves live in [`crate::rules::offers`] and [`crate::rules::rentals`].
 
 use crate::calls;
 use crate::compute_market::ComputeMarket;
@@ -11,8 +11,8 @@ use crate::events::{
     OfferAttestationRevoked, OfferAttested, OfferPaused, OfferPublished, OfferResumed,
     OfferRetired, OfferUpdated,
 };
-use crate::offers::{self, check_specs, check_start_window, check_terms, Spec, Terms};
-use crate::rentals::free_gpus;
+use crate::rules::offers::{self, check_specs, check_start_window, check_terms, Spec, Terms};
+use crate::rules::rentals::free_gpus;
 use crate::types::{
     Attestation, Config, Offer, OfferId, OfferKey, OfferStatus, OfferView, Rental, RentalId,
     RentalKey, MAX_PAGE,

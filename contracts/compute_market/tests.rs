@@ -157,8 +157,8 @@ fn publish_with(c: &mut ComputeMarket, d: &Draft, value: Balance) -> Result<Offe
 /// and approved to the market).
 fn publish(c: &mut ComputeMarket, d: &Draft) -> OfferId {
     let ratio = c.config().collateral_ratio_bps;
-    let collateral =
-        crate::offers::collateral_for(d.price, d.capacity, d.max_hours, ratio).expect("fits");
+    let collateral = crate::rules::offers::collateral_for(d.price, d.capacity, d.max_hours, ratio)
+        .expect("fits");
     let value = match d.asset {
         Asset::Native => collateral,
         Asset::Psp22(t) => {

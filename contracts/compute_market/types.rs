@@ -5,7 +5,6 @@
 // `-D clippy::cast_possible_truncation`. This module writes no casts of its own.
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::reputation::Reputation;
 use ink::prelude::string::String;
 use ink::primitives::{AccountId, Hash};
 use market_types::storage::SwapIndex;
@@ -263,3 +262,25 @@ pub(crate) enum RentalKey {
 
 pub(crate) type OfferIndex = SwapIndex<OfferKey, OfferId>;
 pub(crate) type RentalIndex = SwapIndex<RentalKey, RentalId>;
+
+/// A provider's counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Reputation {
+    /// Rentals that ran their time and were paid in full without a dispute.
+    pub completed: u32,
+    /// Rentals the renter stopped after they started.
+    pub ended_early: u32,
+    /// Rentals disputed in the vault, whatever the ruling.
+    pub disputed: u32,
+    /// Disputed rentals where the provider lost part of the pay.
+    pub lost: u32,
+    /// Rentals the provider did not start within the start window.
+    pub no_shows: u32,
+    /// Closed rentals that paid less than the minimum counted value of their asset:
+    /// counted here only, not in the counters above.
+    pub below_minimum: u32,
+    /// Renters with at least one rental counted above, each once.
+    pub distinct_renters: u32,
+}

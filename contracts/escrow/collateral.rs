@@ -6,7 +6,7 @@
 
 use crate::escrow::{Escrow, MAX_SLASH_RECEIVERS};
 use crate::events::{CollateralExtended, CollateralReleased, CollateralSlashed, NoShowPenaltyPaid};
-use crate::settlement::{self, PayeeSide};
+use crate::rules::settlement::{self, PayeeSide};
 use crate::types::{EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::prelude::vec::Vec;

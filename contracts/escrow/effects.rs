@@ -6,8 +6,8 @@
 
 use crate::escrow::Escrow;
 use crate::events::{CollateralHeld, CollateralHoldReleased};
-use crate::money::{stop_payout, stream_end, unpaid_accrual};
-use crate::settlement::{self, fallback_side, refund_side, PayeeSide};
+use crate::rules::money::{stop_payout, stream_end, unpaid_accrual};
+use crate::rules::settlement::{self, fallback_side, refund_side, PayeeSide};
 use crate::token::{psp22_balance_of, psp22_transfer_from};
 use crate::types::{Collateral, EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;

@@ -106,9 +106,8 @@ mod ledger;
 mod lifecycle;
 #[cfg(test)]
 mod mock_token;
-mod money;
 mod opening;
-mod settlement;
+mod rules;
 mod token;
 mod types;
 
@@ -116,8 +115,8 @@ mod types;
 mod escrow {
     use crate::events::*;
     use crate::ledger::Ledger;
-    use crate::money::{check_dispute_params, check_fee, disputable, open_row};
-    use crate::settlement::{finalize_side, PayeeSide};
+    use crate::rules::money::{check_dispute_params, check_fee, disputable, open_row};
+    use crate::rules::settlement::{finalize_side, PayeeSide};
     use crate::token::{psp22_balance_of, psp22_transfer};
     use crate::types::{Collateral, EscrowRecord, EscrowTerms, OpenEscrow, Reserves};
     use ink::prelude::vec::Vec;

@@ -4,7 +4,7 @@
 
 use crate::escrow::Escrow;
 use crate::events::{EscrowDisputed, OrderDelivered, StreamStarted};
-use crate::money::{disputable, held, stream_end};
+use crate::rules::money::{disputable, held, stream_end};
 use crate::types::{Dispute, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::primitives::Hash;

@@ -5,7 +5,7 @@
 
 use crate::escrow::Escrow;
 use crate::events::{CollateralLocked, OrderOpened, StreamOpened, StreamToppedUp};
-use crate::money::stream_end;
+use crate::rules::money::stream_end;
 use crate::types::{Collateral, EscrowRecord, EscrowTerms};
 use ink::codegen::Env as _;
 use ink::prelude::vec::Vec;

@@ -7,7 +7,7 @@
 
 use crate::events::{AuditorChanged, MaxRoyaltyChanged, PurchasePeriodsChanged, VaultChanged};
 use crate::model_registry::ModelRegistry;
-use crate::validation::{check_periods, check_royalty_cap};
+use crate::rules::validation::{check_periods, check_royalty_cap};
 use ink::codegen::Env;
 use ink::primitives::AccountId;
 use market_types::{AdminError, Bps};

@@ -7,11 +7,11 @@
 use crate::errors::{Error, Result};
 use crate::events::*;
 use crate::model_registry::ModelRegistry;
+use crate::rules::validation::{check_name, check_tags, check_terms, check_uri, tag_key};
 use crate::types::{
     Attestation, IndexKey, Model, ModelStatus, Offer, OfferStatus, TagKey, Version,
     DEFAULT_DELIVERY_PERIOD_MS, DEFAULT_REVIEW_WINDOW_MS, MAX_OFFERS_PER_MODEL, MAX_PAGE,
 };
-use crate::validation::{check_name, check_tags, check_terms, check_uri, tag_key};
 use ink::codegen::Env;
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};

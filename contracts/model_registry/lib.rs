@@ -79,19 +79,19 @@
 //!
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, act, emit) ·
-//! `types.rs`, `events.rs`, `errors.rs` · `validation.rs`: input checks needing no
-//! storage · `catalogue.rs`, `purchases.rs`, `admin.rs`: the contract's private helpers
+//! `types.rs`, `events.rs`, `errors.rs` · pure logic in [`rules`]:
+//! [`rules::validation`] (input checks needing no storage) and [`rules::licensing`]
+//! (what a license grants) · `catalogue.rs`, `purchases.rs`, `admin.rs`: the contract's private helpers
 //! (guards, indexes, catalogue views; purchase planning, recording, license views; the
-//! registry's own admin setters) · [`licensing`]: what a license grants, as plain
-//! logic · `calls.rs`: every call into the vault and PSP22 tokens, with in-memory
+//! registry's own admin setters) · `calls.rs`: every call into the vault and PSP22 tokens, with in-memory
 //! stand-ins for unit tests · `tests.rs`: the unit tests.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use self::errors::Error;
 /// Every event, for dApps and tests that decode them.
 pub use self::events::*;
-pub use self::licensing::{Entitlement, License, LicenseState, MAX_PENDING_LICENSES};
 pub use self::model_registry::{ModelRegistry, ModelRegistryRef};
+pub use self::rules::licensing::{Entitlement, License, LicenseState, MAX_PENDING_LICENSES};
 pub use self::types::{
     Attestation, LicenseView, Model, ModelStatus, Offer, OfferStatus, Version,
     DEFAULT_DELIVERY_PERIOD_MS, DEFAULT_REVIEW_WINDOW_MS, MAX_NAME_LEN, MAX_OFFERS_PER_MODEL,
@@ -103,24 +103,23 @@ mod calls;
 mod catalogue;
 mod errors;
 mod events;
-pub mod licensing;
 mod purchases;
+pub mod rules;
 #[cfg(test)]
 mod tests;
 mod types;
-mod validation;
 
 #[ink::contract]
 mod model_registry {
     use crate::calls;
     use crate::errors::{Error, Result};
     use crate::events::*;
-    use crate::licensing::{Entitlement, License};
+    use crate::rules::licensing::{Entitlement, License};
+    use crate::rules::validation::{check_royalty_cap, tag_key};
     use crate::types::{
         Attestation, IndexKey, LicenseView, Model, ModelIndex, ModelLicenseKey, Offer,
         RatingTotals, Version,
     };
-    use crate::validation::{check_royalty_cap, tag_key};
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
     use market_types::admin::Admin;

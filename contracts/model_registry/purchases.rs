@@ -2,15 +2,15 @@
 //! it will write, before the vault is called), collecting the payment, recording settled
 //! orders into an entitlement, metered units, ratings and the license views. A plain
 //! `impl` block outside the contract module; what a license grants is decided in
-//! [`crate::licensing`].
+//! [`crate::rules::licensing`].
 
 use crate::calls;
 use crate::errors::{Error, Result};
 use crate::events::{LicensePurchased, LicenseRecorded, ModelRated, UnitsConsumed};
-use crate::licensing::{self, Entitlement, License, MAX_PENDING_LICENSES};
 use crate::model_registry::ModelRegistry;
+use crate::rules::licensing::{self, Entitlement, License, MAX_PENDING_LICENSES};
+use crate::rules::validation::check_rating;
 use crate::types::{LicenseView, ModelStatus, OfferStatus, MAX_PAGE};
-use crate::validation::check_rating;
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;

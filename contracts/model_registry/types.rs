@@ -5,7 +5,7 @@
 // `-D clippy::cast_possible_truncation`. This module writes no casts of its own.
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::licensing::{License, LicenseState};
+use crate::rules::licensing::{License, LicenseState};
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
 use market_types::storage::SwapIndex;

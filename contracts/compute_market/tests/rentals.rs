@@ -4,7 +4,7 @@
 use super::*;
 use crate::errors::Error;
 use crate::events::*;
-use crate::reputation::Reputation;
+use crate::types::Reputation;
 use market_types::{EscrowState, SettleReason, TokenError, VaultError};
 
 /// GPUs held by the offer's booked and running rentals, counted from the rentals.

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::events::*;
-use crate::reputation::Reputation;
+use crate::types::Reputation;
 
 /// The provider's second account.
 fn sock_puppet() -> AccountId {

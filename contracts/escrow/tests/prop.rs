@@ -51,7 +51,7 @@ fn obligations(c: &Escrow, open: &mut BTreeSet<u64>, locked: &mut BTreeSet<u64>)
         }
         let s = &mut sum[slot(rec.asset)];
         *s = s
-            .checked_add(crate::money::held(&rec).unwrap())
+            .checked_add(crate::rules::money::held(&rec).unwrap())
             .expect("fits");
         if let Some(d) = rec.dispute {
             *s = s.checked_add(d.bond).expect("fits");
@@ -142,7 +142,7 @@ fn run(ops: Vec<Op>, seen: &Seen) {
             rec.state,
             EscrowState::Funded | EscrowState::Delivered | EscrowState::Disputed
         ) {
-            let held = crate::money::held(&rec).unwrap();
+            let held = crate::rules::money::held(&rec).unwrap();
             r.check_settlement(Some((id, held, rec)));
         }
     }

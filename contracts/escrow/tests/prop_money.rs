@@ -10,8 +10,10 @@
 
 use super::*;
 use crate::ledger::Ledger;
-use crate::money::{accrued, held, unpaid_accrual};
-use crate::settlement::{fallback_side, finalize_side, plan, plan_claim, refund_side, PayeeSide};
+use crate::rules::money::{accrued, held, unpaid_accrual};
+use crate::rules::settlement::{
+    fallback_side, finalize_side, plan, plan_claim, refund_side, PayeeSide,
+};
 use crate::types::{Dispute, EscrowRecord};
 use market_types::math::{bps_of, proportional_top_up};
 use market_types::{Bps, Settlement, BPS_DENOMINATOR, MAX_PERIOD_MS};
@@ -287,7 +289,7 @@ fn check_plan(rec: &EscrowRecord, side: PayeeSide, reason: SettleReason, now: Ti
             assert_eq!(result.err(), Some(Error::Overflow), "{a} of {held}");
             return;
         }
-        PayeeSide::Amount(a) => (a, crate::money::share_bps(a, held)),
+        PayeeSide::Amount(a) => (a, crate::rules::money::share_bps(a, held)),
     };
     let p = result.expect("a side within what is held always plans");
     assert_eq!(sum(&p.credits), Some(held + bond), "credits != held + bond");

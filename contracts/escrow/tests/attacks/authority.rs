@@ -457,7 +457,10 @@ fn periods_and_terms_are_bounded() {
     })
     .unwrap();
     let (start, duration, ..) = stream_of(&c, id);
-    assert_eq!(crate::money::stream_end(start, duration), Some(horizon));
+    assert_eq!(
+        crate::rules::money::stream_end(start, duration),
+        Some(horizon)
+    );
     // A stream that starts later may not end beyond the horizon either.
     let later = open_stream(&mut c, 1_000, T0 + 1_000, 1_000);
     assert_refused!(

@@ -36,7 +36,7 @@ impl Run<'_> {
                 let r = self.pay(opener, asset, amount, funding, |c| c.open_order(alice(), t));
                 match r {
                     Ok(id) => {
-                        let got = crate::money::held(&self.c.escrow(id).unwrap()).unwrap();
+                        let got = crate::rules::money::held(&self.c.escrow(id).unwrap()).unwrap();
                         assert_eq!(got, amount);
                         self.open.insert(id);
                         self.came_in(asset, amount);
@@ -185,7 +185,7 @@ impl Run<'_> {
                 self.check_auth(&rec, who, &r);
                 if r.is_ok() {
                     let rec = rec.unwrap();
-                    settled = Some((id, crate::money::held(&rec).unwrap(), rec));
+                    settled = Some((id, crate::rules::money::held(&rec).unwrap(), rec));
                 }
             }
             Op::Finalize(i) => {
@@ -193,7 +193,7 @@ impl Run<'_> {
                 let rec = before(&self.c, id);
                 if as_(charlie(), || self.c.finalize(id)).is_ok() {
                     let rec = rec.unwrap();
-                    settled = Some((id, crate::money::held(&rec).unwrap(), rec));
+                    settled = Some((id, crate::rules::money::held(&rec).unwrap(), rec));
                 }
             }
             Op::Refund(i, by_payee) => {
@@ -256,7 +256,7 @@ impl Run<'_> {
                         }
                         self.count("payee_refund_paid_penalty");
                     }
-                    settled = Some((id, crate::money::held(&rec).unwrap(), rec));
+                    settled = Some((id, crate::rules::money::held(&rec).unwrap(), rec));
                 }
             }
             Op::Dispute(i, by_payer, extra) => {
@@ -321,7 +321,7 @@ impl Run<'_> {
                 let rec = before(&self.c, id);
                 if as_(eve(), || self.c.resolve(id, bps)).is_ok() {
                     let rec = rec.unwrap();
-                    settled = Some((id, crate::money::held(&rec).unwrap(), rec));
+                    settled = Some((id, crate::rules::money::held(&rec).unwrap(), rec));
                 }
             }
             Op::Expire(i) => {
@@ -337,7 +337,7 @@ impl Run<'_> {
                         treasury.map(|t| t + fee),
                         "the treasury profited from a dispute nobody ruled"
                     );
-                    settled = Some((id, crate::money::held(&rec).unwrap(), rec));
+                    settled = Some((id, crate::rules::money::held(&rec).unwrap(), rec));
                 }
             }
             Op::Claim(i) => {
@@ -345,7 +345,7 @@ impl Run<'_> {
                 let rec = before(&self.c, id);
                 let h = rec
                     .as_ref()
-                    .map(|r| crate::money::held(r).unwrap())
+                    .map(|r| crate::rules::money::held(r).unwrap())
                     .unwrap_or(0);
                 match as_(django(), || self.c.claim(id)) {
                     Ok(gross) => {
@@ -396,7 +396,7 @@ impl Run<'_> {
                     if rec.state == EscrowState::Waiting {
                         self.count("stopped_waiting");
                     }
-                    settled = Some((id, crate::money::held(&rec).unwrap(), rec));
+                    settled = Some((id, crate::rules::money::held(&rec).unwrap(), rec));
                 }
             }
             Op::TopUp(i, extra, a) => {
@@ -539,7 +539,7 @@ impl Run<'_> {
                             assert_eq!(after.amount, col.amount - penalty);
                             assert_eq!(after.open, col.open - 1);
                             let refund = if col.asset == rec.asset {
-                                crate::money::held(&rec).unwrap()
+                                crate::rules::money::held(&rec).unwrap()
                             } else {
                                 0
                             };
@@ -565,7 +565,7 @@ impl Run<'_> {
                                 self.count("penalty_capped");
                             }
                         }
-                        let held = crate::money::held(&rec).unwrap();
+                        let held = crate::rules::money::held(&rec).unwrap();
                         settled = Some((id, held, rec));
                     }
                 }

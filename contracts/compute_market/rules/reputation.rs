@@ -1,5 +1,5 @@
-//! A provider's track record, and how a finished rental counts in it. Plain logic: no
-//! storage, no environment.
+//! How a finished rental counts in its provider's track record ([`Reputation`], stored
+//! in `types.rs`). Plain logic: no storage, no environment.
 //!
 //! Rules: every closed rental counts once. A rental that paid at least the minimum
 //! counted value of its asset when it closes (`min_counted_value`, governed per asset,
@@ -15,30 +15,8 @@
 //! so a busy provider can never be locked out of closing rentals. What providers were
 //! paid (the market's `volume`) is kept beside, per asset.
 
-use crate::types::Outcome;
+use crate::types::{Outcome, Reputation};
 use market_types::{Balance, SettleReason, Settlement, BPS_DENOMINATOR};
-
-/// A provider's counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Reputation {
-    /// Rentals that ran their time and were paid in full without a dispute.
-    pub completed: u32,
-    /// Rentals the renter stopped after they started.
-    pub ended_early: u32,
-    /// Rentals disputed in the vault, whatever the ruling.
-    pub disputed: u32,
-    /// Disputed rentals where the provider lost part of the pay.
-    pub lost: u32,
-    /// Rentals the provider did not start within the start window.
-    pub no_shows: u32,
-    /// Closed rentals that paid less than the minimum counted value of their asset:
-    /// counted here only, not in the counters above.
-    pub below_minimum: u32,
-    /// Renters with at least one rental counted above, each once.
-    pub distinct_renters: u32,
-}
 
 impl Reputation {
     /// Counts one closed rental in the counter of its outcome.

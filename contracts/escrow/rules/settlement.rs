@@ -12,7 +12,9 @@
 //! the escrow held plus the bond, to the unit.
 
 use crate::events::{EscrowSettled, StreamClaimed};
-use crate::money::{bond_forfeited_to, bond_returns, held, share_bps, stream_end, unpaid_accrual};
+use crate::rules::money::{
+    bond_forfeited_to, bond_returns, held, share_bps, stream_end, unpaid_accrual,
+};
 use crate::types::{EscrowRecord, EscrowTerms};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
