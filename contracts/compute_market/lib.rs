@@ -27,7 +27,17 @@
 //! deployment, at most the rental's hours), the stream's `min_payout` at the vault — so
 //! booking a provider's GPUs and letting go at once is never free for the one who
 //! does it. Disputes are opened at the vault directly; `settle` reads the outcome
-//! back, and gives a disputed rental's GPUs back as soon as its stream is frozen.
+//! back, and gives a disputed rental's GPUs back as soon as its stream is frozen. An
+//! "hour" is `hour_ms`, fixed at deployment: 3 600 000 on a real network (the deploy
+//! script's default), 2 000 in the demo and bench, 1 000 or 60 000 in most e2e tests.
+//!
+//! **Finding offers**: `offers_by_region` and `offers_by_gpu(text, cursor, limit,
+//! max_price, min_vram)` examine at most `MAX_SCAN` (50) index entries per call and
+//! return at most `MAX_PAGE` (10) matches with a `next` cursor that continues the scan,
+//! so a page may be empty yet have a `next`; paused, retired and expired offers never
+//! match. Every offer view carries the provider's reputation and volume, the GPUs free
+//! now and the offer's attestation while valid. For richer search (by price, VRAM,
+//! reputation) an indexer follows the offer and rental events.
 //!
 //! ## Roles
 //! - **Provider**: publishes, updates (price, hours), pauses, resumes and retires its
@@ -65,10 +75,11 @@
 //!   cannot be retired, so its collateral never leaves while a stream depends on it
 //!   (the vault enforces the same), nor while the vault holds it for a dispute over a
 //!   stream its provider refunded (`retire_offer` refuses with `CollateralHeld`).
-//! - Reputation: every closed rental counts once (see [`rules::reputation`]): in its
-//!   outcome's counter if it paid at least the minimum counted value of its asset,
-//!   else in `below_minimum`; beside the counts, each provider's distinct renters and
-//!   the volume its completed rentals paid it, per asset.
+//! - Reputation: every closed rental counts once (see [`rules::reputation`], which
+//!   also says what counts as lost and as a no-show): in its outcome's counter if it
+//!   paid at least the minimum counted value of its asset, else in `below_minimum`;
+//!   beside the counts, each provider's distinct renters and the volume its completed
+//!   rentals paid it, per asset.
 //! - Lists a stranger can grow only by paying: a provider's open rentals
 //!   (`rentals_of(.., Party::ProviderOpen, ..)`) hold only rentals not closed yet, so
 //!   bookings withdrawn at once (each paying its minimum charge) leave it again.

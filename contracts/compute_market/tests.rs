@@ -11,7 +11,9 @@ use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as E;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::{Decode, Encode};
+pub(crate) use market_types::assert_refused;
 use market_types::governed::{Administered, MarketAdmin};
+pub(crate) use market_types::testing::event_count;
 use market_types::{AdminError, Asset, Balance, Timestamp};
 
 mod admin;
@@ -214,10 +216,6 @@ fn offer(c: &ComputeMarket, id: OfferId) -> Offer {
     c.offer(id).expect("offer").offer
 }
 
-fn event_count() -> usize {
-    test::recorded_events().count()
-}
-
 /// Whether `event` is a `T`, by its signature topic (another event type could decode
 /// as a `T` without error).
 fn is_event<T: ink::env::Event>(event: &test::EmittedEvent) -> bool {
@@ -238,6 +236,12 @@ fn events_of<T: Decode + ink::env::Event>() -> Vec<T> {
         .filter(is_event::<T>)
         .map(|e| T::decode(&mut &e.data[..]).expect("event of the expected type"))
         .collect()
+}
+
+impl market_types::testing::Fingerprint for ComputeMarket {
+    fn fingerprint(&self) -> Vec<u8> {
+        fingerprint(self)
+    }
 }
 
 /// Everything a caller can observe, encoded, so a refusal can be shown to have
@@ -280,18 +284,6 @@ fn fingerprint(c: &ComputeMarket) -> Vec<u8> {
     }
     out
 }
-
-/// Asserts a call returns the given error and leaves state and events unchanged.
-macro_rules! assert_refused {
-    ($c:ident, $call:expr, $err:expr) => {{
-        let before = fingerprint(&$c);
-        let events = event_count();
-        assert_eq!($call, Err($err));
-        assert_eq!(fingerprint(&$c), before, "state changed on refusal");
-        assert_eq!(event_count(), events, "event emitted on refusal");
-    }};
-}
-use assert_refused;
 
 /// Vault calls made so far.
 fn vault_calls() -> u32 {

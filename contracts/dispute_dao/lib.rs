@@ -14,50 +14,65 @@
 //! - **Cases**: a party of a disputed vault escrow `open_case`s it with an evidence URI
 //!   and the case fee (into the reward reserve; at least the juror reward, so a
 //!   self-dealt case never pays); the case snapshots the stake (weights are stakes
-//!   before the block the vault dispute opened in) and the jury parameters. An escrow
-//!   its payee refunded while disputed stays hearable while the vault holds its
-//!   collateral (only a slash can apply). Round `r` has a commit phase, a reveal phase and (but the last)
-//!   an appeal window, each `r + 1` times the first round's. Jurors commit
-//!   `blake2_256((choice, salt, juror, case, round))` — committing puts `penalty_bps` of
+//!   before the block the vault dispute opened in) and the jury parameters, and opens
+//!   only if every round, plus one commit phase of margin to execute the ruling, ends
+//!   before the vault's ruling deadline (`RulingWindowTooShort`). An escrow its payee
+//!   refunded while disputed stays hearable while the vault holds its collateral (only a
+//!   slash can apply). Round `r` has a commit phase, a reveal phase and (but the last)
+//!   an appeal window, each `r + 1` times the first round's. Jurors (never the parties,
+//!   `PartyCannotVote`, whose stake is also left out of the quorum base) commit
+//!   `blake2_256((choice, salt, juror, case, round))` (bound to the juror, so a copied
+//!   commitment never verifies for the copier) — committing puts `penalty_bps` of
 //!   the vote's weight at risk (taken out of the stake) — and reveal. A choice is one of
 //!   the fixed splits `0, 2 500, 5 000, 7 500, 10 000` bps to the payee, with or without
-//!   a collateral slash (`choice = option + 5 × slash`). The round's ruling is the choice
-//!   with most revealed weight (ties to the lower choice) if the revealed weight reaches
-//!   the quorum, `(r + 1) × min(quorum_bps of the snapshotted stake, quorum_cap)` (at
-//!   most all of it), from at least `min_jurors` reveals: stake that never votes cannot
-//!   block a hearing. A party the ruling
-//!   did not fully favour may `appeal` during the window, posting `appeal_bond × 2^r`
-//!   in the stake token: a new, longer round with a higher quorum. When the case is
+//!   a collateral slash (`choice = option + 5 × slash`). The round's ruling is the
+//!   choice with most revealed weight (ties to the lower choice) if the revealed weight
+//!   reaches the quorum, `(r + 1) × min(quorum_bps of the snapshotted stake,
+//!   quorum_cap)` (at most all of it), from at least `min_jurors` reveals: stake that
+//!   never votes cannot block a hearing. A party the ruling did not fully favour may
+//!   `appeal` during the window, posting `appeal_bond × 2^r` in the stake token: a new,
+//!   longer round with a higher quorum. The bond comes back if the final ruling differs
+//!   from the one appealed; else it joins the coherent votes' pool. When the case is
 //!   final anyone `execute_ruling`s: the vault resolves the frozen amount by the split
 //!   and, for a slash, `slash_bps` of the frozen amount (at most the collateral) moves
 //!   from the collateral to the payer — also after a payee's refund, then the vault's
 //!   hold of the collateral ends (`release_hold`); a collateral that cannot be read is
-//!   an error, never a slash of zero. A round without quorum leaves the previous
-//!   ruling standing; a first round without quorum has no ruling, and the vault's own
-//!   fallback (`expire_dispute` after its ruling deadline, which the DAO also triggers
-//!   when executing late enough; a forfeited bond goes to the counterparty, never the
-//!   treasury) decides the escrow. Anyone who proves a juror's hidden
-//!   vote before the reveal phase (`denounce` with the choice and salt) takes that
-//!   vote's stake at risk, and the vote is void (anti-bribery).
+//!   an error, never a slash of zero. If the vault refuses (e.g. the DAO is not its
+//!   arbiter yet) or cannot be read, the execution reverts and can be retried until the
+//!   vault's ruling deadline; after it the case closes with what failed unapplied (the
+//!   vault's own fallback then decides the escrow), so jurors are never stuck. A round
+//!   without quorum leaves the previous ruling standing; a first round without quorum
+//!   has no ruling, and the vault's own fallback (`expire_dispute` after its ruling
+//!   deadline, which the DAO also triggers when executing late enough; a forfeited bond
+//!   goes to the counterparty, never the treasury) decides the escrow. Anyone who proves
+//!   a juror's hidden vote before the reveal phase (`denounce` with the choice and salt)
+//!   gets half of that vote's stake at risk, rounded down, and the reward reserve the
+//!   rest (so denouncing one's own vote through a second account is no way out of it);
+//!   the vote is void (anti-bribery).
 //! - **Incentives, settled lazily**: each vote is settled on its own (`settle_vote`, by
 //!   anyone, for the juror) — never a loop over voters. Coherent votes (with the final
 //!   ruling, after appeals) get their risk back plus a share, by weight, of the pool:
-//!   the risk forfeited by incoherent and unrevealed votes, the appeal bonds of appeals
-//!   that failed, and `juror_reward` drawn from the reward reserve (`fund_rewards` and
-//!   the case fees) when the case opened. The last coherent vote to settle takes the rounding
-//!   remainder, so the pool is paid exactly. A juror who never comes back blocks nobody:
-//!   its forfeited risk is in the pool from execution on; its own stake stays its own.
+//!   the risk forfeited by incoherent and unrevealed votes, the bonds of appeals whose
+//!   appealed ruling stood, and `juror_reward` drawn from the reward reserve
+//!   (`fund_rewards` and the case fees) when the case opened. The last coherent vote to
+//!   settle takes the rounding remainder, so the pool is paid exactly. A juror who never
+//!   comes back blocks nobody: its forfeited risk is in the pool from execution on; its
+//!   own stake stays its own.
 //! - **Governance**: `propose` a typed [`Action`] (fee, treasury, dispute bond and
 //!   ruling window, minimum deposit, controllers, asset and auditor allow-lists,
-//!   purchase periods, royalty cap, collateral ratio and no-show share, start window,
-//!   a rental's minimum charged hours, the least a rental counts in reputation for,
-//!   pause, the DAO's own jury and governance parameters and unbonding delay, the
-//!   guardian, handing a contract's admin role over), `vote` after the voting delay with
-//!   the stake held before the proposal's block, quorum of the snapshotted stake, a
-//!   late-quorum extension, then a timelock (twice as long for hand-overs, controllers,
-//!   the treasury and vaults) before anyone may `execute_proposal`. A jury change and
-//!   the vault's ruling window are checked against each other when proposed and when
-//!   executed.
+//!   purchase periods, royalty cap, collateral ratio and no-show share, start window, a
+//!   rental's minimum charged hours, the least a rental counts in reputation for, pause,
+//!   the DAO's own jury and governance parameters and unbonding delay, the guardian,
+//!   handing a contract's admin role over); an action naming a contract without that
+//!   setting (a pause or a vault pointer at the vault) is refused (`InvalidParams`).
+//!   `vote` after the voting delay with the stake held before the proposal's block,
+//!   quorum of the snapshotted stake, a late-quorum extension, then a timelock (twice as
+//!   long for hand-overs, controllers, the treasury and vaults) before anyone may
+//!   `execute_proposal`, within `grace_ms` (snapshotted when proposed) after it: later
+//!   the proposal is `Expired` (`ProposalExpired`), so a stale decision never lands
+//!   months later. An execution the governed contract refused reverts and can be retried
+//!   until then. A jury change and the vault's ruling window are checked against each
+//!   other when proposed and when executed.
 //! - **Guardian**: may `guardian_pause` new listings and rentals at the registry or the
 //!   market and `cancel_proposal` (a hand-over included, but not its own replacement
 //!   nor the lifting of a pause); it can never move funds or change a parameter.

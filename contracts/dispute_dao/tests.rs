@@ -13,6 +13,7 @@ use crate::Error;
 use ink::env::test;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::Encode;
+pub(crate) use market_types::assert_refused;
 use market_types::{Asset, Balance};
 
 mod appeal_tests;
@@ -89,10 +90,6 @@ pub(crate) fn advance(ms: u64) {
 
 pub(crate) fn balance(who: AccountId) -> Balance {
     chain::with(|m| m.balances.get(&who).copied().unwrap_or(0))
-}
-
-pub(crate) fn events() -> usize {
-    test::recorded_events().count()
 }
 
 /// A fresh DAO (guardian: Frank), every dev account holding 1 000 000 tokens, a
@@ -192,6 +189,12 @@ pub(crate) fn to_phase(dao: &DisputeDao, case: CaseId, phase: Phase) {
     test::set_block_timestamp::<E>(at);
 }
 
+impl market_types::testing::Fingerprint for DisputeDao {
+    fn fingerprint(&self) -> Vec<u8> {
+        fingerprint(self)
+    }
+}
+
 /// Every view of the DAO, encoded: equal fingerprints mean equal state.
 pub(crate) fn fingerprint(dao: &DisputeDao) -> Vec<u8> {
     let a = accounts();
@@ -228,19 +231,6 @@ pub(crate) fn fingerprint(dao: &DisputeDao) -> Vec<u8> {
     chain::with(|m| format!("{:?}{:?}", m.calls, m.escrows)).encode_to(&mut out);
     out
 }
-
-/// Asserts that `f` returns `Err(expected)` and changes no state and emits nothing.
-macro_rules! refused {
-    ($dao:expr, $expected:expr, $call:expr) => {{
-        let before = crate::tests::fingerprint(&$dao);
-        let events = crate::tests::events();
-        let got = $call;
-        assert_eq!(got, Err($expected));
-        assert_eq!(crate::tests::fingerprint(&$dao), before, "state changed");
-        assert_eq!(crate::tests::events(), events, "an event was emitted");
-    }};
-}
-pub(crate) use refused;
 
 /// What a case holds of what the DAO owes (see `ledger.rs`): an open case its stake at
 /// risk, appeal bonds and reward; a closed one the stake its unsettled votes get back

@@ -1,8 +1,19 @@
 //! Private helpers of the collateral messages other than `lock_collateral` (see
 //! `opening`): slashing, extending and releasing a lock, and the one slice of a lock
-//! that moves without the arbiter: a stream's no-show penalty (`cancel_unstarted`). Each checks everything, moves
-//! money only through the ledger, and returns the event for the message to emit. The
-//! documented errors are the messages'.
+//! that moves without the arbiter: a stream's no-show penalty (`cancel_unstarted`).
+//! Each checks everything, moves money only through the ledger, and returns the event
+//! for the message to emit. The documented errors are the messages'.
+//!
+//! A no-show penalty is fixed when its stream opens: only a waiting stream may carry
+//! one, out of a collateral its payee posted, and at most what that holds
+//! (`InvalidPenalty`). The payer gets it when nobody started the stream by its
+//! `start_by` (`cancel_unstarted`, by anyone; the whole deposit comes back too), and when
+//! the payee refunds the stream, started or not (backing out costs what not showing up
+//! costs). It is the only payout from a collateral that needs no arbiter, so it comes
+//! only out of what the collateral holds beyond its `at_stake` — what the open and held
+//! disputes of escrows linked to it froze, which a slash ruling may still take: a
+//! provider cannot drain its own collateral to a second account (a booking with a large
+//! penalty, refunded) before the slash. When less is left, the payer gets what is left.
 
 use crate::escrow::{Escrow, MAX_SLASH_RECEIVERS};
 use crate::events::{CollateralExtended, CollateralReleased, CollateralSlashed, NoShowPenaltyPaid};

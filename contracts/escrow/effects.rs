@@ -3,6 +3,16 @@
 //! the ledger; and the bodies of the messages that pay an escrow out or end its hold
 //! (`refund`, `claim`, `stop_stream`, `resolve`, `expire_dispute`, `release_hold`),
 //! whose documented errors are the messages'.
+//!
+//! **A payee's refund of a disputed escrow** gives everything frozen back to the payer
+//! (nobody takes a contested amount without a ruling, not even what a stream accrued
+//! before the freeze), with the disputer's bond. The escrow settles (`RefundedByPayee`),
+//! but its collateral stays **held** for the dispute (`Dispute::collateral_held`,
+//! `CollateralHeld`): still counted as in use and its frozen amount still at stake, so
+//! neither its controller (e.g. a market retiring an offer) nor its owner after the
+//! unlock time gets it out from under a slash ruling. The hold ends when the arbiter
+//! calls `release_hold` after its ruling and any slash, or anyone does once the ruling
+//! deadline has passed (`CollateralHoldReleased`).
 
 use crate::escrow::Escrow;
 use crate::events::{CollateralHeld, CollateralHoldReleased};

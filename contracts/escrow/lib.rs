@@ -10,9 +10,9 @@
 //!   settled by the payer's `release`, or by anyone's `finalize` after the review
 //!   window; refunded by anyone after its delivery deadline if undelivered, or by the
 //!   payee at any time.
-//! - **Stream** (rentals): `rate_per_ms` accrues to the payee between `start` and `end`;
-//!   anyone may `claim` it to the payee's credit; the payer may `stop_stream` early or
-//!   `top_up` to extend it; the payee may `refund` it (what accrued, the rest back).
+//! - **Stream** (rentals): `deposit × elapsed / duration_ms` accrues to the payee, exact;
+//!   it starts at a fixed time or by `start_stream`; anyone may `claim` it to the payee's
+//!   credit; the payer may `stop_stream` or `top_up` it; the payee may `refund` it.
 //! - **Collateral**: locked for an owner by a controller (or the owner itself); only the
 //!   arbiter slashes it; it goes back to the owner when its controller releases it, or
 //!   when the owner takes it after its unlock time, once no escrow linked to it is open.
@@ -49,18 +49,19 @@
 //! Either party may dispute an open escrow with a bond of `bond_bps` of what is at stake
 //! (rounded up). The escrow freezes (a stream stops accruing) until the arbiter rules
 //! with a split in basis points, or until the **ruling deadline it opened with**, after
-//! which anyone applies the fallback (`expire_dispute`). Either way the bond goes back
-//! to the disputer if its side got at least half, otherwise to the treasury; so a
-//! dispute is not a free cancel: the payee may still deliver a disputed order, and the
-//! fallback then pays it out. Every state has a path out that someone can trigger after
-//! a deadline. Nobody fills someone else's open list cheaply: an escrow needs at least
+//! which anyone applies the fallback (`expire_dispute`). The bond goes back to the
+//! disputer if its side got at least half (always, if the payee refunds); else a ruling
+//! forfeits it to the treasury, the fallback to the counterparty whose money it froze. So
+//! a dispute is not a free cancel: the payee may still deliver a disputed order, and the
+//! fallback then pays it out. Every state has a path out that someone can trigger after a
+//! deadline. Nobody fills someone else's open list cheaply: an escrow needs at least
 //! `min_deposit(asset)`, and the payee can `refund` anything naming it.
 //!
 //! ## Money
-//! A payment to the payee side pays the platform fee (`fee_bps`, fixed when the escrow
-//! opens) to the treasury and each royalty to its receiver, all rounded down; the payee
-//! gets the dust, as the payer does on a ruling's refund side, so `to_payee + fee +
-//! royalties + refund` is what the escrow held, to the unit. From a PSP22 the vault
+//! A payment to the payee side pays the platform fee (`fee_bps`, at most 10 %, fixed when
+//! the escrow opens) to the treasury and each royalty to its receiver, all rounded down;
+//! the payee gets the dust, as the payer does on a ruling's refund side, so `to_payee +
+//! fee + royalties + refund` is what the escrow held, to the unit. From a PSP22 the vault
 //! holds what actually arrived (its balance before and after); a token's own refusal
 //! fails the message with `Token(reason)`, a failed call with `TokenTransferFailed`.
 //!
@@ -73,11 +74,13 @@
 //! - `ledger`: credits and `owed`, the only path money moves through.
 //! - `settlement`: when `finalize`, `refund` and the fallback apply, and the planner that
 //!   works out a settlement or a claim as a value (the credits, the updated record, the
-//!   event); a settling message checks, plans, applies, emits.
-//! - `money`: the other pure rules (accrual, what is held or disputable, bond outcome).
+//!   event); a settling message checks, plans, applies, emits; the settle reasons.
+//! - `money`: the other pure rules (exact accrual, waiting streams, top-ups, minimum
+//!   payouts, what is held or disputable, where a bond goes).
 //! - `opening`, `lifecycle`, `collateral`: the bodies of the longer messages, which
 //!   return their event; `checks` and `effects`: the guards, and collecting money,
-//!   storing escrows, applying plans; `token`: the three PSP22 calls.
+//!   storing escrows, applying plans; `token`: the three PSP22 calls. Disputes are
+//!   detailed in `lifecycle`, holds in `effects`, no-show penalties in `collateral`.
 //!
 //! ## Errors and cost
 //! Every message returns `Result<_, VaultError>`; a refused message changes nothing (the
@@ -169,7 +172,7 @@ mod escrow {
         ///
         /// - `arbiter`: the DAO (or, before it exists, an operator account); resolves
         ///   disputes and governs.
-        /// - `treasury`: receives fees and forfeited bonds.
+        /// - `treasury`: receives fees and the bonds a ruling forfeits.
         /// - `fee_bps` ≤ [`MAX_FEE_BPS`]; `bond_bps` ≤ 10 000;
         ///   0 < `ruling_window_ms` ≤ `MAX_PERIOD_MS`.
         /// - `min_native_deposit`: the smallest native order or stream deposit (0: none).
@@ -369,7 +372,8 @@ mod escrow {
             self.arbiter.pending()
         }
 
-        /// Receives fees and forfeited bonds.
+        /// Receives fees and the bonds a ruling forfeits (a fallback's go to the
+        /// counterparty).
         /// Who may call: anyone (a view: no errors, no events).
         #[ink(message)]
         pub fn treasury(&self) -> AccountId {

@@ -1,6 +1,26 @@
 //! Private helpers of the messages that move an escrow along without paying it out:
-//! `deliver`, `dispute` and `start_stream`. Each checks everything, writes, and returns the event for
-//! the message to emit. The documented errors are the messages'.
+//! `deliver`, `dispute` and `start_stream`. Each checks everything, writes, and returns
+//! the event for the message to emit. The documented errors are the messages'.
+//!
+//! **Who may dispute what** (`money::disputable`): either party, a delivered order in
+//! its review window or a started stream that still holds something (also just after
+//! its end); an undelivered order only its payer (the payee delivers or refunds:
+//! `EscrowNotDelivered`), and only until its delivery deadline (then anyone refunds it:
+//! `DeliveryDeadlinePassed`); a waiting stream nobody (`StreamNotStarted`). An
+//! undelivered order's ruling deadline is never before its delivery deadline, so a
+//! dispute cannot cut the delivery period short; the payee may still deliver it while
+//! disputed, and the ruling deadline then moves to at least a full ruling window after
+//! the delivery. The bond: native, send **at least** it, the excess is credited back at
+//! once (a claim landing first in the same block cannot make the dispute fail); PSP22,
+//! exactly the bond is pulled.
+//!
+//! **What a dispute records** (`Dispute`): besides its bond and ruling deadline, what
+//! the escrow held when it opened (`frozen`: an order's deposit, a stream's deposit
+//! less its claims; the base of a slash ruling, which stands even if the payee refunds
+//! the escrow before it) and the block it opened in (`opened_block`: a jury weighs stake
+//! as it was before it). A stream stops accruing at the freeze, and `frozen` counts as
+//! at stake in the linked collateral (`Collateral::at_stake`) until the dispute ends,
+//! or the collateral hold that follows a payee's refund (see `effects`) does.
 
 use crate::escrow::Escrow;
 use crate::events::{EscrowDisputed, OrderDelivered, StreamStarted};

@@ -20,6 +20,8 @@ use crate::{Error, EscrowSettled, NoShowPenaltyPaid, StreamOpened, StreamStarted
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
+pub(crate) use market_types::assert_refused;
+pub(crate) use market_types::testing::event_count;
 use market_types::{
     governed::VaultArbiter, Asset, Balance, EscrowState, EscrowVault, OrderTerms, Royalty,
     SettleReason, StreamTerms, Timestamp,
@@ -232,10 +234,6 @@ fn owed(c: &Escrow) -> Balance {
     c.reserves(Asset::Native).owed
 }
 
-fn event_count() -> usize {
-    test::recorded_events().count()
-}
-
 /// The events of type `E` emitted so far, oldest first, told apart by their signature
 /// topic (an event of another type could decode as `E` without error).
 fn events_of<E: ink::env::Event + ink::scale::Decode>() -> Vec<(Vec<Vec<u8>>, E)> {
@@ -270,6 +268,12 @@ fn topic<T: ink::scale::Encode>(value: &T) -> Vec<u8> {
     }
     t.resize(32, 0);
     t
+}
+
+impl market_types::testing::Fingerprint for Escrow {
+    fn fingerprint(&self) -> Vec<u8> {
+        fingerprint(self).into_bytes()
+    }
 }
 
 /// Everything a refusal must leave untouched, read through the public getters and the
@@ -308,17 +312,6 @@ fn fingerprint(c: &Escrow) -> String {
         mock_token::snapshot()
     ));
     s
-}
-
-/// Asserts that `$call` returns `Err($err)` and changes no state and emits no event.
-macro_rules! assert_refused {
-    ($c:expr, $err:expr, $call:expr) => {{
-        let before = fingerprint(&$c);
-        let events = event_count();
-        assert_eq!($call, Err($err));
-        assert_eq!(fingerprint(&$c), before, "state changed by a refused call");
-        assert_eq!(event_count(), events, "event emitted by a refused call");
-    }};
 }
 
 // The tests by theme, those written as a hostile counterparty, and the property tests;

@@ -40,6 +40,8 @@ pub mod governed;
 pub mod math;
 pub mod psp22_calls;
 pub mod storage;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod vault;
 pub use admin::AdminError;
 pub use vault::*;

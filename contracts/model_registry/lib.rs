@@ -15,18 +15,18 @@
 //!   (`release_license`), and rates the model once.
 //! - **Auditor**: an allow-listed account that attests a model (a report hash with an
 //!   expiry) and may revoke its own attestation.
-//! - **Admin**: sets who is on the auditor allow-list (`RegistryAdmin::set_auditor`)
-//!   and which PSP22 tokens offers may be priced in (`Administered::set_asset_allowed`),
-//!   the royalty cap, the purchase periods and the vault new purchases go to, and may
-//!   pause new listings (`Administered::set_paused`: `register_model` and `add_offer`
-//!   refuse with `Paused`; purchases, releases, updates and everything else go on). The
-//!   deployer is the first admin; the role moves in two steps
-//!   (`Administered::propose_admin`, `Administered::accept_admin`), so it can be handed
-//!   to the dispute DAO but never to a mistyped address. The admin messages implement
-//!   the `Administered` and `RegistryAdmin` traits of `market_types::governed`, which
-//!   the DAO calls them through; the handover, the pause flag and the token allow-list
-//!   are the shared `market_types::admin::Admin`, whose
-//!   events (`AdminProposed`, `AdminChanged`, `PauseChanged`, `VaultChanged`,
+//! - **Admin**: sets the auditor allow-list (`RegistryAdmin::set_auditor`), the PSP22
+//!   tokens offers may be priced in (`Administered::set_asset_allowed`), the royalty cap
+//!   (at most 50 %), the purchase periods (7 and 3 days until changed, at most 366 days)
+//!   and the vault new purchases go to, and may pause new listings
+//!   (`Administered::set_paused`: `register_model` and `add_offer` refuse with `Paused`;
+//!   purchases, releases, updates and everything else go on). The deployer is the first
+//!   admin; the role moves in two steps (`Administered::propose_admin`,
+//!   `Administered::accept_admin`), so it can be handed to the dispute DAO but never to a
+//!   mistyped address. The admin messages implement the `Administered` and `RegistryAdmin`
+//!   traits of `market_types::governed`, which the DAO calls them through; the handover,
+//!   the pause flag and the token allow-list are the shared `market_types::admin::Admin`,
+//!   whose events (`AdminProposed`, `AdminChanged`, `PauseChanged`, `VaultChanged`,
 //!   `AssetAllowanceChanged`) are the compute market's too.
 //!
 //! ## Purchases and licenses
@@ -42,11 +42,13 @@
 //! An account may hold many licenses for one model. Per account and model the registry
 //! keeps an [`Entitlement`]: the union of the licenses whose orders settled (perpetual,
 //! the latest TimeBound end, a pool of metered units) and at most
-//! [`MAX_PENDING_LICENSES`] still pending. `has_valid_license` is true when any license is
-//! valid, at a cost of at most one vault read per pending license, however many the
+//! [`MAX_PENDING_LICENSES`] still pending. `has_valid_license` is true when any license
+//! is valid, at a cost of at most one vault read per pending license, however many the
 //! account bought; a later purchase (pending, refunded or disputed) never hides an
 //! earlier one. Settled orders are recorded by any later purchase, `release_license`,
-//! `consume_units`, `rate_model`, or by anyone with `sync_licenses`.
+//! `consume_units`, `rate_model`, or by anyone with `sync_licenses`. A license is
+//! granted once its order is released to the seller in full; what each kind then grants,
+//! and the license views: [`rules::licensing`].
 //!
 //! ## Lineage
 //! A model may name an existing, not delisted parent and a royalty (in basis points, at
@@ -60,22 +62,22 @@
 //! the tag index, and no offer, version, tag or attestation can be added to it.
 //!
 //! ## Invariants
-//! - Every byte field is checked against its cap before anything is stored; a message
-//!   that returns `Err` has changed nothing and emitted nothing.
+//! - Every byte field and list is checked against its cap ([`rules::validation`]) before
+//!   anything is stored; a refused message has changed nothing and emitted nothing.
 //! - No message loops over an unbounded set: the owner and tag indexes are one
 //!   swap-remove list per key (`market_types::storage::SwapIndex`), and every loop is
 //!   bounded by `MAX_TAGS`, `MAX_PAGE` or `MAX_PENDING_LICENSES`. An account's license
 //!   lists grow only by its own purchases.
-//! - Every paginated getter returns at most `MAX_PAGE` items; the largest possible page
-//!   encodes to well under 16 KiB (a unit test measures it).
+//! - Every paginated getter returns at most `MAX_PAGE` = 10 items; the largest possible
+//!   page stays under 8 KiB, half what a call may return (a unit test measures it).
 //!
 //! ## Errors
-//! One [`Error`] enum; each variant names the state that refused the call (`Paused`:
-//! the admin paused new listings). The admin messages refuse with the shared
+//! One [`Error`] enum; each variant names the state that refused the call (`Paused`: the
+//! admin paused new listings). The admin messages refuse with the shared
 //! `market_types::AdminError` (`NotAdmin`, `NotPendingAdmin`, `InvalidPeriod`,
-//! `PeriodTooLong`, `OutOfRange`). Each message's doc says who may call it, its errors and its
-//! events; the views (`&self` messages) may be called by anyone, never fail and emit
-//! nothing.
+//! `PeriodTooLong`, `OutOfRange`). Each message's doc says who may call it, its errors
+//! and its events; the views (`&self` messages) may be called by anyone, never fail and
+//! emit nothing.
 //!
 //! ## Code map
 //! `lib.rs`: storage, the constructor and the messages (check, act, emit) ·
@@ -91,12 +93,12 @@ pub use self::errors::Error;
 /// Every event, for dApps and tests that decode them.
 pub use self::events::*;
 pub use self::model_registry::{ModelRegistry, ModelRegistryRef};
-pub use self::rules::licensing::{Entitlement, License, LicenseState, MAX_PENDING_LICENSES};
 pub use self::types::{
     Attestation, LicenseView, Model, ModelStatus, Offer, OfferStatus, Version,
     DEFAULT_DELIVERY_PERIOD_MS, DEFAULT_REVIEW_WINDOW_MS, MAX_NAME_LEN, MAX_OFFERS_PER_MODEL,
     MAX_PAGE, MAX_TAGS, MAX_TAG_LEN, MAX_URI_LEN, ROYALTY_HARD_CAP_BPS,
 };
+pub use self::types::{Entitlement, License, LicenseState, MAX_PENDING_LICENSES};
 
 mod admin;
 mod calls;
@@ -114,12 +116,12 @@ mod model_registry {
     use crate::calls;
     use crate::errors::{Error, Result};
     use crate::events::*;
-    use crate::rules::licensing::{Entitlement, License};
     use crate::rules::validation::{check_royalty_cap, tag_key};
     use crate::types::{
         Attestation, IndexKey, LicenseView, Model, ModelIndex, ModelLicenseKey, Offer,
         RatingTotals, Version,
     };
+    use crate::types::{Entitlement, License};
     use ink::prelude::{string::String, vec::Vec};
     use ink::storage::Mapping;
     use market_types::admin::Admin;

@@ -13,13 +13,15 @@ use crate::calls::chain;
 use crate::errors::{Error, Result};
 use crate::events::*;
 use crate::model_registry::ModelRegistry;
-use crate::rules::licensing::{LicenseState, MAX_PENDING_LICENSES};
 use crate::types::*;
+use crate::types::{LicenseState, MAX_PENDING_LICENSES};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as E;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::{Decode, Encode};
+pub(crate) use market_types::assert_refused;
 use market_types::governed::{Administered, RegistryAdmin};
+pub(crate) use market_types::testing::event_count;
 use market_types::{
     AdminError, Asset, Auditors, Balance, Bps, EscrowId, LicenseId, LicenseKind, ModelId, OfferId,
     Page, SettleReason, Timestamp, TokenError, VaultError,
@@ -82,13 +84,15 @@ fn register(c: &mut ModelRegistry, name: &str, tag_list: &[&str]) -> ModelId {
     .expect("valid model")
 }
 
-fn event_count() -> usize {
-    test::recorded_events().count()
-}
-
 fn last_event<T: Decode>() -> T {
     let event = test::recorded_events().last().expect("an event");
     T::decode(&mut &event.data[..]).expect("event of the expected type")
+}
+
+impl market_types::testing::Fingerprint for ModelRegistry {
+    fn fingerprint(&self) -> Vec<u8> {
+        fingerprint(self)
+    }
 }
 
 /// Everything a caller can observe, encoded, so a refusal can be shown to have
@@ -131,17 +135,6 @@ fn fingerprint(c: &ModelRegistry) -> Vec<u8> {
         c.rating(id).encode_to(&mut out);
     }
     out
-}
-
-/// Asserts a call returns the given error and leaves state and events unchanged.
-macro_rules! assert_refused {
-    ($c:ident, $call:expr, $err:expr) => {{
-        let before = fingerprint(&$c);
-        let events = event_count();
-        assert_eq!($call, Err($err));
-        assert_eq!(fingerprint(&$c), before, "state changed on refusal");
-        assert_eq!(event_count(), events, "event emitted on refusal");
-    }};
 }
 
 fn ids(page: &Page<(ModelId, Model)>) -> Vec<ModelId> {

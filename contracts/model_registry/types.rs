@@ -5,12 +5,12 @@
 // `-D clippy::cast_possible_truncation`. This module writes no casts of its own.
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::rules::licensing::{License, LicenseState};
 use ink::prelude::{string::String, vec::Vec};
 use ink::primitives::{AccountId, Hash};
 use market_types::storage::SwapIndex;
 use market_types::{
-    Asset, Balance, Bps, EscrowStatus, LicenseId, LicenseKind, ModelId, OfferId, Timestamp,
+    Asset, Balance, Bps, EscrowId, EscrowStatus, LicenseId, LicenseKind, ModelId, OfferId,
+    Timestamp,
 };
 
 /// Longest model name, in bytes.
@@ -164,3 +164,72 @@ pub(crate) type ModelLicenseKey = (AccountId, ModelId, u32);
 /// The models of each owner and the listed models of each tag: one swap-remove list per
 /// [`IndexKey`].
 pub(crate) type ModelIndex = SwapIndex<IndexKey, ModelId>;
+
+/// Most licenses one account may have waiting on open orders for one model. A buyer
+/// with this many waits for one to settle (or asks `sync_licenses`) before buying more.
+pub const MAX_PENDING_LICENSES: usize = 4;
+
+/// A license bought through the escrow vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct License {
+    pub buyer: AccountId,
+    pub model_id: ModelId,
+    pub offer_id: OfferId,
+    /// The offer's version the buyer agreed to.
+    pub offer_version: u32,
+    pub kind: LicenseKind,
+    pub price: Balance,
+    pub asset: Asset,
+    /// The vault the payment went to: validity is always read there, whatever vault
+    /// the registry uses for new purchases later.
+    pub vault: AccountId,
+    /// The order in that vault holding the payment.
+    pub escrow_id: EscrowId,
+    pub purchased_at: Timestamp,
+    /// Set once the order's outcome is recorded in the entitlement: `Some(true)` when
+    /// it was released to the seller in full (the license was granted), `Some(false)`
+    /// when it was refunded or split.
+    pub granted: Option<bool>,
+    /// When the order was released (the start of a TimeBound license), once granted.
+    pub released_at: Option<Timestamp>,
+}
+
+/// Everything an account holds for one model, from the licenses recorded so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Entitlement {
+    /// A perpetual license was granted.
+    pub perpetual: bool,
+    /// The latest end of a granted TimeBound license (exclusive); 0 if none.
+    pub valid_until: Timestamp,
+    /// Units of every granted Metered license, pooled.
+    pub units_bought: u64,
+    /// Units the model owner's gateway counted against the pool.
+    pub units_used: u64,
+    /// Licenses granted so far (a buyer with at least one may rate the model).
+    pub granted: u32,
+    /// Whether this account has rated the model (once per account and model).
+    pub rated: bool,
+    /// Licenses bought for this model, ever (the length of the per-model list).
+    pub bought: u32,
+    /// Licenses whose orders were still open when last looked at; at most
+    /// [`MAX_PENDING_LICENSES`].
+    pub pending: Vec<LicenseId>,
+}
+
+/// Where one license stands, for views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum LicenseState {
+    /// Its order is still open (funded, delivered or disputed).
+    Pending,
+    /// Released to the seller in full, and usable now.
+    Active,
+    /// Released, but the time ran out or the account's metered units are used up.
+    Expired,
+    /// The order ended without paying the seller in full: nothing was granted.
+    NotGranted,
+}

@@ -11,9 +11,13 @@
 //! withdrew before it started counts nowhere (the provider did nothing wrong, and was
 //! paid its minimum charge). `lost` counts the disputed rentals where a ruling withheld
 //! more than half of what the stream held, or whose provider refunded them while
-//! disputed, so `lost ≤ disputed`. Counters saturate at `u32::MAX` instead of failing,
-//! so a busy provider can never be locked out of closing rentals. What providers were
-//! paid (the market's `volume`) is kept beside, per asset.
+//! disputed, so `lost ≤ disputed`; the fallback of a dispute nobody ruled on counts in
+//! `disputed` only. `no_shows` counts the rentals nobody started within the offer's
+//! start window (`cancel_no_show`) and those whose provider refunded the stream at the
+//! vault, started or not, if it was never disputed (both pay the renter the no-show
+//! penalty; see [`outcome_of`]). Counters saturate at `u32::MAX` instead of failing, so
+//! a busy provider can never be locked out of closing rentals. What providers were paid
+//! (the market's `volume`) is kept beside, per asset.
 
 use crate::types::{Outcome, Reputation};
 use market_types::{Balance, SettleReason, Settlement, BPS_DENOMINATOR};
@@ -73,8 +77,8 @@ impl Reputation {
 /// - A dispute counts as `Lost` when the ruling gave the provider less than half of
 ///   what the stream still held — the same line that decides the vault's bond — and
 ///   as `Disputed` otherwise. The fallback of an unruled dispute pays what accrued
-///   until the freeze (at least the rental's minimum payout) and withholds nothing the
-///   provider earned: `Disputed`.
+///   until the freeze (the rental's minimum payout does not apply) and withholds
+///   nothing the provider earned: `Disputed`.
 pub fn outcome_of(settlement: &Settlement, started: bool, disputed: bool) -> Outcome {
     const HALF: u16 = BPS_DENOMINATOR / 2;
     match settlement.reason {

@@ -68,17 +68,17 @@ fn admin_sets_parameters_within_bounds() {
     c.set_ratios(20_000, 10_000).unwrap();
     let e: RatiosChanged = last_event();
     assert_eq!((e.collateral_ratio_bps, e.no_show_bps), (20_000, 10_000));
-    assert_refused!(c, c.set_ratios(30_001, 0), AdminError::OutOfRange);
-    assert_refused!(c, c.set_ratios(0, 0), AdminError::OutOfRange);
-    assert_refused!(c, c.set_ratios(9_000, 9_001), AdminError::OutOfRange);
+    assert_refused!(c, AdminError::OutOfRange, c.set_ratios(30_001, 0));
+    assert_refused!(c, AdminError::OutOfRange, c.set_ratios(0, 0));
+    assert_refused!(c, AdminError::OutOfRange, c.set_ratios(9_000, 9_001));
     c.set_max_start_window(5).unwrap();
     let e: MaxStartWindowChanged = last_event();
     assert_eq!(e.max_start_window_ms, 5);
-    assert_refused!(c, c.set_max_start_window(0), AdminError::InvalidPeriod);
+    assert_refused!(c, AdminError::InvalidPeriod, c.set_max_start_window(0));
     assert_refused!(
         c,
-        c.set_max_start_window(MAX_PERIOD_MS + 1),
-        AdminError::PeriodTooLong
+        AdminError::PeriodTooLong,
+        c.set_max_start_window(MAX_PERIOD_MS + 1)
     );
     c.set_auditors(accounts().django).unwrap();
     let e: AuditorsChanged = last_event();
@@ -105,20 +105,20 @@ fn non_admins_are_refused_everywhere() {
     let mut c = setup();
     for who in [provider(), renter(), auditor()] {
         set_caller(who);
-        assert_refused!(c, c.set_ratios(10_000, 0), AdminError::NotAdmin);
-        assert_refused!(c, c.set_max_start_window(1), AdminError::NotAdmin);
-        assert_refused!(c, c.set_asset_allowed(who, true), AdminError::NotAdmin);
-        assert_refused!(c, c.set_vault(who), AdminError::NotAdmin);
-        assert_refused!(c, c.set_auditors(who), AdminError::NotAdmin);
-        assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
-        assert_refused!(c, c.set_rental_rules(0), AdminError::NotAdmin);
+        assert_refused!(c, AdminError::NotAdmin, c.set_ratios(10_000, 0));
+        assert_refused!(c, AdminError::NotAdmin, c.set_max_start_window(1));
+        assert_refused!(c, AdminError::NotAdmin, c.set_asset_allowed(who, true));
+        assert_refused!(c, AdminError::NotAdmin, c.set_vault(who));
+        assert_refused!(c, AdminError::NotAdmin, c.set_auditors(who));
+        assert_refused!(c, AdminError::NotAdmin, c.set_paused(true));
+        assert_refused!(c, AdminError::NotAdmin, c.set_rental_rules(0));
         assert_refused!(
             c,
-            c.set_min_counted_value(Asset::Native, 5),
-            AdminError::NotAdmin
+            AdminError::NotAdmin,
+            c.set_min_counted_value(Asset::Native, 5)
         );
-        assert_refused!(c, c.propose_admin(Some(who)), AdminError::NotAdmin);
-        assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
+        assert_refused!(c, AdminError::NotAdmin, c.propose_admin(Some(who)));
+        assert_refused!(c, AdminError::NotPendingAdmin, c.accept_admin());
     }
 }
 
@@ -132,11 +132,11 @@ fn admin_role_moves_in_two_steps() {
     assert_eq!((e.admin, e.proposed), (a.alice, Some(a.django)));
     assert_eq!((c.admin(), c.pending_admin()), (a.alice, Some(a.django)));
     set_caller(a.eve);
-    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
+    assert_refused!(c, AdminError::NotPendingAdmin, c.accept_admin());
     set_caller(a.alice);
     c.propose_admin(None).unwrap();
     set_caller(a.django);
-    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
+    assert_refused!(c, AdminError::NotPendingAdmin, c.accept_admin());
     set_caller(a.alice);
     c.propose_admin(Some(a.django)).unwrap();
     set_caller(a.django);
@@ -146,7 +146,7 @@ fn admin_role_moves_in_two_steps() {
     assert_eq!((c.admin(), c.pending_admin()), (a.django, None));
     c.set_ratios(10_000, 0).unwrap();
     set_caller(a.alice);
-    assert_refused!(c, c.set_ratios(10_000, 0), AdminError::NotAdmin);
+    assert_refused!(c, AdminError::NotAdmin, c.set_ratios(10_000, 0));
 }
 
 #[ink::test]
@@ -180,8 +180,8 @@ fn the_minimum_charge_is_governed_and_applies_to_rentals_booked_after() {
     set_caller(accounts().alice);
     assert_refused!(
         c,
-        c.set_rental_rules(MAX_MIN_CHARGE_HOURS + 1),
-        AdminError::OutOfRange
+        AdminError::OutOfRange,
+        c.set_rental_rules(MAX_MIN_CHARGE_HOURS + 1)
     );
     c.set_rental_rules(3).unwrap();
     let e: RentalRulesChanged = last_event();

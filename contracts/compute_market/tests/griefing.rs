@@ -89,7 +89,7 @@ fn booking_every_free_gpu_and_letting_go_costs_the_stranger_the_first_hour() {
     assert_eq!(c.offer(id).unwrap().free_gpus, 0);
     set_caller(renter());
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::CapacityExceeded);
+    assert_refused!(c, Error::CapacityExceeded, c.rent(id, 1, 1, 1));
     set_value(0);
     let e: RentalBooked = events_of::<RentalBooked>().pop().unwrap();
     assert_eq!((e.amount, e.min_payout), (80, 10));
@@ -161,9 +161,9 @@ fn a_disputed_rentals_gpus_come_back_when_its_stream_freezes() {
         vec![r],
         "open until the vault settles it"
     );
-    assert_refused!(c, c.settle(r), Error::OutcomePending);
+    assert_refused!(c, Error::OutcomePending, c.settle(r));
     set_caller(provider());
-    assert_refused!(c, c.retire_offer(id), Error::RentalsOpen);
+    assert_refused!(c, Error::RentalsOpen, c.retire_offer(id));
     // Another renter books the GPUs at once.
     set_caller(renter());
     let next = rent(&mut c, id, 4, 1).unwrap();
@@ -224,7 +224,7 @@ fn a_provider_refunding_a_disputed_stream_cannot_retire_while_the_hold_is_on() {
     // It fails: nothing is open in the market, but the vault holds the collateral
     // for the dispute, so retiring is refused and changes nothing.
     set_caller(provider());
-    assert_refused!(c, c.retire_offer(id), Error::CollateralHeld);
+    assert_refused!(c, Error::CollateralHeld, c.retire_offer(id));
     let lock = chain::lock(vault(), 1);
     assert_eq!((lock.amount, lock.released, lock.open), (300, false, 1));
     assert_eq!(offer(&c, id).status, OfferStatus::Active);

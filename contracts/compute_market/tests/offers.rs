@@ -54,7 +54,7 @@ fn collateral_follows_the_ratio_above_one_hundred_percent_exactly() {
     c.set_ratios(3_333, 2_500).unwrap();
     set_caller(provider());
     // floor(210 × 0.3333) = 69: sent 70 is refused, 69 accepted.
-    assert_refused!(c, publish_with(&mut c, &d, 70), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, publish_with(&mut c, &d, 70));
     let id = publish_with(&mut c, &d, 69).unwrap();
     assert_eq!(offer(&c, id).collateral, 69);
 }
@@ -68,12 +68,12 @@ fn publish_in_tokens_moves_the_providers_tokens_into_the_vault_through_the_marke
     // Not approved: the token's own refusal, and nothing moved.
     assert_refused!(
         c,
-        publish_with(&mut c, &d, 0),
-        Error::Token(TokenError::InsufficientAllowance)
+        Error::Token(TokenError::InsufficientAllowance),
+        publish_with(&mut c, &d, 0)
     );
     chain::set_allowance(token(), provider(), market_id(), 320);
     // A PSP22 offer takes no value.
-    assert_refused!(c, publish_with(&mut c, &d, 320), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, publish_with(&mut c, &d, 320));
     let id = publish_with(&mut c, &d, 0).unwrap();
     assert_eq!(chain::balance(token(), provider()), 0);
     assert_eq!(chain::balance(token(), vault()), 320);
@@ -128,15 +128,15 @@ fn publish_refusals_happen_before_the_vault_and_change_nothing() {
         (with(&|d| d.price = u128::MAX), Error::Overflow),
     ];
     for (d, err) in cases {
-        assert_refused!(c, publish_with(&mut c, &d, 320), err);
+        assert_refused!(c, err, publish_with(&mut c, &d, 320));
     }
-    assert_refused!(c, publish_with(&mut c, &ok, 319), Error::WrongPayment);
-    assert_refused!(c, publish_with(&mut c, &ok, 321), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, publish_with(&mut c, &ok, 319));
+    assert_refused!(c, Error::WrongPayment, publish_with(&mut c, &ok, 321));
     set_caller(accounts().alice);
     c.set_ratios(1, 0).unwrap();
     set_caller(provider());
     // 320 × 1 / 10 000 rounds down to nothing.
-    assert_refused!(c, publish_with(&mut c, &ok, 0), Error::ZeroCollateral);
+    assert_refused!(c, Error::ZeroCollateral, publish_with(&mut c, &ok, 0));
     assert_eq!(vault_calls(), 0, "no vault was called");
     // The vault's own refusal comes back whole.
     set_caller(accounts().alice);
@@ -145,8 +145,8 @@ fn publish_refusals_happen_before_the_vault_and_change_nothing() {
     chain::with(|ch| ch.vault_refuses = Some(VaultError::NotController));
     assert_refused!(
         c,
-        publish_with(&mut c, &ok, 320),
-        Error::Vault(VaultError::NotController)
+        Error::Vault(VaultError::NotController),
+        publish_with(&mut c, &ok, 320)
     );
 }
 
@@ -164,34 +164,34 @@ fn update_offer_bumps_the_version_within_the_collateral() {
     let e: OfferUpdated = last_event();
     assert_eq!((e.offer_id, e.version, e.price_per_gpu_hour), (id, 2, 20));
     // 21 × 4 × 4 = 336 > 320.
-    assert_refused!(c, c.update_offer(id, 21, 2, 4), Error::CollateralShort);
-    assert_refused!(c, c.update_offer(id, 20, 2, 5), Error::CollateralShort);
-    assert_refused!(c, c.update_offer(id, 0, 2, 4), Error::ZeroPrice);
-    assert_refused!(c, c.update_offer(id, 20, 5, 4), Error::InvalidHours);
-    assert_refused!(c, c.update_offer(99, 20, 2, 4), Error::OfferNotFound);
+    assert_refused!(c, Error::CollateralShort, c.update_offer(id, 21, 2, 4));
+    assert_refused!(c, Error::CollateralShort, c.update_offer(id, 20, 2, 5));
+    assert_refused!(c, Error::ZeroPrice, c.update_offer(id, 0, 2, 4));
+    assert_refused!(c, Error::InvalidHours, c.update_offer(id, 20, 5, 4));
+    assert_refused!(c, Error::OfferNotFound, c.update_offer(99, 20, 2, 4));
     // A higher ratio applies to the next update.
     set_caller(accounts().alice);
     c.set_ratios(20_000, 2_500).unwrap();
     set_caller(provider());
-    assert_refused!(c, c.update_offer(id, 20, 2, 4), Error::CollateralShort);
+    assert_refused!(c, Error::CollateralShort, c.update_offer(id, 20, 2, 4));
     c.update_offer(id, 10, 1, 4).unwrap();
     set_caller(renter());
-    assert_refused!(c, c.update_offer(id, 10, 1, 4), Error::NotProvider);
+    assert_refused!(c, Error::NotProvider, c.update_offer(id, 10, 1, 4));
 }
 
 #[ink::test]
 fn pause_and_resume_gate_new_rentals() {
     let (mut c, id) = shop();
-    assert_refused!(c, c.pause_offer(id), Error::NotProvider);
+    assert_refused!(c, Error::NotProvider, c.pause_offer(id));
     set_caller(provider());
-    assert_refused!(c, c.resume_offer(id), Error::OfferNotPaused);
+    assert_refused!(c, Error::OfferNotPaused, c.resume_offer(id));
     c.pause_offer(id).unwrap();
     let e: OfferPaused = last_event();
     assert_eq!(e.offer_id, id);
-    assert_refused!(c, c.pause_offer(id), Error::OfferNotActive);
+    assert_refused!(c, Error::OfferNotActive, c.pause_offer(id));
     set_caller(renter());
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::OfferNotActive);
+    assert_refused!(c, Error::OfferNotActive, c.rent(id, 1, 1, 1));
     set_value(0);
     assert!(c
         .offers_by_region("eu-west".into(), 0, 0, None, None)
@@ -211,7 +211,7 @@ fn retire_releases_the_collateral_to_the_providers_credit_and_is_final() {
     let mut c = setup();
     let id = publish(&mut c, &draft());
     set_caller(renter());
-    assert_refused!(c, c.retire_offer(id), Error::NotProvider);
+    assert_refused!(c, Error::NotProvider, c.retire_offer(id));
     set_caller(provider());
     c.retire_offer(id).unwrap();
     let e: OfferRetired = last_event();
@@ -229,13 +229,13 @@ fn retire_releases_the_collateral_to_the_providers_credit_and_is_final() {
         1,
         "history stays"
     );
-    assert_refused!(c, c.retire_offer(id), Error::OfferRetired);
-    assert_refused!(c, c.update_offer(id, 1, 1, 1), Error::OfferRetired);
-    assert_refused!(c, c.pause_offer(id), Error::OfferRetired);
-    assert_refused!(c, c.resume_offer(id), Error::OfferRetired);
+    assert_refused!(c, Error::OfferRetired, c.retire_offer(id));
+    assert_refused!(c, Error::OfferRetired, c.update_offer(id, 1, 1, 1));
+    assert_refused!(c, Error::OfferRetired, c.pause_offer(id));
+    assert_refused!(c, Error::OfferRetired, c.resume_offer(id));
     set_caller(renter());
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::OfferNotActive);
+    assert_refused!(c, Error::OfferNotActive, c.rent(id, 1, 1, 1));
     set_value(0);
 }
 
@@ -246,7 +246,7 @@ fn retire_is_refused_while_any_rental_is_open() {
     let running = rent(&mut c, id, 1, 2).unwrap();
     start(&mut c, running);
     set_caller(provider());
-    assert_refused!(c, c.retire_offer(id), Error::RentalsOpen);
+    assert_refused!(c, Error::RentalsOpen, c.retire_offer(id));
     // The booked one withdrawn, the running one over but its pay unclaimed: Ended,
     // its stream still open in the vault, so still refused.
     set_caller(renter());
@@ -255,7 +255,7 @@ fn retire_is_refused_while_any_rental_is_open() {
     c.settle(running).unwrap();
     assert_eq!(rental(&c, running).status, RentalStatus::Ended);
     set_caller(provider());
-    assert_refused!(c, c.retire_offer(id), Error::RentalsOpen);
+    assert_refused!(c, Error::RentalsOpen, c.retire_offer(id));
     assert_eq!(c.open_rentals(id, 0, 0).items.len(), 1);
     // The provider claims; the vault settles the stream; settle records it.
     chain::claim(vault(), rental(&c, running).escrow_id);
@@ -274,7 +274,7 @@ fn an_expired_offer_takes_no_rentals_and_retires_even_if_the_lock_was_taken_back
     let (mut c, id) = shop();
     set_now(T0 + MAX_PERIOD_MS);
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::OfferExpired);
+    assert_refused!(c, Error::OfferExpired, c.rent(id, 1, 1, 1));
     set_value(0);
     assert!(c
         .offers_by_gpu("h100".into(), 0, 0, None, None)
@@ -299,14 +299,14 @@ fn auditors_attest_offers_until_expiry() {
     let later = T0 + 5 * HOUR;
     assert_refused!(
         c,
-        c.attest_offer(id, hash(3), later),
-        Error::CannotAttestOwnOffer
+        Error::CannotAttestOwnOffer,
+        c.attest_offer(id, hash(3), later)
     );
     set_caller(accounts().django);
-    assert_refused!(c, c.attest_offer(id, hash(3), later), Error::NotAuditor);
+    assert_refused!(c, Error::NotAuditor, c.attest_offer(id, hash(3), later));
     set_caller(auditor());
-    assert_refused!(c, c.attest_offer(99, hash(3), later), Error::OfferNotFound);
-    assert_refused!(c, c.attest_offer(id, hash(3), T0), Error::ExpiryNotInFuture);
+    assert_refused!(c, Error::OfferNotFound, c.attest_offer(99, hash(3), later));
+    assert_refused!(c, Error::ExpiryNotInFuture, c.attest_offer(id, hash(3), T0));
     c.attest_offer(id, hash(3), later).unwrap();
     let e: OfferAttested = last_event();
     assert_eq!(
@@ -330,8 +330,8 @@ fn auditors_attest_offers_until_expiry() {
     set_caller(accounts().django);
     assert_refused!(
         c,
-        c.revoke_offer_attestation(id),
-        Error::AttestationNotFound
+        Error::AttestationNotFound,
+        c.revoke_offer_attestation(id)
     );
     set_caller(auditor());
     c.revoke_offer_attestation(id).unwrap();
@@ -340,11 +340,11 @@ fn auditors_attest_offers_until_expiry() {
     assert_eq!(c.attestation(id), None);
     assert_refused!(
         c,
-        c.revoke_offer_attestation(id),
-        Error::AttestationNotFound
+        Error::AttestationNotFound,
+        c.revoke_offer_attestation(id)
     );
     set_caller(provider());
     c.retire_offer(id).unwrap();
     set_caller(auditor());
-    assert_refused!(c, c.attest_offer(id, hash(3), later), Error::OfferRetired);
+    assert_refused!(c, Error::OfferRetired, c.attest_offer(id, hash(3), later));
 }

@@ -34,8 +34,8 @@ fn only_the_admin_pauses_and_every_call_emits() {
     c.accept_admin().unwrap();
     for who in [a.alice, provider(), renter(), auditor()] {
         set_caller(who);
-        assert_refused!(c, c.set_paused(false), AdminError::NotAdmin);
-        assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
+        assert_refused!(c, AdminError::NotAdmin, c.set_paused(false));
+        assert_refused!(c, AdminError::NotAdmin, c.set_paused(true));
     }
     assert!(c.paused());
     set_caller(a.django);
@@ -50,16 +50,16 @@ fn a_paused_market_refuses_new_offers_and_rentals_before_the_vault() {
     let calls = vault_calls();
     // A renter, at the offer's current version and exact price.
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::Paused);
+    assert_refused!(c, Error::Paused, c.rent(id, 1, 1, 1));
     // The pause is checked first: a rental that would be refused otherwise too.
-    assert_refused!(c, c.rent(99, 0, 0, 7), Error::Paused);
+    assert_refused!(c, Error::Paused, c.rent(99, 0, 0, 7));
     set_value(0);
     // A provider, paying the exact collateral (320), and with a bad offer.
     set_caller(provider());
-    assert_refused!(c, publish_with(&mut c, &draft(), 320), Error::Paused);
+    assert_refused!(c, Error::Paused, publish_with(&mut c, &draft(), 320));
     let mut bad = draft();
     bad.gpu = String::new();
-    assert_refused!(c, publish_with(&mut c, &bad, 0), Error::Paused);
+    assert_refused!(c, Error::Paused, publish_with(&mut c, &bad, 0));
     assert_eq!(vault_calls(), calls, "no vault was called");
     assert_eq!((c.offer_count(), c.rental_count()), (1, 0));
     assert_eq!(

@@ -74,19 +74,19 @@ fn rent_refusals_happen_before_the_vault_and_change_nothing() {
     let (mut c, id) = shop();
     let calls = vault_calls();
     set_value(10);
-    assert_refused!(c, c.rent(99, 1, 1, 1), Error::OfferNotFound);
-    assert_refused!(c, c.rent(id, 1, 1, 2), Error::OfferChanged);
-    assert_refused!(c, c.rent(id, 0, 1, 1), Error::ZeroGpus);
-    assert_refused!(c, c.rent(id, 1, 0, 1), Error::HoursOutOfRange);
-    assert_refused!(c, c.rent(id, 1, 9, 1), Error::HoursOutOfRange);
-    assert_refused!(c, c.rent(id, 5, 1, 1), Error::CapacityExceeded);
+    assert_refused!(c, Error::OfferNotFound, c.rent(99, 1, 1, 1));
+    assert_refused!(c, Error::OfferChanged, c.rent(id, 1, 1, 2));
+    assert_refused!(c, Error::ZeroGpus, c.rent(id, 0, 1, 1));
+    assert_refused!(c, Error::HoursOutOfRange, c.rent(id, 1, 0, 1));
+    assert_refused!(c, Error::HoursOutOfRange, c.rent(id, 1, 9, 1));
+    assert_refused!(c, Error::CapacityExceeded, c.rent(id, 5, 1, 1));
     set_value(9);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.rent(id, 1, 1, 1));
     set_value(11);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.rent(id, 1, 1, 1));
     set_caller(provider());
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::CannotRentOwnOffer);
+    assert_refused!(c, Error::CannotRentOwnOffer, c.rent(id, 1, 1, 1));
     set_value(0);
     assert_eq!(vault_calls(), calls, "no vault was called");
     // The vault's own refusal comes back whole.
@@ -95,8 +95,8 @@ fn rent_refusals_happen_before_the_vault_and_change_nothing() {
     set_value(10);
     assert_refused!(
         c,
-        c.rent(id, 1, 1, 1),
-        Error::Vault(VaultError::BelowMinDeposit)
+        Error::Vault(VaultError::BelowMinDeposit),
+        c.rent(id, 1, 1, 1)
     );
     set_value(0);
 }
@@ -110,7 +110,7 @@ fn a_changed_offer_is_refused_and_booked_rentals_keep_their_terms() {
     set_caller(renter());
     // The renter saw version 1 at price 10: refused, never charged 20.
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::OfferChanged);
+    assert_refused!(c, Error::OfferChanged, c.rent(id, 1, 1, 1));
     set_value(20);
     let after = c.rent(id, 1, 1, 2).unwrap();
     set_value(0);
@@ -131,7 +131,7 @@ fn capacity_is_never_exceeded_and_comes_back() {
     let b = rent(&mut c, id, 1, 1).unwrap();
     assert_eq!(offer(&c, id).in_use, 4);
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::CapacityExceeded);
+    assert_refused!(c, Error::CapacityExceeded, c.rent(id, 1, 1, 1));
     set_value(0);
     assert_capacity(&c, id);
     c.end_early(a).unwrap();
@@ -153,12 +153,12 @@ fn rent_in_tokens_moves_the_renters_tokens_into_the_stream_through_the_market() 
     chain::mint(token(), renter(), 20);
     assert_refused!(
         c,
-        c.rent(id, 1, 2, 1),
-        Error::Token(TokenError::InsufficientAllowance)
+        Error::Token(TokenError::InsufficientAllowance),
+        c.rent(id, 1, 2, 1)
     );
     chain::set_allowance(token(), renter(), market_id(), 20);
     set_value(20);
-    assert_refused!(c, c.rent(id, 1, 2, 1), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.rent(id, 1, 2, 1));
     set_value(0);
     let r = c.rent(id, 1, 2, 1).unwrap();
     assert_eq!(chain::balance(token(), renter()), 0);
@@ -169,8 +169,8 @@ fn rent_in_tokens_moves_the_renters_tokens_into_the_stream_through_the_market() 
     start(&mut c, r);
     assert_refused!(
         c,
-        c.extend(r, 1),
-        Error::Token(TokenError::InsufficientAllowance)
+        Error::Token(TokenError::InsufficientAllowance),
+        c.extend(r, 1)
     );
     chain::mint(token(), renter(), 10);
     chain::set_allowance(token(), renter(), market_id(), 10);
@@ -183,9 +183,9 @@ fn rent_in_tokens_moves_the_renters_tokens_into_the_stream_through_the_market() 
 fn the_provider_starts_within_the_window() {
     let (mut c, id) = shop();
     let r = rent(&mut c, id, 2, 3).unwrap();
-    assert_refused!(c, c.start(r, hash(9)), Error::NotProvider);
+    assert_refused!(c, Error::NotProvider, c.start(r, hash(9)));
     set_caller(provider());
-    assert_refused!(c, c.start(99, hash(9)), Error::RentalNotFound);
+    assert_refused!(c, Error::RentalNotFound, c.start(99, hash(9)));
     set_now(T0 + WINDOW);
     c.start(r, hash(9)).unwrap();
     let e: RentalStarted = last_event();
@@ -205,12 +205,12 @@ fn the_provider_starts_within_the_window() {
         rental(&c, r).no_show_penalty,
         "the penalty stays reserved while the rental is open: a refund could still pay it"
     );
-    assert_refused!(c, c.start(r, hash(9)), Error::RentalNotBooked);
+    assert_refused!(c, Error::RentalNotBooked, c.start(r, hash(9)));
     set_caller(renter());
     let late = rent(&mut c, id, 1, 1).unwrap();
     set_caller(provider());
     set_now(T0 + 2 * WINDOW + 1);
-    assert_refused!(c, c.start(late, hash(9)), Error::StartWindowPassed);
+    assert_refused!(c, Error::StartWindowPassed, c.start(late, hash(9)));
     assert_capacity(&c, id);
 }
 
@@ -219,9 +219,9 @@ fn a_no_show_refunds_the_renter_with_the_penalty_and_counts_against_the_provider
     let (mut c, id) = shop();
     let r = rent(&mut c, id, 2, 4).unwrap();
     set_caller(accounts().django);
-    assert_refused!(c, c.cancel_no_show(r), Error::StartWindowOpen);
+    assert_refused!(c, Error::StartWindowOpen, c.cancel_no_show(r));
     set_now(T0 + WINDOW);
-    assert_refused!(c, c.cancel_no_show(r), Error::StartWindowOpen);
+    assert_refused!(c, Error::StartWindowOpen, c.cancel_no_show(r));
     set_now(T0 + WINDOW + 1);
     // Anyone may cancel it, as at the vault.
     c.cancel_no_show(r).unwrap();
@@ -244,9 +244,9 @@ fn a_no_show_refunds_the_renter_with_the_penalty_and_counts_against_the_provider
         (RentalStatus::Closed, Some(Outcome::NoShow))
     );
     assert_eq!(c.reputation(provider()).no_shows, 1);
-    assert_refused!(c, c.cancel_no_show(r), Error::RentalNotBooked);
-    assert_refused!(c, c.settle(r), Error::RentalClosed);
-    assert_refused!(c, c.cancel_no_show(99), Error::RentalNotFound);
+    assert_refused!(c, Error::RentalNotBooked, c.cancel_no_show(r));
+    assert_refused!(c, Error::RentalClosed, c.settle(r));
+    assert_refused!(c, Error::RentalNotFound, c.cancel_no_show(99));
     assert_capacity(&c, id);
 }
 
@@ -268,8 +268,8 @@ fn a_no_show_cancelled_directly_at_the_vault_is_recorded_once() {
     let o = offer(&c, id);
     assert_eq!((o.in_use, o.open_rentals, o.collateral), (0, 0, 316));
     assert_eq!(c.reputation(provider()).no_shows, 2);
-    assert_refused!(c, c.cancel_no_show(r), Error::RentalNotBooked);
-    assert_refused!(c, c.settle(other), Error::RentalClosed);
+    assert_refused!(c, Error::RentalNotBooked, c.cancel_no_show(r));
+    assert_refused!(c, Error::RentalClosed, c.settle(other));
 }
 
 /// A provider that gives a booking back at the vault (its `refund`) backed out: the
@@ -356,10 +356,10 @@ fn penalties_stay_covered_when_the_collateral_shrinks() {
     // The whole collateral went to the renter: nothing backs a new booking.
     assert_eq!(offer(&c, id).collateral, 0);
     set_value(10);
-    assert_refused!(c, c.rent(id, 1, 1, 1), Error::CollateralShort);
+    assert_refused!(c, Error::CollateralShort, c.rent(id, 1, 1, 1));
     set_value(0);
     set_caller(provider());
-    assert_refused!(c, c.update_offer(id, 10, 1, 1), Error::CollateralShort);
+    assert_refused!(c, Error::CollateralShort, c.update_offer(id, 10, 1, 1));
     c.retire_offer(id).unwrap();
     assert_eq!(chain::credit(vault(), Asset::Native, provider()), 0);
 }
@@ -371,7 +371,7 @@ fn ending_early_pays_what_accrued_and_refunds_the_rest() {
     start(&mut c, r);
     set_now(T0 + HOUR + HOUR / 2);
     set_caller(provider());
-    assert_refused!(c, c.end_early(r), Error::NotRenter);
+    assert_refused!(c, Error::NotRenter, c.end_early(r));
     set_caller(renter());
     c.end_early(r).unwrap();
     let e: RentalSettled = last_event();
@@ -381,8 +381,8 @@ fn ending_early_pays_what_accrued_and_refunds_the_rest() {
     assert_eq!(chain::credit(vault(), Asset::Native, renter()), 50);
     assert_eq!(c.reputation(provider()).ended_early, 1);
     assert_eq!(rental(&c, r).status, RentalStatus::Closed);
-    assert_refused!(c, c.end_early(r), Error::RentalNotActive);
-    assert_refused!(c, c.extend(r, 1), Error::RentalNotActive);
+    assert_refused!(c, Error::RentalNotActive, c.end_early(r));
+    assert_refused!(c, Error::RentalNotActive, c.extend(r, 1));
     assert_eq!(offer(&c, id).in_use, 0);
     assert_capacity(&c, id);
 }
@@ -403,8 +403,8 @@ fn a_booking_withdrawn_before_its_start_counts_nowhere() {
     // A booking past its start window is a no-show, not a withdrawal.
     let late = rent(&mut c, id, 1, 2).unwrap();
     set_now(T0 + WINDOW + 1);
-    assert_refused!(c, c.end_early(late), Error::StartWindowPassed);
-    assert_refused!(c, c.extend(late, 1), Error::StartWindowPassed);
+    assert_refused!(c, Error::StartWindowPassed, c.end_early(late));
+    assert_refused!(c, Error::StartWindowPassed, c.extend(late, 1));
 }
 
 #[ink::test]
@@ -413,9 +413,9 @@ fn nothing_can_end_a_rental_after_its_time() {
     let r = rent(&mut c, id, 1, 2).unwrap();
     start(&mut c, r);
     set_now(T0 + 2 * HOUR);
-    assert_refused!(c, c.end_early(r), Error::RentalOver);
+    assert_refused!(c, Error::RentalOver, c.end_early(r));
     set_value(10);
-    assert_refused!(c, c.extend(r, 1), Error::RentalOver);
+    assert_refused!(c, Error::RentalOver, c.extend(r, 1));
     set_value(0);
 }
 
@@ -425,13 +425,13 @@ fn extensions_pay_exactly_and_stop_at_max_hours() {
     let r = rent(&mut c, id, 2, 3).unwrap();
     start(&mut c, r);
     set_value(40);
-    assert_refused!(c, c.extend(r, 6), Error::HoursOutOfRange);
-    assert_refused!(c, c.extend(r, 0), Error::ZeroHours);
+    assert_refused!(c, Error::HoursOutOfRange, c.extend(r, 6));
+    assert_refused!(c, Error::ZeroHours, c.extend(r, 0));
     set_value(39);
-    assert_refused!(c, c.extend(r, 2), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.extend(r, 2));
     set_caller(accounts().django);
     set_value(40);
-    assert_refused!(c, c.extend(r, 2), Error::NotRenter);
+    assert_refused!(c, Error::NotRenter, c.extend(r, 2));
     set_caller(renter());
     c.extend(r, 2).unwrap();
     let e: RentalExtended = last_event();
@@ -441,13 +441,13 @@ fn extensions_pay_exactly_and_stop_at_max_hours() {
     set_value(60);
     c.extend(r, 3).unwrap();
     set_value(10);
-    assert_refused!(c, c.extend(r, 1), Error::HoursOutOfRange);
+    assert_refused!(c, Error::HoursOutOfRange, c.extend(r, 1));
     set_value(0);
     let got = rental(&c, r);
     assert_eq!((got.hours, got.paid), (8, 160));
     // The end moved with the extension.
     set_now(T0 + 7 * HOUR);
-    assert_refused!(c, c.settle(r), Error::RentalNotOver);
+    assert_refused!(c, Error::RentalNotOver, c.settle(r));
     set_now(T0 + 8 * HOUR);
     c.settle(r).unwrap();
     assert_eq!(offer(&c, id).in_use, 0);
@@ -458,10 +458,10 @@ fn a_completed_rental_returns_capacity_once_and_counts_when_paid() {
     let (mut c, id) = shop();
     let r = rent(&mut c, id, 2, 2).unwrap();
     set_caller(accounts().django);
-    assert_refused!(c, c.settle(r), Error::RentalNotStarted);
+    assert_refused!(c, Error::RentalNotStarted, c.settle(r));
     start(&mut c, r);
     set_now(T0 + 2 * HOUR - 1);
-    assert_refused!(c, c.settle(r), Error::RentalNotOver);
+    assert_refused!(c, Error::RentalNotOver, c.settle(r));
     set_now(T0 + 2 * HOUR);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
@@ -469,7 +469,7 @@ fn a_completed_rental_returns_capacity_once_and_counts_when_paid() {
     assert_eq!(rental(&c, r).status, RentalStatus::Ended);
     assert_eq!(offer(&c, id).in_use, 0);
     assert_eq!(offer(&c, id).open_rentals, 1);
-    assert_refused!(c, c.settle(r), Error::OutcomePending);
+    assert_refused!(c, Error::OutcomePending, c.settle(r));
     chain::claim(vault(), 1);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
@@ -478,8 +478,8 @@ fn a_completed_rental_returns_capacity_once_and_counts_when_paid() {
     let o = offer(&c, id);
     assert_eq!((o.in_use, o.open_rentals), (0, 0));
     assert_eq!(c.reputation(provider()).completed, 1);
-    assert_refused!(c, c.settle(r), Error::RentalClosed);
-    assert_refused!(c, c.settle(99), Error::RentalNotFound);
+    assert_refused!(c, Error::RentalClosed, c.settle(r));
+    assert_refused!(c, Error::RentalNotFound, c.settle(99));
 }
 
 #[ink::test]
@@ -524,7 +524,7 @@ fn disputes_count_and_a_ruling_against_the_provider_counts_as_lost() {
     set_now(T0 + 2 * HOUR);
     c.settle(late).unwrap();
     assert_eq!(rental(&c, late).status, RentalStatus::Ended);
-    assert_refused!(c, c.settle(late), Error::OutcomePending);
+    assert_refused!(c, Error::OutcomePending, c.settle(late));
     chain::resolve(vault(), 3, 0);
     c.settle(late).unwrap();
     assert_eq!(rental(&c, late).outcome, Some(Outcome::Lost));

@@ -128,7 +128,7 @@ fn the_minimum_applies_to_every_outcome_but_a_withdrawal_and_per_asset() {
     set_caller(renter());
     assert_refused!(
         c,
-        c.set_min_counted_value(Asset::Native, 1),
-        AdminError::NotAdmin
+        AdminError::NotAdmin,
+        c.set_min_counted_value(Asset::Native, 1)
     );
 }

@@ -16,13 +16,13 @@ fn an_appeal_that_flips_the_ruling_gets_its_bond_back_and_rewards_follow_the_fin
     reveal(&mut dao, a.eve, 1, 0, 3);
     // Not yet in the appeal window.
     as_caller(a.alice);
-    refused!(dao, Error::NotAppealPhase, dao.appeal(1));
+    assert_refused!(dao, Error::NotAppealPhase, dao.appeal(1));
     to_phase(&dao, 1, Phase::Appeal);
     // The payee got everything: it may not appeal; a stranger neither.
     as_caller(a.bob);
-    refused!(dao, Error::CannotAppeal, dao.appeal(1));
+    assert_refused!(dao, Error::CannotAppeal, dao.appeal(1));
     as_caller(a.eve);
-    refused!(dao, Error::NotParty, dao.appeal(1));
+    assert_refused!(dao, Error::NotParty, dao.appeal(1));
     as_caller(a.alice);
     assert_eq!(dao.appeal_bond(1), Some(1_000));
     assert_eq!(dao.appeal(1), Ok(()));
@@ -152,7 +152,7 @@ fn the_last_round_has_no_appeal() {
     to_phase(&dao, 1, Phase::Appeal);
     assert_eq!(dao.case(1).unwrap().phase, Phase::Executable);
     as_caller(a.bob);
-    refused!(dao, Error::NotAppealPhase, dao.appeal(1));
+    assert_refused!(dao, Error::NotAppealPhase, dao.appeal(1));
     dao.execute_ruling(1).unwrap();
     // Alice's appeal failed (4 stood), Bob's succeeded (0 was overturned).
     assert_eq!(dao.member(a.bob).credit, 2_000);

@@ -25,32 +25,32 @@ fn open_case_refusals_change_nothing() {
     let mut dao = staked();
     let a = accounts();
     as_caller(a.charlie);
-    refused!(
+    assert_refused!(
         dao,
         Error::NotParty,
         dao.open_case(ESCROW, "ipfs://x".into())
     );
     as_caller(a.alice);
-    refused!(dao, Error::InvalidUri, dao.open_case(ESCROW, String::new()));
-    refused!(
+    assert_refused!(dao, Error::InvalidUri, dao.open_case(ESCROW, String::new()));
+    assert_refused!(
         dao,
         Error::InvalidUri,
         dao.open_case(ESCROW, "x".repeat(MAX_URI_LEN + 1))
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::EscrowNotDisputed,
         dao.open_case(99, "ipfs://x".into())
     );
     chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = START + 1_000);
-    refused!(
+    assert_refused!(
         dao,
         Error::RulingWindowTooShort,
         dao.open_case(ESCROW, "ipfs://x".into())
     );
     chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = START + 100_000);
     chain::with(|m| m.vault_unreadable = true);
-    refused!(
+    assert_refused!(
         dao,
         Error::VaultCallFailed,
         dao.open_case(ESCROW, "ipfs://x".into())
@@ -58,14 +58,14 @@ fn open_case_refusals_change_nothing() {
     chain::with(|m| m.vault_unreadable = false);
     // The case fee cannot be paid.
     chain::with(|m| m.balances.insert(a.alice, 599));
-    refused!(
+    assert_refused!(
         dao,
         Error::Token(market_types::TokenError::InsufficientBalance),
         dao.open_case(ESCROW, "ipfs://x".into())
     );
     chain::with(|m| m.balances.insert(a.alice, 1_000_000));
     assert_eq!(dao.open_case(ESCROW, "ipfs://x".into()), Ok(1));
-    refused!(
+    assert_refused!(
         dao,
         Error::CaseExists,
         dao.open_case(ESCROW, "ipfs://x".into())
@@ -73,12 +73,12 @@ fn open_case_refusals_change_nothing() {
     as_caller(a.bob);
     assert_eq!(dao.submit_evidence(1, "ipfs://bob".into()), Ok(()));
     as_caller(a.eve);
-    refused!(
+    assert_refused!(
         dao,
         Error::NotParty,
         dao.submit_evidence(1, "ipfs://eve".into())
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::CaseNotFound,
         dao.submit_evidence(9, "ipfs://eve".into())
@@ -104,7 +104,7 @@ fn stake_added_after_a_case_opened_has_no_weight_on_it() {
     assert_eq!(dao.weight_on_case(1, a.frank), 0);
     assert_eq!(dao.weight_on_case(1, a.charlie), 10_000);
     let c = jury::commitment(4, salt(1), a.frank, 1, 0);
-    refused!(dao, Error::NoVotingWeight, dao.commit_vote(1, c));
+    assert_refused!(dao, Error::NoVotingWeight, dao.commit_vote(1, c));
 }
 
 #[ink::test]
@@ -113,12 +113,12 @@ fn commit_and_reveal_refusals_change_nothing() {
     let a = accounts();
     // Parties cannot vote.
     as_caller(a.bob);
-    refused!(
+    assert_refused!(
         dao,
         Error::PartyCannotVote,
         dao.commit_vote(1, Hash::from([1; 32]))
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::CaseNotFound,
         dao.commit_vote(9, Hash::from([1; 32]))
@@ -126,34 +126,34 @@ fn commit_and_reveal_refusals_change_nothing() {
     commit(&mut dao, a.charlie, 1, 7, 1);
     commit(&mut dao, a.django, 1, 7, 2);
     as_caller(a.charlie);
-    refused!(
+    assert_refused!(
         dao,
         Error::AlreadyVoted,
         dao.commit_vote(1, Hash::from([1; 32]))
     );
     // Revealing during the commit phase.
-    refused!(dao, Error::NotRevealPhase, dao.reveal_vote(1, 7, salt(1)));
+    assert_refused!(dao, Error::NotRevealPhase, dao.reveal_vote(1, 7, salt(1)));
     to_phase(&dao, 1, Phase::Reveal);
     as_caller(a.eve);
-    refused!(
+    assert_refused!(
         dao,
         Error::NotCommitPhase,
         dao.commit_vote(1, Hash::from([1; 32]))
     );
-    refused!(dao, Error::VoteNotFound, dao.reveal_vote(1, 7, salt(3)));
+    assert_refused!(dao, Error::VoteNotFound, dao.reveal_vote(1, 7, salt(3)));
     as_caller(a.charlie);
-    refused!(
+    assert_refused!(
         dao,
         Error::CommitmentMismatch,
         dao.reveal_vote(1, 6, salt(1))
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::CommitmentMismatch,
         dao.reveal_vote(1, 7, salt(9))
     );
     reveal(&mut dao, a.charlie, 1, 7, 1);
-    refused!(dao, Error::AlreadyRevealed, dao.reveal_vote(1, 7, salt(1)));
+    assert_refused!(dao, Error::AlreadyRevealed, dao.reveal_vote(1, 7, salt(1)));
 }
 
 #[ink::test]
@@ -168,7 +168,7 @@ fn a_copied_commitment_does_not_verify_for_the_copier() {
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 7, 1);
     as_caller(a.django);
-    refused!(
+    assert_refused!(
         dao,
         Error::CommitmentMismatch,
         dao.reveal_vote(1, 7, salt(1))
@@ -185,7 +185,7 @@ fn a_slash_option_needs_collateral() {
     commit(&mut dao, a.charlie, 1, 7, 1);
     to_phase(&dao, 1, Phase::Reveal);
     as_caller(a.charlie);
-    refused!(dao, Error::InvalidChoice, dao.reveal_vote(1, 7, salt(1)));
+    assert_refused!(dao, Error::InvalidChoice, dao.reveal_vote(1, 7, salt(1)));
 }
 
 #[ink::test]
@@ -195,18 +195,18 @@ fn denouncing_a_revealed_secret_voids_the_vote_and_pays_the_denouncer() {
     commit(&mut dao, a.charlie, 1, 4, 1);
     // Frank learned Charlie's choice and salt (a bribe receipt) and proves it.
     as_caller(a.charlie);
-    refused!(
+    assert_refused!(
         dao,
         Error::SelfDenounce,
         dao.denounce(1, a.charlie, 4, salt(1))
     );
     as_caller(a.frank);
-    refused!(
+    assert_refused!(
         dao,
         Error::CommitmentMismatch,
         dao.denounce(1, a.charlie, 3, salt(1))
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::VoteNotFound,
         dao.denounce(1, a.django, 4, salt(1))
@@ -223,14 +223,14 @@ fn denouncing_a_revealed_secret_voids_the_vote_and_pays_the_denouncer() {
         (9_000, 0, 1_000, 0)
     );
     assert!(dao.vote_of(1, 0, a.charlie).unwrap().voided);
-    refused!(
+    assert_refused!(
         dao,
         Error::VoteVoided,
         dao.denounce(1, a.charlie, 4, salt(1))
     );
     to_phase(&dao, 1, Phase::Reveal);
     as_caller(a.charlie);
-    refused!(dao, Error::VoteVoided, dao.reveal_vote(1, 4, salt(1)));
+    assert_refused!(dao, Error::VoteVoided, dao.reveal_vote(1, 4, salt(1)));
     // After the commit phase a denunciation is too late (the reveal is public anyway).
     commit_late_refused(&mut dao);
     as_caller(a.frank);
@@ -241,7 +241,7 @@ fn denouncing_a_revealed_secret_voids_the_vote_and_pays_the_denouncer() {
 fn commit_late_refused(dao: &mut DisputeDao) {
     let a = accounts();
     as_caller(a.frank);
-    refused!(
+    assert_refused!(
         *dao,
         Error::NotCommitPhase,
         dao.denounce(1, a.django, 4, salt(1))
@@ -300,7 +300,7 @@ fn a_case_must_end_with_room_to_execute_before_the_vault_deadline() {
     // deadline must be more than 1 450 ms away.
     chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = now() + 1_450);
     as_caller(accounts().alice);
-    refused!(
+    assert_refused!(
         dao,
         Error::RulingWindowTooShort,
         dao.open_case(ESCROW, "ipfs://e".into())

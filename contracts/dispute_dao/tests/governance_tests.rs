@@ -17,7 +17,7 @@ fn a_fee_change_passes_after_its_timelock_and_calls_the_vault() {
     let mut dao = staked();
     let a = accounts();
     as_caller(a.alice);
-    refused!(
+    assert_refused!(
         dao,
         Error::BelowProposalThreshold,
         dao.propose(Action::SetFee { fee_bps: 500 }, desc())
@@ -26,20 +26,20 @@ fn a_fee_change_passes_after_its_timelock_and_calls_the_vault() {
     assert_eq!(dao.propose(Action::SetFee { fee_bps: 500 }, desc()), Ok(1));
     let p = dao.proposal(1).unwrap();
     assert_eq!(p.state, ProposalState::Pending);
-    refused!(dao, Error::VotingClosed, dao.vote(1, true));
+    assert_refused!(dao, Error::VotingClosed, dao.vote(1, true));
     at(p.proposal.vote_start);
     assert_eq!(dao.vote(1, true), Ok(()));
-    refused!(dao, Error::AlreadyVoted, dao.vote(1, false));
+    assert_refused!(dao, Error::AlreadyVoted, dao.vote(1, false));
     as_caller(a.django);
     assert_eq!(dao.vote(1, false), Ok(()));
     as_caller(a.eve);
     assert_eq!(dao.vote(1, true), Ok(()));
     assert_eq!(dao.proposal(1).unwrap().proposal.for_weight, 20_000);
-    refused!(dao, Error::ProposalNotPassed, dao.execute_proposal(1));
+    assert_refused!(dao, Error::ProposalNotPassed, dao.execute_proposal(1));
     at(p.proposal.vote_end);
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Queued);
-    refused!(dao, Error::VotingClosed, dao.vote(1, true));
-    refused!(dao, Error::TimelockNotOver, dao.execute_proposal(1));
+    assert_refused!(dao, Error::VotingClosed, dao.vote(1, true));
+    assert_refused!(dao, Error::TimelockNotOver, dao.execute_proposal(1));
     assert!(chain::with(|m| m.calls.is_empty()));
     at(p.eta);
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Ready);
@@ -50,7 +50,7 @@ fn a_fee_change_passes_after_its_timelock_and_calls_the_vault() {
         vec![Call::Action(Action::SetFee { fee_bps: 500 })]
     );
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Executed);
-    refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
+    assert_refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
 }
 
 #[ink::test]
@@ -68,8 +68,8 @@ fn stake_added_after_a_proposal_has_no_weight_on_it() {
     );
     at(now() + 10);
     assert_eq!(dao.weight_on_proposal(1, a.frank), 0);
-    refused!(dao, Error::NoVotingWeight, dao.vote(1, true));
-    refused!(dao, Error::ProposalNotFound, dao.vote(9, true));
+    assert_refused!(dao, Error::NoVotingWeight, dao.vote(1, true));
+    assert_refused!(dao, Error::ProposalNotFound, dao.vote(9, true));
 }
 
 #[ink::test]
@@ -86,7 +86,7 @@ fn a_defeated_proposal_cannot_be_executed() {
     at(p.eta);
     // A tie is not a majority.
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Defeated);
-    refused!(dao, Error::ProposalNotPassed, dao.execute_proposal(1));
+    assert_refused!(dao, Error::ProposalNotPassed, dao.execute_proposal(1));
 }
 
 #[ink::test]
@@ -124,8 +124,8 @@ fn the_guardian_cancels_and_pauses_but_nothing_else() {
     at(p.proposal.vote_end);
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Queued);
     as_caller(a.charlie);
-    refused!(dao, Error::NotGuardian, dao.cancel_proposal(1));
-    refused!(
+    assert_refused!(dao, Error::NotGuardian, dao.cancel_proposal(1));
+    assert_refused!(
         dao,
         Error::NotGuardian,
         dao.guardian_pause(Target::Market, true)
@@ -143,16 +143,16 @@ fn the_guardian_cancels_and_pauses_but_nothing_else() {
     ] {
         let id = dao.propose(action, desc()).unwrap();
         as_caller(a.frank);
-        refused!(dao, Error::GuardianCannotCancel, dao.cancel_proposal(id));
+        assert_refused!(dao, Error::GuardianCannotCancel, dao.cancel_proposal(id));
         as_caller(a.charlie);
     }
     as_caller(a.frank);
-    refused!(dao, Error::ProposalFinished, dao.cancel_proposal(1));
+    assert_refused!(dao, Error::ProposalFinished, dao.cancel_proposal(1));
     at(p.eta);
-    refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
+    assert_refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
     assert_eq!(dao.guardian_pause(Target::Market, true), Ok(()));
     assert_eq!(dao.guardian_pause(Target::Registry, true), Ok(()));
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.guardian_pause(Target::Vault, true)
@@ -165,7 +165,7 @@ fn the_guardian_cancels_and_pauses_but_nothing_else() {
         ]
     );
     // The guardian holds no stake: it cannot even propose.
-    refused!(
+    assert_refused!(
         dao,
         Error::BelowProposalThreshold,
         dao.propose(Action::SetFee { fee_bps: 0 }, desc())
@@ -210,7 +210,7 @@ fn the_dao_governs_its_own_parameters_but_not_into_a_broken_state() {
     // An unbonding delay not longer than the longest case is refused when proposed.
     as_caller(a.charlie);
     // A vault ruling window too short for a whole case is refused when proposed.
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(
@@ -221,7 +221,7 @@ fn the_dao_governs_its_own_parameters_but_not_into_a_broken_state() {
             desc()
         )
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(
@@ -232,7 +232,7 @@ fn the_dao_governs_its_own_parameters_but_not_into_a_broken_state() {
             desc()
         )
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(
@@ -302,7 +302,7 @@ fn handovers_and_governed_calls_go_through_typed_actions() {
     );
     let id = dao.proposals(0, MAX_PAGE).items.len() as u64;
     assert_eq!(dao.proposal(id).unwrap().state, ProposalState::Ready);
-    refused!(dao, Error::TargetRefused, dao.execute_proposal(id));
+    assert_refused!(dao, Error::TargetRefused, dao.execute_proposal(id));
     assert_eq!(dao.accept_role(Target::Vault), Err(Error::TargetRefused));
     chain::with(|m| m.refuse = false);
     assert_eq!(dao.accept_role(Target::Vault), Ok(()));
@@ -326,7 +326,7 @@ fn a_passed_proposal_expires_when_nobody_executes_it_in_its_grace() {
     at(p.expires_at);
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Expired);
     as_caller(a.bob);
-    refused!(dao, Error::ProposalExpired, dao.execute_proposal(1));
+    assert_refused!(dao, Error::ProposalExpired, dao.execute_proposal(1));
     assert!(
         chain::with(|m| m.calls.is_empty()),
         "no call reached the vault"
@@ -338,7 +338,7 @@ fn actions_that_name_a_contract_without_the_setting_are_refused_at_proposal() {
     let mut dao = staked();
     let a = accounts();
     as_caller(a.charlie);
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(
@@ -349,7 +349,7 @@ fn actions_that_name_a_contract_without_the_setting_are_refused_at_proposal() {
             desc()
         )
     );
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(
@@ -361,7 +361,7 @@ fn actions_that_name_a_contract_without_the_setting_are_refused_at_proposal() {
         )
     );
     // A zero grace would make every proposal expire the moment it became executable.
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(

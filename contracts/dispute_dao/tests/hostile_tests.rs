@@ -105,7 +105,7 @@ fn a_slash_ruling_never_reads_a_collateral_that_left_as_zero() {
         "the collateral really left"
     );
     to_phase(&dao, 1, Phase::Executable);
-    refused!(dao, Error::CollateralUnavailable, dao.execute_ruling(1));
+    assert_refused!(dao, Error::CollateralUnavailable, dao.execute_ruling(1));
     assert_eq!(dao.case(1).unwrap().case.status, CaseStatus::Open);
 }
 
@@ -150,7 +150,7 @@ fn a_refunded_escrow_without_a_hold_or_past_its_deadline_is_no_case() {
     chain::payee_refunds(8);
     assert!(!escrow(8).disputed && !escrow(8).collateral_held);
     as_caller(a.alice);
-    refused!(
+    assert_refused!(
         dao,
         Error::EscrowNotDisputed,
         dao.open_case(8, "ipfs://e".into())
@@ -158,7 +158,7 @@ fn a_refunded_escrow_without_a_hold_or_past_its_deadline_is_no_case() {
     // Held, but its ruling deadline has passed: anyone may end the hold at the vault.
     chain::payee_refunds(ESCROW);
     at(START + RULING_WINDOW);
-    refused!(
+    assert_refused!(
         dao,
         Error::EscrowNotDisputed,
         dao.open_case(ESCROW, "ipfs://e".into())
@@ -175,7 +175,7 @@ fn a_case_without_quorum_ends_the_collateral_hold() {
     to_phase(&dao, 1, Phase::Executable);
     // The vault refuses (the DAO is not its arbiter yet): retried before the deadline.
     chain::with(|m| m.vault_refuses = true);
-    refused!(
+    assert_refused!(
         dao,
         Error::Vault(VaultError::NotArbiter),
         dao.execute_ruling(1)
@@ -197,7 +197,7 @@ fn a_ruling_without_a_slash_on_a_held_escrow_ends_the_hold() {
     chain::payee_refunds(ESCROW);
     to_phase(&dao, 1, Phase::Executable);
     chain::with(|m| m.vault_refuses = true);
-    refused!(
+    assert_refused!(
         dao,
         Error::Vault(VaultError::NotArbiter),
         dao.execute_ruling(1)
@@ -356,7 +356,7 @@ fn stake_added_after_the_vault_dispute_opened_weighs_nothing() {
     assert_eq!(dao.weight_on_case(1, a.frank), 0);
     as_caller(a.frank);
     let c = jury::commitment(4, salt(1), a.frank, 1, 0);
-    refused!(dao, Error::NoVotingWeight, dao.commit_vote(1, c));
+    assert_refused!(dao, Error::NoVotingWeight, dao.commit_vote(1, c));
 }
 
 // ------------------------------------------------ item 5: hearable disputes
@@ -373,7 +373,7 @@ fn a_jury_change_that_outgrows_the_vaults_ruling_window_is_refused_when_proposed
     // At a vault whose disputes get 2 000 ms, no case with these periods could open.
     chain::with(|m| m.dispute_params = (500, 2_000));
     as_caller(a.charlie);
-    refused!(
+    assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(Action::SetJuryParams { jury: longer }, desc())
@@ -399,12 +399,12 @@ fn a_jury_change_that_outgrows_the_vaults_ruling_window_is_refused_when_proposed
     at(p.eta);
     // The vault's window shrank meanwhile: the jury change is refused at execution.
     chain::with(|m| m.dispute_params = (500, 2_000));
-    refused!(dao, Error::InvalidParams, dao.execute_proposal(1));
+    assert_refused!(dao, Error::InvalidParams, dao.execute_proposal(1));
     chain::with(|m| m.dispute_params = (500, RULING_WINDOW));
     assert_eq!(dao.execute_proposal(1), Ok(()));
     assert_eq!(dao.config().jury, longer);
     // The window passed against the old jury; against the one in force it is refused.
-    refused!(dao, Error::InvalidParams, dao.execute_proposal(2));
+    assert_refused!(dao, Error::InvalidParams, dao.execute_proposal(2));
     assert!(calls().is_empty(), "nothing reached the vault");
     // Disputes stay hearable.
     as_caller(a.alice);
@@ -486,11 +486,11 @@ fn the_guardian_can_stop_a_captured_hand_over_which_waits_twice_the_timelock() {
     assert_eq!(p.eta, p.proposal.vote_end + 2 * timelock);
     assert_eq!(f.eta, f.proposal.vote_end + timelock);
     at(f.eta);
-    refused!(dao, Error::TimelockNotOver, dao.execute_proposal(1));
+    assert_refused!(dao, Error::TimelockNotOver, dao.execute_proposal(1));
     as_caller(a.frank);
     assert_eq!(dao.cancel_proposal(1), Ok(()));
     at(p.eta);
-    refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
+    assert_refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
     assert!(calls().is_empty(), "the role never left");
     // It still cannot veto its own replacement.
     as_caller(a.charlie);
@@ -498,7 +498,7 @@ fn the_guardian_can_stop_a_captured_hand_over_which_waits_twice_the_timelock() {
         .propose(Action::SetGuardian { guardian: None }, desc())
         .unwrap();
     as_caller(a.frank);
-    refused!(dao, Error::GuardianCannotCancel, dao.cancel_proposal(id));
+    assert_refused!(dao, Error::GuardianCannotCancel, dao.cancel_proposal(id));
 }
 
 // ------------------------------------------------ the market's new settings

@@ -11,15 +11,15 @@ fn a_split_ruling_with_a_slash_moves_exactly_the_frozen_amount_and_pays_jurors()
     commit(&mut dao, a.charlie, 1, 7, 1);
     commit(&mut dao, a.django, 1, 7, 2);
     commit(&mut dao, a.eve, 1, 1, 3);
-    refused!(dao, Error::NotFinal, dao.execute_ruling(1));
+    assert_refused!(dao, Error::NotFinal, dao.execute_ruling(1));
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 7, 1);
     reveal(&mut dao, a.django, 1, 7, 2);
     reveal(&mut dao, a.eve, 1, 1, 3);
     assert_eq!(dao.case(1).unwrap().leading, Some(7));
     to_phase(&dao, 1, Phase::Appeal);
-    refused!(dao, Error::NotFinal, dao.execute_ruling(1));
-    refused!(dao, Error::NotFinal, dao.settle_vote(1, 0, a.charlie));
+    assert_refused!(dao, Error::NotFinal, dao.execute_ruling(1));
+    assert_refused!(dao, Error::NotFinal, dao.settle_vote(1, 0, a.charlie));
     to_phase(&dao, 1, Phase::Executable);
     assert_eq!(dao.case(1).unwrap().phase, Phase::Executable);
     assert_eq!(dao.execute_ruling(1), Ok(()));
@@ -43,14 +43,14 @@ fn a_split_ruling_with_a_slash_moves_exactly_the_frozen_amount_and_pays_jurors()
     );
     // Pool: Eve's forfeited 1 000 plus the 500 reward.
     assert_eq!((case.pool, case.coherent_weight), (1_500, 20_000));
-    refused!(dao, Error::CaseClosed, dao.execute_ruling(1));
+    assert_refused!(dao, Error::CaseClosed, dao.execute_ruling(1));
     // Pending rewards read before settling.
     let pending = dao.votes_of(a.charlie, 0, MAX_PAGE).items[0].pending;
     assert_eq!(pending, Some((VoteOutcome::Coherent, 1_000, 750)));
     assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(750));
     assert_eq!(dao.settle_vote(1, 0, a.django), Ok(750));
     assert_eq!(dao.settle_vote(1, 0, a.eve), Ok(0));
-    refused!(dao, Error::AlreadySettled, dao.settle_vote(1, 0, a.eve));
+    assert_refused!(dao, Error::AlreadySettled, dao.settle_vote(1, 0, a.eve));
     let (c, e) = (dao.member(a.charlie), dao.member(a.eve));
     assert_eq!(
         (c.staked, c.credit, c.earned, c.at_risk, c.open_votes),
@@ -183,9 +183,9 @@ fn a_slash_whose_collateral_is_gone_waits_for_the_vault_deadline_instead_of_slas
     chain::with(|m| {
         m.collaterals.remove(&COLLATERAL);
     });
-    refused!(dao, Error::CollateralUnavailable, dao.execute_ruling(1));
+    assert_refused!(dao, Error::CollateralUnavailable, dao.execute_ruling(1));
     chain::with(|m| m.vault_unreadable = true);
-    refused!(dao, Error::VaultCallFailed, dao.execute_ruling(1));
+    assert_refused!(dao, Error::VaultCallFailed, dao.execute_ruling(1));
     chain::with(|m| m.vault_unreadable = false);
     // After the vault's ruling deadline the case closes with what can still apply, so
     // the jurors are not stuck.
@@ -210,7 +210,7 @@ fn a_vault_refusal_is_retried_until_the_vault_deadline_then_the_case_closes() {
     to_phase(&dao, 1, Phase::Executable);
     // The DAO is not the vault's arbiter (yet): the execution is refused and can wait.
     chain::with(|m| m.vault_refuses = true);
-    refused!(
+    assert_refused!(
         dao,
         Error::Vault(market_types::VaultError::NotArbiter),
         dao.execute_ruling(1)

@@ -25,20 +25,20 @@ fn stake_refusals_change_nothing() {
     let mut dao = setup();
     let a = accounts();
     as_caller(a.charlie);
-    refused!(dao, Error::ZeroAmount, dao.stake(0));
-    refused!(
+    assert_refused!(dao, Error::ZeroAmount, dao.stake(0));
+    assert_refused!(
         dao,
         Error::Token(market_types::TokenError::InsufficientBalance),
         dao.stake(1_000_001)
     );
     chain::with(|m| m.token_fails = true);
-    refused!(dao, Error::TokenCallFailed, dao.stake(10));
-    refused!(dao, Error::TokenCallFailed, dao.fund_rewards(10));
+    assert_refused!(dao, Error::TokenCallFailed, dao.stake(10));
+    assert_refused!(dao, Error::TokenCallFailed, dao.fund_rewards(10));
     chain::with(|m| m.token_fails = false);
-    refused!(dao, Error::ZeroAmount, dao.request_unstake(0));
-    refused!(dao, Error::InsufficientStake, dao.request_unstake(1));
-    refused!(dao, Error::NothingUnbonding, dao.withdraw_unstaked());
-    refused!(dao, Error::NothingToWithdraw, dao.withdraw_credit());
+    assert_refused!(dao, Error::ZeroAmount, dao.request_unstake(0));
+    assert_refused!(dao, Error::InsufficientStake, dao.request_unstake(1));
+    assert_refused!(dao, Error::NothingUnbonding, dao.withdraw_unstaked());
+    assert_refused!(dao, Error::NothingToWithdraw, dao.withdraw_credit());
 }
 
 #[ink::test]
@@ -50,7 +50,7 @@ fn a_failed_payout_changes_nothing() {
     dao.request_unstake(3_000).unwrap();
     advance(5_000);
     chain::with(|m| m.token_fails = true);
-    refused!(dao, Error::TokenCallFailed, dao.withdraw_unstaked());
+    assert_refused!(dao, Error::TokenCallFailed, dao.withdraw_unstaked());
     chain::with(|m| m.token_fails = false);
     assert_eq!(dao.withdraw_unstaked(), Ok(3_000));
     assert_eq!(balance(a.charlie), 1_000_000);
@@ -70,11 +70,11 @@ fn unstaking_waits_for_the_delay_and_for_every_vote_to_settle() {
         (m.staked, m.at_risk, m.unbonding, m.open_votes),
         (4_000, 1_000, 5_000, 1)
     );
-    refused!(dao, Error::InsufficientStake, dao.request_unstake(4_001));
-    refused!(dao, Error::StillUnbonding, dao.withdraw_unstaked());
+    assert_refused!(dao, Error::InsufficientStake, dao.request_unstake(4_001));
+    assert_refused!(dao, Error::StillUnbonding, dao.withdraw_unstaked());
     advance(5_000);
     // The delay passed, but the vote is not settled.
-    refused!(dao, Error::UnsettledVotes, dao.withdraw_unstaked());
+    assert_refused!(dao, Error::UnsettledVotes, dao.withdraw_unstaked());
     // The case ends without quorum (Charlie never reveals); the clock is already past
     // every phase.
     assert_eq!(dao.execute_ruling(1), Ok(()));

@@ -2,6 +2,32 @@
 //! what a dispute would freeze, a settlement's share, where a dispute bond goes, and an
 //! escrow's next deadline. No storage and no environment, so unit and property tests
 //! call them directly.
+//!
+//! **Streams.** The payee side earns `deposit × elapsed / duration_ms`, rounded down,
+//! and the whole deposit at the end ([`accrued`], through `market_types::math::pro_rata`,
+//! no wide multiply): exact for any price, however far below one unit per millisecond
+//! (a 6-decimal token at 0.50 per hour is 500 000 units over 3 600 000 ms). A stream
+//! opened without a start **waits** (nothing accrues) until `start_stream`, by its payee
+//! or, while allow-listed, the controller that opened it, at the latest at its
+//! `start_by`; after that anyone may `cancel_unstarted` it: the payer gets everything
+//! back plus the stream's no-show penalty out of its collateral (see `collateral.rs`).
+//! `top_up` extends a running or waiting stream at the same price per millisecond: it
+//! costs exactly `deposit × extra_ms / duration_ms`, and is refused with `InexactTopUp`
+//! when that is not a whole number of units. A stream may carry a `min_payout` (at most
+//! its amount, else `InvalidMinPayout`): when its payer stops it, also while it waits,
+//! the payee side gets at least that much in all, claims included ([`stop_payout`]), so
+//! a booking withdrawn or ended at once still pays for the time it held the payee's
+//! machines. A payee's refund, a no-show cancellation, a ruling and a dispute's fallback
+//! ignore it: a payee that never delivered must not take a short rental whole, with the
+//! payer's bond, because nobody ruled.
+//!
+//! **Bonds.** A dispute's bond is `bond_bps` (at most 100 %) of what it freezes, rounded
+//! up. After a ruling or the fallback it goes back to the disputer if the disputer's side
+//! got at least half ([`bond_returns`]), and always if the payee refunds the escrow
+//! during the dispute. Otherwise it is forfeited ([`bond_forfeited_to`]): after a ruling
+//! to the treasury, after the fallback to the counterparty whose money the dispute
+//! froze (paid for the wait: the platform never gains from a hearing that did not
+//! happen). The platform fee is at most [`MAX_FEE_BPS`] (10 %).
 
 use crate::escrow::MAX_FEE_BPS;
 use crate::types::{Dispute, EscrowRecord, EscrowTerms, OpenEscrow, Role};

@@ -8,8 +8,16 @@
 //! The payee side of an amount pays the platform fee (the escrow's `fee_bps`, to the
 //! treasury) and each royalty, all rounded down, and the payee the rest (the dust); the
 //! payer gets back what is not on the payee side; a dispute's bond goes back to the
-//! disputer or to the treasury (see [`bond_returns`]). A plan's credits add up to what
-//! the escrow held plus the bond, to the unit.
+//! disputer (see [`bond_returns`]) or, forfeited, to the treasury after a ruling and to
+//! the counterparty after the fallback (see [`bond_forfeited_to`]). A plan's credits
+//! add up to what the escrow held plus the bond, to the unit.
+//!
+//! Every settlement records its reason (`SettleReason`), which its `EscrowSettled`
+//! carries: `Released` (by the payer or its controller), `AutoReleased` (`finalize`
+//! after the review window), `RefundedAfterDeadline` (an undelivered order, by anyone),
+//! `RefundedByPayee`, `Resolved` (the arbiter's split), `DisputeExpired` (the fallback),
+//! `StoppedByPayer`, `StreamCompleted` (the claim that empties an ended stream) and
+//! `NotStarted` (`cancel_unstarted`).
 
 use crate::events::{EscrowSettled, StreamClaimed};
 use crate::rules::money::{

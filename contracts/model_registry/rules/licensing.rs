@@ -11,83 +11,24 @@
 //! a partial ruling grants nothing. So validity costs at most one vault read per pending
 //! license, whatever the account bought before, and a later purchase — pending, refunded
 //! or disputed — can never hide a license already granted.
+//!
+//! A license is **granted** once its order is released to the seller in full
+//! ([`released_in_full`]: a release through `release_license`, an auto-release after
+//! the review window, a ruling entirely for the seller, or the fallback of a disputed
+//! order that was delivered); a refund or a split grants nothing. A granted license
+//! then counts for ever (Perpetual), until `duration_ms` after its release (TimeBound),
+//! or while the account's metered units last (Metered: every granted metered license
+//! adds its units to one pool per account and model, which the model owner's gateway
+//! draws on with `consume_units`).
+//!
+//! `licenses_of(account, cursor, limit)` and `licenses_for_model(account, model, cursor,
+//! limit)` page through an account's licenses, oldest first and at most `MAX_PAGE` at a
+//! time, each with its order's status (read from its own vault) and its
+//! [`LicenseState`](crate::LicenseState): `Pending` (the order is still open), `Active`, `Expired` (the time
+//! ran out, or the pooled units are used up) or `NotGranted` (refunded or split).
 
-use ink::prelude::vec::Vec;
-use market_types::{
-    Asset, Balance, EscrowId, EscrowState, EscrowStatus, LicenseId, LicenseKind, ModelId, OfferId,
-    Timestamp, BPS_DENOMINATOR,
-};
-
-use ink::primitives::AccountId;
-
-/// Most licenses one account may have waiting on open orders for one model. A buyer
-/// with this many waits for one to settle (or asks `sync_licenses`) before buying more.
-pub const MAX_PENDING_LICENSES: usize = 4;
-
-/// A license bought through the escrow vault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct License {
-    pub buyer: AccountId,
-    pub model_id: ModelId,
-    pub offer_id: OfferId,
-    /// The offer's version the buyer agreed to.
-    pub offer_version: u32,
-    pub kind: LicenseKind,
-    pub price: Balance,
-    pub asset: Asset,
-    /// The vault the payment went to: validity is always read there, whatever vault
-    /// the registry uses for new purchases later.
-    pub vault: AccountId,
-    /// The order in that vault holding the payment.
-    pub escrow_id: EscrowId,
-    pub purchased_at: Timestamp,
-    /// Set once the order's outcome is recorded in the entitlement: `Some(true)` when
-    /// it was released to the seller in full (the license was granted), `Some(false)`
-    /// when it was refunded or split.
-    pub granted: Option<bool>,
-    /// When the order was released (the start of a TimeBound license), once granted.
-    pub released_at: Option<Timestamp>,
-}
-
-/// Everything an account holds for one model, from the licenses recorded so far.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-pub struct Entitlement {
-    /// A perpetual license was granted.
-    pub perpetual: bool,
-    /// The latest end of a granted TimeBound license (exclusive); 0 if none.
-    pub valid_until: Timestamp,
-    /// Units of every granted Metered license, pooled.
-    pub units_bought: u64,
-    /// Units the model owner's gateway counted against the pool.
-    pub units_used: u64,
-    /// Licenses granted so far (a buyer with at least one may rate the model).
-    pub granted: u32,
-    /// Whether this account has rated the model (once per account and model).
-    pub rated: bool,
-    /// Licenses bought for this model, ever (the length of the per-model list).
-    pub bought: u32,
-    /// Licenses whose orders were still open when last looked at; at most
-    /// [`MAX_PENDING_LICENSES`].
-    pub pending: Vec<LicenseId>,
-}
-
-/// Where one license stands, for views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub enum LicenseState {
-    /// Its order is still open (funded, delivered or disputed).
-    Pending,
-    /// Released to the seller in full, and usable now.
-    Active,
-    /// Released, but the time ran out or the account's metered units are used up.
-    Expired,
-    /// The order ended without paying the seller in full: nothing was granted.
-    NotGranted,
-}
+use crate::types::{Entitlement, License, LicenseState};
+use market_types::{EscrowState, EscrowStatus, LicenseId, LicenseKind, Timestamp, BPS_DENOMINATOR};
 
 /// Whether an order's outcome paid the seller in full: settled with a 100 % payee
 /// share (a release, an auto-release, a ruling entirely for the seller, or the
@@ -205,7 +146,8 @@ impl Entitlement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use market_types::{SettleReason, Settlement};
+    use ink::primitives::AccountId;
+    use market_types::{Asset, SettleReason, Settlement};
 
     fn license(kind: LicenseKind) -> License {
         License {

@@ -2,6 +2,17 @@
 //! [`Error`] that names what is wrong (the governed values' checks: the [`AdminError`]
 //! the admin setters answer with), and messages run them before reading or writing
 //! anything else, so a refused message has changed nothing.
+//!
+//! The caps (in `types.rs`, re-exported at the crate root): a model name of 1 to 64
+//! bytes (`MAX_NAME_LEN`), a metadata URI of 1 to 128 (`MAX_URI_LEN`), at most 5
+//! distinct tags (`MAX_TAGS`) of 1 to 32 bytes of `a-z`, `0-9` and `-` (`MAX_TAG_LEN`),
+//! and at most 32 offers per model, retired ones included (`MAX_OFFERS_PER_MODEL`,
+//! `TooManyOffers`, checked by `add_offer`). The governed values: the royalty cap is
+//! never above 50 % (`ROYALTY_HARD_CAP_BPS`, so a sale always leaves the seller
+//! something), and a model's royalty is at most the cap in force when it is registered,
+//! zero without a parent; the delivery period and review window of new purchases are
+//! each 1 ms to 366 days (`MAX_PERIOD_MS`), 7 and 3 days until the admin changes them
+//! (`DEFAULT_DELIVERY_PERIOD_MS`, `DEFAULT_REVIEW_WINDOW_MS`).
 
 use crate::errors::{Error, Result};
 use crate::types::{

@@ -52,10 +52,10 @@ fn allow_lists_refuse_non_admins_and_change_nothing() {
         set_caller(caller);
         for allowed in [true, false] {
             for who in [a.django, a.eve] {
-                assert_refused!(c, c.set_auditor(who, allowed), AdminError::NotAdmin);
+                assert_refused!(c, AdminError::NotAdmin, c.set_auditor(who, allowed));
             }
             for token in [a.frank, a.eve] {
-                assert_refused!(c, c.set_asset_allowed(token, allowed), AdminError::NotAdmin);
+                assert_refused!(c, AdminError::NotAdmin, c.set_asset_allowed(token, allowed));
             }
         }
     }
@@ -73,8 +73,8 @@ fn admin_sets_royalty_cap() {
     assert_eq!(e.max_royalty_bps, 500);
     assert_refused!(
         c,
-        c.set_max_royalty_bps(ROYALTY_HARD_CAP_BPS + 1),
-        AdminError::OutOfRange
+        AdminError::OutOfRange,
+        c.set_max_royalty_bps(ROYALTY_HARD_CAP_BPS + 1)
     );
 }
 
@@ -82,14 +82,14 @@ fn admin_sets_royalty_cap() {
 fn admin_hands_over_role() {
     let mut c = setup();
     let a = accounts();
-    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
+    assert_refused!(c, AdminError::NotPendingAdmin, c.accept_admin());
     c.propose_admin(Some(a.bob)).unwrap();
     let e: AdminProposed = last_event();
     assert_eq!((e.admin, e.proposed), (a.alice, Some(a.bob)));
     // Proposing hands nothing over; only bob can accept.
     assert_eq!(c.admin(), a.alice);
     set_caller(a.charlie);
-    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
+    assert_refused!(c, AdminError::NotPendingAdmin, c.accept_admin());
     set_caller(a.bob);
     c.accept_admin().unwrap();
     set_caller(a.alice);
@@ -97,7 +97,7 @@ fn admin_hands_over_role() {
     let e: AdminChanged = last_event();
     assert_eq!((e.previous, e.new), (a.alice, a.bob));
     assert_eq!(c.admin(), a.bob);
-    assert_refused!(c, c.set_auditor(a.eve, true), AdminError::NotAdmin);
+    assert_refused!(c, AdminError::NotAdmin, c.set_auditor(a.eve, true));
     set_caller(a.bob);
     c.set_auditor(a.eve, true).unwrap();
 }
@@ -109,16 +109,16 @@ fn non_admin_is_refused_everywhere() {
     c.set_auditor(a.django, true).unwrap();
     c.set_asset_allowed(a.frank, true).unwrap();
     set_caller(a.bob);
-    assert_refused!(c, c.set_auditor(a.eve, true), AdminError::NotAdmin);
-    assert_refused!(c, c.set_auditor(a.django, false), AdminError::NotAdmin);
-    assert_refused!(c, c.set_asset_allowed(a.eve, true), AdminError::NotAdmin);
-    assert_refused!(c, c.set_asset_allowed(a.frank, false), AdminError::NotAdmin);
-    assert_refused!(c, c.set_max_royalty_bps(1), AdminError::NotAdmin);
-    assert_refused!(c, c.set_purchase_periods(1, 1), AdminError::NotAdmin);
-    assert_refused!(c, c.set_vault(a.eve), AdminError::NotAdmin);
-    assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
-    assert_refused!(c, c.propose_admin(Some(a.bob)), AdminError::NotAdmin);
-    assert_refused!(c, c.propose_admin(None), AdminError::NotAdmin);
+    assert_refused!(c, AdminError::NotAdmin, c.set_auditor(a.eve, true));
+    assert_refused!(c, AdminError::NotAdmin, c.set_auditor(a.django, false));
+    assert_refused!(c, AdminError::NotAdmin, c.set_asset_allowed(a.eve, true));
+    assert_refused!(c, AdminError::NotAdmin, c.set_asset_allowed(a.frank, false));
+    assert_refused!(c, AdminError::NotAdmin, c.set_max_royalty_bps(1));
+    assert_refused!(c, AdminError::NotAdmin, c.set_purchase_periods(1, 1));
+    assert_refused!(c, AdminError::NotAdmin, c.set_vault(a.eve));
+    assert_refused!(c, AdminError::NotAdmin, c.set_paused(true));
+    assert_refused!(c, AdminError::NotAdmin, c.propose_admin(Some(a.bob)));
+    assert_refused!(c, AdminError::NotAdmin, c.propose_admin(None));
 }
 
 #[ink::test]
@@ -129,17 +129,17 @@ fn admin_sets_purchase_periods_within_bounds() {
     let e: PurchasePeriodsChanged = last_event();
     assert_eq!((e.delivery_period_ms, e.review_window_ms), (5_000, 7_000));
     let long = market_types::MAX_PERIOD_MS + 1;
-    assert_refused!(c, c.set_purchase_periods(0, 1), AdminError::InvalidPeriod);
-    assert_refused!(c, c.set_purchase_periods(1, 0), AdminError::InvalidPeriod);
+    assert_refused!(c, AdminError::InvalidPeriod, c.set_purchase_periods(0, 1));
+    assert_refused!(c, AdminError::InvalidPeriod, c.set_purchase_periods(1, 0));
     assert_refused!(
         c,
-        c.set_purchase_periods(long, 1),
-        AdminError::PeriodTooLong
+        AdminError::PeriodTooLong,
+        c.set_purchase_periods(long, 1)
     );
     assert_refused!(
         c,
-        c.set_purchase_periods(1, long),
-        AdminError::PeriodTooLong
+        AdminError::PeriodTooLong,
+        c.set_purchase_periods(1, long)
     );
     let max = market_types::MAX_PERIOD_MS;
     c.set_purchase_periods(max, max).unwrap();
@@ -177,7 +177,7 @@ fn admin_proposal_can_be_withdrawn() {
     let e: AdminProposed = last_event();
     assert_eq!(e.proposed, None);
     set_caller(a.bob);
-    assert_refused!(c, c.accept_admin(), AdminError::NotPendingAdmin);
+    assert_refused!(c, AdminError::NotPendingAdmin, c.accept_admin());
     assert_eq!(c.admin(), a.alice);
 }
 
@@ -239,8 +239,8 @@ fn only_the_admin_pauses_and_every_call_emits() {
     c.accept_admin().unwrap();
     for caller in [a.alice, a.charlie, a.django] {
         set_caller(caller);
-        assert_refused!(c, c.set_paused(false), AdminError::NotAdmin);
-        assert_refused!(c, c.set_paused(true), AdminError::NotAdmin);
+        assert_refused!(c, AdminError::NotAdmin, c.set_paused(false));
+        assert_refused!(c, AdminError::NotAdmin, c.set_paused(true));
     }
     assert!(c.paused());
     set_caller(a.bob);
@@ -256,24 +256,24 @@ fn a_paused_registry_refuses_new_listings_and_changes_nothing() {
     c.set_paused(true).unwrap();
     for who in [a.bob, a.charlie] {
         set_caller(who);
-        assert_refused!(c, register_child(&mut c, id), Error::Paused);
+        assert_refused!(c, Error::Paused, register_child(&mut c, id));
     }
     // The pause is checked first: an invalid model is refused as paused too.
     assert_refused!(
         c,
-        c.register_model(text(0), text(0), hash(1), v(1, 0, 0), None, 0, vec![]),
-        Error::Paused
+        Error::Paused,
+        c.register_model(text(0), text(0), hash(1), v(1, 0, 0), None, 0, vec![])
     );
     set_caller(a.bob);
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 50, Asset::Native),
-        Error::Paused
+        Error::Paused,
+        c.add_offer(id, LicenseKind::Perpetual, 50, Asset::Native)
     );
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 0, Asset::Native),
-        Error::Paused
+        Error::Paused,
+        c.add_offer(id, LicenseKind::Perpetual, 0, Asset::Native)
     );
     assert_eq!((c.model_count(), c.model(id).unwrap().offer_count), (1, 3));
     // Resuming lets the same calls through.

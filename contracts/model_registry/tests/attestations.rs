@@ -50,16 +50,16 @@ fn attest_refusals() {
     let id = register(&mut c, "m", &[]);
     let auditor = accounts().charlie;
     set_caller(auditor);
-    assert_refused!(c, c.attest(id, hash(9), T0 + 1), Error::NotAuditor);
+    assert_refused!(c, Error::NotAuditor, c.attest(id, hash(9), T0 + 1));
     set_caller(accounts().alice);
     c.set_auditor(auditor, true).unwrap();
     set_caller(auditor);
-    assert_refused!(c, c.attest(id, hash(9), T0), Error::ExpiryNotInFuture);
-    assert_refused!(c, c.attest(77, hash(9), T0 + 1), Error::ModelNotFound);
+    assert_refused!(c, Error::ExpiryNotInFuture, c.attest(id, hash(9), T0));
+    assert_refused!(c, Error::ModelNotFound, c.attest(77, hash(9), T0 + 1));
     set_caller(accounts().alice);
     c.delist(id).unwrap();
     set_caller(auditor);
-    assert_refused!(c, c.attest(id, hash(9), T0 + 1), Error::ModelDelisted);
+    assert_refused!(c, Error::ModelDelisted, c.attest(id, hash(9), T0 + 1));
 }
 
 #[ink::test]
@@ -69,14 +69,14 @@ fn revoke_attestation_once() {
     let auditor = accounts().charlie;
     c.set_auditor(auditor, true).unwrap();
     set_caller(auditor);
-    assert_refused!(c, c.revoke_attestation(id), Error::AttestationNotFound);
+    assert_refused!(c, Error::AttestationNotFound, c.revoke_attestation(id));
     c.attest(id, hash(9), T0 + 1_000).unwrap();
     c.revoke_attestation(id).unwrap();
     let e: AttestationRevoked = last_event();
     assert_eq!((e.model_id, e.auditor), (id, auditor));
     assert!(!c.is_attestation_valid(id, auditor));
     assert!(c.attestation(id, auditor).unwrap().revoked);
-    assert_refused!(c, c.revoke_attestation(id), Error::AttestationNotFound);
+    assert_refused!(c, Error::AttestationNotFound, c.revoke_attestation(id));
 }
 
 // ------------------------------------------------------------ ratings
@@ -87,10 +87,10 @@ fn one_rating_per_account_and_model_however_many_licenses() {
     let (mut c, id) = open_shop();
     let first = buy(&mut c, id, 0).unwrap();
     let second = buy(&mut c, id, 1).unwrap();
-    assert_refused!(c, c.rate_model(id, 5), Error::LicenseNotReleased);
-    assert_refused!(c, c.rate_model(id, 0), Error::InvalidRating);
-    assert_refused!(c, c.rate_model(id, 6), Error::InvalidRating);
-    assert_refused!(c, c.rate_model(99, 5), Error::ModelNotFound);
+    assert_refused!(c, Error::LicenseNotReleased, c.rate_model(id, 5));
+    assert_refused!(c, Error::InvalidRating, c.rate_model(id, 0));
+    assert_refused!(c, Error::InvalidRating, c.rate_model(id, 6));
+    assert_refused!(c, Error::ModelNotFound, c.rate_model(99, 5));
     c.release_license(first).unwrap();
     c.release_license(second).unwrap();
     c.rate_model(id, 4).unwrap();
@@ -98,7 +98,7 @@ fn one_rating_per_account_and_model_however_many_licenses() {
     assert_eq!((e.model_id, e.rater, e.stars), (id, a.charlie, 4));
     // The attack path: a second license, a second vote.
     assert_eq!(c.entitlement(a.charlie, id).granted, 2);
-    assert_refused!(c, c.rate_model(id, 5), Error::AlreadyRated);
+    assert_refused!(c, Error::AlreadyRated, c.rate_model(id, 5));
     assert_eq!(c.rating(id), (4, 1));
     assert_eq!(c.average_rating_x100(id), Some(400));
 }

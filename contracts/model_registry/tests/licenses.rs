@@ -120,23 +120,23 @@ fn metered_units_are_pooled_and_counted_by_the_owner_only() {
     let l1 = buy(&mut c, id, 1).unwrap();
     let l2 = buy(&mut c, id, 1).unwrap();
     set_caller(a.bob);
-    assert_refused!(c, c.consume_units(a.charlie, id, 1), Error::NotMetered);
+    assert_refused!(c, Error::NotMetered, c.consume_units(a.charlie, id, 1));
     set_caller(a.charlie);
     c.release_license(l1).unwrap();
     let (v, e) = escrow_of(&c, l2);
     chain::settle(v, e, SettleReason::AutoReleased, 10_000);
-    assert_refused!(c, c.consume_units(a.charlie, id, 1), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.consume_units(a.charlie, id, 1));
     set_caller(a.bob);
-    assert_refused!(c, c.consume_units(a.charlie, 99, 1), Error::ModelNotFound);
-    assert_refused!(c, c.consume_units(a.charlie, id, 0), Error::ZeroUnits);
+    assert_refused!(c, Error::ModelNotFound, c.consume_units(a.charlie, 99, 1));
+    assert_refused!(c, Error::ZeroUnits, c.consume_units(a.charlie, id, 0));
     assert_eq!(c.consume_units(a.charlie, id, 8), Ok(2));
     let e: UnitsConsumed = last_event();
     assert_eq!((e.account, e.units, e.remaining), (a.charlie, 8, 2));
-    assert_refused!(c, c.consume_units(a.charlie, id, 3), Error::UnitsExhausted);
+    assert_refused!(c, Error::UnitsExhausted, c.consume_units(a.charlie, id, 3));
     assert_refused!(
         c,
-        c.consume_units(a.charlie, id, u64::MAX),
-        Error::UnitsExhausted
+        Error::UnitsExhausted,
+        c.consume_units(a.charlie, id, u64::MAX)
     );
     assert!(c.has_valid_license(a.charlie, id));
     assert_eq!(c.consume_units(a.charlie, id, 2), Ok(0));
@@ -184,10 +184,10 @@ fn a_dead_vault_cannot_hold_a_pending_slot_for_ever() {
     let (mut c, id) = open_shop();
     let l = buy(&mut c, id, 0).unwrap();
     // While the vault answers, the license settles there.
-    assert_refused!(c, c.drop_license(l), Error::VaultStillAnswers);
+    assert_refused!(c, Error::VaultStillAnswers, c.drop_license(l));
     set_caller(a.django);
-    assert_refused!(c, c.drop_license(l), Error::NotLicenseHolder);
-    assert_refused!(c, c.drop_license(99), Error::LicenseNotFound);
+    assert_refused!(c, Error::NotLicenseHolder, c.drop_license(l));
+    assert_refused!(c, Error::LicenseNotFound, c.drop_license(99));
     // The vault forgets the order (removed, or replaced by other code).
     let (v, e) = escrow_of(&c, l);
     chain::with(|ch| ch.statuses.remove(&(v, e)));
@@ -198,7 +198,7 @@ fn a_dead_vault_cannot_hold_a_pending_slot_for_ever() {
     assert_eq!((ev.license_id, ev.granted), (l, false));
     assert!(c.entitlement(a.charlie, id).pending.is_empty());
     assert_eq!(c.license(l).unwrap().granted, Some(false));
-    assert_refused!(c, c.drop_license(l), Error::LicenseNotPending);
+    assert_refused!(c, Error::LicenseNotPending, c.drop_license(l));
 }
 
 #[ink::test]

@@ -98,29 +98,29 @@ fn register_refuses_bad_text() {
     let ok_uri = || String::from("ipfs://x");
     assert_refused!(
         c,
-        reg(&mut c, text(0), ok_uri(), vec![]),
-        Error::InvalidName
+        Error::InvalidName,
+        reg(&mut c, text(0), ok_uri(), vec![])
     );
     assert_refused!(
         c,
-        reg(&mut c, text(MAX_NAME_LEN + 1), ok_uri(), vec![]),
-        Error::InvalidName
+        Error::InvalidName,
+        reg(&mut c, text(MAX_NAME_LEN + 1), ok_uri(), vec![])
     );
-    assert_refused!(c, reg(&mut c, text(5), text(0), vec![]), Error::InvalidUri);
+    assert_refused!(c, Error::InvalidUri, reg(&mut c, text(5), text(0), vec![]));
     assert_refused!(
         c,
-        reg(&mut c, text(5), text(MAX_URI_LEN + 1), vec![]),
-        Error::InvalidUri
+        Error::InvalidUri,
+        reg(&mut c, text(5), text(MAX_URI_LEN + 1), vec![])
     );
     assert_refused!(
         c,
+        Error::TooManyTags,
         reg(
             &mut c,
             text(5),
             ok_uri(),
             tags(&["a", "b", "c", "d", "e", "f"])
-        ),
-        Error::TooManyTags
+        )
     );
     for bad in [
         "",
@@ -131,14 +131,14 @@ fn register_refuses_bad_text() {
     ] {
         assert_refused!(
             c,
-            reg(&mut c, text(5), ok_uri(), tags(&["ok", bad])),
-            Error::InvalidTag
+            Error::InvalidTag,
+            reg(&mut c, text(5), ok_uri(), tags(&["ok", bad]))
         );
     }
     assert_refused!(
         c,
-        reg(&mut c, text(5), ok_uri(), tags(&["llm", "llm"])),
-        Error::DuplicateTag
+        Error::DuplicateTag,
+        reg(&mut c, text(5), ok_uri(), tags(&["llm", "llm"]))
     );
 }
 
@@ -157,11 +157,11 @@ fn register_refuses_bad_lineage() {
             Vec::new(),
         )
     };
-    assert_refused!(c, reg(&mut c, None, 1), Error::RoyaltyWithoutParent);
-    assert_refused!(c, reg(&mut c, Some(99), 0), Error::ParentNotFound);
-    assert_refused!(c, reg(&mut c, Some(parent), 2_001), Error::RoyaltyAboveCap);
+    assert_refused!(c, Error::RoyaltyWithoutParent, reg(&mut c, None, 1));
+    assert_refused!(c, Error::ParentNotFound, reg(&mut c, Some(99), 0));
+    assert_refused!(c, Error::RoyaltyAboveCap, reg(&mut c, Some(parent), 2_001));
     c.delist(parent).unwrap();
-    assert_refused!(c, reg(&mut c, Some(parent), 100), Error::ParentDelisted);
+    assert_refused!(c, Error::ParentDelisted, reg(&mut c, Some(parent), 100));
 }
 
 // ------------------------------------------------------------ updates
@@ -185,18 +185,18 @@ fn update_metadata_changes_uri_and_emits() {
 fn update_metadata_refusals() {
     let mut c = setup();
     let id = register(&mut c, "m", &[]);
-    assert_refused!(c, c.update_metadata(id, text(0)), Error::InvalidUri);
+    assert_refused!(c, Error::InvalidUri, c.update_metadata(id, text(0)));
     assert_refused!(
         c,
-        c.update_metadata(id, text(MAX_URI_LEN + 1)),
-        Error::InvalidUri
+        Error::InvalidUri,
+        c.update_metadata(id, text(MAX_URI_LEN + 1))
     );
-    assert_refused!(c, c.update_metadata(7, text(3)), Error::ModelNotFound);
+    assert_refused!(c, Error::ModelNotFound, c.update_metadata(7, text(3)));
     set_caller(accounts().bob);
-    assert_refused!(c, c.update_metadata(id, text(3)), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.update_metadata(id, text(3)));
     set_caller(accounts().alice);
     c.delist(id).unwrap();
-    assert_refused!(c, c.update_metadata(id, text(3)), Error::ModelDelisted);
+    assert_refused!(c, Error::ModelDelisted, c.update_metadata(id, text(3)));
 }
 
 #[ink::test]
@@ -206,8 +206,8 @@ fn publish_version_requires_a_higher_version() {
     for lower in [v(1, 0, 0), v(0, 9, 9)] {
         assert_refused!(
             c,
-            c.publish_version(id, lower, hash(2), text(3)),
-            Error::VersionNotIncreasing
+            Error::VersionNotIncreasing,
+            c.publish_version(id, lower, hash(2), text(3))
         );
     }
     c.publish_version(id, v(1, 0, 1), hash(2), String::from("ipfs://p"))
@@ -231,19 +231,19 @@ fn publish_version_refusals() {
     let id = register(&mut c, "m", &[]);
     assert_refused!(
         c,
-        c.publish_version(id, v(2, 0, 0), hash(2), text(0)),
-        Error::InvalidUri
+        Error::InvalidUri,
+        c.publish_version(id, v(2, 0, 0), hash(2), text(0))
     );
     assert_refused!(
         c,
-        c.publish_version(9, v(2, 0, 0), hash(2), text(3)),
-        Error::ModelNotFound
+        Error::ModelNotFound,
+        c.publish_version(9, v(2, 0, 0), hash(2), text(3))
     );
     set_caller(accounts().bob);
     assert_refused!(
         c,
-        c.publish_version(id, v(2, 0, 0), hash(2), text(3)),
-        Error::NotModelOwner
+        Error::NotModelOwner,
+        c.publish_version(id, v(2, 0, 0), hash(2), text(3))
     );
 }
 
@@ -270,18 +270,18 @@ fn set_tags_moves_model_between_tag_indexes() {
 fn set_tags_refusals() {
     let mut c = setup();
     let id = register(&mut c, "a", &["llm"]);
-    assert_refused!(c, c.set_tags(id, tags(&["Bad"])), Error::InvalidTag);
-    assert_refused!(c, c.set_tags(id, tags(&["x", "x"])), Error::DuplicateTag);
+    assert_refused!(c, Error::InvalidTag, c.set_tags(id, tags(&["Bad"])));
+    assert_refused!(c, Error::DuplicateTag, c.set_tags(id, tags(&["x", "x"])));
     assert_refused!(
         c,
-        c.set_tags(id, tags(&["a", "b", "c", "d", "e", "f"])),
-        Error::TooManyTags
+        Error::TooManyTags,
+        c.set_tags(id, tags(&["a", "b", "c", "d", "e", "f"]))
     );
     set_caller(accounts().bob);
-    assert_refused!(c, c.set_tags(id, tags(&["vision"])), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.set_tags(id, tags(&["vision"])));
     set_caller(accounts().alice);
     c.delist(id).unwrap();
-    assert_refused!(c, c.set_tags(id, tags(&["vision"])), Error::ModelDelisted);
+    assert_refused!(c, Error::ModelDelisted, c.set_tags(id, tags(&["vision"])));
 }
 
 // ------------------------------------------------------------ lifecycle
@@ -311,16 +311,16 @@ fn deprecate_refusals() {
     let a = register(&mut c, "a", &[]);
     let gone = register(&mut c, "gone", &[]);
     c.delist(gone).unwrap();
-    assert_refused!(c, c.deprecate(a, Some(a)), Error::InvalidSuccessor);
-    assert_refused!(c, c.deprecate(a, Some(42)), Error::SuccessorNotFound);
-    assert_refused!(c, c.deprecate(a, Some(gone)), Error::InvalidSuccessor);
-    assert_refused!(c, c.deprecate(42, None), Error::ModelNotFound);
-    assert_refused!(c, c.deprecate(gone, None), Error::ModelNotActive);
+    assert_refused!(c, Error::InvalidSuccessor, c.deprecate(a, Some(a)));
+    assert_refused!(c, Error::SuccessorNotFound, c.deprecate(a, Some(42)));
+    assert_refused!(c, Error::InvalidSuccessor, c.deprecate(a, Some(gone)));
+    assert_refused!(c, Error::ModelNotFound, c.deprecate(42, None));
+    assert_refused!(c, Error::ModelNotActive, c.deprecate(gone, None));
     set_caller(accounts().bob);
-    assert_refused!(c, c.deprecate(a, None), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.deprecate(a, None));
     set_caller(accounts().alice);
     c.deprecate(a, None).unwrap();
-    assert_refused!(c, c.deprecate(a, None), Error::ModelNotActive);
+    assert_refused!(c, Error::ModelNotActive, c.deprecate(a, None));
 }
 
 #[ink::test]
@@ -342,12 +342,12 @@ fn delist_leaves_tag_index_but_stays_readable() {
 fn delist_refusals() {
     let mut c = setup();
     let a = register(&mut c, "a", &["llm"]);
-    assert_refused!(c, c.delist(5), Error::ModelNotFound);
+    assert_refused!(c, Error::ModelNotFound, c.delist(5));
     set_caller(accounts().bob);
-    assert_refused!(c, c.delist(a), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.delist(a));
     set_caller(accounts().alice);
     c.delist(a).unwrap();
-    assert_refused!(c, c.delist(a), Error::ModelDelisted);
+    assert_refused!(c, Error::ModelDelisted, c.delist(a));
 }
 
 #[ink::test]
@@ -379,7 +379,7 @@ fn transfer_model_moves_owner_index() {
         (a, accounts().alice, accounts().bob)
     );
     // The old owner lost control, the new one has it.
-    assert_refused!(c, c.delist(a), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.delist(a));
     set_caller(accounts().bob);
     c.delist(a).unwrap();
 }
@@ -388,13 +388,13 @@ fn transfer_model_moves_owner_index() {
 fn transfer_model_refusals() {
     let mut c = setup();
     let a = register(&mut c, "a", &[]);
-    assert_refused!(c, c.transfer_model(a, accounts().alice), Error::SameAccount);
-    assert_refused!(c, c.transfer_model(3, accounts().bob), Error::ModelNotFound);
-    assert_refused!(c, c.accept_model(a), Error::NoPendingTransfer);
-    assert_refused!(c, c.accept_model(3), Error::ModelNotFound);
-    assert_refused!(c, c.cancel_model_transfer(a), Error::NoPendingTransfer);
+    assert_refused!(c, Error::SameAccount, c.transfer_model(a, accounts().alice));
+    assert_refused!(c, Error::ModelNotFound, c.transfer_model(3, accounts().bob));
+    assert_refused!(c, Error::NoPendingTransfer, c.accept_model(a));
+    assert_refused!(c, Error::ModelNotFound, c.accept_model(3));
+    assert_refused!(c, Error::NoPendingTransfer, c.cancel_model_transfer(a));
     set_caller(accounts().bob);
-    assert_refused!(c, c.transfer_model(a, accounts().bob), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.transfer_model(a, accounts().bob));
 }
 
 #[ink::test]
@@ -410,14 +410,14 @@ fn nobody_can_push_a_model_into_a_strangers_listings() {
     assert_eq!(c.owner_model_count(a.bob), 0);
     assert_eq!(c.model(junk).unwrap().owner, a.alice);
     set_caller(a.charlie);
-    assert_refused!(c, c.accept_model(junk), Error::NotPendingOwner);
-    assert_refused!(c, c.cancel_model_transfer(junk), Error::NotModelOwner);
+    assert_refused!(c, Error::NotPendingOwner, c.accept_model(junk));
+    assert_refused!(c, Error::NotModelOwner, c.cancel_model_transfer(junk));
     // The owner may withdraw the offer; then bob cannot take it either.
     set_caller(a.alice);
     c.cancel_model_transfer(junk).unwrap();
     let e: ModelTransferCancelled = last_event();
     assert_eq!((e.model_id, e.to), (junk, a.bob));
     set_caller(a.bob);
-    assert_refused!(c, c.accept_model(junk), Error::NoPendingTransfer);
+    assert_refused!(c, Error::NoPendingTransfer, c.accept_model(junk));
     assert_eq!(c.owner_model_count(a.bob), 0);
 }

@@ -42,41 +42,41 @@ fn add_offer_refusals() {
     let native = Asset::Native;
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 0, native),
-        Error::ZeroPrice
+        Error::ZeroPrice,
+        c.add_offer(id, LicenseKind::Perpetual, 0, native)
     );
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::TimeBound { duration_ms: 0 }, 1, native),
-        Error::InvalidLicenseTerms
+        Error::InvalidLicenseTerms,
+        c.add_offer(id, LicenseKind::TimeBound { duration_ms: 0 }, 1, native)
     );
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Metered { units: 0 }, 1, native),
-        Error::InvalidLicenseTerms
+        Error::InvalidLicenseTerms,
+        c.add_offer(id, LicenseKind::Metered { units: 0 }, 1, native)
     );
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 1, Asset::Psp22(accounts().eve)),
-        Error::AssetNotAllowed
+        Error::AssetNotAllowed,
+        c.add_offer(id, LicenseKind::Perpetual, 1, Asset::Psp22(accounts().eve))
     );
     assert_refused!(
         c,
-        c.add_offer(99, LicenseKind::Perpetual, 1, native),
-        Error::ModelNotFound
+        Error::ModelNotFound,
+        c.add_offer(99, LicenseKind::Perpetual, 1, native)
     );
     set_caller(accounts().bob);
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 1, native),
-        Error::NotModelOwner
+        Error::NotModelOwner,
+        c.add_offer(id, LicenseKind::Perpetual, 1, native)
     );
     set_caller(accounts().alice);
     c.deprecate(id, None).unwrap();
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 1, native),
-        Error::ModelNotActive
+        Error::ModelNotActive,
+        c.add_offer(id, LicenseKind::Perpetual, 1, native)
     );
 }
 
@@ -93,8 +93,8 @@ fn add_offer_stops_at_the_cap() {
     }
     assert_refused!(
         c,
-        c.add_offer(id, LicenseKind::Perpetual, 1, Asset::Native),
-        Error::TooManyOffers
+        Error::TooManyOffers,
+        c.add_offer(id, LicenseKind::Perpetual, 1, Asset::Native)
     );
     // Paging walks all of them, MAX_PAGE at a time.
     let mut seen = 0;
@@ -137,31 +137,31 @@ fn update_offer_refusals() {
     let perp = LicenseKind::Perpetual;
     assert_refused!(
         c,
-        c.update_offer(id, o, perp, 0, Asset::Native),
-        Error::ZeroPrice
+        Error::ZeroPrice,
+        c.update_offer(id, o, perp, 0, Asset::Native)
     );
     assert_refused!(
         c,
-        c.update_offer(id, o, perp, 1, Asset::Psp22(accounts().eve)),
-        Error::AssetNotAllowed
+        Error::AssetNotAllowed,
+        c.update_offer(id, o, perp, 1, Asset::Psp22(accounts().eve))
     );
     assert_refused!(
         c,
-        c.update_offer(id, 5, perp, 1, Asset::Native),
-        Error::OfferNotFound
+        Error::OfferNotFound,
+        c.update_offer(id, 5, perp, 1, Asset::Native)
     );
     set_caller(accounts().bob);
     assert_refused!(
         c,
-        c.update_offer(id, o, perp, 1, Asset::Native),
-        Error::NotModelOwner
+        Error::NotModelOwner,
+        c.update_offer(id, o, perp, 1, Asset::Native)
     );
     set_caller(accounts().alice);
     c.retire_offer(id, o).unwrap();
     assert_refused!(
         c,
-        c.update_offer(id, o, perp, 1, Asset::Native),
-        Error::OfferRetired
+        Error::OfferRetired,
+        c.update_offer(id, o, perp, 1, Asset::Native)
     );
 }
 
@@ -172,15 +172,15 @@ fn retire_offer_is_final() {
     let o = c
         .add_offer(id, LicenseKind::Perpetual, 10, Asset::Native)
         .unwrap();
-    assert_refused!(c, c.retire_offer(id, 3), Error::OfferNotFound);
+    assert_refused!(c, Error::OfferNotFound, c.retire_offer(id, 3));
     set_caller(accounts().bob);
-    assert_refused!(c, c.retire_offer(id, o), Error::NotModelOwner);
+    assert_refused!(c, Error::NotModelOwner, c.retire_offer(id, o));
     set_caller(accounts().alice);
     c.retire_offer(id, o).unwrap();
     assert_eq!(c.offer(id, o).unwrap().status, OfferStatus::Retired);
     let e: OfferRetired = last_event();
     assert_eq!((e.model_id, e.offer_id), (id, o));
-    assert_refused!(c, c.retire_offer(id, o), Error::OfferRetired);
+    assert_refused!(c, Error::OfferRetired, c.retire_offer(id, o));
 }
 
 // ------------------------------------------------------------ purchases
@@ -190,31 +190,31 @@ fn purchase_refusals_happen_before_the_vault_and_change_nothing() {
     let a = accounts();
     let (mut c, id) = shop();
     set_value(100);
-    assert_refused!(c, c.purchase_license(id, 0, 1), Error::VaultNotSet);
+    assert_refused!(c, Error::VaultNotSet, c.purchase_license(id, 0, 1));
     set_caller(a.alice);
     set_value(0);
     c.set_vault(vault_a()).unwrap();
     set_caller(a.charlie);
     set_value(100);
-    assert_refused!(c, c.purchase_license(99, 0, 1), Error::ModelNotFound);
-    assert_refused!(c, c.purchase_license(id, 9, 1), Error::OfferNotFound);
-    assert_refused!(c, c.purchase_license(id, 0, 2), Error::OfferChanged);
+    assert_refused!(c, Error::ModelNotFound, c.purchase_license(99, 0, 1));
+    assert_refused!(c, Error::OfferNotFound, c.purchase_license(id, 9, 1));
+    assert_refused!(c, Error::OfferChanged, c.purchase_license(id, 0, 2));
     set_value(1);
-    assert_refused!(c, c.purchase_license(id, 2, 1), Error::OfferRetired);
+    assert_refused!(c, Error::OfferRetired, c.purchase_license(id, 2, 1));
     set_value(99);
-    assert_refused!(c, c.purchase_license(id, 0, 1), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.purchase_license(id, 0, 1));
     set_value(101);
-    assert_refused!(c, c.purchase_license(id, 0, 1), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.purchase_license(id, 0, 1));
     set_value(7);
-    assert_refused!(c, c.purchase_license(id, 1, 1), Error::WrongPayment);
+    assert_refused!(c, Error::WrongPayment, c.purchase_license(id, 1, 1));
     set_caller(a.bob);
     set_value(100);
-    assert_refused!(c, c.purchase_license(id, 0, 1), Error::CannotBuyOwnModel);
+    assert_refused!(c, Error::CannotBuyOwnModel, c.purchase_license(id, 0, 1));
     set_value(0);
     c.deprecate(id, None).unwrap();
     set_caller(a.charlie);
     set_value(100);
-    assert_refused!(c, c.purchase_license(id, 0, 1), Error::ModelNotActive);
+    assert_refused!(c, Error::ModelNotActive, c.purchase_license(id, 0, 1));
     set_value(0);
     assert_eq!(chain::with(|ch| ch.vault_calls), 0, "no vault was called");
 }
@@ -248,8 +248,8 @@ fn native_purchase_opens_an_order_for_the_buyer_and_release_grants_it() {
     assert_eq!(c.entitlement(a.charlie, id).pending, vec![license]);
     // Only the buyer releases, through the registry.
     set_caller(a.django);
-    assert_refused!(c, c.release_license(license), Error::NotLicenseHolder);
-    assert_refused!(c, c.release_license(99), Error::LicenseNotFound);
+    assert_refused!(c, Error::NotLicenseHolder, c.release_license(license));
+    assert_refused!(c, Error::LicenseNotFound, c.release_license(99));
     set_caller(a.charlie);
     c.release_license(license).unwrap();
     let e: LicenseRecorded = last_event();
@@ -264,8 +264,8 @@ fn native_purchase_opens_an_order_for_the_buyer_and_release_grants_it() {
     // A second release is the vault's refusal, and changes nothing here.
     assert_refused!(
         c,
-        c.release_license(license),
-        Error::Vault(VaultError::EscrowNotOpen)
+        Error::Vault(VaultError::EscrowNotOpen),
+        c.release_license(license)
     );
 }
 
@@ -277,16 +277,16 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
     chain::mint(token(), a.charlie, 7);
     assert_refused!(
         c,
-        c.purchase_license(id, 1, 1),
-        Error::Token(TokenError::InsufficientAllowance)
+        Error::Token(TokenError::InsufficientAllowance),
+        c.purchase_license(id, 1, 1)
     );
     // Approved, but django holds no tokens.
     set_caller(a.django);
     chain::set_allowance(token(), a.django, registry_id(), 7);
     assert_refused!(
         c,
-        c.purchase_license(id, 1, 1),
-        Error::Token(TokenError::InsufficientBalance)
+        Error::Token(TokenError::InsufficientBalance),
+        c.purchase_license(id, 1, 1)
     );
     // An approval of the vault itself is not enough: the vault only ever pulls
     // from its caller, so nobody else's approval can be spent.
@@ -294,8 +294,8 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
     chain::set_allowance(token(), a.charlie, vault_a(), 7);
     assert_refused!(
         c,
-        c.purchase_license(id, 1, 1),
-        Error::Token(TokenError::InsufficientAllowance)
+        Error::Token(TokenError::InsufficientAllowance),
+        c.purchase_license(id, 1, 1)
     );
     assert_eq!(chain::balance(token(), a.charlie), 7);
     // Approving the registry works: approve + purchase, nothing more.
@@ -340,9 +340,9 @@ fn the_buyer_pays_what_they_saw() {
     .unwrap();
     assert_eq!(c.offer(id, 1).unwrap().version, 2);
     set_caller(a.charlie);
-    assert_refused!(c, c.purchase_license(id, 1, 1), Error::OfferChanged);
+    assert_refused!(c, Error::OfferChanged, c.purchase_license(id, 1, 1));
     set_value(100);
-    assert_refused!(c, c.purchase_license(id, 0, 1), Error::OfferChanged);
+    assert_refused!(c, Error::OfferChanged, c.purchase_license(id, 0, 1));
     set_value(0);
     assert_eq!(chain::balance(token(), a.charlie), 1_000, "nothing charged");
     assert!(chain::with(|ch| ch.opened.is_empty()));

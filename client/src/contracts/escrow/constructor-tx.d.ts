@@ -20,7 +20,7 @@ export interface ConstructorTx<
    *
    * - `arbiter`: the DAO (or, before it exists, an operator account); resolves
    * disputes and governs.
-   * - `treasury`: receives fees and forfeited bonds.
+   * - `treasury`: receives fees and the bonds a ruling forfeits.
    * - `fee_bps` ≤ [`MAX_FEE_BPS`]; `bond_bps` ≤ 10 000;
    * 0 < `ruling_window_ms` ≤ `MAX_PERIOD_MS`.
    * - `min_native_deposit`: the smallest native order or stream deposit (0: none).

@@ -289,7 +289,8 @@ export interface ContractQuery<
   >;
 
   /**
-   * Receives fees and forfeited bonds.
+   * Receives fees and the bonds a ruling forfeits (a fallback's go to the
+   * counterparty).
    * Who may call: anyone (a view: no errors, no events).
    *
    * @param {ContractCallOptions} options

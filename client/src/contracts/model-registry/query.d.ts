@@ -16,8 +16,8 @@ import type {
   InkPrimitivesLangError,
   MarketTypesLicenseKind,
   MarketTypesAssetLike,
-  ModelRegistryLicensingLicense,
-  ModelRegistryLicensingEntitlement,
+  ModelRegistryLicense,
+  ModelRegistryEntitlement,
   MarketTypesPage,
   ModelRegistryModel,
   MarketTypesPage002,
@@ -675,7 +675,7 @@ export interface ContractQuery<
       options?: ContractCallOptions,
     ) => Promise<
       GenericContractCallResult<
-        ModelRegistryLicensingLicense | undefined,
+        ModelRegistryLicense | undefined,
         ContractCallResult
       >
     >,
@@ -698,10 +698,7 @@ export interface ContractQuery<
       modelId: bigint,
       options?: ContractCallOptions,
     ) => Promise<
-      GenericContractCallResult<
-        ModelRegistryLicensingEntitlement,
-        ContractCallResult
-      >
+      GenericContractCallResult<ModelRegistryEntitlement, ContractCallResult>
     >,
     Type
   >;

@@ -78,7 +78,7 @@ export type ModelRegistryIndexKey =
   | { type: "Owner"; value: AccountId32 }
   | { type: "Tag"; value: FixedBytes<32> };
 
-export type ModelRegistryLicensingLicense = {
+export type ModelRegistryLicense = {
   buyer: AccountId32;
   modelId: bigint;
   offerId: number;
@@ -93,7 +93,7 @@ export type ModelRegistryLicensingLicense = {
   releasedAt?: bigint | undefined;
 };
 
-export type ModelRegistryLicensingEntitlement = {
+export type ModelRegistryEntitlement = {
   perpetual: boolean;
   validUntil: bigint;
   unitsBought: bigint;
@@ -129,13 +129,11 @@ export type ModelRegistry = {
   deliveryPeriodMs: bigint;
   reviewWindowMs: bigint;
   licenseCount: bigint;
-  licenses: {
-    get(arg: bigint): Promise<ModelRegistryLicensingLicense | undefined>;
-  };
+  licenses: { get(arg: bigint): Promise<ModelRegistryLicense | undefined> };
   entitlements: {
     get(
       arg: [AccountId32Like, bigint],
-    ): Promise<ModelRegistryLicensingEntitlement | undefined>;
+    ): Promise<ModelRegistryEntitlement | undefined>;
   };
   accountLicenseCount: {
     get(arg: AccountId32Like): Promise<number | undefined>;
@@ -290,12 +288,12 @@ export type MarketTypesPage = {
 
 export type ModelRegistryLicenseView = {
   licenseId: bigint;
-  license: ModelRegistryLicensingLicense;
-  state: ModelRegistryLicensingLicenseState;
+  license: ModelRegistryLicense;
+  state: ModelRegistryLicenseState;
   escrow?: MarketTypesVaultEscrowStatus | undefined;
 };
 
-export type ModelRegistryLicensingLicenseState =
+export type ModelRegistryLicenseState =
   "Pending" | "Active" | "Expired" | "NotGranted";
 
 export type MarketTypesVaultEscrowStatus = {
