@@ -56,7 +56,7 @@ where
     Fut: Future<Output = E2EResult<()>>,
 {
     ink_e2e::LOG_PREFIX.with(|prefix| *prefix.borrow_mut() = format!("test: {name}"));
-    ink_e2e::INIT.call_once(|| ink_e2e::tracing_subscriber::fmt::init());
+    ink_e2e::INIT.call_once(ink_e2e::tracing_subscriber::fmt::init);
     let bundles = bundles();
     ink_e2e::tokio::runtime::Builder::new_current_thread()
         .enable_all()
