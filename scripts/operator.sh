@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The operators' path, tested: deploys and wires every contract with cargo-contract alone
-# (`cargo contract instantiate` / `call`), exactly as README.md "Deploying with
-# cargo-contract" shows, on a node of its own, then checks on chain that the wiring took
-# and that a purchase made through it holds the buyer's money in the vault; then deploys
+# (`cargo contract instantiate` / `call`), exactly as docs/deploying.md shows, on a
+# node of its own, then checks on chain that the wiring took and that a purchase made
+# through it holds the buyer's money in the vault; then deploys
 # the dispute DAO, hands it the vault's arbiter role and the registry's and market's
 # admin roles, checks that the deployer lost them, and runs one governance round (stake,
 # propose a fee, vote, wait out voting and the timelock, execute) that changes the fee.
