@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help demo test build lint bench costs deploy app node node-stop setup clean
+.PHONY: help demo test build lint bench budgets costs deploy app node node-stop setup clean
 
 # `make deploy` / `make app` defaults: the node `make node` starts.
 URL ?= ws://127.0.0.1:9944
@@ -17,7 +17,7 @@ help:
 demo:
 	bash scripts/demo.sh
 
-## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, scenario, browser tests
+## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, cost budgets, scenario, browser tests
 test:
 	bash scripts/test.sh
 
@@ -25,9 +25,13 @@ test:
 build:
 	bash scripts/build.sh
 
-## bench: dry-run weights: vault and market with 1 and 200 escrows/offers, DAO with 3 and 100 voters; sizes
+## bench: dry-run weights: growth (1 vs 200 escrows/offers, 3 vs 100 voters), per message and per parachain block, per hop; sizes
 bench:
 	bash scripts/bench.sh
+
+## budgets: check every message's cost and every contract's size against bench/budgets.json (part of make test)
+budgets:
+	bash scripts/budgets.sh
 
 ## costs: rewrite docs/costs.md from bench/results.json (after make bench)
 costs:
@@ -69,4 +73,4 @@ setup:
 ## clean: remove build outputs, node logs and the dev chains' deployment files
 clean:
 	cargo clean
-	rm -rf .run app/dist deployments/local* deployments/demo* deployments/browser* deployments/bench*
+	rm -rf .run app/dist deployments/local* deployments/demo* deployments/browser* deployments/bench* deployments/budgets*

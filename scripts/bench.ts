@@ -27,6 +27,13 @@
  * round with 30 s commit and reveal phases (room for 100 commits), votes for 30 s and
  * has a 1 s timelock.
  *
+ * Per message (scripts/messages.ts): one call of each user-facing message on a fresh
+ * deployment, its gas_required, storage deposit and ratio to the reference transfer, and
+ * how many fit in one block of the parachain runtime (limits read from that runtime by
+ * scripts/bench.sh into bench/block-limits.json; scripts/blocks.ts). Per hop
+ * (scripts/hops.ts, the bench-only probe contract in bench/probe): what entering one
+ * more contract, one more KiB of code and one more storage cell cost.
+ *
  * Nothing here is timed: weights are what the chain charges, and a dry-run reports them
  * exactly.
  */
@@ -52,6 +59,9 @@ import {
 } from '../client/src/index.js';
 import { bundlePath, ROOT } from '../client/src/node.js';
 import { deploy } from './deploy.js';
+import { limitsFromJson, limitsToJson, perBlock, type BlockLimits } from './blocks.js';
+import { measureHops } from './hops.js';
+import { measureMessages, MESSAGE_DAO_PARAMS, MESSAGE_HOUR_MS, ratios, target, type MessageCost } from './messages.js';
 
 const AMOUNT = 10n ** 12n; // 1 UNIT
 const TARGET = 200;
@@ -520,6 +530,25 @@ async function main(): Promise<void> {
 
   const computeBench = await benchCompute(market, who);
   const daoBench = await benchDao(market, who);
+  await market.client.disconnect();
+
+  // One call of each message, and the hop probe, on a deployment of their own.
+  console.log('bench: one call of each message, and the hop probe, on a fresh deployment');
+  const limits = limitsFromJson(JSON.parse(readFileSync(arg('limits', join(ROOT, 'bench/block-limits.json')), 'utf8')) as Record<string, unknown>);
+  const { market: fresh } = await deploy({
+    url,
+    network: 'bench-messages',
+    fresh: true,
+    treasury: who.Ferdie.address,
+    hourMs: MESSAGE_HOUR_MS,
+    daoPeriods: 'short',
+    daoParams: MESSAGE_DAO_PARAMS,
+    log: () => undefined,
+  });
+  const messages = await measureMessages(fresh, who);
+  const hops = await measureHops(fresh, who.Alice);
+  await fresh.client.disconnect();
+  const messagesJson = messagesToJson(limits, messages.reference, messages.rows);
 
   const seconds = (Date.now() - started) / 1000;
   const result = {
@@ -528,6 +557,11 @@ async function main(): Promise<void> {
     weights: weightsJson(small, big),
     compute: computeBench.json,
     dao: daoBench.json,
+    block_limits: limitsToJson(limits),
+    messages: messagesJson,
+    hops: JSON.parse(JSON.stringify(hops, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))) as unknown,
+    // Where the code size goes (scripts/twiggy.sh, run by bench.sh before this).
+    ...(existsSync(join(ROOT, 'bench/twiggy.json')) ? { twiggy: JSON.parse(readFileSync(join(ROOT, 'bench/twiggy.json'), 'utf8')) as unknown } : {}),
     wasm_bytes: sizes,
     build_mode: modes,
     run_seconds: Math.round(seconds),
@@ -562,11 +596,69 @@ async function main(): Promise<void> {
       '  proposal\'s) by a binary search over the stake history (one checkpoint per block that changed it: 3 in the first\n' +
       '  run, 103 in the second), so they grow with its logarithm only.',
   );
+  console.log(
+    `\nOne call of each message: gas_required as a multiple of the reference (${messagesJson.reference.name}: ` +
+      `${messages.reference.refTime.toLocaleString('en-US')} ref_time, ${messages.reference.proofSize.toLocaleString('en-US')} proof_size), and how many ` +
+      `fit in one block of ${limits.specName} (normal class: ${limits.normalMaxTotal.refTime.toLocaleString('en-US')} ref_time, ${limits.normalMaxTotal.proofSize.toLocaleString('en-US')} proof_size):\n`,
+  );
+  const mw = Math.max(...messagesJson.rows.map((r) => r.name.length));
+  console.log(`  ${'message'.padEnd(mw)}  ${'×ref'.padStart(6)} ${'×proof'.padStart(7)}  target  ${'per block'.padStart(9)}  binding`);
+  for (const r of [messagesJson.reference, ...messagesJson.rows]) {
+    const fit = r.per_block ? `${r.per_block.sent}–${r.per_block.charged}`.padStart(9) + `  ${r.per_block.binding}` : '';
+    console.log(`  ${r.name.padEnd(mw)}  ${r.x_ref_time.toFixed(2).padStart(6)} ${r.x_proof_size.toFixed(2).padStart(7)}  ${(r.target ? `≤ ${r.target}×` : '').padEnd(6)}  ${fit}`.trimEnd());
+  }
+  console.log(
+    `\nOne more contract entered: +${hops.perHop.refTime.toLocaleString('en-US')} ref_time, +${hops.perHop.proofSize.toLocaleString('en-US')} proof_size; ` +
+      `1 KiB more code in a contract called: +${hops.perKiB.refTime.toLocaleString('en-US')} ref_time, +${hops.perKiB.proofSize.toLocaleString('en-US')} proof_size; ` +
+      `one more storage cell read: +${hops.perRead.proofSize.toLocaleString('en-US')} proof_size, written: +${hops.perWrite.proofSize.toLocaleString('en-US')}`,
+  );
   const debug = Object.entries(modes).filter(([, m]) => m !== 'Release');
   console.log(debug.length ? `\nContract sizes (NOT release builds: ${debug.map(([n, m]) => `${n} ${m}`).join(', ')}; weights above are theirs):` : '\nOptimized contract sizes:');
   for (const [name, size] of Object.entries(sizes)) console.log(`  ${name.padEnd(16)} ${size.toLocaleString('en-US').padStart(8)} bytes`);
   console.log(`\nbench: wrote ${out.replace(`${ROOT}/`, '')} (${seconds.toFixed(0)} s)`);
-  await market.client.disconnect();
+}
+
+interface MessageJson {
+  name: string;
+  kind: string;
+  contracts: string[];
+  gas_required: [number, number];
+  gas_consumed: [number, number];
+  dispatch_weight: [number, number];
+  storage_deposit: number;
+  x_ref_time: number;
+  x_proof_size: number;
+  /** The cost issue's target (× the reference); none for the reference itself. */
+  target?: number;
+  per_block?: { sent: number; charged: number; binding: string };
+}
+
+/** Each message's figures, its ratios to the reference and how many fit in one block. */
+function messagesToJson(limits: BlockLimits, reference: MessageCost, rows: MessageCost[]): { reference: MessageJson; rows: MessageJson[] } {
+  const one = (r: MessageCost, isReference: boolean): MessageJson => {
+    const [xr, xp] = ratios(reference, r);
+    const fit =
+      r.kind === 'message'
+        ? perBlock(limits, { refTime: r.dispatchRefTime, proofSize: r.dispatchProofSize }, {
+            refTime: r.dispatchRefTime - r.refTime + r.consumedRefTime,
+            proofSize: r.dispatchProofSize - r.proofSize + r.consumedProofSize,
+          })
+        : undefined;
+    return {
+      name: r.name,
+      kind: r.kind,
+      contracts: r.contracts,
+      gas_required: [Number(r.refTime), Number(r.proofSize)],
+      gas_consumed: [Number(r.consumedRefTime), Number(r.consumedProofSize)],
+      dispatch_weight: [Number(r.dispatchRefTime), Number(r.dispatchProofSize)],
+      storage_deposit: Number(r.deposit),
+      x_ref_time: Math.round(xr * 100) / 100,
+      x_proof_size: Math.round(xp * 100) / 100,
+      ...(isReference ? {} : { target: target(r) }),
+      ...(fit ? { per_block: fit } : {}),
+    };
+  };
+  return { reference: one(reference, true), rows: rows.map((r) => one(r, false)) };
 }
 
 function weightsJson(small: Rows, big: Rows): Record<string, { with_small: number[]; with_large: number[] }> {

@@ -284,6 +284,184 @@ function sections(r: Obj): Section[] {
   return out;
 }
 
+/** 0.1234 → "12.3 %". */
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/** The per-message table: ratios to the reference, targets and how many fit in a block. */
+function messagesSection(r: Obj): string[] {
+  if (r.messages === undefined || r.block_limits === undefined) return [];
+  const m = obj(r.messages, 'messages');
+  const l = obj(r.block_limits, 'block_limits');
+  const total = obj(l.normalMaxTotal, 'block_limits.normalMaxTotal');
+  const ref = obj(m.reference, 'messages.reference');
+  const refReq = weight(ref.gas_required, 'messages.reference.gas_required');
+  const list = Array.isArray(m.rows) ? m.rows : [];
+  const rowsOut: string[][] = [];
+  let missed = 0;
+  let measured = 0;
+  for (const [i, v] of [ref, ...list].entries()) {
+    const o = obj(v, `messages.rows[${i - 1}]`);
+    const req = weight(o.gas_required, `messages.rows[${i - 1}].gas_required`);
+    const xr = num(o.x_ref_time, 'x_ref_time');
+    const xp = num(o.x_proof_size, 'x_proof_size');
+    const t = o.target === undefined ? undefined : num(o.target, 'target');
+    const fit = o.per_block === undefined ? undefined : obj(o.per_block, 'per_block');
+    const contracts = Array.isArray(o.contracts) ? o.contracts.map(String) : [];
+    if (t !== undefined) {
+      measured++;
+      if (xr > t || xp > t) missed++;
+    }
+    const name = String(o.name);
+    rowsOut.push([
+      i === 0 ? `**${name}** (the reference)` : name.replace(/::([a-z_]+)/, '::`$1`'),
+      String(contracts.length),
+      xr.toFixed(2),
+      xp.toFixed(2),
+      t === undefined ? '' : `≤ ${t}×${xr > t || xp > t ? ' **missed**' : ''}`,
+      n(req[1]),
+      n(num(o.storage_deposit, 'storage_deposit')),
+      fit ? `${n(num(fit.sent, 'sent'))}–${n(num(fit.charged, 'charged'))}` : '',
+      fit ? String(fit.binding) : '',
+    ]);
+  }
+  return [
+    '## Per message and per block',
+    '',
+    `One call of each user-facing message on a fresh deployment (scripts/messages.ts), as a multiple of the reference, a market-token \`PSP22::transfer\` to an account that already holds tokens (gas_required ${n(refReq[0])} ref_time, ${n(refReq[1])} proof_size). ` +
+      'Figures are `gas_required` (the limit a transaction must be sent with). "Enters": how many contracts the call enters. Targets (the cost issue): a view 1×, a message entering at most two contracts 3×, one that must enter three or more 4×; `make test` enforces the committed budgets in `bench/budgets.json` (scripts/budgets.ts), which are today\'s figures plus 2 %.',
+    '',
+    `Per block: how many calls fit in one block of the parachain runtime (${String(l.specName)} v${n(num(l.specVersion, 'block_limits.specVersion'))}, read from it by \`make bench\`: ${String(l.node)}), whose normal-class transactions share ${n(Number(total.refTime))} ref_time and ${n(Number(total.proofSize))} bytes of proof (75 % of a 5 MiB PoV block). ` +
+      'The first figure assumes each call is charged the weight it is sent with, the second that each is refunded to what it consumed (the most a collator can pack); "binding" is the limit reached first (scripts/blocks.ts).',
+    '',
+    ...table(
+      ['message', 'enters', '× ref_time', '× proof_size', 'target', 'proof bytes', 'storage deposit (smallest unit)', 'per block', 'binding'],
+      ['l', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l'],
+      rowsOut,
+    ),
+    '',
+    `${measured - missed} of ${measured} measured messages and views meet their target; what each miss would take is in "What the targets would take" below.`,
+    '',
+  ];
+}
+
+/**
+ * For each message over its target: the proof bytes and ref_time above it, in the units
+ * the probe measured (storage cells, KiB of code, contracts entered).
+ */
+function leversSection(r: Obj): string[] {
+  if (!isObj(r.messages) || !isObj(r.hops)) return [];
+  const h = r.hops;
+  const cell = num(obj(h.perRead, 'hops.perRead').proofSize, 'hops.perRead.proofSize');
+  const cellRef = num(obj(h.perRead, 'hops.perRead').refTime, 'hops.perRead.refTime');
+  const kib = num(obj(h.perKiB, 'hops.perKiB').proofSize, 'hops.perKiB.proofSize');
+  const hop = obj(h.perHop, 'hops.perHop');
+  const hopProof = num(hop.proofSize, 'hops.perHop.proofSize');
+  const hopRef = num(hop.refTime, 'hops.perHop.refTime');
+  const ref = weight(obj(r.messages.reference, 'messages.reference').gas_required, 'messages.reference.gas_required');
+  const list = Array.isArray(r.messages.rows) ? r.messages.rows : [];
+  const body: string[][] = [];
+  for (const [i, v] of list.entries()) {
+    const o = obj(v, `messages.rows[${i}]`);
+    if (o.target === undefined) continue;
+    const t = num(o.target, 'target');
+    const req = weight(o.gas_required, `messages.rows[${i}].gas_required`);
+    const overProof = req[1] - t * ref[1];
+    const overRef = req[0] - t * ref[0];
+    if (overProof <= 0 && overRef <= 0) continue;
+    body.push([
+      String(o.name).replace(/::([a-z_]+)/, '::`$1`'),
+      `≤ ${t}×`,
+      overProof > 0 ? n(Math.ceil(overProof)) : '—',
+      overProof > 0 ? n(Math.ceil(overProof / cell)) : '—',
+      overProof > 0 ? n(Math.ceil(overProof / kib)) : '—',
+      overRef > 0 ? n(Math.ceil(overRef)) : '—',
+      overRef > 0 ? `${n(Math.ceil(overRef / cellRef))} / ${n(Math.ceil(overRef / hopRef))}` : '—',
+    ]);
+  }
+  if (!body.length) return [];
+  return [
+    '## What the targets would take',
+    '',
+    'How far each missed message is over its target, and what that is in the units measured above: storage cells read (' +
+      `${n(cell)} bytes of proof each), KiB of code in a contract entered (${n(kib)} bytes each), contracts entered (${n(hopProof)} bytes and ${n(hopRef)} ref_time each, with a 4.5 KB contract). ` +
+      'Proof binds first on a parachain (the "binding" column above), so the cells column is the lever: a message reaches its target by touching that many fewer storage cells, or by a mix of fewer cells, less code in the contracts it enters, and fewer contracts.',
+    '',
+    ...table(
+      ['message', 'target', 'proof bytes over', '= cells', '= KiB of code', 'ref_time over', '= cells read, or hops'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+      body,
+    ),
+    '',
+  ];
+}
+
+/** What one more contract hop, KiB of code and storage cell cost (the probe). */
+function hopsSection(r: Obj): string[] {
+  if (r.hops === undefined) return [];
+  const h = obj(r.hops, 'hops');
+  const hop = obj(h.perHop, 'hops.perHop');
+  const kib = obj(h.perKiB, 'hops.perKiB');
+  const read = obj(h.perRead, 'hops.perRead');
+  const write = obj(h.perWrite, 'hops.perWrite');
+  const rs = Array.isArray(h.rows) ? h.rows : [];
+  let refProof: number | undefined;
+  if (isObj(r.messages) && isObj(r.messages.reference)) refProof = weight(r.messages.reference.gas_required, 'messages.reference.gas_required')[1];
+  const hopProof = num(hop.proofSize, 'hops.perHop.proofSize');
+  const cellProof = num(read.proofSize, 'hops.perRead.proofSize');
+  return [
+    '## Where the cost goes',
+    '',
+    'Measured with a bench-only probe contract (`bench/probe`, `cost_probe`): `enter(target, selector, times)` calls a message of another contract and ignores its answer; `touch(reads, writes)` reads and overwrites 16-byte `Mapping` cells (scripts/hops.ts). Figures are `gas_required`.',
+    '',
+    ...table(
+      ['call', 'code bytes entered', 'ref_time', 'proof_size'],
+      ['l', 'r', 'r', 'r'],
+      rs.map((x, i) => {
+        const o = obj(x, `hops.rows[${i}]`);
+        return [String(o.name), n(num(o.codeBytes, 'codeBytes')), n(num(o.refTime, 'refTime')), n(num(o.proofSize, 'proofSize'))];
+      }),
+    ),
+    '',
+    `- **One more contract entered** (a probe calling another probe's \`noop\` twice instead of once): +${n(num(hop.refTime, 'hops.perHop.refTime'))} ref_time and +${n(hopProof)} bytes of proof` +
+      (refProof ? ` (${pct(hopProof / refProof)} of the reference transfer's proof).` : '.'),
+    `- **One more KiB of code in the contract entered** (slope over the five marketplace contracts, 15 to 94 KB, each answering a trivial view): +${n(num(kib.refTime, 'hops.perKiB.refTime'))} ref_time and +${n(num(kib.proofSize, 'hops.perKiB.proofSize'))} bytes of proof: the code travels in the proof byte for byte, every time a contract is entered.`,
+    `- **One more storage cell** read: +${n(num(read.refTime, 'hops.perRead.refTime'))} ref_time and +${n(cellProof)} bytes of proof; overwritten: +${n(num(write.refTime, 'hops.perWrite.refTime'))} ref_time and +${n(num(write.proofSize, 'hops.perWrite.proofSize'))} bytes. ` +
+      'pallet-contracts charges a fixed worst-case proof per storage access, whatever the value\'s size: a 16-byte cell and a 500-byte record cost the same proof.',
+    '',
+  ];
+}
+
+/** The biggest items of each contract's code (twiggy top), names shortened. */
+function twiggySection(r: Obj): string[] {
+  if (r.twiggy === undefined) return [];
+  const t = obj(r.twiggy, 'twiggy');
+  const out = [
+    '## Where the code size goes',
+    '',
+    'The largest items of each contract, by `twiggy top` on a release build that keeps its name section (`scripts/twiggy.sh`: same code as the deployed bundle plus names; bytes are the item\'s own size). Every KiB of code costs 1 KiB of proof each time the contract is entered (above).',
+    '',
+  ];
+  for (const [name, v] of Object.entries(t)) {
+    const o = obj(v, `twiggy.${name}`);
+    const items = Array.isArray(o.top) ? o.top : [];
+    out.push(`**\`${name}\`** (${n(num(o.bytes, `twiggy.${name}.bytes`))} bytes with names):`, '');
+    out.push(
+      ...table(
+        ['item', 'bytes', 'share'],
+        ['l', 'r', 'r'],
+        items.slice(0, 8).map((x, i) => {
+          const it = obj(x, `twiggy.${name}.top[${i}]`);
+          let label = String(it.name).replace(/\|/g, '\\|');
+          if (label.length > 90) label = `${label.slice(0, 87)}…`;
+          return [`\`${label}\``, n(num(it.shallow_size, 'shallow_size')), `${num(it.shallow_size_percent, 'shallow_size_percent').toFixed(1)} %`];
+        }),
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
 /** docs/costs.md for these results. */
 export function render(results: Json): string {
   const r = obj(results, 'the top level');
@@ -295,12 +473,12 @@ export function render(results: Json): string {
     '',
     'What each message costs on chain, measured by `make bench` (`scripts/bench.sh` builds the release',
     'bundles, starts its own substrate-contracts-node and runs `scripts/bench.ts` through the typed',
-    'client). Every figure is the weight a dry-run of the message consumed (`gasConsumed`: `ref_time`',
-    "in picoseconds and `proof_size` in bytes, what the chain charges; the client's `gasRequired` limit",
-    'is a few percent higher). Nothing is timed: weights are what the chain charges, and a dry-run',
-    'reports them exactly.',
+    'client). `ref_time` is in picoseconds, `proof_size` in bytes. Nothing is timed: weights are what',
+    'the chain charges, and a dry-run reports them exactly. The first sections use `gas_required`',
+    '(the limit a transaction must be sent with, what a block must have room for); the growth',
+    'sections use `gas_consumed` (what the chain charges once the call ran).',
     '',
-    'Each contract is measured twice: in a small state and again in a large one, to show that no',
+    'In the growth sections each contract is measured twice: in a small state and again in a large one, to show that no',
     'message costs more as escrows, offers, rentals or voters accumulate (the design rule that nothing',
     'loops over an unbounded set). To refresh this page: `make bench` (rewrites',
     '`bench/results.json`), then `make costs` (rewrites this page from it); `scripts/check-docs.ts`',
@@ -313,6 +491,11 @@ export function render(results: Json): string {
   if (isObj(r.compute) && r.compute.seconds !== undefined) meta.push(`compute market ${n(num(r.compute.seconds, 'compute.seconds'))} s`);
   if (isObj(r.dao) && r.dao.seconds !== undefined) meta.push(`DAO ${n(num(r.dao.seconds, 'dao.seconds'))} s`);
   if (meta.length) lines.push(`This run: ${meta.join(', ')} (most of the DAO's time is its commit, reveal and voting periods).`, '');
+
+  lines.push(...messagesSection(r));
+  lines.push(...hopsSection(r));
+  lines.push(...leversSection(r));
+  lines.push(...twiggySection(r));
 
   lines.push('## Does cost grow with use?', '');
   for (const s of all) lines.push(...flatness(s));
@@ -354,7 +537,14 @@ function load(): Json {
   const path = join(ROOT, RESULTS_PATH);
   if (!existsSync(path)) throw new ResultsError(`${RESULTS_PATH} is missing: run \`make bench\``);
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Json;
+    const results = JSON.parse(readFileSync(path, 'utf8')) as Json;
+    // twiggy's figures: in results.json when `make bench` ran scripts/twiggy.sh first,
+    // else from the file that script writes.
+    const twiggy = join(ROOT, 'bench/twiggy.json');
+    if (isObj(results) && results.twiggy === undefined && existsSync(twiggy)) {
+      results.twiggy = JSON.parse(readFileSync(twiggy, 'utf8')) as Json;
+    }
+    return results;
   } catch (err) {
     throw new ResultsError(`${RESULTS_PATH} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -229,7 +229,7 @@ async function codeHashAt(client: Client, address: string): Promise<string | und
 }
 
 /** Instantiates one contract (uploading its code if the chain lacks it). */
-async function instantiate(
+export async function instantiate(
   client: Client,
   signer: Signer,
   bundle: Bundle,

@@ -31,7 +31,7 @@ share_contract_builds() {
   mkdir -p "$ink/.shared/host" "$ink/.shared/wasm32-unknown-unknown"
   # ink_e2e also builds the psp22 crate, which has the same feature.
   local names=(psp22)
-  for manifest in contracts/*/Cargo.toml tests/contracts/*/Cargo.toml; do
+  for manifest in contracts/*/Cargo.toml tests/contracts/*/Cargo.toml bench/probe/Cargo.toml; do
     grep -q '^ink-as-dependency' "$manifest" && names+=("$(basename "$(dirname "$manifest")")")
   done
   for name in "${names[@]}"; do

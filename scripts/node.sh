@@ -9,6 +9,12 @@
 # NODE_PORT (default 9944) picks the RPC port; the pid and log files live in $NODE_DIR
 # (default .run/) as node-$NODE_PORT.pid and node-$NODE_PORT.log. Each dev node starts
 # from an empty temporary chain (--tmp), so a restart forgets every deployment.
+#
+# NODE_CHAIN=contracts-parachain-local starts the node's parachain runtime instead of
+# the instant-seal dev chain: without a relay chain it makes no blocks, but its RPC
+# serves the runtime's constants (`make bench` reads its block limits there). It starts
+# an embedded relay-chain client first: allow about a minute (NODE_WAIT_S, default 60;
+# 180 for the parachain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -49,11 +55,22 @@ start() {
   fi
   # setsid: the node gets its own session, so a Ctrl-C in the caller's terminal does not
   # reach it and `stop` can kill exactly this process.
-  setsid "$bin" --dev --tmp --rpc-port "$port" --port 0 --rpc-cors all \
-    >"$logfile" 2>&1 </dev/null &
+  local chain=(--dev) wait_s=${NODE_WAIT_S:-60}
+  if [ -n "${NODE_CHAIN:-}" ]; then
+    # The relay-chain client's own RPC and p2p ports: any free ones.
+    chain=(--chain "$NODE_CHAIN")
+    wait_s=${NODE_WAIT_S:-180}
+  fi
+  if [ -n "${NODE_CHAIN:-}" ]; then
+    setsid "$bin" "${chain[@]}" --tmp --rpc-port "$port" --port 0 --rpc-cors all -- --rpc-port 0 --port 0 \
+      >"$logfile" 2>&1 </dev/null &
+  else
+    setsid "$bin" "${chain[@]}" --tmp --rpc-port "$port" --port 0 --rpc-cors all \
+      >"$logfile" 2>&1 </dev/null &
+  fi
   echo $! >"$pidfile"
   local pid=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 $((wait_s * 2))); do
     if rpc_up; then
       echo "node: started $("$bin" --version) (pid $pid, ws://127.0.0.1:$port, log $logfile)"
       return 0
@@ -68,7 +85,7 @@ start() {
   done
   kill "$pid" 2>/dev/null || true
   rm -f "$pidfile"
-  echo "node: FAILED: RPC did not answer on $url within 60 s (log $logfile)" >&2
+  echo "node: FAILED: RPC did not answer on $url within $wait_s s (log $logfile)" >&2
   return 1
 }
 

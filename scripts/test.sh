@@ -2,7 +2,8 @@
 # `make test`: formatting, clippy and the TypeScript type check, every unit test, the
 # release builds (and the client's typings, which must match what is committed), every
 # e2e test on substrate-contracts-node against those release builds, the operators'
-# cargo-contract path, the TypeScript scenario (`make demo`), and the dApp's browser
+# cargo-contract path, the committed cost budgets (bench/budgets.json), the TypeScript
+# scenario (`make demo`), and the dApp's browser
 # tests in headless Chromium. Fails if any test fails, or if no e2e test ran (a missing
 # node is a failure, never a skip). Prints how many unit and e2e tests ran and how long
 # each stage took (also in .run/stages.txt).
@@ -99,6 +100,17 @@ stage "e2e tests (build and run)"
 echo "test: the cargo-contract deployment path (scripts/operator.sh, log .run/operator.log)"
 bash scripts/operator.sh
 stage "cargo-contract path"
+
+# The committed cost budgets (bench/budgets.json): every contract's size and every
+# user-facing message's gas_required against the reference transfer, on a node of its own.
+echo "test: cost budgets (scripts/budgets.sh, log .run/budgets.log)"
+if ! BUDGETS_SKIP_BUILD=1 bash scripts/budgets.sh >.run/budgets.log 2>&1; then
+  tail -n 40 .run/budgets.log
+  echo "test: FAILED: a cost budget is exceeded (bench/budgets.json)" >&2
+  exit 1
+fi
+sed -n '/^budgets: OK/p' .run/budgets.log
+stage "cost budgets"
 
 # The main job: the whole scenario through the typed TypeScript client.
 echo "test: the marketplace scenario (make demo, log .run/demo.log)"

@@ -7,10 +7,12 @@ import { createContext, useCallback, useContext, useState, type ReactNode } from
 import type { Contract, GenericContractApi } from 'dedot/contracts';
 import {
   CallFailed,
+  checkFitsBlock,
   dryRun,
   formatUnits,
   Refused,
   send,
+  TooHeavy,
   type Args,
   type Estimate,
   type Message,
@@ -44,7 +46,13 @@ export function step<A extends InkApi, M extends Message<A>>(
     label,
     call: `${contractName}.${String(method)}`,
     value,
-    estimate: () => dryRun(contract, signer.address, method, args, { value, withFee: true }) as Promise<Estimate<unknown>>,
+    // A call too heavy for one block of this chain is stopped here, in plain words,
+    // before the panel offers to sign it.
+    estimate: async () => {
+      const e = await dryRun(contract, signer.address, method, args, { value, withFee: true });
+      checkFitsBlock(contract as never, String(method), e.dispatchWeight ?? e.gasRequired);
+      return e as Estimate<unknown>;
+    },
     execute: () => send(contract, signer, method, args, { value }) as Promise<Sent<unknown>>,
   };
 }
@@ -90,6 +98,7 @@ export const useAction = () => useContext(ActionContext);
 function toError(err: unknown): ErrorInfo {
   if (err instanceof Refused) return { plain: err.plain, code: err.code };
   if (err instanceof CallFailed) return { plain: `The call could not run: ${err.message}`, code: 'CallFailed' };
+  if (err instanceof TooHeavy) return { plain: `This transaction is too heavy for one block of this chain: ${err.message}`, code: 'TooHeavy' };
   return { plain: err instanceof Error ? err.message : String(err), code: 'Error' };
 }
 

@@ -94,6 +94,11 @@ export interface Estimate<R> {
   storageDeposit: StorageDeposit;
   /** Transaction fee the signer would pay (set only when `withFee`). */
   fee?: bigint;
+  /**
+   * Weight of the extrinsic as `send` would dispatch it: the pallet's own base weight
+   * of `contracts.call` plus the gas limit (required + margin). Set only when `withFee`.
+   */
+  dispatchWeight?: WeightV2;
   /** Lines the contract printed in the dry-run (debug builds only). */
   debug?: string;
 }
@@ -149,8 +154,10 @@ export async function dryRun<A extends InkApi, M extends QueryName<A>>(
   if (options.withFee) {
     // Only messages have a transaction to price; a view's fee stays unset.
     try {
-      const tx = build(contract, method as unknown as Message<A>, args as unknown as Args<A, Message<A>>, estimate, options.value);
-      estimate.fee = (await tx.paymentInfo(caller)).partialFee;
+      const tx = build(contract, method as unknown as Message<A>, args as unknown as Args<A, Message<A>>, estimate, options.value, options.gasMarginPct);
+      const info = await tx.paymentInfo(caller);
+      estimate.fee = info.partialFee;
+      estimate.dispatchWeight = info.weight;
     } catch {
       estimate.fee = undefined;
     }
@@ -187,6 +194,47 @@ function storageLimit(contract: Contract<InkApi>, deposit: StorageDeposit): bigi
 /** Key and value bytes of one spare storage item (a checkpoint or a ballot is far smaller). */
 const SPARE_ITEM_BYTES = 128n;
 
+/**
+ * A call that needs more weight than one extrinsic may use in a block of this chain
+ * (its runtime's `BlockWeights`, normal class, `max_extrinsic`). It could never be
+ * included, so `send` refuses it before signing anything.
+ */
+export class TooHeavy extends Error {
+  constructor(
+    readonly method: string,
+    readonly needed: WeightV2,
+    readonly limit: WeightV2,
+  ) {
+    const over = needed.refTime > limit.refTime ? 'ref_time' : 'proof_size';
+    const n = over === 'ref_time' ? needed.refTime : needed.proofSize;
+    const l = over === 'ref_time' ? limit.refTime : limit.proofSize;
+    super(`${method} would not fit in a block: it needs ${n.toLocaleString('en-US')} ${over}, a transaction may use at most ${l.toLocaleString('en-US')}`);
+    this.name = 'TooHeavy';
+  }
+}
+
+/**
+ * The most weight one normal transaction may use in a block of the chain `client` is
+ * connected to, read from its runtime (`system.blockWeights`); undefined when the
+ * runtime sets no per-extrinsic limit.
+ */
+export function maxExtrinsicWeight(client: unknown): WeightV2 | undefined {
+  try {
+    const bw = (client as { consts: { system: { blockWeights: { perClass: { normal: { maxExtrinsic?: WeightV2 } } } } } }).consts.system.blockWeights;
+    return bw.perClass.normal.maxExtrinsic ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws `TooHeavy` when `needed` exceeds what one transaction may use in a block. */
+export function checkFitsBlock(contract: Contract<InkApi>, method: string, needed: WeightV2): void {
+  const limit = maxExtrinsicWeight(contract.client);
+  if (limit && (needed.refTime > limit.refTime || needed.proofSize > limit.proofSize)) {
+    throw new TooHeavy(method, needed, limit);
+  }
+}
+
 function withMargin(w: WeightV2, pct: number): WeightV2 {
   const m = BigInt(Math.max(0, Math.round(pct)));
   return { refTime: w.refTime + (w.refTime * m) / 100n, proofSize: w.proofSize + (w.proofSize * m) / 100n };
@@ -222,6 +270,7 @@ export async function send<A extends InkApi, M extends Message<A>>(
   options: CallOptions = {},
 ): Promise<Sent<Returned<A, M>>> {
   const est = await dryRun(contract, signer.address, method, args, options);
+  checkFitsBlock(contract as unknown as Contract<InkApi>, String(method), withMargin(est.gasRequired, options.gasMarginPct ?? 10));
   const tx = build(contract, method, args, est, options.value, options.gasMarginPct);
   const account = signer.pair ?? signer.address;
   const signerOptions = signer.injected ? { signer: signer.injected } : {};
