@@ -5,10 +5,10 @@
 //! offer), and a rental in a 6-decimal token at 0.50 per GPU-hour, which accrues less
 //! than one unit per millisecond.
 
-use crate::{deploy_market, E2EResult, Market, Node};
-use compute_market::{
-    ComputeMarket, ComputeMarketRef, Error, Outcome, RentalBooked, RentalSettled, RentalStatus,
-};
+use crate::fixtures::gpu::{GpuOffer, PRICE};
+use crate::fixtures::{deploy_compute, deploy_market};
+use crate::{E2EResult, Node};
+use compute_market::{ComputeMarket, Error, Outcome, RentalBooked, RentalSettled, RentalStatus};
 use escrow::{Escrow, EscrowSettled, NoShowPenaltyPaid, StreamClaimed};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::AccountKeyring::{Bob, Charlie, Eve};
@@ -18,34 +18,6 @@ use market_types::governed::{Administered, VaultArbiter};
 use market_types::{Asset, EscrowVault, SettleReason};
 use psp22::PSP22;
 
-/// Collateral ratio 100 %, no-show penalty 10 % of the rental.
-const RATIO_BPS: u16 = 10_000;
-const NO_SHOW_BPS: u16 = 1_000;
-
-/// Deploys a compute market reading the registry's auditors and paying into the vault,
-/// with `hour_ms` as its hour, and wires it (vault controller, the token allowed).
-pub(crate) async fn deploy_compute(client: &mut impl Node, m: &Market, hour_ms: u64) -> AccountId {
-    let ctor = ComputeMarketRef::new(
-        m.vault,
-        m.registry,
-        hour_ms,
-        RATIO_BPS,
-        NO_SHOW_BPS,
-        600_000,
-    );
-    let compute = instantiate!(client, &ink_e2e::alice(), "compute_market", ctor);
-    let mut v = ink_e2e::create_call_builder::<Escrow>(m.vault);
-    let mut c = ink_e2e::create_call_builder::<ComputeMarket>(compute);
-    tx!(client, &ink_e2e::alice(), v.set_controller(compute, true)).expect("controller");
-    tx!(
-        client,
-        &ink_e2e::alice(),
-        c.set_asset_allowed(m.token, true)
-    )
-    .expect("token");
-    compute
-}
-
 /// Seals a block (the dev node seals one per transaction), so dry-runs see the clock
 /// move after a wait.
 async fn tick(client: &mut impl Node, vault: AccountId) {
@@ -53,9 +25,7 @@ async fn tick(client: &mut impl Node, vault: AccountId) {
     tx!(client, &ink_e2e::alice(), v.set_fee_bps(crate::FEE_BPS)).expect("tick");
 }
 
-fn sleep_ms(ms: u64) {
-    std::thread::sleep(std::time::Duration::from_millis(ms));
-}
+use crate::harness::sleep_ms;
 
 #[e2e_macros::test]
 async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
@@ -69,29 +39,25 @@ async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
     let mut c = ink_e2e::create_call_builder::<ComputeMarket>(compute);
     let mut v = ink_e2e::create_call_builder::<Escrow>(m.vault);
     let [bob, charlie] = [Bob, Charlie].map(account_id);
-    let price = 1_000_000u128;
-    let collateral = price * 4 * 10;
+    let price = PRICE;
+    let terms = GpuOffer {
+        gpu_model: "H100 SXM",
+        ..GpuOffer::h100(4, 10)
+    };
+    let collateral = terms.collateral();
+    assert_eq!(collateral, price * 4 * 10);
     let owed_before = query!(client, v.reserves(Asset::Native)).owed;
-    let publish = c.publish_offer(
-        "H100 SXM".into(),
-        80,
-        4,
-        "eu-west".into(),
-        price,
-        1,
-        10,
-        Asset::Native,
-        Hash::from([1; 32]),
-        60_000,
-    );
     assert_refused!(
         client,
         &ink_e2e::bob(),
-        publish.clone(),
+        terms.publish_call(compute),
         Error::WrongPayment,
         collateral - 1
     );
-    let offer = tx!(client, &ink_e2e::bob(), publish, collateral).expect("publish");
+    let offer = terms
+        .publish(&mut client, compute, &ink_e2e::bob())
+        .await?
+        .id;
     assert_eq!(
         query!(client, v.reserves(Asset::Native)).owed - owed_before,
         collateral
@@ -176,12 +142,7 @@ async fn a_rental_pays_provider_and_renter_exactly<Client: E2EBackend>(
     claim.expect("claim");
     let gross = claimed[0].gross;
     assert!(gross > 0 && gross < 10_000_000, "claimed {gross}");
-    let res = client
-        .call(&ink_e2e::charlie(), &c.end_early(rental))
-        .extra_gas_portion(50)
-        .submit()
-        .await
-        .expect("end early");
+    let res = submit!(client, &ink_e2e::charlie(), c.end_early(rental), 0u128, 50);
     let settled: Vec<EscrowSettled> = crate::events_of(res.contract_emitted_events()?);
     let ended: Vec<RentalSettled> = crate::events_of(res.contract_emitted_events()?);
     res.return_value().expect("end early");
@@ -233,37 +194,20 @@ async fn a_no_show_refunds_the_renter_with_a_share_of_the_collateral<Client: E2E
     let mut c = ink_e2e::create_call_builder::<ComputeMarket>(compute);
     let v = ink_e2e::create_call_builder::<Escrow>(m.vault);
     let charlie = account_id(Charlie);
-    let price = 1_000_000u128;
-    let offer = tx!(
-        client,
-        &ink_e2e::bob(),
-        c.publish_offer(
-            "A100".into(),
-            40,
-            2,
-            "us-east".into(),
-            price,
-            1,
-            4,
-            Asset::Native,
-            Hash::from([1; 32]),
-            1_000
-        ),
-        price * 2 * 4
-    )
-    .expect("publish");
-    let cid = query!(client, c.offer(offer))
-        .expect("offer")
-        .offer
-        .collateral_id;
-    let (rental, booked) = tx_events!(
-        client,
-        &ink_e2e::charlie(),
-        c.rent(offer, 1, 2, 1),
-        RentalBooked,
-        2_000_000u128
-    );
-    let rental = rental.expect("rent");
+    let price = PRICE;
+    let a100 = GpuOffer {
+        gpu_model: "A100",
+        vram_gb: 40,
+        region: "us-east",
+        start_window_ms: 1_000,
+        ..GpuOffer::h100(2, 4)
+    };
+    let published = a100.publish(&mut client, compute, &ink_e2e::bob()).await?;
+    let (offer, cid) = (published.id, published.collateral_id);
+    let booking = published
+        .rent(&mut client, &ink_e2e::charlie(), 1, 2)
+        .await?;
+    let (rental, booked) = (booking.id, [booking.booked]);
 
     // When the window is still open, nobody can call it a no-show.
     assert_refused!(
@@ -366,38 +310,20 @@ async fn a_six_decimal_token_at_half_a_unit_per_gpu_hour_accrues_exactly<Client:
     // When bob publishes 1 GPU at 500 000 per hour for 1..=2 h (collateral 1 000 000,
     // approved to the market) and charlie rents it for 1 h (500 000, approved).
     tx!(client, &ink_e2e::bob(), t.approve(compute, 1_000_000)).expect("approve");
-    let offer = tx!(
-        client,
-        &ink_e2e::bob(),
-        c.publish_offer(
-            "L4".into(),
-            24,
-            1,
-            "eu-west".into(),
-            500_000,
-            1,
-            2,
-            asset,
-            Hash::from([1; 32]),
-            60_000
-        )
-    )
-    .expect("publish in tokens");
+    let l4 = GpuOffer {
+        gpu_model: "L4",
+        vram_gb: 24,
+        price: 500_000,
+        asset,
+        ..GpuOffer::h100(1, 2)
+    };
+    assert_eq!(l4.collateral(), 1_000_000);
+    let offer = l4.publish(&mut client, compute, &ink_e2e::bob()).await?;
     tx!(client, &ink_e2e::charlie(), t.approve(compute, 500_000)).expect("approve");
-    let (rental, booked) = tx_events!(
-        client,
-        &ink_e2e::charlie(),
-        c.rent(offer, 1, 1, 1),
-        RentalBooked
-    );
-    let rental = rental.expect("rent in tokens");
-    let escrow_id = booked[0].escrow_id;
-    tx!(
-        client,
-        &ink_e2e::bob(),
-        c.start(rental, Hash::from([2; 32]))
-    )
-    .expect("start");
+    let booking = offer.rent(&mut client, &ink_e2e::charlie(), 1, 1).await?;
+    booking.start(&mut client, &ink_e2e::bob()).await;
+    let (rental, escrow_id) = (booking.id, booking.escrow_id);
+    let booked = [booking.booked];
     let started = query!(client, c.rental(rental))
         .expect("rental")
         .started_at
@@ -422,12 +348,7 @@ async fn a_six_decimal_token_at_half_a_unit_per_gpu_hour_accrues_exactly<Client:
     // charge is its first hour, here all of it (500 000): ending it early still pays
     // bob everything, and nothing comes back to charlie (before the minimum charge,
     // charlie got back what had not accrued).
-    let res = client
-        .call(&ink_e2e::charlie(), &c.end_early(rental))
-        .extra_gas_portion(50)
-        .submit()
-        .await
-        .expect("end early");
+    let res = submit!(client, &ink_e2e::charlie(), c.end_early(rental), 0u128, 50);
     let settled: Vec<EscrowSettled> = crate::events_of(res.contract_emitted_events()?);
     res.return_value().expect("end early");
     let e = &settled[0];
@@ -471,44 +392,16 @@ async fn a_disputed_rental_is_ruled_and_counts_against_the_provider<Client: E2EB
     let mut c = ink_e2e::create_call_builder::<ComputeMarket>(compute);
     let mut v = ink_e2e::create_call_builder::<Escrow>(m.vault);
     let [bob, charlie] = [Bob, Charlie].map(account_id);
-    let price = 1_000_000u128;
-    let offer = tx!(
-        client,
-        &ink_e2e::bob(),
-        c.publish_offer(
-            "H100".into(),
-            80,
-            1,
-            "eu-west".into(),
-            price,
-            1,
-            10,
-            Asset::Native,
-            Hash::from([1; 32]),
-            60_000
-        ),
-        price * 10
-    )
-    .expect("publish");
-    let cid = query!(client, c.offer(offer))
-        .expect("offer")
-        .offer
-        .collateral_id;
-    let (rental, booked) = tx_events!(
-        client,
-        &ink_e2e::charlie(),
-        c.rent(offer, 1, 10, 1),
-        RentalBooked,
-        price * 10
-    );
-    let rental = rental.expect("rent");
-    let escrow_id = booked[0].escrow_id;
-    tx!(
-        client,
-        &ink_e2e::bob(),
-        c.start(rental, Hash::from([2; 32]))
-    )
-    .expect("start");
+    let price = PRICE;
+    let published = GpuOffer::h100(1, 10)
+        .publish(&mut client, compute, &ink_e2e::bob())
+        .await?;
+    let (offer, cid) = (published.id, published.collateral_id);
+    let booking = published
+        .rent(&mut client, &ink_e2e::charlie(), 1, 10)
+        .await?;
+    let (rental, escrow_id) = (booking.id, booking.escrow_id);
+    booking.start(&mut client, &ink_e2e::bob()).await;
 
     // When the GPU is not what was promised, charlie disputes at the vault with the
     // bond: the unclaimed rest freezes, so nobody can claim it while it is disputed.

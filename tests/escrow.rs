@@ -1,7 +1,9 @@
 //! The escrow vault on the node: native and PSP22 orders paid out exactly, a refund
 //! driven by a third party after the deadline, and a stream claimed and stopped.
 
-use crate::{deploy_token, deploy_vault, events_of, wall_clock_ms, E2EResult, FEE_BPS};
+use crate::fixtures::{deploy_token, deploy_vault, fresh_account, id};
+use crate::harness::sleep_ms;
+use crate::{wall_clock_ms, E2EResult, FEE_BPS};
 use escrow::{Escrow, EscrowSettled, Reserves, StreamClaimed};
 use ink::primitives::Hash;
 use ink_e2e::AccountKeyring::{Bob, Charlie, Eve, Ferdie};
@@ -32,27 +34,29 @@ pub fn terms(asset: Asset, amount: u128, deadline_ms: u64) -> OrderTerms {
 async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
-    // Given a vault and an order of 1 000 000 from bob to charlie.
+    // Given a vault and an order of 1 000 000 from bob to charlie (here an account of
+    // the test's own: the test reads its native balance, and the dev accounts sign in
+    // other tests of the group meanwhile).
     let vault = deploy_vault(&mut client).await;
     let mut v = ink_e2e::create_call_builder::<Escrow>(vault);
-    let [bob, charlie, eve, ferdie] = [Bob, Charlie, Eve, Ferdie].map(account_id);
+    let payee = fresh_account(&mut client).await;
+    let [bob, eve, ferdie] = [Bob, Eve, Ferdie].map(account_id);
+    let charlie = id(&payee);
     let amount = 1_000_000_007u128;
-    let order = terms(Asset::Native, amount, wall_clock_ms() + 600_000);
+    let mut order = terms(Asset::Native, amount, wall_clock_ms() + 600_000);
+    order.payee = charlie;
     let id = tx!(client, &ink_e2e::bob(), v.open_order(bob, order), amount).expect("open order");
 
     // When charlie delivers and bob releases.
-    tx!(
-        client,
-        &ink_e2e::charlie(),
-        v.deliver(id, Hash::from([5; 32]))
-    )
-    .expect("deliver");
+    tx!(client, &payee, v.deliver(id, Hash::from([5; 32]))).expect("deliver");
     // (Value sent to a message that is not payable is refused by the chain.)
+    let signing = crate::harness::signing(&ink_e2e::bob()).await;
     let paid_to_unpayable = client
         .call(&ink_e2e::bob(), &v.release(id))
         .value(1)
         .submit()
         .await;
+    drop(signing);
     assert!(paid_to_unpayable.is_err(), "release is not payable");
     let (released, settled) = tx_events!(client, &ink_e2e::bob(), v.release(id), EscrowSettled);
     released.expect("release");
@@ -68,13 +72,13 @@ async fn native_order_release_pays_fee_and_royalty<Client: E2EBackend>(
 
     // And charlie pulls his credit: it leaves the vault once.
     let before = client.free_balance(charlie).await?;
-    let paid = tx!(client, &ink_e2e::charlie(), v.withdraw(Asset::Native)).expect("withdraw");
+    let paid = tx!(client, &payee, v.withdraw(Asset::Native)).expect("withdraw");
     assert_eq!(paid, e.to_payee);
     let after = client.free_balance(charlie).await?;
     assert!(after > before, "the withdrawal reached charlie");
     assert_refused!(
         client,
-        &ink_e2e::charlie(),
+        &payee,
         v.withdraw(Asset::Native),
         market_types::VaultError::NothingToWithdraw
     );
@@ -103,7 +107,7 @@ async fn third_party_refunds_after_the_deadline<Client: E2EBackend>(
 
     // When the deadline passes (the dev node's clock is the wall clock; a transaction
     // seals a block so the chain sees the new time), dave refunds it.
-    std::thread::sleep(std::time::Duration::from_millis(5_000));
+    sleep_ms(5_000);
     tx!(client, &ink_e2e::alice(), v.set_fee_bps(FEE_BPS)).expect("tick");
     let (refunded, settled) = tx_events!(client, &ink_e2e::dave(), v.refund(id), EscrowSettled);
     refunded.expect("refund");
@@ -143,7 +147,7 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     // When time passes, anyone claims for charlie, and bob stops the stream.
     // (A transaction seals a block, so the claim's dry-run sees the new time and
     // estimates the gas of the path that really runs.)
-    std::thread::sleep(std::time::Duration::from_millis(4_000));
+    sleep_ms(4_000);
     tx!(client, &ink_e2e::alice(), v.set_fee_bps(FEE_BPS)).expect("tick");
     let (claim, claimed) = tx_events!(client, &ink_e2e::dave(), v.claim(id), StreamClaimed);
     // The return value is the dry-run's, one block earlier; the event is what ran.
@@ -156,13 +160,8 @@ async fn stream_claim_then_stop_refunds_the_rest<Client: E2EBackend>(
     );
     // The dry-run runs one block earlier, when nothing had accrued since the claim, so
     // it skips the payee's credit write that the real call makes: add a margin.
-    let res = client
-        .call(&ink_e2e::bob(), &v.stop_stream(id))
-        .extra_gas_portion(50)
-        .submit()
-        .await
-        .expect("stop");
-    let settled: Vec<EscrowSettled> = events_of(res.contract_emitted_events()?);
+    let res = submit!(client, &ink_e2e::bob(), v.stop_stream(id), 0u128, 50);
+    let settled: Vec<EscrowSettled> = crate::events_of(res.contract_emitted_events()?);
     res.return_value().expect("stop");
 
     // Then claimed + paid at stop + refunded is exactly the deposit.

@@ -7,7 +7,8 @@
 //! vault says why.
 
 use crate::escrow::terms;
-use crate::{deploy_market, deploy_vault, listing, wall_clock_ms, E2EResult, Market, Node};
+use crate::fixtures::{deploy_market, deploy_vault, listing, Market};
+use crate::{wall_clock_ms, E2EResult, Node};
 use escrow::{Escrow, Reserves};
 use hostile_token::{HostileToken, HostileTokenRef, NORMAL, REENTER, RETURN_ERR, TRAP};
 use ink::primitives::AccountId;

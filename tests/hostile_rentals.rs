@@ -8,21 +8,22 @@
 //!
 //! Each test first asserts that the attack path ran (the refund, the withdrawal), then
 //! that it failed to do harm. Phases last a few seconds of wall-clock time (see
-//! `dao.rs`).
+//! `fixtures/dao.rs`).
 
-use crate::compute::deploy_compute;
-use crate::dao::*;
-use crate::{deploy_market, E2EResult};
+use crate::fixtures::dao::*;
+use crate::fixtures::gpu::GpuOffer;
+use crate::fixtures::{deploy_compute, deploy_market, fresh_account, id};
+use crate::E2EResult;
 use compute_market::{
     ComputeMarket, Error as MarketError, Outcome, Party, RentalBooked, RentalSettled, RentalStatus,
 };
 use dispute_dao::{CaseOpened, CaseStatus, DisputeDao, Phase, RulingExecuted};
 use escrow::{
     CollateralHeld, CollateralHoldReleased, CollateralReleased, CollateralSlashed, Escrow,
-    EscrowDisputed, EscrowSettled, NoShowPenaltyPaid,
+    EscrowSettled, NoShowPenaltyPaid,
 };
 use ink::primitives::Hash;
-use ink_e2e::{ChainBackend, ContractsBackend};
+use ink_e2e::ContractsBackend;
 use market_types::governed::VaultArbiter;
 use market_types::{Asset, EscrowState, EscrowVault, SettleReason, VaultError};
 
@@ -37,18 +38,15 @@ async fn a_provider_refunding_a_disputed_rental_cannot_escape_the_slash<Client: 
     // Given the market, a compute market with one-minute hours, and the DAO as the
     // vault's arbiter: one round of 4 s to commit and 4 s to reveal, a 50 % slash,
     // 1 000 of reward per case paid for by a 1 000 case fee.
-    let m = deploy_market(&mut client).await;
-    let compute = deploy_compute(&mut client, &m, 60_000).await;
-    let dao = deploy_dao(
+    let DaoWorld { m, compute, dao } = dao_world(
         &mut client,
-        &m,
-        compute,
-        jury(4_000, 4_000, 1_000, 1, 500, 1_000),
-        quiet_gov(),
-        60_000,
-        None,
+        DaoSetup {
+            compute_hour_ms: Some(60_000),
+            ..DaoSetup::new(jury(4_000, 4_000, 1_000, 1, 500, 1_000))
+        },
     )
     .await;
+    let compute = compute.expect("the compute market");
     let mut d = ink_e2e::create_call_builder::<DisputeDao>(dao);
     let mut v = ink_e2e::create_call_builder::<Escrow>(m.vault);
     let mut c = ink_e2e::create_call_builder::<ComputeMarket>(compute);
@@ -69,48 +67,17 @@ async fn a_provider_refunding_a_disputed_rental_cannot_escape_the_slash<Client: 
     // And bob's offer of 1 GPU at 1 000 000 an hour, 1..=10 h, with 10 000 000 of
     // collateral; charlie rents it for 2 h (2 000 000, no-show penalty 200 000) and
     // bob starts it.
-    let collateral = PRICE * 10;
-    let offer = tx!(
-        client,
-        &bob,
-        c.publish_offer(
-            "H100".into(),
-            80,
-            1,
-            "eu-west".into(),
-            PRICE,
-            1,
-            10,
-            Asset::Native,
-            Hash::from([1; 32]),
-            60_000
-        ),
-        collateral
-    )
-    .expect("publish");
-    let cid = query!(client, c.offer(offer))
-        .expect("offer")
-        .offer
-        .collateral_id;
-    let (rental, booked) = tx_events!(
-        client,
-        &charlie,
-        c.rent(offer, 1, 2, 1),
-        RentalBooked,
-        PRICE * 2
-    );
-    let rental = rental.expect("rent");
-    let escrow_id = booked[0].escrow_id;
-    assert_eq!(booked[0].no_show_penalty, 200_000);
-    tx!(client, &bob, c.start(rental, Hash::from([2; 32]))).expect("start");
-
     // When charlie disputes at the vault (the unpaid 2 000 000 freezes) and takes it to
     // the DAO, paying the case fee.
-    let bond = query!(client, v.required_bond(escrow_id)).expect("a bond");
+    let disputed = disputed_rental(&mut client, m.vault, compute).await?;
+    let collateral = PRICE * 10;
+    assert_eq!(disputed.offer.terms.collateral(), collateral);
+    let (offer, cid) = (disputed.offer.id, disputed.offer.collateral_id);
+    let (rental, escrow_id) = (disputed.rental.id, disputed.rental.escrow_id);
+    assert_eq!(disputed.rental.booked.no_show_penalty, 200_000);
+    let bond = disputed.bond;
     assert_eq!(bond, 100_000);
-    let (disputed, dispute) =
-        tx_events!(client, &charlie, v.dispute(escrow_id), EscrowDisputed, bond);
-    disputed.expect("dispute");
+    let dispute = [disputed.dispute];
     let excess = dispute[0].excess_credited;
     let frozen = query!(client, v.escrow(escrow_id))
         .expect("escrow")
@@ -333,40 +300,26 @@ async fn a_stranger_pays_the_first_hour_and_a_frozen_rental_frees_its_gpus<Clien
     let mut c = ink_e2e::create_call_builder::<ComputeMarket>(compute);
     let mut v = ink_e2e::create_call_builder::<Escrow>(m.vault);
     let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
-    let stranger = client.create_and_fund_account(&alice, FUNDS).await;
+    let stranger = fresh_account(&mut client).await;
     assert_eq!(query!(client, c.config()).min_charge_hours, 1);
-    let offer = tx!(
-        client,
-        &bob,
-        c.publish_offer(
-            "A100".into(),
-            40,
-            2,
-            "us-east".into(),
-            PRICE,
-            1,
-            10,
-            Asset::Native,
-            Hash::from([1; 32]),
-            60_000
-        ),
-        PRICE * 2 * 10
-    )
-    .expect("publish");
+    let a100 = GpuOffer {
+        gpu_model: "A100",
+        vram_gb: 40,
+        region: "us-east",
+        ..GpuOffer::h100(2, 10)
+    };
+    assert_eq!(a100.collateral(), PRICE * 2 * 10);
+    let published = a100.publish(&mut client, compute, &bob).await?;
+    let offer = published.id;
 
     // When a stranger books both GPUs for 3 h (6 000 000) and withdraws at once, twice
     // (the attack: grow bob's lists and hold his machines for free).
     let mut junk = Vec::new();
     for _ in 0..2 {
-        let (r, booked) = tx_events!(
-            client,
-            &stranger,
-            c.rent(offer, 2, 3, 1),
-            RentalBooked,
-            PRICE * 6
-        );
-        let rental = r.expect("the stranger's booking");
-        assert_eq!(booked[0].min_payout, PRICE * 2);
+        let booking = published.rent(&mut client, &stranger, 2, 3).await?;
+        let rental = booking.id;
+        assert_eq!(booking.booked.amount, PRICE * 6);
+        assert_eq!(booking.booked.min_payout, PRICE * 2);
         let res = submit!(client, &stranger, c.end_early(rental), 0u128);
         let settled: Vec<EscrowSettled> = crate::events_of(res.contract_emitted_events()?);
         let ended: Vec<RentalSettled> = crate::events_of(res.contract_emitted_events()?);

@@ -4,7 +4,8 @@
 //! credits (release: seller, parent-model owner, treasury) → accounts (withdrawals),
 //! until the vault holds what it held before and owes nothing.
 
-use crate::{deploy_market, listing, E2EResult, Market, Node, TOKEN_SUPPLY};
+use crate::fixtures::{deploy_market, listing, Market};
+use crate::{E2EResult, Node, TOKEN_SUPPLY};
 use escrow::{Escrow, EscrowSettled, OrderOpened, Withdrawn};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::AccountKeyring::{Alice, Bob, Charlie, Dave, Eve};

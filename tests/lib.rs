@@ -2,10 +2,13 @@
 //!
 //! Run with `make test`, or after `make build` and the hostile token's debug build
 //! (`cargo contract build --manifest-path tests/contracts/hostile_token/Cargo.toml`)
-//! with `cargo test -p e2e --features e2e-tests`. Each test starts its own dev node (the
-//! binary on PATH, or `CONTRACTS_NODE`) and deploys the bundles already built: the
-//! release builds that are deployed for real, not debug builds of their own (see
-//! [`harness`]).
+//! with `cargo test -p e2e --features e2e-tests`. The tests of a group (a file, or a
+//! theme of files) share one dev node (the binary on PATH, or `CONTRACTS_NODE`) that the
+//! group's first test starts; each test deploys contract instances of its own from the
+//! bundles already built: the release builds that are deployed for real, not debug
+//! builds of their own (see [`harness`]). The worlds the tests start from (a wired
+//! market, a GPU offer, a rental, a DAO with staked jurors and a disputed escrow) are in
+//! [`fixtures`].
 //!
 //! Without the `e2e-tests` feature this crate is empty: the feature is the switch, and
 //! `scripts/test.sh` always sets it and fails if no e2e test ran.
@@ -20,13 +23,17 @@ macro_rules! assert_refused {
         assert_refused!($client, $signer, $call, $expected, 0u128)
     };
     ($client:expr, $signer:expr, $call:expr, $expected:expr, $value:expr) => {{
-        let call = $call;
-        let dry = $client.call($signer, &call).value($value).dry_run().await?;
+        let (call, signer) = ($call, $signer);
+        let started = std::time::Instant::now();
+        let dry = $client.call(signer, &call).value($value).dry_run().await?;
         let debug = dry.debug_message();
         let got = dry.return_value();
         let refused = format!("{:?}", got);
         assert_eq!(got, Err($expected));
-        let submitted = $client.call($signer, &call).value($value).submit().await;
+        let signing = $crate::harness::signing(signer).await;
+        let submitted = $client.call(signer, &call).value($value).submit().await;
+        drop(signing);
+        $crate::harness::record($crate::harness::Step::Refused, started);
         assert!(
             submitted.is_err(),
             "a call refused with {refused} must fail on chain"
@@ -47,12 +54,27 @@ macro_rules! assert_attack_ran {
     }};
 }
 
-/// Submits `call` as `signer`, sending `value`, and returns the `CallResult`. A failed
-/// extrinsic panics, naming the call. The building block of `tx!` and `tx_events!`.
+/// Submits `call` as `signer`, sending `value` (and, if given, `margin` % more gas than
+/// the dry-run measured), and returns the `CallResult`. A failed extrinsic panics,
+/// naming the call. Holds the signer's lock on the node while the transaction is in
+/// flight (see [`harness::signing`]). The building block of `tx!` and `tx_events!`.
 macro_rules! submit {
-    ($client:expr, $signer:expr, $call:expr, $value:expr) => {{
-        let call = $call;
-        match $client.call($signer, &call).value($value).submit().await {
+    ($client:expr, $signer:expr, $call:expr, $value:expr) => {
+        submit!($client, $signer, $call, $value, 0)
+    };
+    ($client:expr, $signer:expr, $call:expr, $value:expr, $margin:expr) => {{
+        let (call, signer) = ($call, $signer);
+        let started = std::time::Instant::now();
+        let signing = $crate::harness::signing(signer).await;
+        let res = $client
+            .call(signer, &call)
+            .value($value)
+            .extra_gas_portion($margin)
+            .submit()
+            .await;
+        drop(signing);
+        $crate::harness::record($crate::harness::Step::Tx, started);
+        match res {
             Ok(res) => res,
             Err(e) => panic!("`{}` failed on the node: {:?}", stringify!($call), e),
         }
@@ -88,24 +110,29 @@ macro_rules! tx_events {
 /// Dry-runs a read-only `call` (as alice) and returns its decoded return value.
 macro_rules! query {
     ($client:expr, $call:expr) => {{
-        $client
+        let started = std::time::Instant::now();
+        let value = $client
             .call(&ink_e2e::alice(), &$call)
             .dry_run()
             .await?
-            .return_value()
+            .return_value();
+        $crate::harness::record($crate::harness::Step::Query, started);
+        value
     }};
 }
 
 /// Instantiates the contract package `$name` with the constructor call `$ctor` as
 /// `$signer` and returns its address. A failed instantiation panics, naming the package.
+/// Holds the signer's lock on the node meanwhile (see [`harness::signing`]).
 macro_rules! instantiate {
     ($client:expr, $signer:expr, $name:literal, $ctor:expr) => {{
-        let mut ctor = $ctor;
-        match $client
-            .instantiate($name, $signer, &mut ctor)
-            .submit()
-            .await
-        {
+        let (mut ctor, signer) = ($ctor, $signer);
+        let started = std::time::Instant::now();
+        let signing = $crate::harness::signing(signer).await;
+        let res = $client.instantiate($name, signer, &mut ctor).submit().await;
+        drop(signing);
+        $crate::harness::record($crate::harness::Step::Deploy, started);
+        match res {
             Ok(contract) => contract.account_id,
             Err(e) => panic!("instantiating {} failed: {:?}", $name, e),
         }
@@ -113,9 +140,12 @@ macro_rules! instantiate {
 }
 
 mod compute;
-mod dao;
+mod dao_appeals;
+mod dao_cases;
+mod dao_fallback;
 mod dao_governance;
 mod escrow;
+mod fixtures;
 mod harness;
 mod hostile;
 mod hostile_rentals;
@@ -125,14 +155,8 @@ mod registry;
 mod token;
 
 use ink::env::DefaultEnvironment;
-use ink::primitives::{AccountId, Hash};
-use ink::scale::Encode;
 use ink_e2e::events::{ContractEmitted, EventWithTopics};
-use ink_e2e::AccountKeyring::{Alice, Eve};
-use ink_e2e::{CallBuilderFinal, ContractsBackend};
-use market_types::governed::{Administered, VaultArbiter};
-use market_types::ModelId;
-use model_registry::{ModelRegistry, Version};
+use ink_e2e::{ChainBackend, ContractsBackend};
 
 /// Platform fee of every deployed vault: 2.5 %.
 pub const FEE_BPS: u16 = 250;
@@ -150,96 +174,17 @@ pub const TOKEN_SUPPLY: u128 = 1_000_000_000_000;
 /// What the fixtures run on: a node client (the one `#[e2e_macros::test]` hands each test)
 /// whose errors can be printed.
 pub trait Node:
-    ink_e2e::E2EBackend + ContractsBackend<DefaultEnvironment, Error: std::fmt::Debug>
+    ink_e2e::E2EBackend
+    + ContractsBackend<DefaultEnvironment, Error: std::fmt::Debug>
+    + ChainBackend<Balance = u128>
 {
 }
 
 impl<C> Node for C where
-    C: ink_e2e::E2EBackend + ContractsBackend<DefaultEnvironment, Error: std::fmt::Debug>
+    C: ink_e2e::E2EBackend
+        + ContractsBackend<DefaultEnvironment, Error: std::fmt::Debug>
+        + ChainBackend<Balance = u128>
 {
-}
-
-/// The three marketplace contracts, deployed by alice and wired together.
-pub struct Market {
-    /// The escrow vault: alice arbiter, eve treasury, the registry a controller, the
-    /// token allowed.
-    pub vault: AccountId,
-    /// The model registry: alice admin, 20 % royalty cap, paying into `vault`, the
-    /// token allowed for offers.
-    pub registry: AccountId,
-    /// The market token "Market Token" (MKT): [`TOKEN_SUPPLY`], all alice's.
-    pub token: AccountId,
-}
-
-/// Deploys a vault the way every test wants it: alice arbiter, eve treasury.
-pub async fn deploy_vault(client: &mut impl Node) -> AccountId {
-    let [alice, eve] = [Alice, Eve].map(ink_e2e::account_id);
-    let ctor = ::escrow::EscrowRef::new(
-        alice,
-        eve,
-        FEE_BPS,
-        BOND_BPS,
-        RULING_WINDOW_MS,
-        MIN_NATIVE_DEPOSIT,
-    );
-    instantiate!(client, &ink_e2e::alice(), "escrow", ctor)
-}
-
-/// Deploys the market token on its own (see [`Market::token`]), for the tests that
-/// need no registry.
-pub async fn deploy_token(client: &mut impl Node) -> AccountId {
-    let name = Some(String::from("Market Token"));
-    let ctor = market_token::MarketTokenRef::new(TOKEN_SUPPLY, name, Some("MKT".into()), 12);
-    instantiate!(client, &ink_e2e::alice(), "market_token", ctor)
-}
-
-/// Deploys token, registry and vault and wires them (see [`Market`]), in one call.
-pub async fn deploy_market(client: &mut impl Node) -> Market {
-    let vault = deploy_vault(client).await;
-    let ctor = model_registry::ModelRegistryRef::new(ROYALTY_CAP_BPS);
-    let registry = instantiate!(client, &ink_e2e::alice(), "model_registry", ctor);
-    let token = deploy_token(client).await;
-    let mut v = ink_e2e::create_call_builder::<::escrow::Escrow>(vault);
-    let mut reg = ink_e2e::create_call_builder::<ModelRegistry>(registry);
-    let alice = ink_e2e::alice();
-    tx!(client, &alice, v.set_controller(registry, true)).expect("vault wiring refused");
-    tx!(client, &alice, v.set_asset_allowed(token, true)).expect("vault wiring refused");
-    tx!(client, &alice, reg.set_vault(vault)).expect("registry wiring refused");
-    tx!(client, &alice, reg.set_asset_allowed(token, true)).expect("registry wiring refused");
-    Market {
-        vault,
-        registry,
-        token,
-    }
-}
-
-/// The `register_model` call of an untagged model 1.0.0 named `name`, with its card at
-/// `ipfs://<name>` and the weights hash `[weights; 32]`, deriving from `parent` and
-/// paying its owner `royalty_bps`.
-pub fn listing(
-    registry: AccountId,
-    name: &str,
-    weights: u8,
-    parent: Option<ModelId>,
-    royalty_bps: u16,
-) -> CallBuilderFinal<
-    DefaultEnvironment,
-    impl Encode + Clone + Sync,
-    Result<ModelId, model_registry::Error>,
-> {
-    ink_e2e::create_call_builder::<ModelRegistry>(registry).register_model(
-        name.into(),
-        format!("ipfs://{name}"),
-        Hash::from([weights; 32]),
-        Version {
-            major: 1,
-            minor: 0,
-            patch: 0,
-        },
-        parent,
-        royalty_bps,
-        Vec::new(),
-    )
 }
 
 /// Error type of every e2e test.

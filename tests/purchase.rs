@@ -4,7 +4,8 @@
 //! seller or a buyer probing for loopholes: terms changed mid-purchase, a later
 //! purchase hiding a license, a vault migration forging or hiding one.
 
-use crate::{deploy_market, deploy_vault, listing, E2EResult, Market};
+use crate::fixtures::{deploy_market, deploy_vault, listing, Market};
+use crate::E2EResult;
 use escrow::Escrow;
 use ink::primitives::Hash;
 use ink_e2e::AccountKeyring::{Bob, Charlie, Dave, Eve, Ferdie};

@@ -1,6 +1,7 @@
 //! model_registry on the node: the listing journey and its refusals.
 
-use crate::{deploy_market, wall_clock_ms, E2EResult, Market};
+use crate::fixtures::{deploy_market, Market};
+use crate::{wall_clock_ms, E2EResult};
 use ink::primitives::Hash;
 use ink_e2e::AccountKeyring::{Bob, Charlie};
 use ink_e2e::{account_id, ContractsBackend};

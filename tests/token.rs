@@ -1,6 +1,7 @@
 //! market_token on the node: fixed supply, transfer, approve and transfer_from.
 
-use crate::{deploy_token, E2EResult, TOKEN_SUPPLY};
+use crate::fixtures::deploy_token;
+use crate::{E2EResult, TOKEN_SUPPLY};
 use ink_e2e::AccountKeyring::{Alice, Bob, Charlie};
 use ink_e2e::{account_id, ContractsBackend};
 use market_token::MarketToken;

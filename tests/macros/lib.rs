@@ -9,11 +9,14 @@
 //! hands the test body a client that deploys the bundles `make build` made (see
 //! `harness::run` in the e2e crate), so the e2e tests run the code that is deployed.
 //!
+//! The test runs on the node of its group, which `harness::group_of` derives from the
+//! module the test is in (`module_path!()`): its file, or the theme the file belongs to.
+//!
 //! The test function keeps the shape ink_e2e's attribute takes: an `async fn` whose
 //! single argument is the client, e.g.
 //! `async fn name<Client: E2EBackend>(mut client: Client) -> E2EResult<()>`. Its
 //! generics and argument type are not used: the client is the concrete
-//! `ink_e2e::Client` on a dev node the harness starts.
+//! `ink_e2e::Client` on the dev node the harness keeps for the group.
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -55,7 +58,7 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         #( #attrs )*
         #[test]
         #vis fn #name() #output {
-            crate::harness::run(stringify!(#name), |#client| async move #body)
+            crate::harness::run(module_path!(), stringify!(#name), |#client| async move #body)
         }
     }
     .into()
