@@ -411,7 +411,7 @@ function hopsSection(r: Obj): string[] {
   return [
     '## Where the cost goes',
     '',
-    'Measured with a bench-only probe contract (`bench/probe`, `cost_probe`): `enter(target, selector, times)` calls a message of another contract and ignores its answer; `touch(reads, writes)` reads and overwrites 16-byte `Mapping` cells (scripts/hops.ts). Figures are `gas_required`.',
+    'Measured with a bench-only probe contract (`bench/probe`, `cost_probe`): `enter(target, selector, times)` calls a message of another contract and ignores its answer; `touch(reads, writes)` reads and overwrites 16-byte `Mapping` cells, `touch_blobs` 1,024-byte ones (scripts/hops.ts). Figures are `gas_required`.',
     '',
     ...table(
       ['call', 'code bytes entered', 'ref_time', 'proof_size'],
@@ -426,7 +426,9 @@ function hopsSection(r: Obj): string[] {
       (refProof ? ` (${pct(hopProof / refProof)} of the reference transfer's proof).` : '.'),
     `- **One more KiB of code in the contract entered** (slope over the five marketplace contracts, 15 to 94 KB, each answering a trivial view): +${n(num(kib.refTime, 'hops.perKiB.refTime'))} ref_time and +${n(num(kib.proofSize, 'hops.perKiB.proofSize'))} bytes of proof: the code travels in the proof byte for byte, every time a contract is entered.`,
     `- **One more storage cell** read: +${n(num(read.refTime, 'hops.perRead.refTime'))} ref_time and +${n(cellProof)} bytes of proof; overwritten: +${n(num(write.refTime, 'hops.perWrite.refTime'))} ref_time and +${n(num(write.proofSize, 'hops.perWrite.proofSize'))} bytes. ` +
-      'pallet-contracts charges a fixed worst-case proof per storage access, whatever the value\'s size: a 16-byte cell and a 500-byte record cost the same proof.',
+      (h.perReadKiB === undefined
+        ? ''
+        : `A cell holding 1,024 bytes costs +${n(num(obj(h.perReadKiB, 'hops.perReadKiB').proofSize, 'hops.perReadKiB.proofSize'))} bytes of proof to read: the value's own bytes are a small part; the fixed part per access (the storage proof's trie nodes) dominates, so one record of many fields costs far less than the same fields in separate cells.`),
     '',
   ];
 }
@@ -441,6 +443,23 @@ function twiggySection(r: Obj): string[] {
     'The largest items of each contract, by `twiggy top` on a release build that keeps its name section (`scripts/twiggy.sh`: same code as the deployed bundle plus names; bytes are the item\'s own size). Every KiB of code costs 1 KiB of proof each time the contract is entered (above).',
     '',
   ];
+  const calls: string[] = [];
+  for (const [name, v] of Object.entries(t)) {
+    const o = obj(v, `twiggy.${name}`);
+    const items = Array.isArray(o.top) ? o.top : [];
+    const call = items.map((x) => obj(x, `twiggy.${name}.top`)).find((x) => x.name === 'call');
+    const names = items.map((x) => obj(x, `twiggy.${name}.top`)).find((x) => x.name === '"function names" subsection');
+    if (call && names) {
+      const code = num(o.bytes, 'bytes') - num(names.shallow_size, 'shallow_size');
+      calls.push(`\`${name}\` ${n(num(call.shallow_size, 'shallow_size'))} of ${n(code)} bytes (${((num(call.shallow_size, 'shallow_size') / code) * 100).toFixed(0)} %)`);
+    }
+  }
+  if (calls.length) {
+    out.push(
+      `\`call\` is ink!'s message dispatcher, into which the optimizer inlines the bodies of most messages; \`"function names" subsection\` is the name section this build keeps and the deployed one drops. Without the names, the dispatcher is ${calls.join(', ')}: most of each contract is its messages' own code, and a call pays for all of it, so fewer, smaller messages per contract (or a contract split by who calls what) is the code-size lever, not any single helper.`,
+      '',
+    );
+  }
   for (const [name, v] of Object.entries(t)) {
     const o = obj(v, `twiggy.${name}`);
     const items = Array.isArray(o.top) ? o.top : [];

@@ -30,6 +30,8 @@ export interface Hops {
   /** One more storage cell (a `Mapping` entry of 16 bytes) read, and overwritten. */
   perRead: { refTime: bigint; proofSize: bigint };
   perWrite: { refTime: bigint; proofSize: bigint };
+  /** One more storage cell read whose value is 1,024 bytes (a record rather than a number). */
+  perReadKiB: { refTime: bigint; proofSize: bigint };
 }
 
 type Bundle = { source: { wasm: string; hash: string }; spec: { messages: { label: string; selector: string }[] } };
@@ -118,7 +120,22 @@ export async function measureHops(market: Market, signer: Signer): Promise<Hops>
   const r3 = await touch(3, 0);
   const w1 = await touch(0, 1);
   const w3 = await touch(0, 3);
+  // The same reads of 1,024-byte values.
+  const blobEst = await query('touchBlobs', [0, 3, 1024]);
+  const blobTx = probe.tx.touchBlobs as unknown as (...x: unknown[]) => { signAndSend(a: unknown): { untilBestChainBlockIncluded(): Promise<unknown> } };
+  await blobTx(0, 3, 1024, { gasLimit: { refTime: blobEst.refTime * 2n, proofSize: blobEst.proofSize * 2n } })
+    .signAndSend(signer.pair ?? signer.address)
+    .untilBestChainBlockIncluded();
+  const blob = async (reads: number) => {
+    const r = await query('touchBlobs', [reads, 0, 0]);
+    if (Number(r.data) !== reads * 1024) throw new Error(`touch_blobs read ${String(r.data)} bytes, expected ${reads * 1024}`);
+    rows.push({ name: `probe.touch_blobs: ${reads} cells of 1,024 bytes read`, codeBytes: probeSize, refTime: r.refTime, proofSize: r.proofSize });
+    return r;
+  };
+  const b1 = await blob(1);
+  const b3 = await blob(3);
   return {
+    perReadKiB: { refTime: (b3.refTime - b1.refTime) / 2n, proofSize: (b3.proofSize - b1.proofSize) / 2n },
     rows,
     perRead: { refTime: (r3.refTime - r1.refTime) / 2n, proofSize: (r3.proofSize - r1.proofSize) / 2n },
     perWrite: { refTime: (w3.refTime - w1.refTime) / 2n, proofSize: (w3.proofSize - w1.proofSize) / 2n },

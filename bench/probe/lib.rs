@@ -18,6 +18,7 @@ mod cost_probe {
     #[derive(Default)]
     pub struct CostProbe {
         cells: Mapping<u32, u128>,
+        blobs: Mapping<u32, ink::prelude::vec::Vec<u8>>,
     }
 
     impl CostProbe {
@@ -38,6 +39,22 @@ mod cost_probe {
                 self.cells.insert(i, &u128::from(i));
             }
             sum
+        }
+
+        /// Reads blobs `0..reads`, then writes blobs `0..writes` of `len` bytes each;
+        /// returns the bytes read: the cost of a cell by the size of its value.
+        #[ink(message)]
+        pub fn touch_blobs(&mut self, reads: u32, writes: u32, len: u32) -> u32 {
+            let mut read: u32 = 0;
+            for i in 0..reads {
+                let n = self.blobs.get(i).map_or(0, |b| b.len());
+                read = read.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            }
+            let blob = ink::prelude::vec![7u8; len as usize];
+            for i in 0..writes {
+                self.blobs.insert(i, &blob);
+            }
+            read
         }
 
         /// Does nothing: the cheapest message a contract can have.
