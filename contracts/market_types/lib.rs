@@ -54,6 +54,9 @@ pub type LicenseId = u64;
 pub type OfferId = u32;
 /// Basis points: 1 bps = 0.01 %.
 pub type Bps = u16;
+/// What a cross-contract call answers, unread: the environment layer (trap, …), then
+/// ink!'s `LangError`, then the message's own return value.
+pub type Answer<T> = Result<ink::MessageResult<T>, ink::env::Error>;
 /// Amounts, as in ink!'s default environment.
 pub type Balance = u128;
 /// Milliseconds since the Unix epoch, as the chain's timestamp pallet reports.
