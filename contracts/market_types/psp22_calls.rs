@@ -8,8 +8,8 @@
 //! The caller of each call is the contract making it (the token sees the contract as
 //! `caller()`). Off-chain unit tests cannot call another contract: with the `testing`
 //! feature (dev-dependencies only) the raw calls go to the test kit's PSP22 double
-//! ([`crate::testing::psp22`]), which answers in the same two layers, so a unit test of
-//! a refusing or failing token runs through this module's reading of them.
+//! (`market_types::testing::psp22`), which answers in the same two layers, so a unit
+//! test of a refusing or failing token runs through this module's reading of them.
 
 use crate::{Answer, Balance, TokenError};
 use ink::codegen::TraitCallBuilder;
