@@ -126,7 +126,8 @@ pub fn transfer(token: AccountId, to: AccountId, amount: Balance) -> Result<(), 
 /// `Ok(None)`: the vault has no such escrow; `Err`: the read failed.
 pub fn escrow_facts(config: &Config, id: EscrowId) -> Result<Option<EscrowFacts>, Error> {
     match transport::escrow(config.vault, id) {
-        Ok(Ok(rec)) => Ok(rec.map(EscrowFacts::of)),
+        Ok(Ok(Some(rec))) => Ok(Some(EscrowFacts::of(rec))),
+        Ok(Ok(None)) => Ok(None),
         _ => Err(Error::VaultCallFailed),
     }
 }
