@@ -104,7 +104,8 @@
 //! (validation, collateral sizing, text keys, the bounded scan), [`rules::rentals`]
 //! (cost, hours, capacity), [`rules::reputation`] · contract helpers: `listing.rs` (offers, attestations,
 //! views, guards), `booking.rs` (rentals) · `calls.rs`: every call into the vault,
-//! PSP22 tokens and the auditor list, with in-memory stand-ins for unit tests ·
+//! PSP22 tokens and the auditor list (in unit tests answered by the stand-ins of
+//! `market_types::testing`) ·
 //! `tests.rs` and `tests/`: the unit tests.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 

@@ -1,9 +1,8 @@
 //! Unit tests of the market, off-chain: every message, its refusals (each shown to
 //! change no state and emit nothing) and its events, with the vault, PSP22 tokens and
-//! the auditor list played by the in-memory chain of `calls.rs`. The shared setup and
-//! helpers are here; the tests are in `tests/`.
+//! the auditor list played by the test kit's stand-ins (`market_types::testing`). The
+//! shared setup and helpers are here; the tests are in `tests/`.
 
-use crate::calls::chain;
 use crate::compute_market::ComputeMarket;
 use crate::errors::Result;
 use crate::types::*;
@@ -14,6 +13,7 @@ use ink::scale::{Decode, Encode};
 pub(crate) use market_types::assert_refused;
 use market_types::governed::{Administered, MarketAdmin};
 pub(crate) use market_types::testing::event_count;
+use market_types::testing::{self as kit, answered, psp22, targets, vault};
 use market_types::{AdminError, Asset, Balance, Timestamp};
 
 mod admin;
@@ -91,9 +91,9 @@ fn auditor() -> AccountId {
 
 /// A market at `market_id()` deployed by alice at T0 (ratio 100 %, no-show penalty
 /// 25 %, start windows up to 10 hours), with the token allowed and eve on the
-/// registry's auditor list, on an empty stand-in chain; the caller is bob afterwards.
+/// registry's auditor list, in an emptied test kit; the caller is bob afterwards.
 fn setup() -> ComputeMarket {
-    chain::reset();
+    kit::reset();
     set_caller(accounts().alice);
     set_now(T0);
     set_value(0);
@@ -101,7 +101,7 @@ fn setup() -> ComputeMarket {
     let mut c =
         ComputeMarket::new(vault(), registry(), HOUR, 10_000, 2_500, 10 * HOUR).expect("valid");
     c.set_asset_allowed(token(), true).expect("admin");
-    chain::set_auditor(registry(), auditor(), true);
+    targets::set_auditor_listed(registry(), auditor(), true);
     set_caller(provider());
     c
 }
@@ -165,8 +165,8 @@ fn publish(c: &mut ComputeMarket, d: &Draft) -> OfferId {
         Asset::Native => collateral,
         Asset::Psp22(t) => {
             let who = ink::env::caller::<E>();
-            chain::mint(t, who, collateral);
-            chain::set_allowance(t, who, market_id(), collateral);
+            psp22::mint(t, who, collateral);
+            psp22::set_allowance(t, who, market_id(), collateral);
             0
         }
     };
@@ -190,9 +190,9 @@ fn rent(c: &mut ComputeMarket, offer: OfferId, gpus: u32, hours: u32) -> Result<
     match o.asset {
         Asset::Native => set_value(amount),
         Asset::Psp22(t) => {
-            chain::mint(t, who, amount);
-            let allowed = chain::allowance(t, who, market_id());
-            chain::set_allowance(t, who, market_id(), allowed + amount);
+            psp22::mint(t, who, amount);
+            let allowed = psp22::allowance(t, who, market_id());
+            psp22::set_allowance(t, who, market_id(), allowed + amount);
         }
     }
     let r = c.rent(offer, gpus, hours, o.version);
@@ -287,5 +287,5 @@ fn fingerprint(c: &ComputeMarket) -> Vec<u8> {
 
 /// Vault calls made so far.
 fn vault_calls() -> u32 {
-    chain::with(|ch| ch.vault_calls)
+    vault::all_calls()
 }

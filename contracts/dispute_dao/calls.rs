@@ -5,19 +5,28 @@
 //! implement (`VaultArbiter::resolve`, `Administered::set_paused`, …). The vault
 //! answers with its `VaultError` (`Error::Vault`); the registry and the market with
 //! the shared `AdminError`, which the DAO reports as `TargetRefused` (see
-//! [`target_refused`]). Under `cfg(test)` an in-memory stand-in replaces them (ink!'s
-//! off-chain test environment cannot call contracts) and refuses the same way.
+//! [`target_refused`]).
+//!
+//! The governed contracts are reached through `transport`, which on a chain is
+//! `on_chain` and in unit tests the test kit's stand-ins,
+//! `market_types::testing::{vault, targets}` (ink!'s off-chain environment cannot call
+//! contracts): the same calls, answering the same raw results, read by the same code
+//! below. Token calls go through `market_types::psp22_calls`, which its `testing`
+//! feature points at the kit's PSP22 double in the same way.
 
 use crate::types::{Action, Config, Target};
 use crate::Error;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
-use market_types::{AdminError, Asset, Balance, CollateralId, EscrowId, Timestamp};
-
-pub use chain::{
-    accept_role, apply_action, collateral_amount, dispute_params, escrow_facts, expire_dispute,
-    release_hold, resolve, set_paused, slash_collateral, transfer, transfer_from,
+use market_types::psp22_calls::{self, CallError};
+use market_types::{
+    AdminError, Answer, Asset, Balance, Bps, CollateralId, EscrowId, EscrowRecord, EscrowState,
+    Timestamp, VaultError,
 };
+
+// The one switch between a chain and the unit tests (the test side is at the end).
+#[cfg(not(test))]
+use on_chain as transport;
 
 /// How the DAO reports a registry's or a market's refusal of an admin call: whatever
 /// the [`AdminError`] (the DAO holds the role, so a refusal means a governed value out
@@ -48,82 +57,12 @@ pub struct EscrowFacts {
     pub opened_block: u32,
 }
 
-#[cfg(not(test))]
-mod chain {
-    use super::*;
-    use ink::codegen::TraitCallBuilder;
-    use market_types::governed::{Administered, MarketAdmin, RegistryAdmin, VaultArbiter};
-    use market_types::psp22_calls::{self, CallError};
-    use market_types::{EscrowState, VaultError};
-
-    type Env = ink::env::DefaultEnvironment;
-    type Vault = ink::contract_ref!(VaultArbiter, Env);
-    type Admin = ink::contract_ref!(Administered, Env);
-    type Registry = ink::contract_ref!(RegistryAdmin, Env);
-    type Market = ink::contract_ref!(MarketAdmin, Env);
-
-    type Raw<T, E> =
-        core::result::Result<ink::MessageResult<core::result::Result<T, E>>, ink::env::Error>;
-
-    fn vault_result<T>(r: Raw<T, VaultError>) -> Result<T, Error> {
-        match r {
-            Ok(Ok(Ok(v))) => Ok(v),
-            Ok(Ok(Err(e))) => Err(Error::Vault(e)),
-            _ => Err(Error::VaultCallFailed),
-        }
-    }
-
-    fn target_result<T>(r: Raw<T, AdminError>) -> Result<T, Error> {
-        match r {
-            Ok(Ok(Ok(v))) => Ok(v),
-            Ok(Ok(Err(reason))) => Err(target_refused(reason)),
-            _ => Err(Error::TargetCallFailed),
-        }
-    }
-
-    fn token_result(r: Result<(), CallError>) -> Result<(), Error> {
-        r.map_err(|e| match e {
-            CallError::Refused(reason) => Error::Token(reason),
-            CallError::Failed => Error::TokenCallFailed,
-        })
-    }
-
-    fn vault(config: &Config) -> Vault {
-        config.vault.into()
-    }
-
-    /// The registry or the market as an administered contract.
-    fn admin(config: &Config, target: Target) -> Option<Admin> {
-        match target {
-            Target::Registry => Some(config.registry.into()),
-            Target::Market => Some(config.market.into()),
-            Target::Vault => None,
-        }
-    }
-
-    pub fn transfer_from(
-        token: AccountId,
-        from: AccountId,
-        to: AccountId,
-        amount: Balance,
-    ) -> Result<(), Error> {
-        token_result(psp22_calls::transfer_from(token, from, to, amount))
-    }
-
-    pub fn transfer(token: AccountId, to: AccountId, amount: Balance) -> Result<(), Error> {
-        token_result(psp22_calls::transfer(token, to, amount))
-    }
-
-    /// `Ok(None)`: the vault has no such escrow; `Err`: the read failed.
-    pub fn escrow_facts(config: &Config, id: EscrowId) -> Result<Option<EscrowFacts>, Error> {
-        let rec = match vault(config).call().escrow(id).try_invoke() {
-            Ok(Ok(Some(rec))) => rec,
-            Ok(Ok(None)) => return Ok(None),
-            _ => return Err(Error::VaultCallFailed),
-        };
+impl EscrowFacts {
+    /// What the DAO reads of the vault's record of an escrow.
+    pub fn of(rec: EscrowRecord) -> Self {
         let disputed = rec.state == EscrowState::Disputed;
         let dispute = rec.dispute.filter(|d| disputed || d.collateral_held);
-        Ok(Some(EscrowFacts {
+        EscrowFacts {
             payer: rec.payer,
             payee: rec.payee,
             asset: rec.asset,
@@ -133,436 +72,395 @@ mod chain {
             ruling_deadline: dispute.map(|d| d.ruling_deadline).unwrap_or(0),
             frozen: dispute.map(|d| d.frozen).unwrap_or(0),
             opened_block: dispute.map(|d| d.opened_block).unwrap_or(0),
-        }))
-    }
-
-    /// What a collateral still holds: `Ok(None)` when it is gone or released, `Err`
-    /// when the read failed.
-    pub fn collateral_amount(config: &Config, id: CollateralId) -> Result<Option<Balance>, Error> {
-        match vault(config).call().collateral(id).try_invoke() {
-            Ok(Ok(Some(c))) if !c.released => Ok(Some(c.amount)),
-            Ok(Ok(_)) => Ok(None),
-            _ => Err(Error::VaultCallFailed),
-        }
-    }
-
-    /// `(bond_bps, ruling_window_ms)` of the vault's new disputes.
-    pub fn dispute_params(config: &Config) -> Result<(market_types::Bps, u64), Error> {
-        match vault(config).call().dispute_params().try_invoke() {
-            Ok(Ok(params)) => Ok(params),
-            _ => Err(Error::VaultCallFailed),
-        }
-    }
-
-    pub fn release_hold(config: &Config, id: EscrowId) -> Result<(), Error> {
-        vault_result(vault(config).call_mut().release_hold(id).try_invoke())
-    }
-
-    pub fn resolve(
-        config: &Config,
-        id: EscrowId,
-        payee_bps: market_types::Bps,
-    ) -> Result<(), Error> {
-        vault_result(vault(config).call_mut().resolve(id, payee_bps).try_invoke())
-    }
-
-    pub fn slash_collateral(
-        config: &Config,
-        id: CollateralId,
-        receivers: Vec<(AccountId, Balance)>,
-    ) -> Result<(), Error> {
-        vault_result(
-            vault(config)
-                .call_mut()
-                .slash_collateral(id, receivers)
-                .try_invoke(),
-        )
-    }
-
-    pub fn expire_dispute(config: &Config, id: EscrowId) -> Result<(), Error> {
-        vault_result(vault(config).call_mut().expire_dispute(id).try_invoke())
-    }
-
-    pub fn set_paused(config: &Config, target: Target, paused: bool) -> Result<(), Error> {
-        let mut a = admin(config, target).ok_or(Error::InvalidParams)?;
-        target_result(a.call_mut().set_paused(paused).try_invoke())
-    }
-
-    pub fn accept_role(config: &Config, target: Target) -> Result<(), Error> {
-        match admin(config, target) {
-            Some(mut a) => target_result(a.call_mut().accept_admin().try_invoke()),
-            None => vault_result(vault(config).call_mut().accept_arbiter().try_invoke()),
-        }
-    }
-
-    /// Executes an action that lives in another contract. The DAO's own actions
-    /// (jury, governance, guardian) are applied by the contract itself.
-    pub fn apply_action(config: &Config, action: &Action) -> Result<(), Error> {
-        let mut v = vault(config);
-        let mut r: Registry = config.registry.into();
-        let mut m: Market = config.market.into();
-        match *action {
-            Action::SetFee { fee_bps } => {
-                vault_result(v.call_mut().set_fee_bps(fee_bps).try_invoke())
-            }
-            Action::SetTreasury { treasury } => {
-                vault_result(v.call_mut().set_treasury(treasury).try_invoke())
-            }
-            Action::SetDisputeParams {
-                bond_bps,
-                ruling_window_ms,
-            } => vault_result(
-                v.call_mut()
-                    .set_dispute_params(bond_bps, ruling_window_ms)
-                    .try_invoke(),
-            ),
-            Action::SetMinDeposit { asset, amount } => {
-                vault_result(v.call_mut().set_min_deposit(asset, amount).try_invoke())
-            }
-            Action::SetController {
-                controller,
-                allowed,
-            } => vault_result(
-                v.call_mut()
-                    .set_controller(controller, allowed)
-                    .try_invoke(),
-            ),
-            Action::SetAssetAllowed {
-                target,
-                token,
-                allowed,
-            } => match admin(config, target) {
-                Some(mut a) => {
-                    target_result(a.call_mut().set_asset_allowed(token, allowed).try_invoke())
-                }
-                None => vault_result(v.call_mut().set_asset_allowed(token, allowed).try_invoke()),
-            },
-            Action::SetAuditor { auditor, allowed } => {
-                target_result(r.call_mut().set_auditor(auditor, allowed).try_invoke())
-            }
-            Action::SetPurchasePeriods {
-                delivery_period_ms,
-                review_window_ms,
-            } => target_result(
-                r.call_mut()
-                    .set_purchase_periods(delivery_period_ms, review_window_ms)
-                    .try_invoke(),
-            ),
-            Action::SetMaxRoyalty { max_royalty_bps } => target_result(
-                r.call_mut()
-                    .set_max_royalty_bps(max_royalty_bps)
-                    .try_invoke(),
-            ),
-            Action::SetMarketRatios {
-                collateral_ratio_bps,
-                no_show_bps,
-            } => target_result(
-                m.call_mut()
-                    .set_ratios(collateral_ratio_bps, no_show_bps)
-                    .try_invoke(),
-            ),
-            Action::SetMaxStartWindow {
-                max_start_window_ms,
-            } => target_result(
-                m.call_mut()
-                    .set_max_start_window(max_start_window_ms)
-                    .try_invoke(),
-            ),
-            Action::SetPaused { target, paused } => set_paused(config, target, paused),
-            Action::SetVault {
-                target,
-                vault: new_vault,
-            } => {
-                let mut a = admin(config, target).ok_or(Error::InvalidParams)?;
-                target_result(a.call_mut().set_vault(new_vault).try_invoke())
-            }
-            Action::SetAuditors { auditors } => {
-                target_result(m.call_mut().set_auditors(auditors).try_invoke())
-            }
-            Action::SetRentalRules { min_charge_hours } => {
-                target_result(m.call_mut().set_rental_rules(min_charge_hours).try_invoke())
-            }
-            Action::SetMinCountedValue { asset, value } => target_result(
-                m.call_mut()
-                    .set_min_counted_value(asset, value)
-                    .try_invoke(),
-            ),
-            Action::HandOver { target, successor } => match admin(config, target) {
-                Some(mut a) => target_result(a.call_mut().propose_admin(successor).try_invoke()),
-                None => vault_result(v.call_mut().propose_arbiter(successor).try_invoke()),
-            },
-            Action::SetJuryParams { .. }
-            | Action::SetGovParams { .. }
-            | Action::SetGuardian { .. } => Err(Error::InvalidParams),
         }
     }
 }
 
-#[cfg(test)]
-pub mod chain {
-    //! The stand-in chain: one PSP22 ledger (balances only; a transfer beyond a
-    //! balance is refused as the token would), vault escrows and collateral that the
-    //! tests set up, and a log of every call into the vault and the governed contracts.
-    use super::*;
-    use core::cell::RefCell;
-    use market_types::{TokenError, VaultError};
-    use std::collections::HashMap;
-
-    /// A call the DAO made into the vault or a governed contract.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum Call {
-        Resolve(EscrowId, market_types::Bps),
-        Slash(CollateralId, Vec<(AccountId, Balance)>),
-        Expire(EscrowId),
-        ReleaseHold(EscrowId),
-        Paused(Target, bool),
-        Accept(Target),
-        Action(Action),
+fn vault_result<T>(r: Answer<Result<T, VaultError>>) -> Result<T, Error> {
+    match r {
+        Ok(Ok(Ok(v))) => Ok(v),
+        Ok(Ok(Err(e))) => Err(Error::Vault(e)),
+        _ => Err(Error::VaultCallFailed),
     }
+}
 
-    #[derive(Default)]
-    pub struct Mock {
-        pub balances: HashMap<AccountId, Balance>,
-        pub escrows: HashMap<EscrowId, EscrowFacts>,
-        pub collaterals: HashMap<CollateralId, Balance>,
-        pub calls: Vec<Call>,
-        /// The governed contracts refuse every call.
-        pub refuse: bool,
-        /// The token call fails at the environment layer.
-        pub token_fails: bool,
-        /// The vault refuses every call as if the DAO were not its arbiter.
-        pub vault_refuses: bool,
-        /// Every read at the vault fails (trap, undecodable answer).
-        pub vault_unreadable: bool,
-        /// The vault's `(bond_bps, ruling_window_ms)` of new disputes.
-        pub dispute_params: (market_types::Bps, u64),
+fn target_result<T>(r: Answer<Result<T, AdminError>>) -> Result<T, Error> {
+    match r {
+        Ok(Ok(Ok(v))) => Ok(v),
+        Ok(Ok(Err(reason))) => Err(target_refused(reason)),
+        _ => Err(Error::TargetCallFailed),
     }
+}
 
-    thread_local! {
-        pub static MOCK: RefCell<Mock> = RefCell::new(Mock::default());
+fn token_result(r: Result<(), CallError>) -> Result<(), Error> {
+    r.map_err(|e| match e {
+        CallError::Refused(reason) => Error::Token(reason),
+        CallError::Failed => Error::TokenCallFailed,
+    })
+}
+
+/// The registry or the market, the two administered contracts.
+fn admin(config: &Config, target: Target) -> Option<AccountId> {
+    match target {
+        Target::Registry => Some(config.registry),
+        Target::Market => Some(config.market),
+        Target::Vault => None,
     }
+}
 
-    pub fn with<T>(f: impl FnOnce(&mut Mock) -> T) -> T {
-        MOCK.with(|m| f(&mut m.borrow_mut()))
+/// Takes `amount` of `token` from `from` to `to` on the DAO's allowance.
+pub fn transfer_from(
+    token: AccountId,
+    from: AccountId,
+    to: AccountId,
+    amount: Balance,
+) -> Result<(), Error> {
+    token_result(psp22_calls::transfer_from(token, from, to, amount))
+}
+
+/// Pays `amount` of the DAO's `token` to `to`.
+pub fn transfer(token: AccountId, to: AccountId, amount: Balance) -> Result<(), Error> {
+    token_result(psp22_calls::transfer(token, to, amount))
+}
+
+/// `Ok(None)`: the vault has no such escrow; `Err`: the read failed.
+pub fn escrow_facts(config: &Config, id: EscrowId) -> Result<Option<EscrowFacts>, Error> {
+    match transport::escrow(config.vault, id) {
+        Ok(Ok(Some(rec))) => Ok(Some(EscrowFacts::of(rec))),
+        Ok(Ok(None)) => Ok(None),
+        _ => Err(Error::VaultCallFailed),
     }
+}
 
-    /// The vault's refusal of a caller that is not its arbiter: the shared admin
-    /// component's `NotAdmin`, in the vault's words (`NotArbiter`).
-    fn not_arbiter() -> Error {
-        Error::Vault(VaultError::from(AdminError::NotAdmin))
+/// What a collateral still holds: `Ok(None)` when it is gone or released, `Err` when
+/// the read failed.
+pub fn collateral_amount(config: &Config, id: CollateralId) -> Result<Option<Balance>, Error> {
+    match transport::collateral(config.vault, id) {
+        Ok(Ok(Some(c))) if !c.released => Ok(Some(c.amount)),
+        Ok(Ok(_)) => Ok(None),
+        _ => Err(Error::VaultCallFailed),
     }
+}
 
-    /// An escrow the DAO acts on as the vault's arbiter: refused as the vault would
-    /// when the DAO is not its arbiter (`vault_refuses`) or the escrow does not exist.
-    fn arbiter_escrow(m: &mut Mock, id: EscrowId) -> Result<&mut EscrowFacts, Error> {
-        if m.vault_refuses {
-            return Err(not_arbiter());
+/// `(bond_bps, ruling_window_ms)` of the vault's new disputes.
+pub fn dispute_params(config: &Config) -> Result<(Bps, u64), Error> {
+    match transport::dispute_params(config.vault) {
+        Ok(Ok(params)) => Ok(params),
+        _ => Err(Error::VaultCallFailed),
+    }
+}
+
+/// Ends the collateral hold of an escrow its payee refunded while disputed.
+pub fn release_hold(config: &Config, id: EscrowId) -> Result<(), Error> {
+    vault_result(transport::release_hold(config.vault, id))
+}
+
+/// Rules on a disputed escrow: `payee_bps` of it to the payee side.
+pub fn resolve(config: &Config, id: EscrowId, payee_bps: Bps) -> Result<(), Error> {
+    vault_result(transport::resolve(config.vault, id, payee_bps))
+}
+
+/// Slashes collateral to named receivers.
+pub fn slash_collateral(
+    config: &Config,
+    id: CollateralId,
+    receivers: Vec<(AccountId, Balance)>,
+) -> Result<(), Error> {
+    vault_result(transport::slash_collateral(config.vault, id, receivers))
+}
+
+/// Applies the fallback of a dispute whose ruling deadline passed.
+pub fn expire_dispute(config: &Config, id: EscrowId) -> Result<(), Error> {
+    vault_result(transport::expire_dispute(config.vault, id))
+}
+
+/// Pauses (or resumes) the registry or the market; the vault has no pause.
+pub fn set_paused(config: &Config, target: Target, paused: bool) -> Result<(), Error> {
+    let a = admin(config, target).ok_or(Error::InvalidParams)?;
+    target_result(transport::set_paused(a, paused))
+}
+
+/// Takes the admin (or the vault's arbiter) role proposed to the DAO.
+pub fn accept_role(config: &Config, target: Target) -> Result<(), Error> {
+    match admin(config, target) {
+        Some(a) => target_result(transport::accept_admin(a)),
+        None => vault_result(transport::accept_arbiter(config.vault)),
+    }
+}
+
+/// Executes an action that lives in another contract. The DAO's own actions
+/// (jury, governance, guardian) are applied by the contract itself.
+pub fn apply_action(config: &Config, action: &Action) -> Result<(), Error> {
+    let v = config.vault;
+    let r = config.registry;
+    let m = config.market;
+    match *action {
+        Action::SetFee { fee_bps } => vault_result(transport::set_fee_bps(v, fee_bps)),
+        Action::SetTreasury { treasury } => vault_result(transport::set_treasury(v, treasury)),
+        Action::SetDisputeParams {
+            bond_bps,
+            ruling_window_ms,
+        } => vault_result(transport::set_dispute_params(v, bond_bps, ruling_window_ms)),
+        Action::SetMinDeposit { asset, amount } => {
+            vault_result(transport::set_min_deposit(v, asset, amount))
         }
-        m.escrows
-            .get_mut(&id)
-            .ok_or(Error::Vault(VaultError::EscrowNotFound))
+        Action::SetController {
+            controller,
+            allowed,
+        } => vault_result(transport::set_controller(v, controller, allowed)),
+        Action::SetAssetAllowed {
+            target,
+            token,
+            allowed,
+        } => match admin(config, target) {
+            Some(a) => target_result(transport::set_asset_allowed_at(a, token, allowed)),
+            None => vault_result(transport::set_asset_allowed(v, token, allowed)),
+        },
+        Action::SetAuditor { auditor, allowed } => {
+            target_result(transport::set_auditor(r, auditor, allowed))
+        }
+        Action::SetPurchasePeriods {
+            delivery_period_ms,
+            review_window_ms,
+        } => target_result(transport::set_purchase_periods(
+            r,
+            delivery_period_ms,
+            review_window_ms,
+        )),
+        Action::SetMaxRoyalty { max_royalty_bps } => {
+            target_result(transport::set_max_royalty_bps(r, max_royalty_bps))
+        }
+        Action::SetMarketRatios {
+            collateral_ratio_bps,
+            no_show_bps,
+        } => target_result(transport::set_ratios(m, collateral_ratio_bps, no_show_bps)),
+        Action::SetMaxStartWindow {
+            max_start_window_ms,
+        } => target_result(transport::set_max_start_window(m, max_start_window_ms)),
+        Action::SetPaused { target, paused } => set_paused(config, target, paused),
+        Action::SetVault {
+            target,
+            vault: new_vault,
+        } => {
+            let a = admin(config, target).ok_or(Error::InvalidParams)?;
+            target_result(transport::set_vault(a, new_vault))
+        }
+        Action::SetAuditors { auditors } => target_result(transport::set_auditors(m, auditors)),
+        Action::SetRentalRules { min_charge_hours } => {
+            target_result(transport::set_rental_rules(m, min_charge_hours))
+        }
+        Action::SetMinCountedValue { asset, value } => {
+            target_result(transport::set_min_counted_value(m, asset, value))
+        }
+        Action::HandOver { target, successor } => match admin(config, target) {
+            Some(a) => target_result(transport::propose_admin(a, successor)),
+            None => vault_result(transport::propose_arbiter(v, successor)),
+        },
+        Action::SetJuryParams { .. } | Action::SetGovParams { .. } | Action::SetGuardian { .. } => {
+            Err(Error::InvalidParams)
+        }
+    }
+}
+
+/// The calls into the vault and the governed contracts as a chain answers them (see
+/// the module doc).
+#[cfg(not(test))]
+mod on_chain {
+    use super::*;
+    use ink::codegen::TraitCallBuilder;
+    use market_types::governed::{Administered, MarketAdmin, RegistryAdmin, VaultArbiter};
+    use market_types::Collateral;
+
+    type Env = ink::env::DefaultEnvironment;
+    type Vault = ink::contract_ref!(VaultArbiter, Env);
+    type Admin = ink::contract_ref!(Administered, Env);
+    type Registry = ink::contract_ref!(RegistryAdmin, Env);
+    type Market = ink::contract_ref!(MarketAdmin, Env);
+
+    type VaultAnswer = Answer<Result<(), VaultError>>;
+    type AdminAnswer = Answer<Result<(), AdminError>>;
+
+    pub fn escrow(vault: AccountId, id: EscrowId) -> Answer<Option<EscrowRecord>> {
+        let v: Vault = vault.into();
+        v.call().escrow(id).try_invoke()
     }
 
-    pub fn reset() {
-        with(|m| *m = Mock::default());
+    pub fn collateral(vault: AccountId, id: CollateralId) -> Answer<Option<Collateral>> {
+        let v: Vault = vault.into();
+        v.call().collateral(id).try_invoke()
     }
 
-    fn move_tokens(from: AccountId, to: AccountId, amount: Balance) -> Result<(), Error> {
-        with(|m| {
-            if m.token_fails {
-                return Err(Error::TokenCallFailed);
-            }
-            let have = m.balances.get(&from).copied().unwrap_or(0);
-            let left = have
-                .checked_sub(amount)
-                .ok_or(Error::Token(TokenError::InsufficientBalance))?;
-            m.balances.insert(from, left);
-            let to_have = m.balances.get(&to).copied().unwrap_or(0);
-            m.balances
-                .insert(to, to_have.checked_add(amount).ok_or(Error::Overflow)?);
-            Ok(())
-        })
+    pub fn dispute_params(vault: AccountId) -> Answer<(Bps, u64)> {
+        let v: Vault = vault.into();
+        v.call().dispute_params().try_invoke()
     }
 
-    pub fn transfer_from(
-        _token: AccountId,
-        from: AccountId,
-        to: AccountId,
-        amount: Balance,
-    ) -> Result<(), Error> {
-        move_tokens(from, to, amount)
+    pub fn release_hold(vault: AccountId, id: EscrowId) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().release_hold(id).try_invoke()
     }
 
-    pub fn transfer(_token: AccountId, to: AccountId, amount: Balance) -> Result<(), Error> {
-        move_tokens(
-            ink::env::account_id::<ink::env::DefaultEnvironment>(),
-            to,
-            amount,
-        )
-    }
-
-    pub fn escrow_facts(_config: &Config, id: EscrowId) -> Result<Option<EscrowFacts>, Error> {
-        with(|m| {
-            if m.vault_unreadable {
-                return Err(Error::VaultCallFailed);
-            }
-            Ok(m.escrows.get(&id).copied())
-        })
-    }
-
-    pub fn collateral_amount(_config: &Config, id: CollateralId) -> Result<Option<Balance>, Error> {
-        with(|m| {
-            if m.vault_unreadable {
-                return Err(Error::VaultCallFailed);
-            }
-            Ok(m.collaterals.get(&id).copied())
-        })
-    }
-
-    pub fn dispute_params(_config: &Config) -> Result<(market_types::Bps, u64), Error> {
-        with(|m| {
-            if m.vault_unreadable {
-                return Err(Error::VaultCallFailed);
-            }
-            Ok(m.dispute_params)
-        })
-    }
-
-    /// The arbiter ends the hold of a collateral whose escrow its payee refunded while
-    /// disputed (the vault refuses `NoCollateralHold` when there is none).
-    pub fn release_hold(_config: &Config, id: EscrowId) -> Result<(), Error> {
-        with(|m| {
-            let e = arbiter_escrow(m, id)?;
-            if !e.collateral_held {
-                return Err(Error::Vault(VaultError::NoCollateralHold));
-            }
-            e.collateral_held = false;
-            m.calls.push(Call::ReleaseHold(id));
-            Ok(())
-        })
-    }
-
-    /// Test driver, not a DAO call: the payee refunds a disputed escrow at the vault.
-    /// Everything frozen goes back to the payer; the escrow leaves its dispute and, if
-    /// it has collateral, the vault keeps it locked for the dispute's ruling.
-    pub fn payee_refunds(id: EscrowId) {
-        with(|m| {
-            let e = m.escrows.get_mut(&id).expect("no such escrow");
-            assert!(
-                e.disputed,
-                "only a disputed escrow is refunded during a case"
-            );
-            e.disputed = false;
-            e.collateral_held = e.collateral.is_some();
-        })
-    }
-
-    /// Test driver, not a DAO call: the collateral's owner takes it back, which the
-    /// vault allows only when no escrow is open, disputed or held on it.
-    pub fn owner_releases_collateral(id: CollateralId) -> Result<Balance, VaultError> {
-        with(|m| {
-            let in_use = m
-                .escrows
-                .values()
-                .any(|e| e.collateral == Some(id) && (e.disputed || e.collateral_held));
-            if in_use {
-                return Err(VaultError::CollateralInUse);
-            }
-            m.collaterals
-                .remove(&id)
-                .ok_or(VaultError::CollateralNotFound)
-        })
-    }
-
-    pub fn resolve(_config: &Config, id: EscrowId, bps: market_types::Bps) -> Result<(), Error> {
-        with(|m| {
-            let e = arbiter_escrow(m, id)?;
-            if !e.disputed {
-                return Err(Error::Vault(VaultError::EscrowNotDisputed));
-            }
-            e.disputed = false;
-            m.calls.push(Call::Resolve(id, bps));
-            Ok(())
-        })
+    pub fn resolve(vault: AccountId, id: EscrowId, payee_bps: Bps) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().resolve(id, payee_bps).try_invoke()
     }
 
     pub fn slash_collateral(
-        _config: &Config,
+        vault: AccountId,
         id: CollateralId,
         receivers: Vec<(AccountId, Balance)>,
-    ) -> Result<(), Error> {
-        with(|m| {
-            if m.vault_refuses {
-                return Err(not_arbiter());
-            }
-            let total: Balance = receivers.iter().map(|r| r.1).sum();
-            let c = m
-                .collaterals
-                .get_mut(&id)
-                .ok_or(Error::Vault(VaultError::CollateralNotFound))?;
-            *c = c
-                .checked_sub(total)
-                .ok_or(Error::Vault(VaultError::SlashExceedsCollateral))?;
-            m.calls.push(Call::Slash(id, receivers));
-            Ok(())
-        })
+    ) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().slash_collateral(id, receivers).try_invoke()
     }
 
-    pub fn expire_dispute(_config: &Config, id: EscrowId) -> Result<(), Error> {
-        let now = ink::env::block_timestamp::<ink::env::DefaultEnvironment>();
-        with(|m| {
-            let e = m
-                .escrows
-                .get_mut(&id)
-                .ok_or(Error::Vault(VaultError::EscrowNotFound))?;
-            if !e.disputed {
-                return Err(Error::Vault(VaultError::EscrowNotDisputed));
-            }
-            if now < e.ruling_deadline {
-                return Err(Error::Vault(VaultError::RulingWindowOpen));
-            }
-            e.disputed = false;
-            m.calls.push(Call::Expire(id));
-            Ok(())
-        })
+    pub fn expire_dispute(vault: AccountId, id: EscrowId) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().expire_dispute(id).try_invoke()
     }
 
-    /// A call into the registry or the market: refused (`refuse`) as a governed
-    /// contract refuses a caller that is not its admin.
-    fn governed(call: Call) -> Result<(), Error> {
-        with(|m| {
-            if m.refuse {
-                return Err(target_refused(AdminError::NotAdmin));
-            }
-            m.calls.push(call);
-            Ok(())
-        })
+    pub fn set_fee_bps(vault: AccountId, fee_bps: Bps) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().set_fee_bps(fee_bps).try_invoke()
     }
 
-    pub fn set_paused(_config: &Config, target: Target, paused: bool) -> Result<(), Error> {
-        if target == Target::Vault {
-            return Err(Error::InvalidParams);
-        }
-        governed(Call::Paused(target, paused))
+    pub fn set_treasury(vault: AccountId, treasury: AccountId) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().set_treasury(treasury).try_invoke()
     }
 
-    pub fn accept_role(_config: &Config, target: Target) -> Result<(), Error> {
-        governed(Call::Accept(target))
+    pub fn set_dispute_params(
+        vault: AccountId,
+        bond_bps: Bps,
+        ruling_window_ms: u64,
+    ) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut()
+            .set_dispute_params(bond_bps, ruling_window_ms)
+            .try_invoke()
     }
 
-    pub fn apply_action(_config: &Config, action: &Action) -> Result<(), Error> {
-        if matches!(
-            action,
-            Action::SetJuryParams { .. }
-                | Action::SetGovParams { .. }
-                | Action::SetGuardian { .. }
-                | Action::SetVault {
-                    target: Target::Vault,
-                    ..
-                }
-        ) {
-            return Err(Error::InvalidParams);
-        }
-        governed(Call::Action(*action))
+    pub fn set_min_deposit(vault: AccountId, asset: Asset, amount: Balance) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().set_min_deposit(asset, amount).try_invoke()
     }
+
+    pub fn set_controller(vault: AccountId, controller: AccountId, allowed: bool) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut()
+            .set_controller(controller, allowed)
+            .try_invoke()
+    }
+
+    pub fn set_asset_allowed(vault: AccountId, token: AccountId, allowed: bool) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().set_asset_allowed(token, allowed).try_invoke()
+    }
+
+    pub fn propose_arbiter(vault: AccountId, successor: Option<AccountId>) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().propose_arbiter(successor).try_invoke()
+    }
+
+    pub fn accept_arbiter(vault: AccountId) -> VaultAnswer {
+        let mut v: Vault = vault.into();
+        v.call_mut().accept_arbiter().try_invoke()
+    }
+
+    /// `Administered::set_asset_allowed` (the vault's own is `set_asset_allowed`).
+    pub fn set_asset_allowed_at(target: AccountId, token: AccountId, allowed: bool) -> AdminAnswer {
+        let mut a: Admin = target.into();
+        a.call_mut().set_asset_allowed(token, allowed).try_invoke()
+    }
+
+    pub fn propose_admin(target: AccountId, successor: Option<AccountId>) -> AdminAnswer {
+        let mut a: Admin = target.into();
+        a.call_mut().propose_admin(successor).try_invoke()
+    }
+
+    pub fn accept_admin(target: AccountId) -> AdminAnswer {
+        let mut a: Admin = target.into();
+        a.call_mut().accept_admin().try_invoke()
+    }
+
+    pub fn set_paused(target: AccountId, paused: bool) -> AdminAnswer {
+        let mut a: Admin = target.into();
+        a.call_mut().set_paused(paused).try_invoke()
+    }
+
+    pub fn set_vault(target: AccountId, vault: AccountId) -> AdminAnswer {
+        let mut a: Admin = target.into();
+        a.call_mut().set_vault(vault).try_invoke()
+    }
+
+    pub fn set_auditor(registry: AccountId, auditor: AccountId, allowed: bool) -> AdminAnswer {
+        let mut r: Registry = registry.into();
+        r.call_mut().set_auditor(auditor, allowed).try_invoke()
+    }
+
+    pub fn set_purchase_periods(
+        registry: AccountId,
+        delivery_period_ms: u64,
+        review_window_ms: u64,
+    ) -> AdminAnswer {
+        let mut r: Registry = registry.into();
+        r.call_mut()
+            .set_purchase_periods(delivery_period_ms, review_window_ms)
+            .try_invoke()
+    }
+
+    pub fn set_max_royalty_bps(registry: AccountId, max_royalty_bps: Bps) -> AdminAnswer {
+        let mut r: Registry = registry.into();
+        r.call_mut()
+            .set_max_royalty_bps(max_royalty_bps)
+            .try_invoke()
+    }
+
+    pub fn set_ratios(
+        market: AccountId,
+        collateral_ratio_bps: Bps,
+        no_show_bps: Bps,
+    ) -> AdminAnswer {
+        let mut m: Market = market.into();
+        m.call_mut()
+            .set_ratios(collateral_ratio_bps, no_show_bps)
+            .try_invoke()
+    }
+
+    pub fn set_max_start_window(market: AccountId, max_start_window_ms: u64) -> AdminAnswer {
+        let mut m: Market = market.into();
+        m.call_mut()
+            .set_max_start_window(max_start_window_ms)
+            .try_invoke()
+    }
+
+    pub fn set_auditors(market: AccountId, auditors: AccountId) -> AdminAnswer {
+        let mut m: Market = market.into();
+        m.call_mut().set_auditors(auditors).try_invoke()
+    }
+
+    pub fn set_rental_rules(market: AccountId, min_charge_hours: u32) -> AdminAnswer {
+        let mut m: Market = market.into();
+        m.call_mut().set_rental_rules(min_charge_hours).try_invoke()
+    }
+
+    pub fn set_min_counted_value(market: AccountId, asset: Asset, value: Balance) -> AdminAnswer {
+        let mut m: Market = market.into();
+        m.call_mut()
+            .set_min_counted_value(asset, value)
+            .try_invoke()
+    }
+}
+
+/// The same calls, answered by the test kit's stand-ins (the administered contracts'
+/// `set_asset_allowed` under the name `on_chain` gives it).
+#[cfg(test)]
+mod transport {
+    pub use market_types::testing::targets::set_asset_allowed as set_asset_allowed_at;
+    pub use market_types::testing::targets::{
+        accept_admin, propose_admin, set_auditor, set_auditors, set_max_royalty_bps,
+        set_max_start_window, set_min_counted_value, set_paused, set_purchase_periods, set_ratios,
+        set_rental_rules, set_vault,
+    };
+    pub use market_types::testing::vault::*;
 }

@@ -102,7 +102,8 @@
 //! executing a case and settling a vote do with its money), [`rules::governance`] · the books: `ledger.rs`, the only writer of money ·
 //! contract helpers (check → plan → calls → apply → events): `staking.rs`, `cases.rs`,
 //! `execution.rs`, `proposals.rs` · `calls.rs`: calls into the token, the vault, the
-//! registry and the market (stand-ins in unit tests) · `tests.rs` (fixtures), `tests/`.
+//! registry and the market (in unit tests answered by the stand-ins of
+//! `market_types::testing`) · `tests.rs` (fixtures), `tests/`.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use self::dispute_dao::{DisputeDao, DisputeDaoRef};

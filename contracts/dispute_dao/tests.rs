@@ -1,10 +1,10 @@
-//! Unit tests of the DAO on ink!'s off-chain environment, with the stand-in chain of
-//! `calls.rs` for the token, the vault and the governed contracts. Every refusal is
+//! Unit tests of the DAO on ink!'s off-chain environment, with the test kit's stand-ins
+//! (`market_types::testing::{psp22, vault, targets}`) for the token, the vault and the
+//! governed contracts. Every refusal is
 //! checked to leave the storage (a fingerprint of every view) and the events unchanged,
 //! and `assert_solvent` checks the ledger's whole invariant. This file holds the
 //! fixtures and helpers; the tests are under `tests/`, by theme.
 
-use crate::calls::chain::{self, Call};
 use crate::calls::EscrowFacts;
 use crate::dispute_dao::DisputeDao;
 use crate::rules::jury;
@@ -14,7 +14,13 @@ use ink::env::test;
 use ink::primitives::{AccountId, Hash};
 use ink::scale::Encode;
 pub(crate) use market_types::assert_refused;
-use market_types::{Asset, Balance};
+use market_types::testing::psp22::{self, Behaviour};
+use market_types::testing::targets::{self, GovernedCall};
+use market_types::testing::{self as kit, vault};
+use market_types::{
+    Asset, Balance, Collateral, CollateralId, Dispute, EscrowId, EscrowRecord, EscrowState,
+    EscrowTerms,
+};
 
 mod appeal_tests;
 mod case_tests;
@@ -88,46 +94,256 @@ pub(crate) fn advance(ms: u64) {
     test::set_block_timestamp::<E>(t + ms);
 }
 
-pub(crate) fn balance(who: AccountId) -> Balance {
-    chain::with(|m| m.balances.get(&who).copied().unwrap_or(0))
+/// The stake token.
+pub(crate) fn token_id() -> AccountId {
+    AccountId::from([0x70; 32])
 }
 
-/// A fresh DAO (guardian: Frank), every dev account holding 1 000 000 tokens, a
+/// The vault the DAO arbitrates.
+pub(crate) fn vault_id() -> AccountId {
+    AccountId::from([0x71; 32])
+}
+
+/// The registry the DAO administers.
+pub(crate) fn registry_id() -> AccountId {
+    AccountId::from([0x72; 32])
+}
+
+/// The market the DAO administers.
+pub(crate) fn market_id() -> AccountId {
+    AccountId::from([0x73; 32])
+}
+
+pub(crate) fn balance(who: AccountId) -> Balance {
+    psp22::balance(token_id(), who)
+}
+
+/// Sets `who`'s stake-token balance.
+pub(crate) fn set_balance(who: AccountId, amount: Balance) {
+    psp22::set_balance(token_id(), who, amount);
+}
+
+/// Makes every call into the stake token fail (a trap), or answer again.
+pub(crate) fn token_fails(fails: bool) {
+    let behaviour = if fails {
+        Behaviour::Trap
+    } else {
+        Behaviour::Honest
+    };
+    psp22::set_behaviour(token_id(), behaviour);
+}
+
+/// A governed call as the stand-ins log it: the callee and the message.
+pub(crate) type Call = (AccountId, GovernedCall);
+
+/// Every governed call the DAO made so far, in order.
+pub(crate) fn calls() -> Vec<Call> {
+    targets::logged()
+}
+
+/// The governed calls the tests expect, by what the DAO does.
+pub(crate) mod call {
+    use super::*;
+    use GovernedCall as G;
+
+    pub(crate) fn resolve(id: EscrowId, payee_bps: u16) -> Call {
+        (vault_id(), G::Resolve(id, payee_bps))
+    }
+
+    pub(crate) fn slash(id: CollateralId, receivers: Vec<(AccountId, Balance)>) -> Call {
+        (vault_id(), G::SlashCollateral(id, receivers))
+    }
+
+    pub(crate) fn expire(id: EscrowId) -> Call {
+        (vault_id(), G::ExpireDispute(id))
+    }
+
+    pub(crate) fn release_hold(id: EscrowId) -> Call {
+        (vault_id(), G::ReleaseHold(id))
+    }
+
+    pub(crate) fn paused(target: Target, paused: bool) -> Call {
+        (address(target), G::SetPaused(paused))
+    }
+
+    fn address(target: Target) -> AccountId {
+        match target {
+            Target::Registry => registry_id(),
+            Target::Market => market_id(),
+            Target::Vault => vault_id(),
+        }
+    }
+
+    /// The call that executing `action` must make.
+    ///
+    /// # Panics
+    /// For the DAO's own actions (jury, governance, guardian), which call nobody.
+    pub(crate) fn action(action: Action) -> Call {
+        let (v, r, m) = (vault_id(), registry_id(), market_id());
+        match action {
+            Action::SetFee { fee_bps } => (v, G::SetFeeBps(fee_bps)),
+            Action::SetTreasury { treasury } => (v, G::SetTreasury(treasury)),
+            Action::SetDisputeParams {
+                bond_bps,
+                ruling_window_ms,
+            } => (v, G::SetDisputeParams(bond_bps, ruling_window_ms)),
+            Action::SetMinDeposit { asset, amount } => (v, G::SetMinDeposit(asset, amount)),
+            Action::SetController {
+                controller,
+                allowed,
+            } => (v, G::SetController(controller, allowed)),
+            Action::SetAssetAllowed {
+                target,
+                token,
+                allowed,
+            } => (address(target), G::SetAssetAllowed(token, allowed)),
+            Action::SetAuditor { auditor, allowed } => (r, G::SetAuditor(auditor, allowed)),
+            Action::SetPurchasePeriods {
+                delivery_period_ms,
+                review_window_ms,
+            } => (
+                r,
+                G::SetPurchasePeriods(delivery_period_ms, review_window_ms),
+            ),
+            Action::SetMaxRoyalty { max_royalty_bps } => (r, G::SetMaxRoyaltyBps(max_royalty_bps)),
+            Action::SetMarketRatios {
+                collateral_ratio_bps,
+                no_show_bps,
+            } => (m, G::SetRatios(collateral_ratio_bps, no_show_bps)),
+            Action::SetMaxStartWindow {
+                max_start_window_ms,
+            } => (m, G::SetMaxStartWindow(max_start_window_ms)),
+            Action::SetPaused { target, paused } => (address(target), G::SetPaused(paused)),
+            Action::SetVault { target, vault } => (address(target), G::SetVault(vault)),
+            Action::SetAuditors { auditors } => (m, G::SetAuditors(auditors)),
+            Action::SetRentalRules { min_charge_hours } => (m, G::SetRentalRules(min_charge_hours)),
+            Action::SetMinCountedValue { asset, value } => (m, G::SetMinCountedValue(asset, value)),
+            Action::HandOver { target, successor } => (address(target), G::ProposeAdmin(successor)),
+            Action::SetJuryParams { .. }
+            | Action::SetGovParams { .. }
+            | Action::SetGuardian { .. } => panic!("the DAO's own action calls nobody"),
+        }
+    }
+}
+
+/// Makes the vault, the registry and the market refuse the DAO (or accept it again),
+/// as contracts whose arbiter or admin it is not.
+pub(crate) fn refuse_all(refusing: bool) {
+    vault::set_refusing(vault_id(), refusing);
+    targets::set_refusing(registry_id(), refusing);
+    targets::set_refusing(market_id(), refusing);
+}
+
+/// What the DAO reads of escrow `id` at the stand-in vault.
+pub(crate) fn facts(id: EscrowId) -> EscrowFacts {
+    EscrowFacts::of(vault::escrow_of(vault_id(), id).record)
+}
+
+/// Puts an escrow of Alice's (payer) and Bob's (payee) at the stand-in vault: an order
+/// with `HELD` frozen by a dispute opened now in block `opened_block`, whose ruling
+/// deadline is the vault's ruling window from now, linked to `collateral` (which
+/// counts it as open).
+pub(crate) fn add_disputed_escrow(
+    id: EscrowId,
+    collateral: Option<CollateralId>,
+    opened_block: u32,
+) {
+    let a = accounts();
+    vault::with(vault_id(), |v| {
+        let record = EscrowRecord {
+            payer: a.alice,
+            payee: a.bob,
+            asset: Asset::Native,
+            opener: a.alice,
+            context: 0,
+            collateral,
+            fee_bps: 0,
+            royalties: Vec::new(),
+            state: EscrowState::Disputed,
+            terms: EscrowTerms::Order {
+                amount: HELD,
+                delivery_deadline: now(),
+                review_window_ms: 0,
+                delivered_at: None,
+                proof: None,
+            },
+            dispute: Some(Dispute {
+                by: a.alice,
+                bond: 0,
+                opened_at: now(),
+                ruling_deadline: now() + v.dispute_params.1,
+                delivered_during: false,
+                frozen: HELD,
+                opened_block,
+                collateral_held: false,
+            }),
+            settlement: None,
+            opened_at: now(),
+        };
+        v.escrows.insert(id, vault::Escrow { record, sent: 0 });
+        if let Some(l) = collateral.and_then(|c| v.collaterals.get_mut(&c)) {
+            l.open += 1;
+        }
+    });
+}
+
+/// Edits the dispute of escrow `id` at the stand-in vault.
+pub(crate) fn edit_dispute(id: EscrowId, f: impl FnOnce(&mut Dispute)) {
+    vault::with(vault_id(), |v| {
+        let e = v.escrows.get_mut(&id).expect("escrow");
+        f(e.record.dispute.as_mut().expect("a dispute"));
+    });
+}
+
+/// Sets what collateral `id` holds at the stand-in vault.
+pub(crate) fn set_collateral(id: CollateralId, amount: Balance) {
+    vault::with(vault_id(), |v| {
+        v.collaterals.get_mut(&id).expect("collateral").amount = amount
+    });
+}
+
+/// The stand-in vault forgets collateral `id` (gone, as far as the DAO can tell).
+pub(crate) fn remove_collateral(id: CollateralId) {
+    vault::with(vault_id(), |v| v.collaterals.remove(&id));
+}
+
+/// A fresh DAO (guardian: Frank), every dev account holding 1 000 000 tokens (the DAO
+/// approved to take them all), a
 /// disputed escrow 7 (payer Alice, payee Bob, 1 000 000 frozen, collateral 3 holding
 /// 400 000, disputed in block `DISPUTE_BLOCK`, the next one) at the stand-in vault,
 /// whose ruling window is `RULING_WINDOW`, and the clock at `START`.
 pub(crate) fn setup() -> DisputeDao {
-    chain::reset();
+    kit::reset();
     let a = accounts();
     test::set_callee::<E>(dao_id());
     test::set_block_timestamp::<E>(START);
-    chain::with(|m| {
-        for who in [a.alice, a.bob, a.charlie, a.django, a.eve, a.frank] {
-            m.balances.insert(who, 1_000_000);
-        }
-        m.escrows.insert(
-            ESCROW,
-            EscrowFacts {
-                payer: a.alice,
-                payee: a.bob,
+    for who in [a.alice, a.bob, a.charlie, a.django, a.eve, a.frank] {
+        set_balance(who, 1_000_000);
+        psp22::set_allowance(token_id(), who, dao_id(), Balance::MAX);
+    }
+    vault::with(vault_id(), |v| {
+        v.dispute_params = (500, RULING_WINDOW);
+        v.collaterals.insert(
+            COLLATERAL,
+            Collateral {
+                owner: a.bob,
+                controller: a.bob,
                 asset: Asset::Native,
-                collateral: Some(COLLATERAL),
-                disputed: true,
-                collateral_held: false,
-                ruling_deadline: START + RULING_WINDOW,
-                frozen: HELD,
-                opened_block: DISPUTE_BLOCK,
+                amount: 400_000,
+                unlock_after: 0,
+                open: 0,
+                released: false,
+                at_stake: 0,
             },
         );
-        m.collaterals.insert(COLLATERAL, 400_000);
-        m.dispute_params = (500, RULING_WINDOW);
     });
+    add_disputed_escrow(ESCROW, Some(COLLATERAL), DISPUTE_BLOCK);
     as_caller(a.alice);
     DisputeDao::new(
-        AccountId::from([0x70; 32]),
-        AccountId::from([0x71; 32]),
-        AccountId::from([0x72; 32]),
-        AccountId::from([0x73; 32]),
+        token_id(),
+        vault_id(),
+        registry_id(),
+        market_id(),
         jury_params(),
         gov_params(),
         5_000,
@@ -228,7 +444,10 @@ pub(crate) fn fingerprint(dao: &DisputeDao) -> Vec<u8> {
     }
     dao.stake_at(None, block).encode_to(&mut out);
     balance(dao_id()).encode_to(&mut out);
-    chain::with(|m| format!("{:?}{:?}", m.calls, m.escrows)).encode_to(&mut out);
+    let at_vault = vault::with(vault_id(), |v| {
+        format!("{:?}{:?}{:?}", v.escrows, v.collaterals, v.credits)
+    });
+    (format!("{:?}", calls()), at_vault).encode_to(&mut out);
     out
 }
 

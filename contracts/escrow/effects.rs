@@ -74,7 +74,7 @@ impl Escrow {
         let me = self.env().account_id();
         let from = self.env().caller();
         let before = psp22_balance_of(token, me)?;
-        psp22_transfer_from(token, me, from, me, amount)?;
+        psp22_transfer_from(token, from, me, amount)?;
         let after = psp22_balance_of(token, me)?;
         let received = after
             .checked_sub(before)

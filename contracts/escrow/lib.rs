@@ -107,8 +107,6 @@ mod effects;
 mod events;
 mod ledger;
 mod lifecycle;
-#[cfg(test)]
-mod mock_token;
 mod opening;
 mod rules;
 mod token;
@@ -872,9 +870,7 @@ mod escrow {
                     .env()
                     .transfer(caller, amount)
                     .map_err(|_| VaultError::NativeTransferFailed)?,
-                Asset::Psp22(token) => {
-                    psp22_transfer(token, self.env().account_id(), caller, amount)?
-                }
+                Asset::Psp22(token) => psp22_transfer(token, caller, amount)?,
             }
             self.env().emit_event(Withdrawn {
                 account: caller,

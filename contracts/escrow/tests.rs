@@ -1,6 +1,7 @@
-//! Unit tests of the vault in ink!'s off-chain environment. PSP22 calls go to the
-//! test-only ledger in `mock_token` (the off-chain environment cannot call another
-//! contract); the e2e suite runs the same paths against real tokens on a node.
+//! Unit tests of the vault in ink!'s off-chain environment. PSP22 calls go to the test
+//! kit's PSP22 double, `market_types::testing::psp22` (the off-chain environment cannot
+//! call another contract); the e2e suite runs the same paths against real tokens on a
+//! node.
 //!
 //! This file holds the shared fixtures (accounts, `setup()`, the `paid`/`as_` callers,
 //! event decoding, the storage `fingerprint` and `assert_refused!`); the tests live in
@@ -14,7 +15,6 @@
 //! the property tests of the settlement planner and the ledger on their own.
 
 use crate::escrow::{Escrow, MAX_FEE_BPS, MAX_PAGE};
-use crate::mock_token;
 use crate::types::{EscrowTerms, Role};
 use crate::{Error, EscrowSettled, NoShowPenaltyPaid, StreamOpened, StreamStarted, StreamToppedUp};
 use ink::env::test;
@@ -22,6 +22,7 @@ use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 pub(crate) use market_types::assert_refused;
 pub(crate) use market_types::testing::event_count;
+use market_types::testing::psp22;
 use market_types::{
     governed::VaultArbiter, Asset, Balance, EscrowState, EscrowVault, OrderTerms, Royalty,
     SettleReason, StreamTerms, Timestamp,
@@ -88,11 +89,11 @@ fn paid<T>(
     f: impl FnOnce() -> Result<T, Error>,
 ) -> Result<T, Error> {
     set_caller(who);
-    let tokens = mock_token::snapshot();
+    let tokens = psp22::snapshot();
     if value == 0 {
         let result = f();
         if result.is_err() {
-            mock_token::restore(tokens);
+            psp22::restore(tokens);
         }
         return result;
     }
@@ -107,7 +108,7 @@ fn paid<T>(
     test::set_value_transferred::<Env>(0);
     if result.is_err() {
         test::set_account_balance::<Env>(vault_id(), before);
-        mock_token::restore(tokens);
+        psp22::restore(tokens);
     }
     result
 }
@@ -119,11 +120,11 @@ fn as_<T>(who: AccountId, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Err
 
 /// Gives `who` exactly `amount` of the test token and lets the vault take `allowance`.
 fn fund_psp22(who: AccountId, amount: Balance, allowance: Balance) {
-    mock_token::set_balance(token(), who, amount);
-    mock_token::approve(token(), who, vault_id(), allowance);
+    psp22::set_balance(token(), who, amount);
+    psp22::set_allowance(token(), who, vault_id(), allowance);
 }
 fn token_balance(who: AccountId) -> Balance {
-    mock_token::balance(token(), who)
+    psp22::balance(token(), who)
 }
 
 /// A vault with Eve as arbiter, Frank as treasury, a 2.5 % fee, a 5 % bond and a
@@ -134,7 +135,7 @@ fn setup() -> Escrow {
     for who in [alice(), bob(), charlie(), django()] {
         test::set_account_balance::<Env>(who, 0);
     }
-    mock_token::reset();
+    psp22::reset();
     set_time(T0);
     set_caller(alice());
     Escrow::new(eve(), frank(), FEE_BPS, BOND_BPS, RULING_MS, MIN_NATIVE).expect("constructor")
@@ -309,7 +310,7 @@ fn fingerprint(c: &Escrow) -> String {
     s.push_str(&format!(
         " {} {:?}",
         c.is_asset_allowed(psp22()),
-        mock_token::snapshot()
+        psp22::snapshot()
     ));
     s
 }

@@ -1,14 +1,14 @@
 //! The vault's only three calls into a PSP22 token (`balance_of`, `transfer_from`,
 //! `transfer`), and how their two error layers become a `VaultError`.
 //!
-//! In unit tests they go to the thread-local ledger in `crate::mock_token`, because the
-//! off-chain environment cannot call another contract; both answer in the same layers.
+//! The calls go through `market_types::psp22_calls`; in unit tests (its `testing`
+//! feature) they reach the test kit's PSP22 double (`market_types::testing::psp22`)
+//! instead of a token, which answers in the same two layers, so the mapping below is
+//! what the tests of refusing and failing tokens exercise.
 
 use ink::primitives::AccountId;
 use market_types::psp22_calls::{self, CallError};
 use market_types::{Balance, VaultError};
-#[cfg(test)]
-use psp22::PSP22Error;
 
 type Result<T> = core::result::Result<T, VaultError>;
 
@@ -21,34 +21,13 @@ fn vault_error(e: CallError) -> VaultError {
     }
 }
 
-/// Reads a token message's raw answer (the unit tests' mock answers in the same layers).
-#[cfg(test)]
-pub(crate) fn token_outcome(
-    r: core::result::Result<
-        ink::MessageResult<core::result::Result<(), PSP22Error>>,
-        ink::env::Error,
-    >,
-) -> Result<()> {
-    psp22_calls::outcome(r).map_err(vault_error)
-}
-
-#[cfg(test)]
-pub(crate) fn balance_outcome(
-    r: core::result::Result<ink::MessageResult<Balance>, ink::env::Error>,
-) -> Result<Balance> {
-    psp22_calls::balance_outcome(r).map_err(vault_error)
-}
-
-#[cfg(not(test))]
 pub(crate) fn psp22_balance_of(token: AccountId, who: AccountId) -> Result<Balance> {
     psp22_calls::balance_of(token, who).map_err(vault_error)
 }
 
-/// `spender` is the vault itself (the token sees it as the caller).
-#[cfg(not(test))]
+/// Spends the vault's allowance (the token sees the vault as the caller).
 pub(crate) fn psp22_transfer_from(
     token: AccountId,
-    _spender: AccountId,
     from: AccountId,
     to: AccountId,
     value: Balance,
@@ -56,41 +35,7 @@ pub(crate) fn psp22_transfer_from(
     psp22_calls::transfer_from(token, from, to, value).map_err(vault_error)
 }
 
-/// `sender` is the vault itself (the token sees it as the caller).
-#[cfg(not(test))]
-pub(crate) fn psp22_transfer(
-    token: AccountId,
-    _sender: AccountId,
-    to: AccountId,
-    value: Balance,
-) -> Result<()> {
+/// From the vault's own balance (the token sees the vault as the caller).
+pub(crate) fn psp22_transfer(token: AccountId, to: AccountId, value: Balance) -> Result<()> {
     psp22_calls::transfer(token, to, value).map_err(vault_error)
-}
-
-#[cfg(test)]
-pub(crate) fn psp22_balance_of(token: AccountId, who: AccountId) -> Result<Balance> {
-    balance_outcome(crate::mock_token::balance_of(token, who))
-}
-
-#[cfg(test)]
-pub(crate) fn psp22_transfer_from(
-    token: AccountId,
-    spender: AccountId,
-    from: AccountId,
-    to: AccountId,
-    value: Balance,
-) -> Result<()> {
-    token_outcome(crate::mock_token::transfer_from(
-        token, spender, from, to, value,
-    ))
-}
-
-#[cfg(test)]
-pub(crate) fn psp22_transfer(
-    token: AccountId,
-    sender: AccountId,
-    to: AccountId,
-    value: Balance,
-) -> Result<()> {
-    token_outcome(crate::mock_token::transfer(token, sender, to, value))
 }

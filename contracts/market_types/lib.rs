@@ -23,6 +23,12 @@
 //! - **[`storage`]**: the storage helpers every contract shares — [`storage::SwapIndex`]
 //!   (swap-remove lists per key), [`storage::page`] (the one page builder) and the
 //!   [`ensure!`] guard.
+//! - **[`psp22_calls`]**: the calls into PSP22 tokens and the one reading of their two
+//!   error layers.
+//! - **`testing`** (feature `testing`, enabled in dev-dependencies only): the unit
+//!   tests' kit — `assert_refused!`, the `Fingerprint` trait, and the one set of test
+//!   doubles for what the contracts call (`testing::psp22`, `testing::vault`,
+//!   `testing::targets`). With the feature on, [`psp22_calls`] calls the PSP22 double.
 //!
 //! This crate holds no contract and no messages of its own; it is a plain library.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -54,6 +60,9 @@ pub type LicenseId = u64;
 pub type OfferId = u32;
 /// Basis points: 1 bps = 0.01 %.
 pub type Bps = u16;
+/// What a cross-contract call answers, unread: the environment layer (trap, …), then
+/// ink!'s `LangError`, then the message's own return value.
+pub type Answer<T> = Result<ink::MessageResult<T>, ink::env::Error>;
 /// Amounts, as in ink!'s default environment.
 pub type Balance = u128;
 /// Milliseconds since the Unix epoch, as the chain's timestamp pallet reports.

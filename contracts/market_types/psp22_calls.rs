@@ -6,10 +6,12 @@
 //! and its `…CallFailed` variant), so every token refusal reads the same everywhere.
 //!
 //! The caller of each call is the contract making it (the token sees the contract as
-//! `caller()`). Off-chain unit tests cannot call another contract: contracts swap these
-//! for their stand-ins there and read the stand-ins' answers with [`outcome`].
+//! `caller()`). Off-chain unit tests cannot call another contract: with the `testing`
+//! feature (dev-dependencies only) the raw calls go to the test kit's PSP22 double
+//! (`market_types::testing::psp22`), which answers in the same two layers, so a unit
+//! test of a refusing or failing token runs through this module's reading of them.
 
-use crate::{Balance, TokenError};
+use crate::{Answer, Balance, TokenError};
 use ink::codegen::TraitCallBuilder;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -27,9 +29,7 @@ pub enum CallError {
 }
 
 /// Reads a token message's raw answer: both error layers and the token's own result.
-pub fn outcome(
-    raw: Result<ink::MessageResult<Result<(), PSP22Error>>, ink::env::Error>,
-) -> Result<(), CallError> {
+pub fn outcome(raw: Answer<Result<(), PSP22Error>>) -> Result<(), CallError> {
     match raw {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(e))) => Err(CallError::Refused(e.into())),
@@ -38,9 +38,7 @@ pub fn outcome(
 }
 
 /// Reads a `balance_of` answer (a view: only the call can fail).
-pub fn balance_outcome(
-    raw: Result<ink::MessageResult<Balance>, ink::env::Error>,
-) -> Result<Balance, CallError> {
+pub fn balance_outcome(raw: Answer<Balance>) -> Result<Balance, CallError> {
     match raw {
         Ok(Ok(balance)) => Ok(balance),
         _ => Err(CallError::Failed),
@@ -54,28 +52,73 @@ pub fn transfer_from(
     to: AccountId,
     value: Balance,
 ) -> Result<(), CallError> {
-    let mut t: ink::contract_ref!(PSP22, Env) = token.into();
-    outcome(
-        t.call_mut()
-            .transfer_from(from, to, value, Vec::new())
-            .try_invoke(),
-    )
+    outcome(transport::transfer_from(token, from, to, value))
 }
 
 /// `token.transfer(to, value)` from the calling contract's own balance.
 pub fn transfer(token: AccountId, to: AccountId, value: Balance) -> Result<(), CallError> {
-    let mut t: ink::contract_ref!(PSP22, Env) = token.into();
-    outcome(t.call_mut().transfer(to, value, Vec::new()).try_invoke())
+    outcome(transport::transfer(token, to, value))
 }
 
 /// `token.approve(spender, value)`: the calling contract lets `spender` take `value`.
 pub fn approve(token: AccountId, spender: AccountId, value: Balance) -> Result<(), CallError> {
-    let mut t: ink::contract_ref!(PSP22, Env) = token.into();
-    outcome(t.call_mut().approve(spender, value).try_invoke())
+    outcome(transport::approve(token, spender, value))
 }
 
 /// `token.balance_of(who)`.
 pub fn balance_of(token: AccountId, who: AccountId) -> Result<Balance, CallError> {
-    let t: ink::contract_ref!(PSP22, Env) = token.into();
-    balance_outcome(t.call().balance_of(who).try_invoke())
+    balance_outcome(transport::balance_of(token, who))
+}
+
+// The one switch between a chain and the unit tests: the same calls, answered by the
+// token contract or by the test kit's PSP22 double, read by the same `outcome`.
+#[cfg(feature = "testing")]
+use crate::testing::psp22 as transport;
+#[cfg(not(feature = "testing"))]
+use on_chain as transport;
+
+/// The raw calls into a token contract, answering both error layers unread; use the
+/// functions above, which read them (and which the `testing` feature points at the test
+/// kit's double instead).
+pub mod on_chain {
+    use super::*;
+
+    /// `PSP22::transfer_from`, the calling contract as spender.
+    pub fn transfer_from(
+        token: AccountId,
+        from: AccountId,
+        to: AccountId,
+        value: Balance,
+    ) -> Answer<Result<(), PSP22Error>> {
+        let mut t: ink::contract_ref!(PSP22, Env) = token.into();
+        t.call_mut()
+            .transfer_from(from, to, value, Vec::new())
+            .try_invoke()
+    }
+
+    /// `PSP22::transfer` from the calling contract.
+    pub fn transfer(
+        token: AccountId,
+        to: AccountId,
+        value: Balance,
+    ) -> Answer<Result<(), PSP22Error>> {
+        let mut t: ink::contract_ref!(PSP22, Env) = token.into();
+        t.call_mut().transfer(to, value, Vec::new()).try_invoke()
+    }
+
+    /// `PSP22::approve` by the calling contract.
+    pub fn approve(
+        token: AccountId,
+        spender: AccountId,
+        value: Balance,
+    ) -> Answer<Result<(), PSP22Error>> {
+        let mut t: ink::contract_ref!(PSP22, Env) = token.into();
+        t.call_mut().approve(spender, value).try_invoke()
+    }
+
+    /// `PSP22::balance_of`.
+    pub fn balance_of(token: AccountId, who: AccountId) -> Answer<Balance> {
+        let t: ink::contract_ref!(PSP22, Env) = token.into();
+        t.call().balance_of(who).try_invoke()
+    }
 }

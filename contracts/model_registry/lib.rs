@@ -85,8 +85,8 @@
 //! [`rules::validation`] (input checks needing no storage) and [`rules::licensing`]
 //! (what a license grants) · `catalogue.rs`, `purchases.rs`, `admin.rs`: the contract's private helpers
 //! (guards, indexes, catalogue views; purchase planning, recording, license views; the
-//! registry's own admin setters) · `calls.rs`: every call into the vault and PSP22 tokens, with in-memory
-//! stand-ins for unit tests · `tests.rs`: the unit tests.
+//! registry's own admin setters) · `calls.rs`: every call into the vault and PSP22 tokens (in unit tests
+//! answered by the stand-ins of `market_types::testing`) · `tests.rs`: the unit tests.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use self::errors::Error;

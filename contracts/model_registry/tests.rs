@@ -1,6 +1,6 @@
 //! Unit tests of the registry, off-chain: every message, its refusals (each shown to
 //! change no state and emit nothing) and its events, with the vault and PSP22 tokens
-//! played by the in-memory chain of `calls.rs`.
+//! played by the test kit's stand-ins (`market_types::testing::{vault, psp22}`).
 //!
 //! This file holds the shared fixtures (`setup()`, the `fingerprint` and
 //! `assert_refused!`, the `shop()` with its vaults and `buy()`); the tests live in
@@ -8,8 +8,6 @@
 //! purchases), `licenses.rs` (licenses and entitlements), `attestations.rs`
 //! (attestations and ratings), `admin.rs` (admin, handovers and pause) and `pages.rs`.
 
-use crate::calls;
-use crate::calls::chain;
 use crate::errors::{Error, Result};
 use crate::events::*;
 use crate::model_registry::ModelRegistry;
@@ -22,6 +20,7 @@ use ink::scale::{Decode, Encode};
 pub(crate) use market_types::assert_refused;
 use market_types::governed::{Administered, RegistryAdmin};
 pub(crate) use market_types::testing::event_count;
+use market_types::testing::{self as kit, psp22, vault};
 use market_types::{
     AdminError, Asset, Auditors, Balance, Bps, EscrowId, LicenseId, LicenseKind, ModelId, OfferId,
     Page, SettleReason, Timestamp, TokenError, VaultError,
@@ -61,10 +60,10 @@ fn text(len: usize) -> String {
     "x".repeat(len)
 }
 
-/// A registry with a 20 % royalty cap, deployed by alice at T0, on an empty
-/// stand-in chain.
+/// A registry with a 20 % royalty cap, deployed by alice at T0, with no vaults and no
+/// tokens in the test kit.
 fn setup() -> ModelRegistry {
-    calls::chain::reset();
+    kit::reset();
     set_caller(accounts().alice);
     set_now(T0);
     ModelRegistry::new(2_000).expect("valid cap")
@@ -205,9 +204,9 @@ fn buy(c: &mut ModelRegistry, id: ModelId, offer: OfferId) -> Result<LicenseId> 
         Asset::Native => set_value(o.price),
         Asset::Psp22(t) => {
             set_value(0);
-            chain::mint(t, buyer, o.price);
-            let allowed = chain::allowance(t, buyer, registry_id());
-            chain::set_allowance(t, buyer, registry_id(), allowed + o.price);
+            psp22::mint(t, buyer, o.price);
+            let allowed = psp22::allowance(t, buyer, registry_id());
+            psp22::set_allowance(t, buyer, registry_id(), allowed + o.price);
         }
     }
     let r = c.purchase_license(id, offer, o.version);

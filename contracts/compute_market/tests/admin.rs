@@ -162,14 +162,14 @@ fn a_new_vault_serves_new_offers_while_old_offers_keep_theirs() {
         (offer(&c, old).vault, offer(&c, new).vault),
         (vault(), vault_b())
     );
-    assert_eq!(chain::lock(vault_b(), 1).amount, 320);
+    assert_eq!(vault::lock(vault_b(), 1).amount, 320);
     set_caller(renter());
     let r_old = rent(&mut c, old, 1, 1).unwrap();
     let r_new = rent(&mut c, new, 1, 1).unwrap();
     assert_eq!(rental(&c, r_old).vault, vault());
     assert_eq!(rental(&c, r_new).vault, vault_b());
-    assert_eq!(chain::stream(vault(), 1).terms.collateral, Some(1));
-    assert_eq!(chain::stream(vault_b(), 1).terms.collateral, Some(1));
+    assert_eq!(vault::escrow_of(vault(), 1).record.collateral, Some(1));
+    assert_eq!(vault::escrow_of(vault_b(), 1).record.collateral, Some(1));
 }
 
 #[ink::test]
@@ -190,7 +190,7 @@ fn the_minimum_charge_is_governed_and_applies_to_rentals_booked_after() {
     set_caller(renter());
     let three = rent(&mut c, id, 1, 5).unwrap();
     assert_eq!(rental(&c, three).min_payout, 30);
-    assert_eq!(chain::stream(vault(), 2).terms.min_payout, 30);
+    assert_eq!(vault::escrow_of(vault(), 2).stream().min_payout, 30);
     // The booked rental keeps its own.
     assert_eq!(rental(&c, before).min_payout, 20);
     set_caller(accounts().alice);
@@ -202,6 +202,6 @@ fn the_minimum_charge_is_governed_and_applies_to_rentals_booked_after() {
     assert_eq!(rental(&c, free).min_payout, 0);
     // No minimum: withdrawing gives everything back, as before.
     c.end_early(free).unwrap();
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 10);
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 0);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 10);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 0);
 }

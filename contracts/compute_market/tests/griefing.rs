@@ -61,7 +61,7 @@ fn junk_bookings_leave_the_providers_open_list_and_a_real_booking_shows_first() 
     // And it was not free: each junk booking paid the provider its first hour (40 of
     // the 80 it prepaid).
     assert_eq!(
-        chain::credit(vault(), Asset::Native, provider()),
+        vault::credit(vault(), Asset::Native, provider()),
         u128::from(junk) * 4 * PRICE
     );
     // Serving leaves the list only when the rental closes: ended but unclaimed stays.
@@ -70,7 +70,7 @@ fn junk_bookings_leave_the_providers_open_list_and_a_real_booking_shows_first() 
     c.settle(real).unwrap();
     assert_eq!(rental(&c, real).status, RentalStatus::Ended);
     assert!(rows(c.rentals_of(provider(), Party::ProviderOpen, 0, 0)).contains(&real));
-    chain::claim(vault(), rental(&c, real).escrow_id);
+    vault::claim(vault(), rental(&c, real).escrow_id);
     c.settle(real).unwrap();
     assert_eq!(
         rows(c.rentals_of(provider(), Party::ProviderOpen, 0, 0)),
@@ -95,7 +95,7 @@ fn booking_every_free_gpu_and_letting_go_costs_the_stranger_the_first_hour() {
     assert_eq!((e.amount, e.min_payout), (80, 10));
     for (escrow, r) in (1..).zip(&booked) {
         assert_eq!(rental(&c, *r).min_payout, 10);
-        assert_eq!(chain::stream(vault(), escrow).terms.min_payout, 10);
+        assert_eq!(vault::escrow_of(vault(), escrow).stream().min_payout, 10);
     }
     // The provider starts two of them; the stranger lets all four go at once.
     start(&mut c, booked[0]);
@@ -116,8 +116,8 @@ fn booking_every_free_gpu_and_letting_go_costs_the_stranger_the_first_hour() {
         ]
     );
     // It cost the stranger the first hour of each booking, paid to the provider.
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 4 * 10);
-    assert_eq!(chain::credit(vault(), Asset::Native, stranger()), 4 * 70);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 4 * 10);
+    assert_eq!(vault::credit(vault(), Asset::Native, stranger()), 4 * 70);
     assert_eq!(offer(&c, id).in_use, 0);
     // A rental shorter than the minimum charge pays its whole time.
     set_caller(accounts().alice);
@@ -126,7 +126,7 @@ fn booking_every_free_gpu_and_letting_go_costs_the_stranger_the_first_hour() {
     let short = rent(&mut c, id, 2, 2).unwrap();
     assert_eq!(rental(&c, short).min_payout, 40);
     c.end_early(short).unwrap();
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 40 + 40);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 40 + 40);
 }
 
 #[ink::test]
@@ -136,8 +136,11 @@ fn a_disputed_rentals_gpus_come_back_when_its_stream_freezes() {
     start(&mut c, r);
     set_now(T0 + HOUR / 10);
     // The renter disputes right after the start: the stream freezes at the vault.
-    chain::dispute(vault(), 1);
-    assert_eq!(chain::stream(vault(), 1).state, EscrowState::Disputed);
+    vault::dispute(vault(), 1);
+    assert_eq!(
+        vault::escrow_of(vault(), 1).record.state,
+        EscrowState::Disputed
+    );
     assert_eq!(
         c.offer(id).unwrap().free_gpus,
         0,
@@ -171,7 +174,7 @@ fn a_disputed_rentals_gpus_come_back_when_its_stream_freezes() {
     // Nobody rules: the fallback pays what accrued until the freeze (4 of 320), not
     // the rental's first hour (nobody ruled on whether it delivered); settle records
     // it, returning nothing more.
-    chain::expire(vault(), 1);
+    answered(vault::expire_dispute(vault(), 1));
     set_caller(accounts().eve);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
@@ -179,8 +182,8 @@ fn a_disputed_rentals_gpus_come_back_when_its_stream_freezes() {
         (e.gpus_returned, e.outcome, e.counted),
         (0, Some(Outcome::Disputed), true)
     );
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 4);
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 316);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 4);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 316);
     let o = offer(&c, id);
     assert_eq!(
         (o.in_use, o.open_rentals),
@@ -199,12 +202,15 @@ fn a_provider_refunding_a_disputed_stream_cannot_retire_while_the_hold_is_on() {
     let r = rent(&mut c, id, 2, 4).unwrap();
     start(&mut c, r);
     set_now(T0 + HOUR);
-    chain::dispute(vault(), 1);
+    vault::dispute(vault(), 1);
     // The attack runs: the provider refunds the disputed stream at the vault (it
     // pays the no-show penalty), and anyone settles the rental.
-    let penalty = chain::payee_refund(vault(), 1);
+    let penalty = vault::payee_refund(vault(), 1);
     assert_eq!(penalty, 20);
-    assert_eq!(chain::stream(vault(), 1).state, EscrowState::Settled);
+    assert_eq!(
+        vault::escrow_of(vault(), 1).record.state,
+        EscrowState::Settled
+    );
     set_caller(accounts().eve);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
@@ -214,8 +220,8 @@ fn a_provider_refunding_a_disputed_stream_cannot_retire_while_the_hold_is_on() {
         (e.outcome, e.penalty, e.gpus_returned, e.counted),
         (Some(Outcome::Lost), 20, 2, true)
     );
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 80 + 20);
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 0);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 80 + 20);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 0);
     let rep = c.reputation(provider());
     assert_eq!((rep.disputed, rep.lost, rep.no_shows), (1, 1, 0));
     let o = offer(&c, id);
@@ -225,13 +231,13 @@ fn a_provider_refunding_a_disputed_stream_cannot_retire_while_the_hold_is_on() {
     // for the dispute, so retiring is refused and changes nothing.
     set_caller(provider());
     assert_refused!(c, Error::CollateralHeld, c.retire_offer(id));
-    let lock = chain::lock(vault(), 1);
+    let lock = vault::lock(vault(), 1);
     assert_eq!((lock.amount, lock.released, lock.open), (300, false, 1));
     assert_eq!(offer(&c, id).status, OfferStatus::Active);
     // Once the hold ends (after the ruling), the offer retires.
-    chain::release_hold(vault(), 1);
+    answered(vault::release_hold(vault(), 1));
     c.retire_offer(id).unwrap();
     let e: OfferRetired = last_event();
     assert!(e.released);
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 300);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 300);
 }

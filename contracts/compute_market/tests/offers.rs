@@ -16,7 +16,7 @@ fn publish_locks_exactly_the_sized_collateral_and_indexes_the_offer() {
     assert_eq!((o.collateral, o.collateral_id, o.vault), (320, 1, vault()));
     assert_eq!((o.version, o.status, o.in_use), (1, OfferStatus::Active, 0));
     assert_eq!(o.expires_at, T0 + MAX_PERIOD_MS);
-    let lock = chain::lock(vault(), 1);
+    let lock = vault::lock(vault(), 1);
     assert_eq!(
         (lock.owner, lock.controller, lock.amount, lock.unlock_after),
         (provider(), market_id(), 320, T0 + MAX_PERIOD_MS)
@@ -49,7 +49,7 @@ fn collateral_follows_the_ratio_above_one_hundred_percent_exactly() {
     // 7 × 3 × 10 = 210 at 300 %.
     let id = publish(&mut c, &d);
     assert_eq!(offer(&c, id).collateral, 630);
-    assert_eq!(chain::lock(vault(), 1).amount, 630);
+    assert_eq!(vault::lock(vault(), 1).amount, 630);
     set_caller(accounts().alice);
     c.set_ratios(3_333, 2_500).unwrap();
     set_caller(provider());
@@ -64,21 +64,21 @@ fn publish_in_tokens_moves_the_providers_tokens_into_the_vault_through_the_marke
     let mut c = setup();
     let mut d = draft();
     d.asset = Asset::Psp22(token());
-    chain::mint(token(), provider(), 320);
+    psp22::mint(token(), provider(), 320);
     // Not approved: the token's own refusal, and nothing moved.
     assert_refused!(
         c,
         Error::Token(TokenError::InsufficientAllowance),
         publish_with(&mut c, &d, 0)
     );
-    chain::set_allowance(token(), provider(), market_id(), 320);
+    psp22::set_allowance(token(), provider(), market_id(), 320);
     // A PSP22 offer takes no value.
     assert_refused!(c, Error::WrongPayment, publish_with(&mut c, &d, 320));
     let id = publish_with(&mut c, &d, 0).unwrap();
-    assert_eq!(chain::balance(token(), provider()), 0);
-    assert_eq!(chain::balance(token(), vault()), 320);
-    assert_eq!(chain::balance(token(), market_id()), 0);
-    assert_eq!(chain::allowance(token(), market_id(), vault()), 0);
+    assert_eq!(psp22::balance(token(), provider()), 0);
+    assert_eq!(psp22::balance(token(), vault()), 320);
+    assert_eq!(psp22::balance(token(), market_id()), 0);
+    assert_eq!(psp22::allowance(token(), market_id(), vault()), 0);
     assert_eq!(offer(&c, id).asset, Asset::Psp22(token()));
 }
 
@@ -142,7 +142,7 @@ fn publish_refusals_happen_before_the_vault_and_change_nothing() {
     set_caller(accounts().alice);
     c.set_ratios(10_000, 0).unwrap();
     set_caller(provider());
-    chain::with(|ch| ch.vault_refuses = Some(VaultError::NotController));
+    vault::refuse_next(vault(), VaultError::NotController);
     assert_refused!(
         c,
         Error::Vault(VaultError::NotController),
@@ -216,8 +216,8 @@ fn retire_releases_the_collateral_to_the_providers_credit_and_is_final() {
     c.retire_offer(id).unwrap();
     let e: OfferRetired = last_event();
     assert_eq!((e.offer_id, e.provider, e.released), (id, provider(), true));
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 320);
-    assert!(chain::lock(vault(), 1).released);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 320);
+    assert!(vault::lock(vault(), 1).released);
     let o = offer(&c, id);
     assert_eq!((o.status, o.collateral), (OfferStatus::Retired, 0));
     assert!(c
@@ -258,12 +258,12 @@ fn retire_is_refused_while_any_rental_is_open() {
     assert_refused!(c, Error::RentalsOpen, c.retire_offer(id));
     assert_eq!(c.open_rentals(id, 0, 0).items.len(), 1);
     // The provider claims; the vault settles the stream; settle records it.
-    chain::claim(vault(), rental(&c, running).escrow_id);
+    vault::claim(vault(), rental(&c, running).escrow_id);
     c.settle(running).unwrap();
     assert!(c.open_rentals(id, 0, 0).items.is_empty());
     c.retire_offer(id).unwrap();
     assert_eq!(
-        chain::credit(vault(), Asset::Native, provider()),
+        vault::credit(vault(), Asset::Native, provider()),
         320 + 20 + 10,
         "collateral back, the pay claimed, and the withdrawn booking's first hour"
     );
@@ -280,13 +280,13 @@ fn an_expired_offer_takes_no_rentals_and_retires_even_if_the_lock_was_taken_back
         .offers_by_gpu("h100".into(), 0, 0, None, None)
         .items
         .is_empty());
-    chain::owner_releases(vault(), 1);
+    vault::owner_releases(vault(), 1).expect("the owner takes it back");
     set_caller(provider());
     c.retire_offer(id).unwrap();
     let e: OfferRetired = last_event();
     assert!(!e.released);
     assert_eq!(
-        chain::credit(vault(), Asset::Native, provider()),
+        vault::credit(vault(), Asset::Native, provider()),
         320,
         "once"
     );
@@ -319,10 +319,10 @@ fn auditors_attest_offers_until_expiry() {
         (auditor(), hash(3), T0)
     );
     // Off the list: no longer shown, still readable.
-    chain::set_auditor(registry(), auditor(), false);
+    targets::set_auditor_listed(registry(), auditor(), false);
     assert_eq!(c.offer(id).unwrap().attestation, None);
     assert!(c.attestation(id).is_some());
-    chain::set_auditor(registry(), auditor(), true);
+    targets::set_auditor_listed(registry(), auditor(), true);
     set_now(later);
     assert_eq!(c.offer(id).unwrap().attestation, None, "expired");
     set_now(T0);

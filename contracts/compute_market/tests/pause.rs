@@ -63,7 +63,7 @@ fn a_paused_market_refuses_new_offers_and_rentals_before_the_vault() {
     assert_eq!(vault_calls(), calls, "no vault was called");
     assert_eq!((c.offer_count(), c.rental_count()), (1, 0));
     assert_eq!(
-        chain::lock(vault(), 1).amount,
+        vault::lock(vault(), 1).amount,
         320,
         "only the first offer's lock"
     );
@@ -115,7 +115,7 @@ fn rentals_in_flight_and_published_offers_go_on_while_paused() {
     // Rentals run their time and settle; then the offer retires.
     set_now(T0 + 3 * HOUR);
     for r in [running, booked] {
-        chain::claim(vault(), rental(&c, r).escrow_id);
+        vault::claim(vault(), rental(&c, r).escrow_id);
         c.settle(r).unwrap();
         let e: RentalSettled = last_event();
         assert_eq!(e.outcome, Some(Outcome::Completed));

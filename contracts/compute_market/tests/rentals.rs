@@ -31,20 +31,18 @@ fn rent_opens_a_waiting_stream_backed_by_the_collateral() {
     let (mut c, id) = shop();
     let r = rent(&mut c, id, 3, 2).unwrap();
     assert_eq!(r, 1);
-    let s = chain::stream(vault(), 1);
+    let e = vault::escrow_of(vault(), 1);
+    let s = e.stream();
     assert_eq!(
-        (s.opener, s.payer, s.terms.payee),
+        (e.record.opener, e.record.payer, e.record.payee),
         (market_id(), renter(), provider())
     );
     // 10 × 3 GPUs × 2 hours; 25 % of it if the provider never starts.
-    assert_eq!(
-        (s.terms.amount, s.value, s.terms.no_show_penalty),
-        (60, 60, 15)
-    );
-    assert_eq!((s.terms.duration_ms, s.terms.start), (2 * HOUR, None));
-    assert_eq!(s.terms.start_by, T0 + WINDOW);
-    assert_eq!((s.terms.collateral, s.terms.context), (Some(1), r));
-    assert_eq!(s.state, EscrowState::Waiting);
+    assert_eq!((s.deposit, e.sent, s.no_show_penalty), (60, 60, 15));
+    assert_eq!((s.duration_ms, s.start), (2 * HOUR, None));
+    assert_eq!(s.start_by, T0 + WINDOW);
+    assert_eq!((e.record.collateral, e.record.context), (Some(1), r));
+    assert_eq!(e.record.state, EscrowState::Waiting);
     let got = rental(&c, r);
     assert_eq!(
         (got.status, got.escrow_id, got.paid),
@@ -91,7 +89,7 @@ fn rent_refusals_happen_before_the_vault_and_change_nothing() {
     assert_eq!(vault_calls(), calls, "no vault was called");
     // The vault's own refusal comes back whole.
     set_caller(renter());
-    chain::with(|ch| ch.vault_refuses = Some(VaultError::BelowMinDeposit));
+    vault::refuse_next(vault(), VaultError::BelowMinDeposit);
     set_value(10);
     assert_refused!(
         c,
@@ -150,21 +148,21 @@ fn rent_in_tokens_moves_the_renters_tokens_into_the_stream_through_the_market() 
     d.asset = Asset::Psp22(token());
     let id = publish(&mut c, &d);
     set_caller(renter());
-    chain::mint(token(), renter(), 20);
+    psp22::mint(token(), renter(), 20);
     assert_refused!(
         c,
         Error::Token(TokenError::InsufficientAllowance),
         c.rent(id, 1, 2, 1)
     );
-    chain::set_allowance(token(), renter(), market_id(), 20);
+    psp22::set_allowance(token(), renter(), market_id(), 20);
     set_value(20);
     assert_refused!(c, Error::WrongPayment, c.rent(id, 1, 2, 1));
     set_value(0);
     let r = c.rent(id, 1, 2, 1).unwrap();
-    assert_eq!(chain::balance(token(), renter()), 0);
-    assert_eq!(chain::balance(token(), vault()), 320 + 20);
-    assert_eq!(chain::balance(token(), market_id()), 0);
-    assert_eq!(chain::stream(vault(), 1).value, 0);
+    assert_eq!(psp22::balance(token(), renter()), 0);
+    assert_eq!(psp22::balance(token(), vault()), 320 + 20);
+    assert_eq!(psp22::balance(token(), market_id()), 0);
+    assert_eq!(vault::escrow_of(vault(), 1).sent, 0);
     // Extending in tokens: approve the market again.
     start(&mut c, r);
     assert_refused!(
@@ -172,11 +170,11 @@ fn rent_in_tokens_moves_the_renters_tokens_into_the_stream_through_the_market() 
         Error::Token(TokenError::InsufficientAllowance),
         c.extend(r, 1)
     );
-    chain::mint(token(), renter(), 10);
-    chain::set_allowance(token(), renter(), market_id(), 10);
+    psp22::mint(token(), renter(), 10);
+    psp22::set_allowance(token(), renter(), market_id(), 10);
     c.extend(r, 1).unwrap();
-    assert_eq!(chain::balance(token(), vault()), 320 + 30);
-    assert_eq!(chain::stream(vault(), 1).deposit, 30);
+    assert_eq!(psp22::balance(token(), vault()), 320 + 30);
+    assert_eq!(vault::escrow_of(vault(), 1).stream().deposit, 30);
 }
 
 #[ink::test]
@@ -199,7 +197,10 @@ fn the_provider_starts_within_the_window() {
         (got.status, got.started_at, got.access_hash),
         (RentalStatus::Running, Some(T0 + WINDOW), Some(hash(9)))
     );
-    assert_eq!(chain::stream(vault(), 1).state, EscrowState::Streaming);
+    assert_eq!(
+        vault::escrow_of(vault(), 1).record.state,
+        EscrowState::Streaming
+    );
     assert_eq!(
         offer(&c, id).penalties_reserved,
         rental(&c, r).no_show_penalty,
@@ -231,8 +232,8 @@ fn a_no_show_refunds_the_renter_with_the_penalty_and_counts_against_the_provider
         (r, 2, Some(Outcome::NoShow), 20)
     );
     // 80 back and 25 % of it out of the collateral.
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 80 + 20);
-    assert_eq!(chain::lock(vault(), 1).amount, 300);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 80 + 20);
+    assert_eq!(vault::lock(vault(), 1).amount, 300);
     let o = offer(&c, id);
     assert_eq!(
         (o.in_use, o.open_rentals, o.collateral, o.penalties_reserved),
@@ -256,8 +257,8 @@ fn a_no_show_cancelled_directly_at_the_vault_is_recorded_once() {
     let r = rent(&mut c, id, 1, 1).unwrap();
     let other = rent(&mut c, id, 1, 1).unwrap();
     set_now(T0 + WINDOW + 1);
-    assert_eq!(chain::cancel_directly(vault(), 1), 2);
-    assert_eq!(chain::cancel_directly(vault(), 2), 2);
+    assert_eq!(answered(vault::cancel_unstarted(vault(), 1)), 2);
+    assert_eq!(answered(vault::cancel_unstarted(vault(), 2)), 2);
     c.cancel_no_show(r).unwrap();
     c.settle(other).unwrap();
     let e: RentalSettled = last_event();
@@ -282,13 +283,13 @@ fn a_provider_refund_at_the_vault_counts_as_a_no_show() {
     let penalty = rental(&c, r).no_show_penalty;
     assert!(penalty > 0);
     // The attack runs: the provider refunds at the vault, then anyone settles.
-    assert_eq!(chain::payee_refund(vault(), 1), penalty);
+    assert_eq!(vault::payee_refund(vault(), 1), penalty);
     set_caller(accounts().django);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
     assert_eq!((e.outcome, e.penalty), (Some(Outcome::NoShow), penalty));
     let o = offer(&c, id);
-    assert_eq!(o.collateral, chain::lock(vault(), 1).amount);
+    assert_eq!(o.collateral, vault::lock(vault(), 1).amount);
     assert_eq!(o.penalties_reserved, 0);
     let rep = c.reputation(provider());
     assert_eq!((rep.completed, rep.no_shows), (0, 1));
@@ -304,7 +305,7 @@ fn a_provider_that_starts_then_refunds_still_pays_the_penalty() {
     set_now(T0 + WINDOW);
     c.start(r, hash(9)).unwrap();
     assert_eq!(offer(&c, id).penalties_reserved, penalty);
-    assert_eq!(chain::payee_refund(vault(), 1), penalty);
+    assert_eq!(vault::payee_refund(vault(), 1), penalty);
     set_caller(accounts().django);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
@@ -315,7 +316,7 @@ fn a_provider_that_starts_then_refunds_still_pays_the_penalty() {
     let o = offer(&c, id);
     assert_eq!(
         (o.collateral, o.penalties_reserved, o.in_use),
-        (chain::lock(vault(), 1).amount, 0, 0)
+        (vault::lock(vault(), 1).amount, 0, 0)
     );
     assert_eq!(c.reputation(provider()).no_shows, 1);
     assert_capacity(&c, id);
@@ -326,15 +327,19 @@ fn a_slash_the_market_did_not_see_caps_the_penalty_at_what_the_lock_holds() {
     let (mut c, id) = shop();
     let r = rent(&mut c, id, 4, 8).unwrap();
     assert_eq!(rental(&c, r).no_show_penalty, 80);
-    chain::slash(vault(), 1, 300);
+    answered(vault::slash_collateral(
+        vault(),
+        1,
+        vec![(accounts().django, 300)],
+    ));
     set_now(T0 + WINDOW + 1);
     c.cancel_no_show(r).unwrap();
     let e: RentalSettled = last_event();
     assert_eq!(e.penalty, 20, "what the vault paid");
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 320 + 20);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 320 + 20);
     let o = offer(&c, id);
     assert_eq!((o.collateral, o.penalties_reserved, o.in_use), (300, 0, 0));
-    assert_eq!(chain::lock(vault(), 1).amount, 0);
+    assert_eq!(vault::lock(vault(), 1).amount, 0);
 }
 
 #[ink::test]
@@ -352,7 +357,7 @@ fn penalties_stay_covered_when_the_collateral_shrinks() {
     let r = rent(&mut c, id, 1, 1).unwrap();
     set_now(T0 + WINDOW + 1);
     c.cancel_no_show(r).unwrap();
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 20);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 20);
     // The whole collateral went to the renter: nothing backs a new booking.
     assert_eq!(offer(&c, id).collateral, 0);
     set_value(10);
@@ -361,7 +366,7 @@ fn penalties_stay_covered_when_the_collateral_shrinks() {
     set_caller(provider());
     assert_refused!(c, Error::CollateralShort, c.update_offer(id, 10, 1, 1));
     c.retire_offer(id).unwrap();
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 0);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 0);
 }
 
 #[ink::test]
@@ -377,8 +382,8 @@ fn ending_early_pays_what_accrued_and_refunds_the_rest() {
     let e: RentalSettled = last_event();
     assert_eq!((e.gpus_returned, e.outcome), (2, Some(Outcome::EndedEarly)));
     // 80 over 4 hours, 1.5 hours in.
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 30);
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 50);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 30);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 50);
     assert_eq!(c.reputation(provider()).ended_early, 1);
     assert_eq!(rental(&c, r).status, RentalStatus::Closed);
     assert_refused!(c, Error::RentalNotActive, c.end_early(r));
@@ -395,8 +400,8 @@ fn a_booking_withdrawn_before_its_start_counts_nowhere() {
     let e: RentalSettled = last_event();
     assert_eq!((e.outcome, e.counted), (Some(Outcome::Withdrawn), false));
     // Back but for its minimum charge: the first hour pays the provider.
-    assert_eq!(chain::credit(vault(), Asset::Native, renter()), 10);
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 10);
+    assert_eq!(vault::credit(vault(), Asset::Native, renter()), 10);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 10);
     assert_eq!(c.reputation(provider()), Reputation::default());
     let o = offer(&c, id);
     assert_eq!((o.in_use, o.open_rentals, o.penalties_reserved), (0, 0, 0));
@@ -436,7 +441,7 @@ fn extensions_pay_exactly_and_stop_at_max_hours() {
     c.extend(r, 2).unwrap();
     let e: RentalExtended = last_event();
     assert_eq!((e.extra_hours, e.hours, e.added), (2, 5, 40));
-    let s = chain::stream(vault(), 1);
+    let s = vault::escrow_of(vault(), 1).stream();
     assert_eq!((s.deposit, s.duration_ms), (100, 5 * HOUR));
     set_value(60);
     c.extend(r, 3).unwrap();
@@ -470,11 +475,11 @@ fn a_completed_rental_returns_capacity_once_and_counts_when_paid() {
     assert_eq!(offer(&c, id).in_use, 0);
     assert_eq!(offer(&c, id).open_rentals, 1);
     assert_refused!(c, Error::OutcomePending, c.settle(r));
-    chain::claim(vault(), 1);
+    vault::claim(vault(), 1);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
     assert_eq!((e.gpus_returned, e.outcome), (0, Some(Outcome::Completed)));
-    assert_eq!(chain::credit(vault(), Asset::Native, provider()), 40);
+    assert_eq!(vault::credit(vault(), Asset::Native, provider()), 40);
     let o = offer(&c, id);
     assert_eq!((o.in_use, o.open_rentals), (0, 0));
     assert_eq!(c.reputation(provider()).completed, 1);
@@ -488,7 +493,7 @@ fn a_stream_the_vault_completed_closes_in_one_settle() {
     let r = rent(&mut c, id, 4, 1).unwrap();
     start(&mut c, r);
     set_now(T0 + HOUR);
-    chain::claim(vault(), 1);
+    vault::claim(vault(), 1);
     c.settle(r).unwrap();
     let e: RentalSettled = last_event();
     assert_eq!((e.gpus_returned, e.outcome), (4, Some(Outcome::Completed)));
@@ -507,12 +512,12 @@ fn disputes_count_and_a_ruling_against_the_provider_counts_as_lost() {
     }
     set_now(T0 + HOUR);
     for escrow in [1, 2, 3] {
-        chain::dispute(vault(), escrow);
+        vault::dispute(vault(), escrow);
     }
     // Lost means the ruling gave the provider less than half of what the stream still
     // held (the line that decides the vault's bond); 60 % is a dispute it did not lose.
-    chain::resolve(vault(), 1, 6_000);
-    chain::resolve(vault(), 2, 4_999);
+    answered(vault::resolve(vault(), 1, 6_000));
+    answered(vault::resolve(vault(), 2, 4_999));
     // A ruling ends the rental at once, before its nominal end.
     c.settle(won).unwrap();
     let e: RentalSettled = last_event();
@@ -525,7 +530,7 @@ fn disputes_count_and_a_ruling_against_the_provider_counts_as_lost() {
     c.settle(late).unwrap();
     assert_eq!(rental(&c, late).status, RentalStatus::Ended);
     assert_refused!(c, Error::OutcomePending, c.settle(late));
-    chain::resolve(vault(), 3, 0);
+    answered(vault::resolve(vault(), 3, 0));
     c.settle(late).unwrap();
     assert_eq!(rental(&c, late).outcome, Some(Outcome::Lost));
     assert_eq!(
@@ -540,7 +545,11 @@ fn disputes_count_and_a_ruling_against_the_provider_counts_as_lost() {
     let o = offer(&c, id);
     assert_eq!((o.in_use, o.open_rentals), (0, 0));
     assert_eq!(
-        chain::stream(vault(), 2).settlement.unwrap().reason,
+        vault::escrow_of(vault(), 2)
+            .record
+            .settlement
+            .unwrap()
+            .reason,
         SettleReason::Resolved
     );
 }
@@ -560,15 +569,15 @@ fn every_path_returns_capacity_exactly_once() {
     set_now(T0 + WINDOW + 1);
     c.cancel_no_show(no_show).unwrap();
     c.end_early(early).unwrap();
-    chain::dispute(vault(), 4);
+    vault::dispute(vault(), 4);
     assert_capacity(&c, id);
     set_now(T0 + HOUR);
     c.settle(done).unwrap();
     c.settle(disputed).unwrap();
     assert_eq!(offer(&c, id).in_use, 0);
     // Settling again after the vault settles returns nothing more.
-    chain::claim(vault(), 3);
-    chain::resolve(vault(), 4, 10_000);
+    vault::claim(vault(), 3);
+    answered(vault::resolve(vault(), 4, 10_000));
     c.settle(done).unwrap();
     c.settle(disputed).unwrap();
     let o = offer(&c, id);

@@ -18,7 +18,7 @@ fn complete(c: &mut ComputeMarket, offer_id: OfferId, gpus: u32, hours: u32) -> 
     start(c, r);
     let now = ink::env::block_timestamp::<E>();
     set_now(now + u64::from(hours) * HOUR);
-    chain::claim(vault(), rental(c, r).escrow_id);
+    vault::claim(vault(), rental(c, r).escrow_id);
     c.settle(r).unwrap();
     r
 }
@@ -52,7 +52,7 @@ fn tiny_self_dealt_rentals_do_not_count_once_a_minimum_is_set() {
     assert_eq!(tiny.len(), 50);
     assert!(tiny.iter().all(|e| !e.counted));
     assert_eq!(
-        chain::credit(vault(), Asset::Native, provider()),
+        vault::credit(vault(), Asset::Native, provider()),
         20 + 50 * 10
     );
     // It failed: "completed" did not move, the tiny rentals count apart, and the

@@ -44,10 +44,7 @@ fn an_appeal_that_flips_the_ruling_gets_its_bond_back_and_rewards_follow_the_fin
     // Bob may appeal this one; nobody does.
     to_phase(&dao, 1, Phase::Executable);
     assert_eq!(dao.execute_ruling(1), Ok(()));
-    assert_eq!(
-        chain::with(|m| m.calls.clone()),
-        vec![Call::Resolve(ESCROW, 0)]
-    );
+    assert_eq!(calls(), vec![call::resolve(ESCROW, 0)]);
     // The appeal succeeded: Alice's bond comes back as credit.
     assert_eq!(dao.member(a.alice).credit, 1_000);
     let case = dao.case(1).unwrap().case;
@@ -85,10 +82,7 @@ fn an_appeal_round_without_quorum_leaves_the_first_ruling_and_forfeits_the_bond(
     // Round 1: nobody votes. The first ruling stands; the bond joins the pool.
     to_phase(&dao, 1, Phase::Executable);
     dao.execute_ruling(1).unwrap();
-    assert_eq!(
-        chain::with(|m| m.calls.clone()),
-        vec![Call::Resolve(ESCROW, 10_000)]
-    );
+    assert_eq!(calls(), vec![call::resolve(ESCROW, 10_000)]);
     let case = dao.case(1).unwrap().case;
     assert_eq!(
         case.status,

@@ -42,28 +42,28 @@ fn open_case_refusals_change_nothing() {
         Error::EscrowNotDisputed,
         dao.open_case(99, "ipfs://x".into())
     );
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = START + 1_000);
+    edit_dispute(ESCROW, |d| d.ruling_deadline = START + 1_000);
     assert_refused!(
         dao,
         Error::RulingWindowTooShort,
         dao.open_case(ESCROW, "ipfs://x".into())
     );
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = START + 100_000);
-    chain::with(|m| m.vault_unreadable = true);
+    edit_dispute(ESCROW, |d| d.ruling_deadline = START + 100_000);
+    vault::set_unreadable(vault_id(), true);
     assert_refused!(
         dao,
         Error::VaultCallFailed,
         dao.open_case(ESCROW, "ipfs://x".into())
     );
-    chain::with(|m| m.vault_unreadable = false);
+    vault::set_unreadable(vault_id(), false);
     // The case fee cannot be paid.
-    chain::with(|m| m.balances.insert(a.alice, 599));
+    set_balance(a.alice, 599);
     assert_refused!(
         dao,
         Error::Token(market_types::TokenError::InsufficientBalance),
         dao.open_case(ESCROW, "ipfs://x".into())
     );
-    chain::with(|m| m.balances.insert(a.alice, 1_000_000));
+    set_balance(a.alice, 1_000_000);
     assert_eq!(dao.open_case(ESCROW, "ipfs://x".into()), Ok(1));
     assert_refused!(
         dao,
@@ -179,7 +179,10 @@ fn a_copied_commitment_does_not_verify_for_the_copier() {
 fn a_slash_option_needs_collateral() {
     let mut dao = staked();
     let a = accounts();
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().collateral = None);
+    vault::with(vault_id(), |v| {
+        v.escrows.get_mut(&ESCROW).unwrap().record.collateral = None;
+        v.collaterals.get_mut(&COLLATERAL).unwrap().open -= 1;
+    });
     as_caller(a.alice);
     dao.open_case(ESCROW, "ipfs://e".into()).unwrap();
     commit(&mut dao, a.charlie, 1, 7, 1);
@@ -287,10 +290,7 @@ fn the_parties_stake_does_not_count_towards_quorum() {
     reveal(&mut dao, a.django, 1, 0, 2);
     to_phase(&dao, 1, Phase::Executable);
     dao.execute_ruling(1).unwrap();
-    assert_eq!(
-        chain::with(|m| m.calls.clone()),
-        vec![Call::Resolve(ESCROW, 0)]
-    );
+    assert_eq!(calls(), vec![call::resolve(ESCROW, 0)]);
 }
 
 #[ink::test]
@@ -298,13 +298,13 @@ fn a_case_must_end_with_room_to_execute_before_the_vault_deadline() {
     let mut dao = staked();
     // The longest case is 1 350 ms; with one commit phase (100 ms) of margin the vault's
     // deadline must be more than 1 450 ms away.
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = now() + 1_450);
+    edit_dispute(ESCROW, |d| d.ruling_deadline = now() + 1_450);
     as_caller(accounts().alice);
     assert_refused!(
         dao,
         Error::RulingWindowTooShort,
         dao.open_case(ESCROW, "ipfs://e".into())
     );
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = now() + 1_451);
+    edit_dispute(ESCROW, |d| d.ruling_deadline = now() + 1_451);
     assert_eq!(dao.open_case(ESCROW, "ipfs://e".into()), Ok(1));
 }

@@ -83,18 +83,17 @@ struct World {
 
 /// Whether the stand-in vault still has escrow 7 disputed.
 fn disputed() -> bool {
-    chain::with(|m| m.escrows[&ESCROW].disputed)
+    facts(ESCROW).disputed
 }
 
 fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: World) {
     let mut dao = setup();
     let a = accounts();
-    chain::with(|m| {
-        for i in 0..JURORS {
-            m.balances.insert(juror(i), 1_000_000);
-        }
-        m.collaterals.insert(COLLATERAL, world.collateral);
-    });
+    for i in 0..JURORS {
+        set_balance(juror(i), 1_000_000);
+        psp22::set_allowance(token_id(), juror(i), dao_id(), Balance::MAX);
+    }
+    set_collateral(COLLATERAL, world.collateral);
     let tokens = total_tokens(&dao);
     for (i, s) in stakes.iter().enumerate() {
         as_caller(juror(i));
@@ -113,7 +112,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
     }
     let mut refunded = false;
     if world.refund == 1 {
-        step!(dao, chain::payee_refunds(ESCROW));
+        step!(dao, vault::payee_refund(vault_id(), ESCROW));
         refunded = true;
     }
     let reserve = dao.totals().1;
@@ -219,7 +218,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             _ => None,
         };
         if world.refund == 2 + round && disputed() {
-            step!(dao, chain::payee_refunds(ESCROW));
+            step!(dao, vault::payee_refund(vault_id(), ESCROW));
             refunded = true;
         }
         // Reveal phase.
@@ -262,14 +261,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
             // The running case keeps what it opened with; a new one takes the change.
             assert_eq!(dao.case(case).unwrap().case.jury, jury_params());
             assert_eq!(dao.case(case).unwrap().case.round_start, opened.round_start);
-            chain::with(|m| {
-                let mut other = m.escrows[&ESCROW];
-                other.disputed = true;
-                other.collateral_held = false;
-                other.opened_block = ink::env::block_number::<E>();
-                other.ruling_deadline = now() + RULING_WINDOW;
-                m.escrows.insert(8, other);
-            });
+            add_disputed_escrow(8, Some(COLLATERAL), ink::env::block_number::<E>());
             as_caller(a.alice);
             let id2 = step!(dao, dao.open_case(8, "ipfs://second".into())).unwrap();
             let c2 = dao.case(id2).unwrap().case;
@@ -327,7 +319,7 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
         None => rulings.len().checked_sub(2).and_then(|i| rulings[i]),
     };
     to_phase(&dao, case, Phase::Executable);
-    let calls_before = chain::with(|m| m.calls.len());
+    let calls_before = calls().len();
     assert_eq!(step!(dao, dao.execute_ruling(case)), Ok(()));
     let c = dao.case(case).unwrap().case;
     match final_ruling {
@@ -345,18 +337,18 @@ fn run(stakes: Vec<Balance>, fund: Balance, plan: Plan, order_seed: u64, world: 
     let mut expected = Vec::new();
     if let Some(r) = final_ruling {
         if !refunded {
-            expected.push(Call::Resolve(ESCROW, jury::payee_bps(r).unwrap()));
+            expected.push(call::resolve(ESCROW, jury::payee_bps(r).unwrap()));
         }
         let slash = bps_of(HELD, 5_000).unwrap().min(world.collateral);
         if jury::slashes(r) && slash > 0 {
-            expected.push(Call::Slash(COLLATERAL, vec![(a.alice, slash)]));
+            expected.push(call::slash(COLLATERAL, vec![(a.alice, slash)]));
         }
     }
     if refunded {
-        expected.push(Call::ReleaseHold(ESCROW));
+        expected.push(call::release_hold(ESCROW));
     }
-    assert_eq!(chain::with(|m| m.calls[calls_before..].to_vec()), expected);
-    assert!(!chain::with(|m| m.escrows[&ESCROW].collateral_held));
+    assert_eq!(calls()[calls_before..].to_vec(), expected);
+    assert!(!facts(ESCROW).collateral_held);
     // The pool: forfeited risk of votes not with the ruling, failed appeals, the reward.
     let live = votes.iter().filter(|v| !v.voided);
     let coherent: Vec<&ModelVote> = votes

@@ -40,15 +40,12 @@ fn a_fee_change_passes_after_its_timelock_and_calls_the_vault() {
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Queued);
     assert_refused!(dao, Error::VotingClosed, dao.vote(1, true));
     assert_refused!(dao, Error::TimelockNotOver, dao.execute_proposal(1));
-    assert!(chain::with(|m| m.calls.is_empty()));
+    assert!(calls().is_empty());
     at(p.eta);
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Ready);
     as_caller(a.bob);
     assert_eq!(dao.execute_proposal(1), Ok(()));
-    assert_eq!(
-        chain::with(|m| m.calls.clone()),
-        vec![Call::Action(Action::SetFee { fee_bps: 500 })]
-    );
+    assert_eq!(calls(), vec![call::action(Action::SetFee { fee_bps: 500 })]);
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Executed);
     assert_refused!(dao, Error::ProposalFinished, dao.execute_proposal(1));
 }
@@ -158,10 +155,10 @@ fn the_guardian_cancels_and_pauses_but_nothing_else() {
         dao.guardian_pause(Target::Vault, true)
     );
     assert_eq!(
-        chain::with(|m| m.calls.clone()),
+        calls(),
         vec![
-            Call::Paused(Target::Market, true),
-            Call::Paused(Target::Registry, true)
+            call::paused(Target::Market, true),
+            call::paused(Target::Registry, true)
         ]
     );
     // The guardian holds no stake: it cannot even propose.
@@ -292,19 +289,25 @@ fn handovers_and_governed_calls_go_through_typed_actions() {
     for action in actions {
         assert_eq!(pass(&mut dao, action), Ok(()));
     }
-    let logged: Vec<Call> = actions.iter().map(|x| Call::Action(*x)).collect();
-    assert_eq!(chain::with(|m| m.calls.clone()), logged);
+    let logged: Vec<Call> = actions.iter().map(|x| call::action(*x)).collect();
+    assert_eq!(calls(), logged);
     // A governed contract's refusal changes nothing: the proposal stays ready.
-    chain::with(|m| m.refuse = true);
+    // The vault answers in its own words, the registry and the market as refused.
+    refuse_all(true);
+    let not_arbiter = Error::Vault(market_types::VaultError::NotArbiter);
     assert_eq!(
         pass(&mut dao, Action::SetFee { fee_bps: 20_000 }),
-        Err(Error::TargetRefused)
+        Err(not_arbiter.clone())
     );
     let id = dao.proposals(0, MAX_PAGE).items.len() as u64;
     assert_eq!(dao.proposal(id).unwrap().state, ProposalState::Ready);
-    assert_refused!(dao, Error::TargetRefused, dao.execute_proposal(id));
-    assert_eq!(dao.accept_role(Target::Vault), Err(Error::TargetRefused));
-    chain::with(|m| m.refuse = false);
+    assert_refused!(dao, not_arbiter, dao.execute_proposal(id));
+    assert_eq!(
+        dao.accept_role(Target::Vault),
+        Err(Error::Vault(market_types::VaultError::NotPendingArbiter))
+    );
+    assert_eq!(dao.accept_role(Target::Registry), Err(Error::TargetRefused));
+    refuse_all(false);
     assert_eq!(dao.accept_role(Target::Vault), Ok(()));
     assert_eq!(dao.execute_proposal(id), Ok(()));
 }
@@ -327,10 +330,7 @@ fn a_passed_proposal_expires_when_nobody_executes_it_in_its_grace() {
     assert_eq!(dao.proposal(1).unwrap().state, ProposalState::Expired);
     as_caller(a.bob);
     assert_refused!(dao, Error::ProposalExpired, dao.execute_proposal(1));
-    assert!(
-        chain::with(|m| m.calls.is_empty()),
-        "no call reached the vault"
-    );
+    assert!(calls().is_empty(), "no call reached the vault");
 }
 
 #[ink::test]

@@ -12,31 +12,11 @@ fn desc() -> Hash {
 /// Another escrow of Alice's (payer) and Bob's (payee), disputed at the stand-in vault
 /// in the current block.
 fn add_escrow(id: u64, collateral: Option<u64>) {
-    let a = accounts();
-    chain::with(|m| {
-        m.escrows.insert(
-            id,
-            EscrowFacts {
-                payer: a.alice,
-                payee: a.bob,
-                asset: Asset::Native,
-                collateral,
-                disputed: true,
-                collateral_held: false,
-                ruling_deadline: now() + RULING_WINDOW,
-                frozen: HELD,
-                opened_block: ink::env::block_number::<E>(),
-            },
-        );
-    });
+    add_disputed_escrow(id, collateral, ink::env::block_number::<E>());
 }
 
 fn escrow(id: u64) -> EscrowFacts {
-    chain::with(|m| m.escrows[&id])
-}
-
-fn calls() -> Vec<Call> {
-    chain::with(|m| m.calls.clone())
+    facts(id)
 }
 
 // ------------------------------------------------ item 1: slash rulings that stand
@@ -46,21 +26,21 @@ fn a_payee_refund_during_a_slash_case_neither_frees_the_collateral_nor_dodges_th
     let mut dao = with_case();
     let a = accounts();
     // A collateral larger than the slash, so the amount shows its base exactly.
-    chain::with(|m| m.collaterals.insert(COLLATERAL, 900_000));
+    set_collateral(COLLATERAL, 900_000);
     commit(&mut dao, a.charlie, 1, 5, 1);
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 5, 1);
     // "All back to the payer, and a slash" leads in public; Bob refunds the escrow at
     // the vault and tries to take his collateral back before the ruling.
     assert_eq!(dao.case(1).unwrap().leading, Some(5));
-    chain::payee_refunds(ESCROW);
+    vault::payee_refund(vault_id(), ESCROW);
     let e = escrow(ESCROW);
     assert!(
         !e.disputed && e.collateral_held,
         "the refund really happened"
     );
     assert_eq!(
-        chain::owner_releases_collateral(COLLATERAL),
+        vault::owner_releases(vault_id(), COLLATERAL),
         Err(VaultError::CollateralInUse)
     );
     to_phase(&dao, 1, Phase::Executable);
@@ -70,8 +50,8 @@ fn a_payee_refund_during_a_slash_case_neither_frees_the_collateral_nor_dodges_th
     assert_eq!(
         calls(),
         vec![
-            Call::Slash(COLLATERAL, vec![(a.alice, 500_000)]),
-            Call::ReleaseHold(ESCROW)
+            call::slash(COLLATERAL, vec![(a.alice, 500_000)]),
+            call::release_hold(ESCROW)
         ]
     );
     assert_eq!(
@@ -82,7 +62,7 @@ fn a_payee_refund_during_a_slash_case_neither_frees_the_collateral_nor_dodges_th
         }
     );
     assert!(!escrow(ESCROW).collateral_held);
-    assert_eq!(chain::owner_releases_collateral(COLLATERAL), Ok(400_000));
+    assert_eq!(vault::owner_releases(vault_id(), COLLATERAL), Ok(400_000));
     assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(500));
     assert_solvent(&dao);
 }
@@ -95,13 +75,11 @@ fn a_slash_ruling_never_reads_a_collateral_that_left_as_zero() {
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 5, 1);
     // Bob refunds and (at a vault without the hold) takes the collateral back.
-    chain::payee_refunds(ESCROW);
-    chain::with(|m| {
-        m.escrows.get_mut(&ESCROW).unwrap().collateral_held = false;
-        m.collaterals.remove(&COLLATERAL);
-    });
+    vault::payee_refund(vault_id(), ESCROW);
+    edit_dispute(ESCROW, |d| d.collateral_held = false);
+    remove_collateral(COLLATERAL);
     assert!(
-        chain::with(|m| !m.collaterals.contains_key(&COLLATERAL)),
+        vault::with(vault_id(), |v| !v.collaterals.contains_key(&COLLATERAL)),
         "the collateral really left"
     );
     to_phase(&dao, 1, Phase::Executable);
@@ -114,7 +92,7 @@ fn a_refund_that_front_runs_open_case_does_not_escape_the_hearing() {
     let mut dao = staked();
     let a = accounts();
     // Bob sees the renter's dispute and refunds before Alice can open the case.
-    chain::payee_refunds(ESCROW);
+    vault::payee_refund(vault_id(), ESCROW);
     assert!(escrow(ESCROW).collateral_held, "the refund really happened");
     as_caller(a.alice);
     assert_eq!(dao.open_case(ESCROW, "ipfs://e".into()), Ok(1));
@@ -128,8 +106,8 @@ fn a_refund_that_front_runs_open_case_does_not_escape_the_hearing() {
     assert_eq!(
         calls(),
         vec![
-            Call::Slash(COLLATERAL, vec![(a.alice, 400_000)]),
-            Call::ReleaseHold(ESCROW)
+            call::slash(COLLATERAL, vec![(a.alice, 400_000)]),
+            call::release_hold(ESCROW)
         ]
     );
     assert_eq!(
@@ -147,7 +125,7 @@ fn a_refunded_escrow_without_a_hold_or_past_its_deadline_is_no_case() {
     let a = accounts();
     // Refunded without collateral: the payer got everything back, nothing to hear.
     add_escrow(8, None);
-    chain::payee_refunds(8);
+    vault::payee_refund(vault_id(), 8);
     assert!(!escrow(8).disputed && !escrow(8).collateral_held);
     as_caller(a.alice);
     assert_refused!(
@@ -156,7 +134,7 @@ fn a_refunded_escrow_without_a_hold_or_past_its_deadline_is_no_case() {
         dao.open_case(8, "ipfs://e".into())
     );
     // Held, but its ruling deadline has passed: anyone may end the hold at the vault.
-    chain::payee_refunds(ESCROW);
+    vault::payee_refund(vault_id(), ESCROW);
     at(START + RULING_WINDOW);
     assert_refused!(
         dao,
@@ -170,20 +148,20 @@ fn a_case_without_quorum_ends_the_collateral_hold() {
     let mut dao = with_case();
     let a = accounts();
     commit(&mut dao, a.charlie, 1, 4, 1);
-    chain::payee_refunds(ESCROW);
+    vault::payee_refund(vault_id(), ESCROW);
     assert!(escrow(ESCROW).collateral_held, "the refund really happened");
     to_phase(&dao, 1, Phase::Executable);
     // The vault refuses (the DAO is not its arbiter yet): retried before the deadline.
-    chain::with(|m| m.vault_refuses = true);
+    vault::set_refusing(vault_id(), true);
     assert_refused!(
         dao,
         Error::Vault(VaultError::NotArbiter),
         dao.execute_ruling(1)
     );
-    chain::with(|m| m.vault_refuses = false);
+    vault::set_refusing(vault_id(), false);
     assert_eq!(dao.execute_ruling(1), Ok(()));
     assert_eq!(dao.case(1).unwrap().case.status, CaseStatus::NoQuorum);
-    assert_eq!(calls(), vec![Call::ReleaseHold(ESCROW)]);
+    assert_eq!(calls(), vec![call::release_hold(ESCROW)]);
     assert!(!escrow(ESCROW).collateral_held);
 }
 
@@ -194,17 +172,17 @@ fn a_ruling_without_a_slash_on_a_held_escrow_ends_the_hold() {
     commit(&mut dao, a.charlie, 1, 0, 1);
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 0, 1);
-    chain::payee_refunds(ESCROW);
+    vault::payee_refund(vault_id(), ESCROW);
     to_phase(&dao, 1, Phase::Executable);
-    chain::with(|m| m.vault_refuses = true);
+    vault::set_refusing(vault_id(), true);
     assert_refused!(
         dao,
         Error::Vault(VaultError::NotArbiter),
         dao.execute_ruling(1)
     );
-    chain::with(|m| m.vault_refuses = false);
+    vault::set_refusing(vault_id(), false);
     assert_eq!(dao.execute_ruling(1), Ok(()));
-    assert_eq!(calls(), vec![Call::ReleaseHold(ESCROW)]);
+    assert_eq!(calls(), vec![call::release_hold(ESCROW)]);
 }
 
 // ------------------------------------------------ item 3: quorum nobody can block
@@ -255,7 +233,7 @@ fn a_second_account_that_never_votes_cannot_block_quorum() {
     assert_eq!(dao.round_info(1, 1).revealed_weight, 27_000);
     to_phase(&dao, 1, Phase::Executable);
     assert_eq!(dao.execute_ruling(1), Ok(()));
-    assert_eq!(calls(), vec![Call::Resolve(ESCROW, 0)]);
+    assert_eq!(calls(), vec![call::resolve(ESCROW, 0)]);
     assert_eq!(
         dao.case(1).unwrap().case.status,
         CaseStatus::Ruled {
@@ -371,14 +349,14 @@ fn a_jury_change_that_outgrows_the_vaults_ruling_window_is_refused_when_proposed
     };
     assert_eq!(jury::case_room_ms(&longer), Some(2_150));
     // At a vault whose disputes get 2 000 ms, no case with these periods could open.
-    chain::with(|m| m.dispute_params = (500, 2_000));
+    vault::with(vault_id(), |v| v.dispute_params = (500, 2_000));
     as_caller(a.charlie);
     assert_refused!(
         dao,
         Error::InvalidParams,
         dao.propose(Action::SetJuryParams { jury: longer }, desc())
     );
-    chain::with(|m| m.dispute_params = (500, RULING_WINDOW));
+    vault::with(vault_id(), |v| v.dispute_params = (500, RULING_WINDOW));
     assert_eq!(
         dao.propose(Action::SetJuryParams { jury: longer }, desc()),
         Ok(1)
@@ -398,9 +376,9 @@ fn a_jury_change_that_outgrows_the_vaults_ruling_window_is_refused_when_proposed
     }
     at(p.eta);
     // The vault's window shrank meanwhile: the jury change is refused at execution.
-    chain::with(|m| m.dispute_params = (500, 2_000));
+    vault::with(vault_id(), |v| v.dispute_params = (500, 2_000));
     assert_refused!(dao, Error::InvalidParams, dao.execute_proposal(1));
-    chain::with(|m| m.dispute_params = (500, RULING_WINDOW));
+    vault::with(vault_id(), |v| v.dispute_params = (500, RULING_WINDOW));
     assert_eq!(dao.execute_proposal(1), Ok(()));
     assert_eq!(dao.config().jury, longer);
     // The window passed against the old jury; against the one in force it is refused.
@@ -520,6 +498,6 @@ fn rental_rules_and_the_least_counted_rental_reach_the_market() {
     }
     assert_eq!(
         calls(),
-        actions.iter().map(|x| Call::Action(*x)).collect::<Vec<_>>()
+        actions.iter().map(|x| call::action(*x)).collect::<Vec<_>>()
     );
 }

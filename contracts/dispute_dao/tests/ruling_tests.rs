@@ -2,6 +2,7 @@
 //! a vault that refuses or an escrow that left its dispute) and settling its votes.
 
 use super::*;
+use market_types::SettleReason;
 
 #[ink::test]
 fn a_split_ruling_with_a_slash_moves_exactly_the_frozen_amount_and_pays_jurors() {
@@ -25,12 +26,12 @@ fn a_split_ruling_with_a_slash_moves_exactly_the_frozen_amount_and_pays_jurors()
     assert_eq!(dao.execute_ruling(1), Ok(()));
     // The vault: the split, then 50 % of the frozen 1 000 000 (the slash rate), capped
     // by the 400 000 of collateral, to the payer.
-    let calls = chain::with(|m| m.calls.clone());
+    let calls = calls();
     assert_eq!(
         calls,
         vec![
-            Call::Resolve(ESCROW, 5_000),
-            Call::Slash(COLLATERAL, vec![(a.alice, 400_000)])
+            call::resolve(ESCROW, 5_000),
+            call::slash(COLLATERAL, vec![(a.alice, 400_000)])
         ]
     );
     let case = dao.case(1).unwrap().case;
@@ -118,7 +119,7 @@ fn a_first_round_without_quorum_falls_back_to_the_vault() {
     // and the escrow waits for the vault's fallback.
     assert_eq!(dao.execute_ruling(1), Ok(()));
     assert_eq!(dao.case(1).unwrap().case.status, CaseStatus::NoQuorum);
-    assert!(chain::with(|m| m.calls.is_empty()));
+    assert!(calls().is_empty());
     // Charlie's unrevealed 1 000 and the 500 reward go to the reserve (which the
     // case fee already went to).
     assert_eq!(dao.totals().1, 2_100 + 1_000 + 500);
@@ -132,9 +133,7 @@ fn a_late_fallback_applies_the_vaults_expiry() {
     let mut dao = staked();
     let a = accounts();
     // An escrow whose first round sees no reveal, executed after the vault's deadline.
-    chain::with(|m| {
-        m.escrows.get_mut(&ESCROW).unwrap().ruling_deadline = now() + 2_000;
-    });
+    edit_dispute(ESCROW, |d| d.ruling_deadline = now() + 2_000);
     as_caller(a.bob);
     dao.open_case(ESCROW, "ipfs://b".into()).unwrap();
     commit(&mut dao, a.charlie, 1, 4, 1);
@@ -143,7 +142,7 @@ fn a_late_fallback_applies_the_vaults_expiry() {
     test::advance_block::<E>();
     test::set_block_timestamp::<E>(now() + 2_000);
     dao.execute_ruling(1).unwrap();
-    assert_eq!(chain::with(|m| m.calls.clone()), vec![Call::Expire(ESCROW)]);
+    assert_eq!(calls(), vec![call::expire(ESCROW)]);
     assert_eq!(dao.case(1).unwrap().case.status, CaseStatus::NoQuorum);
     assert_eq!(dao.case(1).unwrap().phase, Phase::Closed);
 }
@@ -156,7 +155,7 @@ fn a_ruling_on_an_escrow_that_left_its_dispute_still_settles_the_jurors() {
     to_phase(&dao, 1, Phase::Reveal);
     reveal(&mut dao, a.charlie, 1, 4, 1);
     // The payee refunded the escrow at the vault meanwhile.
-    chain::with(|m| m.escrows.get_mut(&ESCROW).unwrap().disputed = false);
+    vault::settle(vault_id(), ESCROW, SettleReason::RefundedByPayee, 0);
     to_phase(&dao, 1, Phase::Executable);
     dao.execute_ruling(1).unwrap();
     assert_eq!(
@@ -166,7 +165,7 @@ fn a_ruling_on_an_escrow_that_left_its_dispute_still_settles_the_jurors() {
             applied: false
         }
     );
-    assert!(chain::with(|m| m.calls.is_empty()));
+    assert!(calls().is_empty());
     assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(500));
     assert_solvent(&dao);
 }
@@ -180,22 +179,17 @@ fn a_slash_whose_collateral_is_gone_waits_for_the_vault_deadline_instead_of_slas
     reveal(&mut dao, a.charlie, 1, 7, 1);
     to_phase(&dao, 1, Phase::Executable);
     // The collateral is gone at the vault (released, or its read fails).
-    chain::with(|m| {
-        m.collaterals.remove(&COLLATERAL);
-    });
+    remove_collateral(COLLATERAL);
     assert_refused!(dao, Error::CollateralUnavailable, dao.execute_ruling(1));
-    chain::with(|m| m.vault_unreadable = true);
+    vault::set_unreadable(vault_id(), true);
     assert_refused!(dao, Error::VaultCallFailed, dao.execute_ruling(1));
-    chain::with(|m| m.vault_unreadable = false);
+    vault::set_unreadable(vault_id(), false);
     // After the vault's ruling deadline the case closes with what can still apply, so
     // the jurors are not stuck.
     test::advance_block::<E>();
     test::set_block_timestamp::<E>(START + RULING_WINDOW);
     assert_eq!(dao.execute_ruling(1), Ok(()));
-    assert_eq!(
-        chain::with(|m| m.calls.clone()),
-        vec![Call::Resolve(ESCROW, 5_000)]
-    );
+    assert_eq!(calls(), vec![call::resolve(ESCROW, 5_000)]);
     assert_eq!(dao.settle_vote(1, 0, a.charlie), Ok(500));
     assert_solvent(&dao);
 }
@@ -209,7 +203,7 @@ fn a_vault_refusal_is_retried_until_the_vault_deadline_then_the_case_closes() {
     reveal(&mut dao, a.charlie, 1, 4, 1);
     to_phase(&dao, 1, Phase::Executable);
     // The DAO is not the vault's arbiter (yet): the execution is refused and can wait.
-    chain::with(|m| m.vault_refuses = true);
+    vault::set_refusing(vault_id(), true);
     assert_refused!(
         dao,
         Error::Vault(market_types::VaultError::NotArbiter),

@@ -31,10 +31,10 @@ fn stake_refusals_change_nothing() {
         Error::Token(market_types::TokenError::InsufficientBalance),
         dao.stake(1_000_001)
     );
-    chain::with(|m| m.token_fails = true);
+    token_fails(true);
     assert_refused!(dao, Error::TokenCallFailed, dao.stake(10));
     assert_refused!(dao, Error::TokenCallFailed, dao.fund_rewards(10));
-    chain::with(|m| m.token_fails = false);
+    token_fails(false);
     assert_refused!(dao, Error::ZeroAmount, dao.request_unstake(0));
     assert_refused!(dao, Error::InsufficientStake, dao.request_unstake(1));
     assert_refused!(dao, Error::NothingUnbonding, dao.withdraw_unstaked());
@@ -49,9 +49,9 @@ fn a_failed_payout_changes_nothing() {
     dao.stake(3_000).unwrap();
     dao.request_unstake(3_000).unwrap();
     advance(5_000);
-    chain::with(|m| m.token_fails = true);
+    token_fails(true);
     assert_refused!(dao, Error::TokenCallFailed, dao.withdraw_unstaked());
-    chain::with(|m| m.token_fails = false);
+    token_fails(false);
     assert_eq!(dao.withdraw_unstaked(), Ok(3_000));
     assert_eq!(balance(a.charlie), 1_000_000);
     assert_solvent(&dao);

@@ -24,7 +24,7 @@ fn psp22_stream(amount: Balance, start: Timestamp, duration_ms: u64) -> StreamTe
 }
 
 fn allowance_of(owner: AccountId) -> Balance {
-    mock_token::allowance(token(), owner, vault_id())
+    psp22::allowance(token(), owner, vault_id())
 }
 
 mod authority;

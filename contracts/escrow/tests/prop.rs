@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, BTreeSet};
 fn holdings(asset: Asset) -> Balance {
     match asset {
         Asset::Native => vault_balance() - BASE,
-        Asset::Psp22(t) => mock_token::balance(t, vault_id()),
+        Asset::Psp22(t) => psp22::balance(t, vault_id()),
     }
 }
 
@@ -178,7 +178,7 @@ fn run(ops: Vec<Op>, seen: &Seen) {
     for who in receivers() {
         for asset in assets() {
             test::set_account_balance::<Env>(who, 0);
-            mock_token::set_balance(token(), who, 0);
+            psp22::set_balance(token(), who, 0);
             if let Ok(amount) = as_(who, || r.c.withdraw(asset)) {
                 r.went_out(asset, amount);
             }

@@ -109,7 +109,7 @@ fn rating_counts_an_auto_released_license_not_yet_recorded() {
     let (mut c, id) = open_shop();
     let l = buy(&mut c, id, 0).unwrap();
     let (v, e) = escrow_of(&c, l);
-    chain::settle(v, e, SettleReason::AutoReleased, 10_000);
+    vault::settle(v, e, SettleReason::AutoReleased, 10_000);
     c.rate_model(id, 5).unwrap();
     assert_eq!(c.license(l).unwrap().granted, Some(true));
     assert!(c.entitlement(a.charlie, id).pending.is_empty());

@@ -18,9 +18,9 @@ fn a_later_purchase_never_hides_a_valid_license() {
     assert_eq!(c.entitlement(a.charlie, id).pending, vec![second]);
     assert!(c.has_valid_license(a.charlie, id), "pending second");
     let (vault, escrow) = escrow_of(&c, second);
-    chain::dispute(vault, escrow);
+    vault::dispute(vault, escrow);
     assert!(c.has_valid_license(a.charlie, id), "disputed second");
-    chain::settle(vault, escrow, SettleReason::RefundedAfterDeadline, 0);
+    vault::settle(vault, escrow, SettleReason::RefundedAfterDeadline, 0);
     assert!(c.has_valid_license(a.charlie, id), "refunded second");
     set_caller(a.eve);
     assert_eq!(c.sync_licenses(a.charlie, id), Ok(0));
@@ -52,29 +52,26 @@ fn pending_purchases_are_bounded_and_validity_costs_the_same_after_many() {
         let pending = c.entitlement(a.charlie, id).pending;
         for l in pending {
             let (v, e) = escrow_of(&c, l);
-            chain::settle(v, e, SettleReason::RefundedAfterDeadline, 0);
+            vault::settle(v, e, SettleReason::RefundedAfterDeadline, 0);
         }
         buy(&mut c, id, 0).unwrap();
         assert!(c.entitlement(a.charlie, id).pending.len() <= 1, "round {n}");
     }
     let last = c.license_count();
     c.release_license(last).unwrap();
-    chain::with(|ch| ch.vault_calls = 0);
+    vault::reset_calls();
     assert!(c.has_valid_license(a.charlie, id));
     assert!(!c.has_valid_license(a.django, id));
-    let calls = chain::with(|ch| ch.vault_calls);
+    let calls = vault::all_calls();
     assert_eq!(calls, 0, "44 licenses bought, validity read from storage");
     // With the most pending licenses, one vault read each, no more.
     set_caller(a.django);
     for _ in 0..MAX_PENDING_LICENSES {
         buy(&mut c, id, 1).unwrap();
     }
-    chain::with(|ch| ch.vault_calls = 0);
+    vault::reset_calls();
     assert!(!c.has_valid_license(a.django, id));
-    assert_eq!(
-        chain::with(|ch| ch.vault_calls),
-        MAX_PENDING_LICENSES as u32
-    );
+    assert_eq!(vault::all_calls(), MAX_PENDING_LICENSES as u32);
 }
 
 #[ink::test]
@@ -87,7 +84,7 @@ fn licenses_keep_the_vault_they_were_paid_into() {
     let refunded = buy(&mut c, id, 0).unwrap();
     let (va, escrow) = escrow_of(&c, refunded);
     assert_eq!((va, escrow), (vault_a(), 2));
-    chain::settle(va, escrow, SettleReason::RefundedAfterDeadline, 0);
+    vault::settle(va, escrow, SettleReason::RefundedAfterDeadline, 0);
     // The admin migrates new purchases to vault B.
     set_caller(a.alice);
     c.set_vault(vault_b()).unwrap();
@@ -100,7 +97,7 @@ fn licenses_keep_the_vault_they_were_paid_into() {
     set_caller(a.eve);
     let second_in_b = buy(&mut c, id, 1).unwrap();
     assert_eq!(escrow_of(&c, second_in_b), (vault_b(), 2));
-    chain::settle(vault_b(), 2, SettleReason::Released, 10_000);
+    vault::settle(vault_b(), 2, SettleReason::Released, 10_000);
     // Django's refunded license reads vault A, where order 2 was refunded.
     assert!(!c.has_valid_license(a.django, id));
     // Charlie's released license still reads valid after the migration.
@@ -124,7 +121,7 @@ fn metered_units_are_pooled_and_counted_by_the_owner_only() {
     set_caller(a.charlie);
     c.release_license(l1).unwrap();
     let (v, e) = escrow_of(&c, l2);
-    chain::settle(v, e, SettleReason::AutoReleased, 10_000);
+    vault::settle(v, e, SettleReason::AutoReleased, 10_000);
     assert_refused!(c, Error::NotModelOwner, c.consume_units(a.charlie, id, 1));
     set_caller(a.bob);
     assert_refused!(c, Error::ModelNotFound, c.consume_units(a.charlie, 99, 1));
@@ -167,7 +164,7 @@ fn a_seller_cannot_jam_an_entitlement_with_huge_metered_licenses() {
     for _ in 0..2 {
         let l = buy(&mut c, id, 3).unwrap();
         let (v, e) = escrow_of(&c, l);
-        chain::settle(v, e, SettleReason::AutoReleased, 10_000);
+        vault::settle(v, e, SettleReason::AutoReleased, 10_000);
     }
     assert_eq!(c.sync_licenses(a.charlie, id), Ok(0));
     assert_eq!(c.entitlement(a.charlie, id).units_bought, u64::MAX);
@@ -190,7 +187,7 @@ fn a_dead_vault_cannot_hold_a_pending_slot_for_ever() {
     assert_refused!(c, Error::LicenseNotFound, c.drop_license(99));
     // The vault forgets the order (removed, or replaced by other code).
     let (v, e) = escrow_of(&c, l);
-    chain::with(|ch| ch.statuses.remove(&(v, e)));
+    vault::forget(v, e);
     assert!(!c.has_valid_license(a.charlie, id));
     set_caller(a.charlie);
     c.drop_license(l).unwrap();

@@ -216,7 +216,7 @@ fn purchase_refusals_happen_before_the_vault_and_change_nothing() {
     set_value(100);
     assert_refused!(c, Error::ModelNotActive, c.purchase_license(id, 0, 1));
     set_value(0);
-    assert_eq!(chain::with(|ch| ch.vault_calls), 0, "no vault was called");
+    assert_eq!(vault::all_calls(), 0, "no vault was called");
 }
 
 #[ink::test]
@@ -229,21 +229,14 @@ fn native_purchase_opens_an_order_for_the_buyer_and_release_grants_it() {
         (e.license_id, e.buyer, e.vault, e.escrow_id, e.offer_version),
         (license, a.charlie, vault_a(), 1, 1)
     );
-    let opened = chain::with(|ch| ch.opened.clone());
-    assert_eq!(opened.len(), 1);
-    let o = &opened[0];
+    assert_eq!(vault::with(vault_a(), |v| v.escrows.len()), 1);
+    let opened = vault::escrow_of(vault_a(), e.escrow_id);
+    let o = &opened.record;
     assert_eq!(
-        (
-            o.vault,
-            o.opener,
-            o.payer,
-            o.terms.payee,
-            o.terms.amount,
-            o.value
-        ),
-        (vault_a(), registry_id(), a.charlie, a.bob, 100, 100)
+        (o.opener, o.payer, o.payee, opened.held(), opened.sent),
+        (registry_id(), a.charlie, a.bob, 100, 100)
     );
-    assert_eq!((o.terms.context, o.id), (license, e.escrow_id));
+    assert_eq!((o.context, e.escrow_id), (license, 1));
     assert!(!c.has_valid_license(a.charlie, id), "not while in escrow");
     assert_eq!(c.entitlement(a.charlie, id).pending, vec![license]);
     // Only the buyer releases, through the registry.
@@ -274,7 +267,7 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
     let a = accounts();
     let (mut c, id) = open_shop();
     // No approval of the registry: the token's own reason comes back.
-    chain::mint(token(), a.charlie, 7);
+    psp22::mint(token(), a.charlie, 7);
     assert_refused!(
         c,
         Error::Token(TokenError::InsufficientAllowance),
@@ -282,7 +275,7 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
     );
     // Approved, but django holds no tokens.
     set_caller(a.django);
-    chain::set_allowance(token(), a.django, registry_id(), 7);
+    psp22::set_allowance(token(), a.django, registry_id(), 7);
     assert_refused!(
         c,
         Error::Token(TokenError::InsufficientBalance),
@@ -291,27 +284,27 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
     // An approval of the vault itself is not enough: the vault only ever pulls
     // from its caller, so nobody else's approval can be spent.
     set_caller(a.charlie);
-    chain::set_allowance(token(), a.charlie, vault_a(), 7);
+    psp22::set_allowance(token(), a.charlie, vault_a(), 7);
     assert_refused!(
         c,
         Error::Token(TokenError::InsufficientAllowance),
         c.purchase_license(id, 1, 1)
     );
-    assert_eq!(chain::balance(token(), a.charlie), 7);
+    assert_eq!(psp22::balance(token(), a.charlie), 7);
     // Approving the registry works: approve + purchase, nothing more.
-    chain::set_allowance(token(), a.charlie, registry_id(), 7);
+    psp22::set_allowance(token(), a.charlie, registry_id(), 7);
     let license = c.purchase_license(id, 1, 1).unwrap();
-    assert_eq!(chain::balance(token(), a.charlie), 0);
-    assert_eq!(chain::balance(token(), vault_a()), 7);
-    assert_eq!(chain::balance(token(), registry_id()), 0);
-    assert_eq!(chain::allowance(token(), registry_id(), vault_a()), 0);
+    assert_eq!(psp22::balance(token(), a.charlie), 0);
+    assert_eq!(psp22::balance(token(), vault_a()), 7);
+    assert_eq!(psp22::balance(token(), registry_id()), 0);
+    assert_eq!(psp22::allowance(token(), registry_id(), vault_a()), 0);
     assert_eq!(
-        chain::allowance(token(), a.charlie, vault_a()),
+        psp22::allowance(token(), a.charlie, vault_a()),
         7,
         "untouched"
     );
-    let opened = chain::with(|ch| ch.opened.clone());
-    assert_eq!((opened[0].payer, opened[0].value), (a.charlie, 0));
+    let opened = vault::escrow_of(vault_a(), 1);
+    assert_eq!((opened.record.payer, opened.sent), (a.charlie, 0));
     assert_eq!(c.license(license).unwrap().asset, Asset::Psp22(token()));
 }
 
@@ -323,8 +316,8 @@ fn the_buyer_pays_what_they_saw() {
     // approval of 1 000 for the registry.
     let quoted = c.offer(id, 1).unwrap();
     assert_eq!((quoted.price, quoted.version), (7, 1));
-    chain::mint(token(), a.charlie, 1_000);
-    chain::set_allowance(token(), a.charlie, registry_id(), 1_000);
+    psp22::mint(token(), a.charlie, 1_000);
+    psp22::set_allowance(token(), a.charlie, registry_id(), 1_000);
     // The owner reprices it before the purchase lands.
     set_caller(a.bob);
     c.update_offer(id, 1, quoted.kind, 700, quoted.asset)
@@ -344,9 +337,9 @@ fn the_buyer_pays_what_they_saw() {
     set_value(100);
     assert_refused!(c, Error::OfferChanged, c.purchase_license(id, 0, 1));
     set_value(0);
-    assert_eq!(chain::balance(token(), a.charlie), 1_000, "nothing charged");
-    assert!(chain::with(|ch| ch.opened.is_empty()));
+    assert_eq!(psp22::balance(token(), a.charlie), 1_000, "nothing charged");
+    assert_eq!(vault::with(vault_a(), |v| v.escrow_count), 0);
     // Agreeing to the new version is charged the new price.
     c.purchase_license(id, 1, 2).unwrap();
-    assert_eq!(chain::balance(token(), a.charlie), 300);
+    assert_eq!(psp22::balance(token(), a.charlie), 300);
 }

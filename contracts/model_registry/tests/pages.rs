@@ -95,17 +95,16 @@ fn largest_pages_stay_far_below_16_kib() {
     c.set_vault(AccountId::from([0xA1; 32])).unwrap();
     set_caller(accounts().bob);
     let buyer = accounts().bob;
-    crate::calls::chain::mint(accounts().frank, buyer, u128::MAX);
+    psp22::mint(accounts().frank, buyer, u128::MAX);
     for i in 0..MAX_PAGE {
-        crate::calls::chain::with(|ch| {
-            ch.allowances.insert(
-                (accounts().frank, buyer, AccountId::from([0xEE; 32])),
-                u128::MAX,
-            );
-            ch.balances.insert((accounts().frank, buyer), u128::MAX);
-            ch.balances
-                .insert((accounts().frank, AccountId::from([0xA1; 32])), 0);
-        });
+        psp22::set_allowance(
+            accounts().frank,
+            buyer,
+            AccountId::from([0xEE; 32]),
+            u128::MAX,
+        );
+        psp22::set_balance(accounts().frank, buyer, u128::MAX);
+        psp22::set_balance(accounts().frank, AccountId::from([0xA1; 32]), 0);
         let l = c.purchase_license(1, i, 1).unwrap();
         c.release_license(l).unwrap();
     }

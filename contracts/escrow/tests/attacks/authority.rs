@@ -6,11 +6,11 @@
 //! Every refusal is checked with `assert_refused!`.
 
 use super::*;
-use crate::mock_token::Behaviour;
 use crate::{
     AdminChanged, AdminProposed, CollateralSlashed, EscrowDisputed, OrderDelivered, Reserves,
     VaultCreated,
 };
+use market_types::testing::psp22::Behaviour;
 use market_types::{TokenError, MAX_PERIOD_MS};
 
 // ------------------------------------------------------------------ 1. the caller pays
@@ -112,7 +112,7 @@ fn top_ups_and_collateral_are_paid_by_the_caller() {
 fn token_refusals_say_why() {
     let mut c = setup_with_token();
     let t = psp22_order(1_000);
-    mock_token::set_balance(token(), alice(), 1_000);
+    psp22::set_balance(token(), alice(), 1_000);
     assert_refused!(
         c,
         Error::Token(TokenError::InsufficientAllowance),
@@ -127,7 +127,10 @@ fn token_refusals_say_why() {
     fund_psp22(alice(), 1_000, 1_000);
     // The token's own reason comes back, cut to what a return value can afford.
     let reason = "paused by the token's owner; ".repeat(10);
-    mock_token::set_behaviour(token(), Behaviour::Refuse(reason.clone()));
+    psp22::set_behaviour(
+        token(),
+        Behaviour::Refuse(TokenError::Custom(reason.clone())),
+    );
     assert_refused!(
         c,
         Error::Token(TokenError::Custom(
@@ -136,42 +139,45 @@ fn token_refusals_say_why() {
         as_(alice(), || c.open_order(alice(), t.clone()))
     );
     // Failures of the call itself stay `TokenTransferFailed`.
-    mock_token::set_behaviour(token(), Behaviour::Trap);
+    psp22::set_behaviour(token(), Behaviour::Trap);
     assert_refused!(
         c,
         Error::TokenTransferFailed,
         as_(alice(), || c.open_order(alice(), t.clone()))
     );
-    mock_token::set_behaviour(token(), Behaviour::LangError);
+    psp22::set_behaviour(token(), Behaviour::LangError);
     assert_refused!(
         c,
         Error::TokenTransferFailed,
         as_(alice(), || c.open_order(alice(), t.clone()))
     );
     // So does less arriving than a stream needs.
-    mock_token::set_behaviour(token(), Behaviour::Skim(1));
+    psp22::set_behaviour(token(), Behaviour::Skim(1));
     assert_refused!(
         c,
         Error::TokenTransferFailed,
         as_(alice(), || c
             .open_stream(alice(), psp22_stream(1_000, T0, 1_000)))
     );
-    mock_token::set_behaviour(token(), Behaviour::Honest);
+    psp22::set_behaviour(token(), Behaviour::Honest);
     let id = as_(alice(), || c.open_order(alice(), t.clone())).unwrap();
     as_(alice(), || c.release(id)).unwrap();
 
     // A refused payout says why too. The node reverts the message's writes (the e2e
     // suite shows it); the off-chain environment does not, so this checks the error,
     // the events and the token ledger only.
-    mock_token::set_behaviour(token(), Behaviour::Refuse("frozen".into()));
-    let tokens = mock_token::snapshot();
+    psp22::set_behaviour(
+        token(),
+        Behaviour::Refuse(TokenError::Custom("frozen".into())),
+    );
+    let tokens = psp22::snapshot();
     let events = event_count();
     assert_eq!(
         as_(bob(), || c.withdraw(psp22())),
         Err(Error::Token(TokenError::Custom("frozen".into())))
     );
     assert_eq!(event_count(), events);
-    assert_eq!(mock_token::snapshot(), tokens);
+    assert_eq!(psp22::snapshot(), tokens);
 }
 
 // ------------------------------------------------------------------ 3. controller scoping

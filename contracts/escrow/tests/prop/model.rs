@@ -98,8 +98,8 @@ impl Run<'_> {
                     1 => (amount.saturating_sub(1), amount),
                     _ => (amount, amount),
                 };
-                mock_token::set_balance(t, who, held);
-                mock_token::approve(t, who, vault_id(), allowed);
+                psp22::set_balance(t, who, held);
+                psp22::set_allowance(t, who, vault_id(), allowed);
                 let r = as_(who, || f(&mut self.c));
                 if let Err(Error::Token(e)) = &r {
                     // The ledger mints at will, so the vault's own balance can hit

@@ -305,11 +305,11 @@ impl Run<'_> {
                         Asset::Psp22(t) => {
                             // An approval with a margin: exactly the bond is pulled.
                             let margin = bond.saturating_add(extra);
-                            mock_token::set_balance(t, who, margin);
-                            mock_token::approve(t, who, vault_id(), margin);
+                            psp22::set_balance(t, who, margin);
+                            psp22::set_allowance(t, who, vault_id(), margin);
                             if as_(who, || self.c.dispute(id)).is_ok() {
                                 self.came_in(rec.asset, bond);
-                                assert_eq!(mock_token::balance(t, who), margin - bond);
+                                assert_eq!(psp22::balance(t, who), margin - bond);
                                 self.count("psp22_bond");
                             }
                         }
@@ -695,11 +695,11 @@ impl Run<'_> {
                 // The test mints what payers send, so empty the receiver first to keep
                 // the emulated balances within u128.
                 test::set_account_balance::<Env>(who, 0);
-                mock_token::set_balance(token(), who, 0);
+                psp22::set_balance(token(), who, 0);
                 if let Ok(amount) = as_(who, || self.c.withdraw(asset)) {
                     self.went_out(asset, amount);
                     if in_token {
-                        assert_eq!(mock_token::balance(token(), who), amount);
+                        assert_eq!(psp22::balance(token(), who), amount);
                         self.count("psp22_withdrawn");
                     }
                 }
