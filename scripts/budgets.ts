@@ -4,7 +4,8 @@
  * transfer's, in ref_time and in proof_size. Deploys a fresh marketplace on the node at
  * `--url`, measures one call of each message (scripts/messages.ts, about 40 s) and fails
  * when a figure exceeds its budget, when a measured message has no budget, or when a
- * budget names a message that was not measured.
+ * budget names a message that was not measured. It also checks the client's guard: a call
+ * over the chain's per-transaction weight limit is refused with `TooHeavy` before signing.
  *
  *   npx tsx scripts/budgets.ts --url ws://127.0.0.1:9966 [--write]
  *
@@ -14,7 +15,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devSigners } from '../client/src/index.js';
+import { checkFitsBlock, devSigners, maxExtrinsicWeight, TooHeavy, type Market } from '../client/src/index.js';
 import { bundlePath, ROOT } from '../client/src/node.js';
 import { deploy } from './deploy.js';
 import { limitsFromJson, perBlock } from './blocks.js';
@@ -55,6 +56,34 @@ function sizes(): Record<string, number> {
 
 const up = (x: number, headroom: number) => Math.ceil(x * headroom * 100) / 100;
 
+/**
+ * The client's guard against a call too heavy for a block: it reads the chain's
+ * per-transaction limit, lets a call just under it through and refuses one just over it
+ * with `TooHeavy` (which `send` and the dApp's confirm panel check before signing).
+ */
+function checkGuard(market: Market): string[] {
+  const limit = maxExtrinsicWeight(market.client);
+  if (!limit) return ['the client read no per-transaction weight limit from the chain'];
+  const problems: string[] = [];
+  try {
+    checkFitsBlock(market.registry as never, 'purchaseLicense', limit);
+  } catch (err) {
+    problems.push(`a call of exactly the per-transaction limit was refused: ${String(err)}`);
+  }
+  for (const over of [{ ...limit, refTime: limit.refTime + 1n }, { ...limit, proofSize: limit.proofSize + 1n }]) {
+    try {
+      checkFitsBlock(market.registry as never, 'purchaseLicense', over);
+      problems.push('a call over the per-transaction limit was not refused');
+    } catch (err) {
+      if (!(err instanceof TooHeavy)) problems.push(`a call over the limit failed with ${String(err)}, not TooHeavy`);
+    }
+  }
+  if (!problems.length) {
+    console.log(`budgets: the client refuses a call over the chain's per-transaction limit (${limit.refTime.toLocaleString('en-US')} ref_time, ${limit.proofSize.toLocaleString('en-US')} proof_size) with TooHeavy`);
+  }
+  return problems;
+}
+
 async function main(): Promise<void> {
   const url = arg('url', 'ws://127.0.0.1:9966');
   const write = process.argv.includes('--write');
@@ -71,6 +100,7 @@ async function main(): Promise<void> {
     log: () => undefined,
   });
   const { reference, rows } = await measureMessages(market, who, (l) => console.log(`budgets: measuring ${l}`));
+  const guard = checkGuard(market);
   await market.client.disconnect();
   const limits = existsSync(LIMITS) ? limitsFromJson(JSON.parse(readFileSync(LIMITS, 'utf8')) as Record<string, unknown>) : undefined;
 
@@ -128,6 +158,7 @@ async function main(): Promise<void> {
     if (b === undefined) failures.push(`${name}: no size budget`);
     else if (size > b) failures.push(`${name}: ${size} bytes, budget ${b}`);
   }
+  failures.push(...guard);
   if (failures.length) {
     console.error(`\nbudgets: FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     process.exit(1);
