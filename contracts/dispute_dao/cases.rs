@@ -13,7 +13,7 @@ use crate::types::*;
 use ink::codegen::Env;
 use ink::prelude::string::String;
 use ink::primitives::{AccountId, Hash};
-use market_types::{ensure, Balance, EscrowId};
+use market_types::{ensure, Balance, EscrowId, Timestamp};
 
 fn check_uri(uri: &str) -> Result<()> {
     ensure!(
@@ -21,6 +21,14 @@ fn check_uri(uri: &str) -> Result<()> {
         Error::InvalidUri
     );
     Ok(())
+}
+
+/// A finished round's info and revealed weight per choice, as its ruling needs them.
+pub(crate) struct Tallied {
+    pub info: RoundInfo,
+    /// Read only when the round reached quorum; all zero otherwise, where no ruling
+    /// looks at them.
+    pub weights: [Balance; CHOICES as usize],
 }
 
 fn add(a: Balance, b: Balance) -> Result<Balance> {
@@ -50,20 +58,51 @@ impl DisputeDao {
     }
 
     pub(crate) fn finality_of(&self, id: CaseId, case: &Case) -> Result<Finality> {
+        Ok(self.finality_read(id, case)?.0)
+    }
+
+    /// [`Self::finality_of`], with the current round's tally when it was read (after
+    /// the round's reveal phase), for a caller that needs it too.
+    pub(crate) fn finality_read(
+        &self,
+        id: CaseId,
+        case: &Case,
+    ) -> Result<(Finality, Option<Tallied>)> {
+        let now = self.env().block_timestamp();
+        // The commit and reveal phases need no reads: only a finished round's tally.
+        if let Some(running) = jury::voting_phase(case, now).ok_or(Error::Overflow)? {
+            return Ok((running, None));
+        }
         let info = self.rounds.get((id, case.round)).unwrap_or_default();
-        let previous = case
-            .round
-            .checked_sub(1)
-            .and_then(|r| self.rounds.get((id, r)))
-            .and_then(|r| r.ruling);
-        jury::finality(
-            case,
-            self.env().block_timestamp(),
-            &self.weights(id, case.round),
-            &info,
-            previous,
-        )
-        .ok_or(Error::Overflow)
+        // Without quorum no ruling looks at the weights: they are not read.
+        let weights = if jury::quorum_met(case.total_stake, &case.jury, case.round, &info) {
+            self.weights(id, case.round)
+        } else {
+            [0; CHOICES as usize]
+        };
+        let finality = self.finality_given(id, case, now, &info, &weights)?;
+        Ok((finality, Some(Tallied { info, weights })))
+    }
+
+    /// [`jury::finality`] at `now` for the current round's `info` and `weights`, already
+    /// read; the previous round's ruling is read only when this round has none.
+    fn finality_given(
+        &self,
+        id: CaseId,
+        case: &Case,
+        now: Timestamp,
+        info: &RoundInfo,
+        weights: &[Balance; CHOICES as usize],
+    ) -> Result<Finality> {
+        let previous = match jury::round_ruling(case, weights, info) {
+            Some(_) => None,
+            None => case
+                .round
+                .checked_sub(1)
+                .and_then(|r| self.rounds.get((id, r)))
+                .and_then(|r| r.ruling),
+        };
+        jury::finality(case, now, weights, info, previous).ok_or(Error::Overflow)
     }
 
     fn in_phase(&self, id: CaseId, case: &Case, phase: Phase, err: Error) -> Result<()> {
@@ -199,7 +238,8 @@ impl DisputeDao {
         );
         let key = (id, case.round, caller);
         ensure!(!self.votes.contains(key), Error::AlreadyVoted);
-        ensure!(self.juror_votes.has_room(caller), Error::Overflow);
+        // No vote in this round, so the round is not in the juror's list either.
+        let pos = self.juror_votes.next_pos(caller).ok_or(Error::Overflow)?;
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         info.commits = info.commits.checked_add(1).ok_or(Error::Overflow)?;
         let block = self.env().block_number();
@@ -215,7 +255,7 @@ impl DisputeDao {
                 settled: false,
             },
         );
-        self.juror_votes.push(caller, (id, case.round));
+        self.juror_votes.push_new(caller, pos, (id, case.round));
         self.rounds.insert((id, case.round), &info);
         self.cases.insert(id, &case);
         Ok(VoteCommitted {
@@ -314,15 +354,19 @@ impl DisputeDao {
 
     pub(crate) fn do_appeal(&mut self, id: CaseId) -> Result<RulingAppealed> {
         let mut case = self.open_case_of(id)?;
-        self.in_phase(id, &case, Phase::Appeal, Error::NotAppealPhase)?;
+        // The appeal phase follows the reveal phase: the round's tally is read.
+        let tally = match self.finality_read(id, &case)? {
+            (Finality::Running(Phase::Appeal, _), Some(tally)) => tally,
+            _ => return Err(Error::NotAppealPhase),
+        };
         let caller = self.env().caller();
         ensure!(
             caller == case.payer || caller == case.payee,
             Error::NotParty
         );
-        let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
-        let ruling = jury::round_ruling(&case, &self.weights(id, case.round), &info)
-            .ok_or(Error::NotAppealPhase)?;
+        let mut info = tally.info;
+        let ruling =
+            jury::round_ruling(&case, &tally.weights, &info).ok_or(Error::NotAppealPhase)?;
         ensure!(
             jury::may_appeal(ruling, caller == case.payer, case.collateral.is_some()),
             Error::CannotAppeal
@@ -352,8 +396,12 @@ impl DisputeDao {
         let case = self.cases.get(id)?;
         let round_info = self.rounds.get((id, case.round)).unwrap_or_default();
         let weights = self.weights(id, case.round);
+        let now = self.env().block_timestamp();
         let (phase, phase_ends) = match case.status {
-            CaseStatus::Open => match self.finality_of(id, &case).ok()? {
+            CaseStatus::Open => match self
+                .finality_given(id, &case, now, &round_info, &weights)
+                .ok()?
+            {
                 Finality::Running(p, end) => (p, end),
                 Finality::Final(_) => (Phase::Executable, 0),
             },

@@ -4,6 +4,11 @@ import type { AccountId32, AccountId32Like, Hash } from "dedot/codecs";
 
 export type InkStorageLazyMapping = {};
 
+export type DisputeDaoLedgerMemberRecord = {
+  member: DisputeDaoMember;
+  history: DisputeDaoLedgerHistory;
+};
+
 export type DisputeDaoMember = {
   staked: bigint;
   unbonding: bigint;
@@ -14,6 +19,8 @@ export type DisputeDaoMember = {
   earned: bigint;
   lost: bigint;
 };
+
+export type DisputeDaoLedgerHistory = { len: number; lastBlock: number };
 
 export type InkStorageTraitsImplsResolverKey = {};
 
@@ -217,14 +224,16 @@ export type DisputeDaoLedgerStakeLedger = {
   owed: bigint;
   totalStaked: bigint;
   rewardReserve: bigint;
-  members: { get(arg: AccountId32Like): Promise<DisputeDaoMember | undefined> };
+  totalHistory: DisputeDaoLedgerHistory;
+  members: {
+    get(
+      arg: AccountId32Like,
+    ): Promise<DisputeDaoLedgerMemberRecord | undefined>;
+  };
   checkpoints: {
     get(
       arg: [AccountId32Like | undefined, number],
     ): Promise<DisputeDaoRulesCheckpointsCheckpoint | undefined>;
-  };
-  checkpointLen: {
-    get(arg: AccountId32Like | undefined): Promise<number | undefined>;
   };
 };
 
