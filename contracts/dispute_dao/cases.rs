@@ -31,6 +31,16 @@ pub(crate) struct Tallied {
     pub weights: [Balance; CHOICES as usize],
 }
 
+/// `vote`'s weight and risk added to `choice`'s tally.
+fn count(tallies: &mut Tallies, choice: Choice, vote: &Vote) -> Result<()> {
+    let tally = tallies
+        .get_mut(usize::from(choice))
+        .ok_or(Error::InvalidChoice)?;
+    tally.weight = add(tally.weight, vote.weight)?;
+    tally.risk = add(tally.risk, vote.risk)?;
+    Ok(())
+}
+
 fn add(a: Balance, b: Balance) -> Result<Balance> {
     a.checked_add(b).ok_or(Error::Overflow)
 }
@@ -48,13 +58,8 @@ impl DisputeDao {
 
     /// Revealed weight per choice in a round.
     pub(crate) fn weights(&self, id: CaseId, round: Round) -> [Balance; CHOICES as usize] {
-        let mut w = [0; CHOICES as usize];
-        let mut c: Choice = 0;
-        for slot in w.iter_mut() {
-            *slot = self.tallies.get((id, round, c)).unwrap_or_default().weight;
-            c = c.saturating_add(1);
-        }
-        w
+        let tallies: Tallies = self.tallies.get((id, round)).unwrap_or_default();
+        tallies.map(|t| t.weight)
     }
 
     pub(crate) fn finality_of(&self, id: CaseId, case: &Case) -> Result<Finality> {
@@ -288,22 +293,17 @@ impl DisputeDao {
             jury::valid_choice(choice, case.collateral.is_some()),
             Error::InvalidChoice
         );
-        let mut tally = self
-            .tallies
-            .get((id, case.round, choice))
-            .unwrap_or_default();
-        tally.weight = add(tally.weight, vote.weight)?;
-        tally.risk = add(tally.risk, vote.risk)?;
-        let mut total = self.coherence.get((id, choice)).unwrap_or_default();
-        total.weight = add(total.weight, vote.weight)?;
-        total.risk = add(total.risk, vote.risk)?;
+        let mut tallies = self.tallies.get((id, case.round)).unwrap_or_default();
+        count(&mut tallies, choice, &vote)?;
+        let mut totals = self.coherence.get(id).unwrap_or_default();
+        count(&mut totals, choice, &vote)?;
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         info.reveals = info.reveals.checked_add(1).ok_or(Error::Overflow)?;
         info.revealed_weight = add(info.revealed_weight, vote.weight)?;
         vote.revealed = Some(choice);
         self.votes.insert(key, &vote);
-        self.tallies.insert((id, case.round, choice), &tally);
-        self.coherence.insert((id, choice), &total);
+        self.tallies.insert((id, case.round), &tallies);
+        self.coherence.insert(id, &totals);
         self.rounds.insert((id, case.round), &info);
         Ok(VoteRevealed {
             case: id,

@@ -45,7 +45,11 @@ impl DisputeDao {
     ) -> Result<()> {
         // Plan: the pool (forfeited risk, bonds of appeals whose ruling stood, the
         // reward), the bonds to return, the slash.
-        let coherent = self.coherence.get((id, choice)).unwrap_or_default();
+        let coherent = self
+            .coherence
+            .get(id)
+            .and_then(|t| t.get(usize::from(choice)).copied())
+            .unwrap_or_default();
         let plan = plan::ruling(&case, choice, coherent, |r| {
             self.rounds.get((id, r)).unwrap_or_default()
         })?;
@@ -152,9 +156,8 @@ impl DisputeDao {
     fn fall_back(&mut self, id: CaseId, mut case: Case) -> Result<()> {
         // Plan: no ruling, so revealed votes get their risk back; unrevealed risk and
         // the reward go to the reserve for later cases.
-        let plan = plan::fallback(&case, |c| {
-            self.coherence.get((id, c)).unwrap_or_default().risk
-        })?;
+        let totals = self.coherence.get(id).unwrap_or_default();
+        let plan = plan::fallback(&case, |c| totals.get(usize::from(c)).map_or(0, |t| t.risk))?;
         // Calls: the vault's fallback, when due (if it fails, anyone applies it at the
         // vault); a collateral the vault held for a ruling goes free.
         let now = self.env().block_timestamp();
