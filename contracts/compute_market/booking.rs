@@ -13,6 +13,7 @@ use crate::rules::reputation::{outcome_of, penalty_paid};
 use crate::types::{Offer, OfferStatus, Outcome, Rental, RentalId, RentalKey, RentalStatus};
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
+use market_types::storage::Pos;
 use market_types::{ensure, Balance, EscrowId, EscrowState, EscrowStatus, StreamTerms};
 
 /// Everything a booking writes once the vault has opened its stream.
@@ -23,6 +24,8 @@ pub(crate) struct RentPlan {
     /// The offer holding the rental's GPUs and penalty.
     pub offer: Offer,
     pub duration_ms: u64,
+    /// Where the rental goes in each of its lists (`rental_keys` order).
+    pub positions: [Pos; 4],
 }
 
 impl RentPlan {
@@ -77,8 +80,13 @@ impl ComputeMarket {
             .checked_add(offer.start_window_ms)
             .ok_or(Error::Overflow)?;
         let rental_id = self.rental_count.checked_add(1).ok_or(Error::Overflow)?;
-        for key in Self::rental_keys(renter, offer.provider, offer_id) {
-            ensure!(self.rental_index.has_room(key), Error::Overflow);
+        let mut positions: [Pos; 4] = [0; 4];
+        for (pos, key) in
+            positions
+                .iter_mut()
+                .zip(Self::rental_keys(renter, offer.provider, offer_id))
+        {
+            *pos = self.rental_index.next_pos(key).ok_or(Error::Overflow)?;
         }
         let rental = Rental {
             offer_id,
@@ -107,6 +115,7 @@ impl ComputeMarket {
             rental,
             offer,
             duration_ms,
+            positions,
         })
     }
 
@@ -138,9 +147,18 @@ impl ComputeMarket {
         self.rental_count = plan.rental_id;
         self.rentals.insert(plan.rental_id, r);
         self.offers.insert(r.offer_id, &plan.offer);
-        for key in Self::rental_keys(r.renter, r.provider, r.offer_id) {
-            self.rental_index.push(key, plan.rental_id);
-        }
+        // A new id is in none of the four lists, and they are four (a provider never
+        // rents its own offer). Nothing leaves the two histories: they store no
+        // positions.
+        let [renter, provider, open, provider_open] =
+            Self::rental_keys(r.renter, r.provider, r.offer_id);
+        let [at_renter, at_provider, at_open, at_provider_open] = plan.positions;
+        let id = plan.rental_id;
+        self.rental_index.append(renter, at_renter, id);
+        self.rental_index.append(provider, at_provider, id);
+        self.rental_index.push_new(open, at_open, id);
+        self.rental_index
+            .push_new(provider_open, at_provider_open, id);
     }
 
     /// The lists a new rental joins: its renter's and its provider's histories, and
@@ -198,12 +216,23 @@ impl ComputeMarket {
             self.env().block_timestamp() > rental.start_by,
             Error::StartWindowOpen
         );
+        // Cancel first: the stream is almost always still waiting, and a vault refusal
+        // changes nothing there. Only when it refuses is the stream's status read: one
+        // the vault settled already (the vault never cancels a settled stream) closes
+        // with how it ended; otherwise the refusal stands.
+        let refused = match calls::cancel_unstarted(rental.vault, rental.escrow_id) {
+            Ok(penalty) => {
+                return Ok(self.conclude(rental_id, rental, offer, Some(Outcome::NoShow), penalty))
+            }
+            Err(e) => e,
+        };
         let status = calls::escrow_status(rental.vault, rental.escrow_id);
-        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer, status) {
-            return Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty));
+        match self.settled_outcome(&rental, &offer, status) {
+            Some((outcome, penalty)) => {
+                Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty))
+            }
+            None => Err(refused),
         }
-        let penalty = calls::cancel_unstarted(rental.vault, rental.escrow_id)?;
-        Ok(self.conclude(rental_id, rental, offer, Some(Outcome::NoShow), penalty))
     }
 
     /// `end_early`: the renter stops a booked (within its window) or running (before
@@ -389,9 +418,14 @@ impl ComputeMarket {
     /// among the distinct renters; a completed rental's payment in the provider's
     /// volume (saturating: closing must never fail). Returns whether it counted.
     fn count_closed(&mut self, rental: &Rental, outcome: Outcome) -> bool {
+        // A withdrawn booking counts nowhere: nothing to read, nothing to write.
+        if outcome == Outcome::Withdrawn {
+            return false;
+        }
         let pair = (rental.provider, rental.renter);
-        let new_renter = !self.renters_seen.contains(pair);
         let min_value = self.min_counted.get(rental.asset).unwrap_or(0);
+        // Only a rental that counts (at least the minimum) can count a new renter.
+        let new_renter = rental.paid >= min_value && !self.renters_seen.contains(pair);
         let mut rep = self.reputations.get(rental.provider).unwrap_or_default();
         let counted = rep.count(outcome, rental.paid, min_value, new_renter);
         self.reputations.insert(rental.provider, &rep);

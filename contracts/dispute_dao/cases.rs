@@ -13,13 +13,31 @@ use crate::types::*;
 use ink::codegen::Env;
 use ink::prelude::string::String;
 use ink::primitives::{AccountId, Hash};
-use market_types::{ensure, Balance, EscrowId};
+use market_types::{ensure, Balance, EscrowId, Timestamp};
 
 fn check_uri(uri: &str) -> Result<()> {
     ensure!(
         !uri.is_empty() && uri.len() <= MAX_URI_LEN,
         Error::InvalidUri
     );
+    Ok(())
+}
+
+/// A finished round's info and revealed weight per choice, as its ruling needs them.
+pub(crate) struct Tallied {
+    pub info: RoundInfo,
+    /// Read only when the round reached quorum; all zero otherwise, where no ruling
+    /// looks at them.
+    pub weights: [Balance; CHOICES as usize],
+}
+
+/// `vote`'s weight and risk added to `choice`'s tally.
+fn count(tallies: &mut Tallies, choice: Choice, vote: &Vote) -> Result<()> {
+    let tally = tallies
+        .get_mut(usize::from(choice))
+        .ok_or(Error::InvalidChoice)?;
+    tally.weight = add(tally.weight, vote.weight)?;
+    tally.risk = add(tally.risk, vote.risk)?;
     Ok(())
 }
 
@@ -40,30 +58,56 @@ impl DisputeDao {
 
     /// Revealed weight per choice in a round.
     pub(crate) fn weights(&self, id: CaseId, round: Round) -> [Balance; CHOICES as usize] {
-        let mut w = [0; CHOICES as usize];
-        let mut c: Choice = 0;
-        for slot in w.iter_mut() {
-            *slot = self.tallies.get((id, round, c)).unwrap_or_default().weight;
-            c = c.saturating_add(1);
-        }
-        w
+        let tallies: Tallies = self.tallies.get((id, round)).unwrap_or_default();
+        tallies.map(|t| t.weight)
     }
 
     pub(crate) fn finality_of(&self, id: CaseId, case: &Case) -> Result<Finality> {
+        Ok(self.finality_read(id, case)?.0)
+    }
+
+    /// [`Self::finality_of`], with the current round's tally when it was read (after
+    /// the round's reveal phase), for a caller that needs it too.
+    pub(crate) fn finality_read(
+        &self,
+        id: CaseId,
+        case: &Case,
+    ) -> Result<(Finality, Option<Tallied>)> {
+        let now = self.env().block_timestamp();
+        // The commit and reveal phases need no reads: only a finished round's tally.
+        if let Some(running) = jury::voting_phase(case, now).ok_or(Error::Overflow)? {
+            return Ok((running, None));
+        }
         let info = self.rounds.get((id, case.round)).unwrap_or_default();
-        let previous = case
-            .round
-            .checked_sub(1)
-            .and_then(|r| self.rounds.get((id, r)))
-            .and_then(|r| r.ruling);
-        jury::finality(
-            case,
-            self.env().block_timestamp(),
-            &self.weights(id, case.round),
-            &info,
-            previous,
-        )
-        .ok_or(Error::Overflow)
+        // Without quorum no ruling looks at the weights: they are not read.
+        let weights = if jury::quorum_met(case.total_stake, &case.jury, case.round, &info) {
+            self.weights(id, case.round)
+        } else {
+            [0; CHOICES as usize]
+        };
+        let finality = self.finality_given(id, case, now, &info, &weights)?;
+        Ok((finality, Some(Tallied { info, weights })))
+    }
+
+    /// [`jury::finality`] at `now` for the current round's `info` and `weights`, already
+    /// read; the previous round's ruling is read only when this round has none.
+    fn finality_given(
+        &self,
+        id: CaseId,
+        case: &Case,
+        now: Timestamp,
+        info: &RoundInfo,
+        weights: &[Balance; CHOICES as usize],
+    ) -> Result<Finality> {
+        let previous = match jury::round_ruling(case, weights, info) {
+            Some(_) => None,
+            None => case
+                .round
+                .checked_sub(1)
+                .and_then(|r| self.rounds.get((id, r)))
+                .and_then(|r| r.ruling),
+        };
+        jury::finality(case, now, weights, info, previous).ok_or(Error::Overflow)
     }
 
     fn in_phase(&self, id: CaseId, case: &Case, phase: Phase, err: Error) -> Result<()> {
@@ -199,7 +243,8 @@ impl DisputeDao {
         );
         let key = (id, case.round, caller);
         ensure!(!self.votes.contains(key), Error::AlreadyVoted);
-        ensure!(self.juror_votes.has_room(caller), Error::Overflow);
+        // No vote in this round, so the round is not in the juror's list either.
+        let pos = self.juror_votes.next_pos(caller).ok_or(Error::Overflow)?;
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         info.commits = info.commits.checked_add(1).ok_or(Error::Overflow)?;
         let block = self.env().block_number();
@@ -215,7 +260,7 @@ impl DisputeDao {
                 settled: false,
             },
         );
-        self.juror_votes.push(caller, (id, case.round));
+        self.juror_votes.push_new(caller, pos, (id, case.round));
         self.rounds.insert((id, case.round), &info);
         self.cases.insert(id, &case);
         Ok(VoteCommitted {
@@ -248,22 +293,17 @@ impl DisputeDao {
             jury::valid_choice(choice, case.collateral.is_some()),
             Error::InvalidChoice
         );
-        let mut tally = self
-            .tallies
-            .get((id, case.round, choice))
-            .unwrap_or_default();
-        tally.weight = add(tally.weight, vote.weight)?;
-        tally.risk = add(tally.risk, vote.risk)?;
-        let mut total = self.coherence.get((id, choice)).unwrap_or_default();
-        total.weight = add(total.weight, vote.weight)?;
-        total.risk = add(total.risk, vote.risk)?;
+        let mut tallies = self.tallies.get((id, case.round)).unwrap_or_default();
+        count(&mut tallies, choice, &vote)?;
+        let mut totals = self.coherence.get(id).unwrap_or_default();
+        count(&mut totals, choice, &vote)?;
         let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
         info.reveals = info.reveals.checked_add(1).ok_or(Error::Overflow)?;
         info.revealed_weight = add(info.revealed_weight, vote.weight)?;
         vote.revealed = Some(choice);
         self.votes.insert(key, &vote);
-        self.tallies.insert((id, case.round, choice), &tally);
-        self.coherence.insert((id, choice), &total);
+        self.tallies.insert((id, case.round), &tallies);
+        self.coherence.insert(id, &totals);
         self.rounds.insert((id, case.round), &info);
         Ok(VoteRevealed {
             case: id,
@@ -314,15 +354,19 @@ impl DisputeDao {
 
     pub(crate) fn do_appeal(&mut self, id: CaseId) -> Result<RulingAppealed> {
         let mut case = self.open_case_of(id)?;
-        self.in_phase(id, &case, Phase::Appeal, Error::NotAppealPhase)?;
+        // The appeal phase follows the reveal phase: the round's tally is read.
+        let tally = match self.finality_read(id, &case)? {
+            (Finality::Running(Phase::Appeal, _), Some(tally)) => tally,
+            _ => return Err(Error::NotAppealPhase),
+        };
         let caller = self.env().caller();
         ensure!(
             caller == case.payer || caller == case.payee,
             Error::NotParty
         );
-        let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
-        let ruling = jury::round_ruling(&case, &self.weights(id, case.round), &info)
-            .ok_or(Error::NotAppealPhase)?;
+        let mut info = tally.info;
+        let ruling =
+            jury::round_ruling(&case, &tally.weights, &info).ok_or(Error::NotAppealPhase)?;
         ensure!(
             jury::may_appeal(ruling, caller == case.payer, case.collateral.is_some()),
             Error::CannotAppeal
@@ -352,8 +396,12 @@ impl DisputeDao {
         let case = self.cases.get(id)?;
         let round_info = self.rounds.get((id, case.round)).unwrap_or_default();
         let weights = self.weights(id, case.round);
+        let now = self.env().block_timestamp();
         let (phase, phase_ends) = match case.status {
-            CaseStatus::Open => match self.finality_of(id, &case).ok()? {
+            CaseStatus::Open => match self
+                .finality_given(id, &case, now, &round_info, &weights)
+                .ok()?
+            {
                 Finality::Running(p, end) => (p, end),
                 Finality::Final(_) => (Phase::Executable, 0),
             },

@@ -3,6 +3,7 @@
 //! then the records) → events.
 
 use crate::calls;
+use crate::cases::Tallied;
 use crate::dispute_dao::DisputeDao;
 use crate::errors::{Error, Result};
 use crate::events::{AppealBondReturned, CaseFellBack, RulingExecuted, VoteSettled};
@@ -25,17 +26,30 @@ struct AtVault {
 impl DisputeDao {
     pub(crate) fn do_execute(&mut self, id: CaseId) -> Result<()> {
         let case = self.open_case_of(id)?;
-        match self.finality_of(id, &case)? {
-            Finality::Running(..) => Err(Error::NotFinal),
-            Finality::Final(Some(choice)) => self.execute_ruled(id, case, choice),
-            Finality::Final(None) => self.fall_back(id, case),
+        match self.finality_read(id, &case)? {
+            // A final case's tally is always read (see `finality_read`).
+            (Finality::Final(Some(choice)), Some(tally)) => {
+                self.execute_ruled(id, case, choice, tally)
+            }
+            (Finality::Final(None), _) => self.fall_back(id, case),
+            _ => Err(Error::NotFinal),
         }
     }
 
-    fn execute_ruled(&mut self, id: CaseId, mut case: Case, choice: Choice) -> Result<()> {
+    fn execute_ruled(
+        &mut self,
+        id: CaseId,
+        mut case: Case,
+        choice: Choice,
+        tally: Tallied,
+    ) -> Result<()> {
         // Plan: the pool (forfeited risk, bonds of appeals whose ruling stood, the
         // reward), the bonds to return, the slash.
-        let coherent = self.coherence.get((id, choice)).unwrap_or_default();
+        let coherent = self
+            .coherence
+            .get(id)
+            .and_then(|t| t.get(usize::from(choice)).copied())
+            .unwrap_or_default();
         let plan = plan::ruling(&case, choice, coherent, |r| {
             self.rounds.get((id, r)).unwrap_or_default()
         })?;
@@ -47,10 +61,14 @@ impl DisputeDao {
             choice,
             applied: at.applied,
         };
-        let mut info = self.rounds.get((id, case.round)).unwrap_or_default();
+        // The last round's ruling, read with the finality above (nothing wrote it
+        // since); stored only when it changes.
+        let mut info = tally.info;
         if info.revealed_weight > 0 && info.ruling.is_none() {
-            info.ruling = jury::round_ruling(&case, &self.weights(id, case.round), &info);
-            self.rounds.insert((id, case.round), &info);
+            info.ruling = jury::round_ruling(&case, &tally.weights, &info);
+            if info.ruling.is_some() {
+                self.rounds.insert((id, case.round), &info);
+            }
         }
         self.cases.insert(id, &case);
         // Events.
@@ -138,9 +156,8 @@ impl DisputeDao {
     fn fall_back(&mut self, id: CaseId, mut case: Case) -> Result<()> {
         // Plan: no ruling, so revealed votes get their risk back; unrevealed risk and
         // the reward go to the reserve for later cases.
-        let plan = plan::fallback(&case, |c| {
-            self.coherence.get((id, c)).unwrap_or_default().risk
-        })?;
+        let totals = self.coherence.get(id).unwrap_or_default();
+        let plan = plan::fallback(&case, |c| totals.get(usize::from(c)).map_or(0, |t| t.risk))?;
         // Calls: the vault's fallback, when due (if it fails, anyone applies it at the
         // vault); a collateral the vault held for a ruling goes free.
         let now = self.env().block_timestamp();

@@ -62,17 +62,42 @@ pub struct StakeLedger {
     owed: Balance,
     total_staked: Balance,
     reward_reserve: Balance,
-    members: Mapping<AccountId, Member>,
+    /// The total's history head, in the root cell every message reads anyway.
+    total_history: History,
+    /// Each member's record with its history head: one cell, read once, for the
+    /// record and for where its stake history stands.
+    members: Mapping<AccountId, MemberRecord>,
     /// Stake histories: `Some(member)` per member, `None` for the total.
     checkpoints: Mapping<CheckpointKey, Checkpoint>,
-    checkpoint_len: Mapping<Option<AccountId>, u32>,
 }
 
-/// One checkpoint to write: entry `index` of a history `len` entries long after it.
+/// Where a stake history stands: its length and the block of its last entry (whose
+/// amount is always the stake now: the member's `staked`, or `total_staked`, since
+/// only [`StakeLedger::store`] changes either, and it checkpoints every change). Kept
+/// beside what it describes, so neither a lookup before a later block nor a new
+/// checkpoint reads the history itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct History {
+    len: u32,
+    last_block: BlockNumber,
+}
+
+/// A member's stored record: the [`Member`] the views return and its history head.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct MemberRecord {
+    member: Member,
+    history: History,
+}
+
+/// One checkpoint to write: entry `index` of a history, whose head becomes `head`.
 #[derive(Clone, Copy)]
 struct Slot {
     index: u32,
-    len: u32,
+    head: History,
     checkpoint: Checkpoint,
 }
 
@@ -86,67 +111,106 @@ impl StakeLedger {
 
     /// `who`'s record (all zero for an account that never staked nor was credited).
     pub fn member(&self, who: AccountId) -> Member {
-        self.members.get(who).unwrap_or_default()
+        self.record(who).member
     }
 
     /// Active stake of `who` (`None`: the total) before `block`.
     pub fn stake_before(&self, who: Option<AccountId>, block: BlockNumber) -> Balance {
-        let len = self.checkpoint_len.get(who).unwrap_or(0);
-        checkpoints::before(len, block, |i| self.checkpoints.get((who, i)))
+        match who {
+            Some(account) => {
+                let r = self.record(account);
+                self.before(who, r.history, r.member.staked, block)
+            }
+            None => self.before(None, self.total_history, self.total_staked, block),
+        }
     }
 
     /// What `who` votes with when weights are stakes before `block`: that stake, at
     /// most its active stake now (stake at risk or unbonding since weighs nothing).
     pub fn weight(&self, who: AccountId, block: BlockNumber) -> Balance {
-        self.weight_of(who, &self.member(who), block)
+        self.weight_of(who, &self.record(who), block)
     }
 
-    /// [`Self::weight`] for `who`'s record `m`, already read.
-    fn weight_of(&self, who: AccountId, m: &Member, block: BlockNumber) -> Balance {
-        self.stake_before(Some(who), block).min(m.staked)
+    /// [`Self::weight`] for `who`'s record `r`, already read.
+    fn weight_of(&self, who: AccountId, r: &MemberRecord, block: BlockNumber) -> Balance {
+        self.before(Some(who), r.history, r.member.staked, block)
+            .min(r.member.staked)
     }
 
     // ------------------------------------------------------------ internals
 
-    /// Where `amount` at `block` goes in `who`'s history.
-    fn slot(&self, who: Option<AccountId>, amount: Balance, block: BlockNumber) -> Result<Slot> {
-        let len = self.checkpoint_len.get(who).unwrap_or(0);
-        let last = len
-            .checked_sub(1)
-            .and_then(|i| self.checkpoints.get((who, i)));
-        let (index, len) = checkpoints::write_slot(len, last, block).ok_or(Error::Overflow)?;
+    fn record(&self, who: AccountId) -> MemberRecord {
+        self.members.get(who).unwrap_or_default()
+    }
+
+    /// The stake before `block` in the history `who` whose head is `head` and whose
+    /// last entry's amount is `now` (see [`History`]): no read when that entry is older
+    /// than `block`, else a search of the entries before it.
+    fn before(
+        &self,
+        who: Option<AccountId>,
+        head: History,
+        now: Balance,
+        block: BlockNumber,
+    ) -> Balance {
+        let Some(older) = head.len.checked_sub(1) else {
+            return 0;
+        };
+        if head.last_block < block {
+            return now;
+        }
+        checkpoints::before(older, block, |i| self.checkpoints.get((who, i)))
+    }
+
+    /// Where `amount` at `block` goes in the history whose head is `head`.
+    fn slot(head: History, amount: Balance, block: BlockNumber) -> Result<Slot> {
+        let last = (head.len > 0).then_some(Checkpoint {
+            block: head.last_block,
+            amount: 0,
+        });
+        let (index, len) = checkpoints::write_slot(head.len, last, block).ok_or(Error::Overflow)?;
         Ok(Slot {
             index,
-            len,
+            head: History {
+                len,
+                last_block: block,
+            },
             checkpoint: Checkpoint { block, amount },
         })
     }
 
-    /// Stores `m` as `who`'s record, whose active stake was `before`: when it changed,
-    /// the total moves with it and both histories get a checkpoint at `block`. Checks
-    /// first, then writes: an operation's last fallible step.
+    /// Stores `m` as `who`'s record `r`, whose active stake was `before`: when it
+    /// changed, the total moves with it and both histories get a checkpoint at `block`.
+    /// Checks first, then writes: an operation's last fallible step.
     fn store(
         &mut self,
         who: AccountId,
+        mut r: MemberRecord,
         m: &Member,
         before: Balance,
         block: BlockNumber,
     ) -> Result<()> {
         if m.staked != before {
             let total = add(sub(self.total_staked, before)?, m.staked)?;
-            let mine = self.slot(Some(who), m.staked, block)?;
-            let all = self.slot(None, total, block)?;
+            let mine = Self::slot(r.history, m.staked, block)?;
+            let all = Self::slot(self.total_history, total, block)?;
             self.total_staked = total;
-            self.write(Some(who), mine);
-            self.write(None, all);
+            let total_key: CheckpointKey = (None, all.index);
+            self.checkpoints
+                .insert((Some(who), mine.index), &mine.checkpoint);
+            self.checkpoints.insert(total_key, &all.checkpoint);
+            self.total_history = all.head;
+            r.history = mine.head;
         }
-        self.members.insert(who, m);
+        r.member = *m;
+        self.members.insert(who, &r);
         Ok(())
     }
 
-    fn write(&mut self, who: Option<AccountId>, slot: Slot) {
-        self.checkpoints.insert((who, slot.index), &slot.checkpoint);
-        self.checkpoint_len.insert(who, &slot.len);
+    /// Stores `m` as `who`'s record `r` when its active stake did not change.
+    fn put(&mut self, who: AccountId, mut r: MemberRecord, m: &Member) {
+        r.member = *m;
+        self.members.insert(who, &r);
     }
 
     // ------------------------------------------------------------ operations
@@ -164,12 +228,13 @@ impl StakeLedger {
         block: BlockNumber,
         receive: impl FnOnce() -> Result<()>,
     ) -> Result<Balance> {
-        let mut m = self.member(who);
+        let r = self.record(who);
+        let mut m = r.member;
         let before = m.staked;
         m.staked = add(before, amount)?;
         let owed = add(self.owed, amount)?;
         receive()?;
-        self.store(who, &m, before, block)?;
+        self.store(who, r, &m, before, block)?;
         self.owed = owed;
         Ok(m.staked)
     }
@@ -186,12 +251,13 @@ impl StakeLedger {
         delay_ms: u64,
         block: BlockNumber,
     ) -> Result<Timestamp> {
-        let mut m = self.member(who);
+        let r = self.record(who);
+        let mut m = r.member;
         let before = m.staked;
         m.staked = before.checked_sub(amount).ok_or(Error::InsufficientStake)?;
         m.unbonding = add(m.unbonding, amount)?;
         m.unbond_at = now.checked_add(delay_ms).ok_or(Error::Overflow)?;
-        self.store(who, &m, before, block)?;
+        self.store(who, r, &m, before, block)?;
         Ok(m.unbond_at)
     }
 
@@ -206,7 +272,8 @@ impl StakeLedger {
         now: Timestamp,
         pay: impl FnOnce(Balance) -> Result<()>,
     ) -> Result<Balance> {
-        let mut m = self.member(who);
+        let r = self.record(who);
+        let mut m = r.member;
         ensure!(m.unbonding > 0, Error::NothingUnbonding);
         ensure!(now >= m.unbond_at, Error::StillUnbonding);
         ensure!(m.open_votes == 0, Error::UnsettledVotes);
@@ -214,7 +281,7 @@ impl StakeLedger {
         let owed = sub(self.owed, amount)?;
         pay(amount)?;
         m.unbonding = 0;
-        self.members.insert(who, &m);
+        self.put(who, r, &m);
         self.owed = owed;
         Ok(amount)
     }
@@ -227,13 +294,14 @@ impl StakeLedger {
         who: AccountId,
         pay: impl FnOnce(Balance) -> Result<()>,
     ) -> Result<Balance> {
-        let mut m = self.member(who);
+        let r = self.record(who);
+        let mut m = r.member;
         ensure!(m.credit > 0, Error::NothingToWithdraw);
         let amount = m.credit;
         let owed = sub(self.owed, amount)?;
         pay(amount)?;
         m.credit = 0;
-        self.members.insert(who, &m);
+        self.put(who, r, &m);
         self.owed = owed;
         Ok(amount)
     }
@@ -288,8 +356,9 @@ impl StakeLedger {
         case: &mut Case,
         block: BlockNumber,
     ) -> Result<(Balance, Balance)> {
-        let mut m = self.member(juror);
-        let weight = self.weight_of(juror, &m, case.snapshot_block);
+        let r = self.record(juror);
+        let mut m = r.member;
+        let weight = self.weight_of(juror, &r, case.snapshot_block);
         ensure!(weight > 0, Error::NoVotingWeight);
         let risk = bps_of(weight, case.jury.penalty_bps).ok_or(Error::Overflow)?;
         let before = m.staked;
@@ -297,7 +366,7 @@ impl StakeLedger {
         m.at_risk = add(m.at_risk, risk)?;
         m.open_votes = m.open_votes.checked_add(1).ok_or(Error::Overflow)?;
         let held = add(case.risk_held, risk)?;
-        self.store(juror, &m, before, block)?;
+        self.store(juror, r, &m, before, block)?;
         case.risk_held = held;
         Ok((weight, risk))
     }
@@ -316,17 +385,19 @@ impl StakeLedger {
     ) -> Result<Balance> {
         ensure!(juror != by, Error::SelfDenounce);
         let (bounty, to_reserve) = plan::bounty(risk)?;
-        let mut m = self.member(juror);
+        let r = self.record(juror);
+        let mut m = r.member;
         m.at_risk = sub(m.at_risk, risk)?;
         m.lost = add(m.lost, risk)?;
         m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
-        let mut d = self.member(by);
+        let rd = self.record(by);
+        let mut d = rd.member;
         d.credit = add(d.credit, bounty)?;
         d.earned = add(d.earned, bounty)?;
         let reserve = add(self.reward_reserve, to_reserve)?;
         let held = sub(case.risk_held, risk)?;
-        self.members.insert(juror, &m);
-        self.members.insert(by, &d);
+        self.put(juror, r, &m);
+        self.put(by, rd, &d);
         self.reward_reserve = reserve;
         case.risk_held = held;
         Ok(bounty)
@@ -367,9 +438,10 @@ impl StakeLedger {
             let Some((who, bond)) = returned else {
                 continue;
             };
-            let mut m = self.member(who);
+            let r = self.record(who);
+            let mut m = r.member;
             m.credit = add(m.credit, bond)?;
-            self.members.insert(who, &m);
+            self.put(who, r, &m);
         }
         self.reward_reserve = reserve;
         case.pool = plan.pool;
@@ -399,7 +471,8 @@ impl StakeLedger {
         split: &VoteSplit,
         block: BlockNumber,
     ) -> Result<()> {
-        let mut m = self.member(juror);
+        let r = self.record(juror);
+        let mut m = r.member;
         let before = m.staked;
         m.at_risk = sub(m.at_risk, vote.risk)?;
         m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
@@ -415,7 +488,7 @@ impl StakeLedger {
         } else {
             (case.paid_weight, case.paid)
         };
-        self.store(juror, &m, before, block)?;
+        self.store(juror, r, &m, before, block)?;
         case.paid_weight = paid_weight;
         case.paid = paid;
         Ok(())

@@ -148,11 +148,11 @@ mod dispute_dao {
         pub(crate) cases: Mapping<CaseId, Case>,
         pub(crate) case_of_escrow: Mapping<EscrowId, CaseId>,
         pub(crate) rounds: Mapping<(CaseId, Round), RoundInfo>,
-        /// Revealed weight and risk per case, round and choice.
-        pub(crate) tallies: Mapping<TallyKey, Tally>,
+        /// Revealed weight and risk per case and round, of every choice in one cell.
+        pub(crate) tallies: Mapping<(CaseId, Round), Tallies>,
         /// The same summed over every round of a case: who is coherent with the final
         /// ruling, whichever round they voted in.
-        pub(crate) coherence: Mapping<(CaseId, Choice), Tally>,
+        pub(crate) coherence: Mapping<CaseId, Tallies>,
         pub(crate) votes: Mapping<VoteKey, Vote>,
         /// Each juror's votes not yet settled.
         pub(crate) juror_votes: SwapIndex<AccountId, (CaseId, Round)>,
@@ -566,7 +566,8 @@ mod dispute_dao {
         #[ink(message)]
         pub fn tally(&self, case_id: CaseId, round: Round, choice: Choice) -> Tally {
             self.tallies
-                .get((case_id, round, choice))
+                .get((case_id, round))
+                .and_then(|t| t.get(usize::from(choice)).copied())
                 .unwrap_or_default()
         }
 

@@ -21,6 +21,9 @@ pub type BlockNumber = u32;
 pub type CheckpointKey = (Option<AccountId>, u32);
 /// `(case, round, choice)`.
 pub type TallyKey = (CaseId, Round, Choice);
+/// Revealed weight and risk of every choice, indexed by choice: one storage cell, as a
+/// ruling reads them all.
+pub type Tallies = [Tally; CHOICES as usize];
 /// `(case, round, juror)`.
 pub type VoteKey = (CaseId, Round, AccountId);
 

@@ -147,7 +147,7 @@ impl Escrow {
         };
         let payer = rec.payer;
         let linked = rec.collateral;
-        let plan = settlement::plan(id, rec, payee, reason, self.treasury, now)?;
+        let mut plan = settlement::plan(id, rec, payee, reason, self.treasury, now)?;
         let mut paid: Balance = 0;
         let mut penalty_event = None;
         if let (Some(cid), true) = (linked, no_show_penalty > 0) {
@@ -156,8 +156,16 @@ impl Escrow {
             paid = no_show_penalty.min(c.amount.saturating_sub(c.at_stake));
             if paid > 0 {
                 c.amount = c.amount.checked_sub(paid).ok_or(VaultError::Overflow)?;
-                self.ledger.credit(payer, c.asset, paid)?;
                 self.collaterals.insert(cid, &c);
+                // In the escrow's asset the penalty joins the payer's refund, if any:
+                // one credit cell read and written once.
+                let refund = plan.credits.iter_mut().find(|(to, _)| *to == payer);
+                match refund {
+                    Some((_, amount)) if c.asset == plan.record.asset => {
+                        *amount = amount.checked_add(paid).ok_or(VaultError::Overflow)?
+                    }
+                    _ => self.ledger.credit(payer, c.asset, paid)?,
+                }
                 penalty_event = Some(NoShowPenaltyPaid {
                     id,
                     collateral: cid,

@@ -92,17 +92,19 @@ impl Escrow {
         collateral: Option<Collateral>,
         received: Balance,
     ) -> Result<()> {
+        // Full only after u32::MAX open escrows of one party. A new id is in no list,
+        // and the two lists differ (`SelfDeal` is refused before).
+        let payer_pos = self.open.next_pos(rec.payer).ok_or(VaultError::Overflow)?;
+        let payee_pos = self.open.next_pos(rec.payee).ok_or(VaultError::Overflow)?;
+        ensure!(rec.payer != rec.payee, VaultError::SelfDeal);
         self.ledger.receive(rec.asset, received)?;
         if let (Some(cid), Some(c)) = (rec.collateral, collateral) {
             self.collaterals.insert(cid, &c);
         }
         self.escrows.insert(id, rec);
         self.escrow_count = id;
-        // Full only after u32::MAX open escrows of one party.
-        ensure!(
-            self.open.push(rec.payer, id) && self.open.push(rec.payee, id),
-            VaultError::Overflow
-        );
+        self.open.push_new(rec.payer, payer_pos, id);
+        self.open.push_new(rec.payee, payee_pos, id);
         Ok(())
     }
 

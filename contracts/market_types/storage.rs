@@ -97,6 +97,31 @@ where
         true
     }
 
+    /// Where the next item of `key`'s list goes, if one more fits (its length stays a
+    /// `u32`): the one read [`Self::push_new`] needs, made while checking, so a refused
+    /// message writes nothing.
+    pub fn next_pos(&self, key: K) -> Option<Pos> {
+        let len = self.len(key);
+        len.checked_add(1).map(|_| len)
+    }
+
+    /// Appends `item` at `pos`, what [`Self::next_pos`] gave in the same message, with
+    /// three writes and no read. For an item the caller knows is not in `key`'s list
+    /// (a new id); [`Self::push`] checks it.
+    pub fn push_new(&mut self, key: K, pos: Pos, item: V) {
+        self.at.insert((key, pos), &item);
+        self.pos.insert((key, item), &pos);
+        self.len.insert(key, &pos.saturating_add(1));
+    }
+
+    /// [`Self::push_new`] for a list nothing is ever removed from (a history): the
+    /// item's position is not stored, so [`Self::remove`] and [`Self::contains`] do not
+    /// see it; pages do. Two writes.
+    pub fn append(&mut self, key: K, pos: Pos, item: V) {
+        self.at.insert((key, pos), &item);
+        self.len.insert(key, &pos.saturating_add(1));
+    }
+
     /// Removes `item` from `key`'s list by moving the last item into its place;
     /// `false` if it was not there.
     pub fn remove(&mut self, key: K, item: V) -> bool {
@@ -341,6 +366,16 @@ mod tests {
         assert!(idx.remove(7, 4), "the last one");
         assert_eq!(idx.page(7, 0, 0, 10, Some).items, vec![1, 5, 3]);
         assert!(idx.is_empty(8) && idx.has_room(7) && idx.contains(7, 5));
+        let pos = idx.next_pos(7).expect("room");
+        idx.push_new(7, pos, 9);
+        assert_eq!(idx.page(7, 0, 0, 10, Some).items, vec![1, 5, 3, 9]);
+        assert!(idx.remove(7, 5) && idx.contains(7, 9));
+        assert_eq!(idx.page(7, 0, 0, 10, Some).items, vec![1, 9, 3]);
+        let pos = idx.next_pos(8).expect("room");
+        idx.append(8, pos, 4);
+        idx.append(8, pos + 1, 6);
+        assert_eq!(idx.page(8, 0, 0, 10, Some).items, vec![4, 6]);
+        assert_eq!(idx.len(8), 2);
         assert_eq!(idx.page(7, 1, 1, 10, Some).next, Some(2));
     }
 }

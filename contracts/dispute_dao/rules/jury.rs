@@ -232,6 +232,19 @@ pub fn round_ruling(
     }
 }
 
+/// [`finality`] while the round's commit or reveal phase runs at `now` (`Some`), which
+/// needs neither its tally nor its votes; `None` after them. `None` outside: overflow.
+pub fn voting_phase(case: &Case, now: Timestamp) -> Option<Option<Finality>> {
+    let p = phases(case.round_start, &case.jury, case.round)?;
+    Some(if now < p.commit_end {
+        Some(Finality::Running(Phase::Commit, p.commit_end))
+    } else if now < p.reveal_end {
+        Some(Finality::Running(Phase::Reveal, p.reveal_end))
+    } else {
+        None
+    })
+}
+
 /// Whether the case is final at `now`, and with which ruling. A round that misses quorum
 /// leaves the previous round's ruling standing (`previous`), or no ruling at all in the
 /// first round.
@@ -242,13 +255,10 @@ pub fn finality(
     info: &RoundInfo,
     previous: Option<Choice>,
 ) -> Option<Finality> {
+    if let Some(running) = voting_phase(case, now)? {
+        return Some(running);
+    }
     let p = phases(case.round_start, &case.jury, case.round)?;
-    if now < p.commit_end {
-        return Some(Finality::Running(Phase::Commit, p.commit_end));
-    }
-    if now < p.reveal_end {
-        return Some(Finality::Running(Phase::Reveal, p.reveal_end));
-    }
     Some(match round_ruling(case, weights, info) {
         Some(_) if now < p.appeal_end => Finality::Running(Phase::Appeal, p.appeal_end),
         Some(c) => Finality::Final(Some(c)),
