@@ -289,9 +289,9 @@ mod compute_market {
                 min_hours,
                 max_hours,
             };
-            let (offer_id, mut offer) = self.plan_publish(provider, spec, terms, asset)?;
+            let (offer_id, mut offer, slots) = self.plan_publish(provider, spec, terms, asset)?;
             offer.collateral_id = self.lock_collateral_for(&offer)?;
-            self.apply_publish(offer_id, &offer);
+            self.apply_publish(offer_id, &offer, slots);
             self.env().emit_event(Self::published(offer_id, &offer));
             Ok(offer_id)
         }

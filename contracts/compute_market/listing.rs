@@ -21,11 +21,16 @@ use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
 use ink::storage::Mapping;
 use market_types::admin::{self, Admin};
+use market_types::storage::Pos;
 use market_types::{
     ensure, AdminError, Asset, Balance, Page, Timestamp, VaultError, MAX_PERIOD_MS,
 };
 
 /// A period the constructor is given (`hour_ms`, `max_start_window_ms`): 1 ms up to
+/// The three lists a new offer joins (its provider's, GPU model's and region's), each
+/// with the position it goes at.
+pub(crate) type IndexSlots = [(OfferKey, Pos); 3];
+
 /// `MAX_PERIOD_MS`, checked as `MarketAdmin::set_max_start_window` checks it, refused
 /// in the market's words (`InvalidPeriod`, `PeriodTooLong`).
 pub(crate) fn check_period(ms: u64) -> Result<()> {
@@ -70,7 +75,7 @@ impl ComputeMarket {
         spec: Spec,
         terms: Terms,
         asset: Asset,
-    ) -> Result<(OfferId, Offer)> {
+    ) -> Result<(OfferId, Offer, IndexSlots)> {
         self.not_paused()?;
         let (gpu_key, region_key) =
             check_specs(&spec.gpu_model, &spec.region, spec.vram_gb, spec.capacity)?;
@@ -86,12 +91,15 @@ impl ComputeMarket {
         ensure!(collateral > 0, Error::ZeroCollateral);
         self.check_payment(asset, collateral)?;
         let offer_id = self.offer_count.checked_add(1).ok_or(Error::Overflow)?;
-        for key in [
-            OfferKey::Provider(provider),
-            OfferKey::Gpu(gpu_key),
-            OfferKey::Region(region_key),
-        ] {
-            ensure!(self.offer_index.has_room(key), Error::Overflow);
+        // Each list's length is read once, here: the three lists differ (three kinds of
+        // key) and the new id is in none, so `apply_publish` appends at these positions.
+        let mut slots = [
+            (OfferKey::Provider(provider), 0),
+            (OfferKey::Gpu(gpu_key), 0),
+            (OfferKey::Region(region_key), 0),
+        ];
+        for (key, pos) in slots.iter_mut() {
+            *pos = self.offer_index.next_pos(*key).ok_or(Error::Overflow)?;
         }
         let now = self.env().block_timestamp();
         let expires_at = now.checked_add(MAX_PERIOD_MS).ok_or(Error::Overflow)?;
@@ -118,7 +126,7 @@ impl ComputeMarket {
             penalties_reserved: 0,
             created_at: now,
         };
-        Ok((offer_id, offer))
+        Ok((offer_id, offer, slots))
     }
 
     /// Locks a planned offer's collateral in its vault for its provider, until the
@@ -138,14 +146,14 @@ impl ComputeMarket {
         )
     }
 
-    /// Writes a planned offer whose collateral is locked.
-    pub(crate) fn apply_publish(&mut self, offer_id: OfferId, offer: &Offer) {
+    /// Writes a planned offer whose collateral is locked, appending it to its
+    /// provider's, GPU model's and region's lists at the positions `plan_publish` read
+    /// (the vault call in between cannot re-enter the market).
+    pub(crate) fn apply_publish(&mut self, offer_id: OfferId, offer: &Offer, slots: IndexSlots) {
         self.offer_count = offer_id;
         self.offers.insert(offer_id, offer);
-        self.offer_index
-            .push(OfferKey::Provider(offer.provider), offer_id);
-        for key in Self::search_keys(offer) {
-            self.offer_index.push(key, offer_id);
+        for (key, pos) in slots {
+            self.offer_index.push_new(key, pos, offer_id);
         }
     }
 

@@ -68,10 +68,21 @@ impl ModelRegistry {
         let tag_keys = check_tags(&tags)?;
         self.check_lineage(parent, royalty_bps)?;
         let model_id = self.model_count.checked_add(1).ok_or(Error::Overflow)?;
-        // Every list is checked for room before any of them is written.
-        self.check_index_room(IndexKey::Owner(owner))?;
+        // Every list is checked for room before any of them is written; each length is
+        // read once, here. The new id is in no list, and the owner's and the (distinct,
+        // `check_tags`) tags' lists are different lists, so each push goes at the
+        // position read here without the duplicate check of `push`.
+        let owner_pos = self
+            .index
+            .next_pos(IndexKey::Owner(owner))
+            .ok_or(Error::Overflow)?;
+        let mut tag_pos = Vec::with_capacity(tag_keys.len());
         for key in &tag_keys {
-            self.check_index_room(IndexKey::Tag(*key))?;
+            tag_pos.push(
+                self.index
+                    .next_pos(IndexKey::Tag(*key))
+                    .ok_or(Error::Overflow)?,
+            );
         }
         let now = self.env().block_timestamp();
         let event = ModelRegistered {
@@ -100,9 +111,10 @@ impl ModelRegistry {
             updated_at: now,
         };
         self.model_count = model_id;
-        self.index.push(IndexKey::Owner(owner), model_id);
-        for key in &tag_keys {
-            self.index.push(IndexKey::Tag(*key), model_id);
+        self.index
+            .push_new(IndexKey::Owner(owner), owner_pos, model_id);
+        for (key, pos) in tag_keys.iter().zip(tag_pos) {
+            self.index.push_new(IndexKey::Tag(*key), pos, model_id);
         }
         self.models.insert(model_id, &model);
         Ok(event)
