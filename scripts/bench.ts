@@ -59,9 +59,9 @@ import {
 } from '../client/src/index.js';
 import { bundlePath, ROOT } from '../client/src/node.js';
 import { deploy } from './deploy.js';
-import { limitsFromJson, limitsToJson, perBlock, type BlockLimits } from './blocks.js';
+import { limitsFromJson, limitsToJson, type BlockLimits } from './blocks.js';
 import { measureHops } from './hops.js';
-import { measureMessages, MESSAGE_DAO_PARAMS, MESSAGE_HOUR_MS, ratios, target, type MessageCost } from './messages.js';
+import { fitOf, measureMessages, MESSAGE_DAO_PARAMS, MESSAGE_HOUR_MS, ratios, target, type MessageCost } from './messages.js';
 
 const AMOUNT = 10n ** 12n; // 1 UNIT
 const TARGET = 200;
@@ -637,13 +637,7 @@ interface MessageJson {
 function messagesToJson(limits: BlockLimits, reference: MessageCost, rows: MessageCost[]): { reference: MessageJson; rows: MessageJson[] } {
   const one = (r: MessageCost, isReference: boolean): MessageJson => {
     const [xr, xp] = ratios(reference, r);
-    const fit =
-      r.kind === 'message'
-        ? perBlock(limits, { refTime: r.dispatchRefTime, proofSize: r.dispatchProofSize }, {
-            refTime: r.dispatchRefTime - r.refTime + r.consumedRefTime,
-            proofSize: r.dispatchProofSize - r.proofSize + r.consumedProofSize,
-          })
-        : undefined;
+    const fit = r.kind === 'message' ? fitOf(limits, r) : undefined;
     return {
       name: r.name,
       kind: r.kind,

@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { checkFitsBlock, devSigners, maxExtrinsicWeight, TooHeavy, type Market } from '../client/src/index.js';
 import { bundlePath, ROOT } from '../client/src/node.js';
 import { deploy } from './deploy.js';
-import { limitsFromJson, perBlock } from './blocks.js';
-import { measureMessages, MESSAGE_DAO_PARAMS, MESSAGE_HOUR_MS, ratios, REFERENCE, target } from './messages.js';
+import { limitsFromJson } from './blocks.js';
+import { fitOf, measureMessages, MESSAGE_DAO_PARAMS, MESSAGE_HOUR_MS, ratios, REFERENCE, target } from './messages.js';
 
 const CONTRACTS = ['market_token', 'model_registry', 'escrow', 'compute_market', 'dispute_dao'] as const;
 const BUDGETS = join(ROOT, 'bench/budgets.json');
@@ -131,10 +131,7 @@ async function main(): Promise<void> {
     const b = budgets.ratios[r.name];
     let fit = '';
     if (limits && r.kind === 'message') {
-      const f = perBlock(limits, { refTime: r.dispatchRefTime, proofSize: r.dispatchProofSize }, {
-        refTime: r.dispatchRefTime - r.refTime + r.consumedRefTime,
-        proofSize: r.dispatchProofSize - r.proofSize + r.consumedProofSize,
-      });
+      const f = fitOf(limits, r);
       fit = `${f.sent} (${f.binding})`;
     }
     const t = target(r);

@@ -28,6 +28,7 @@ import {
   type DevName,
   type Signer,
 } from '../client/src/index.js';
+import { perBlock, type BlockLimits, type Fit } from './blocks.js';
 
 /** A message's place in the budget rules. */
 export type Kind = 'message' | 'view';
@@ -59,6 +60,17 @@ export const REFERENCE = 'market_token::PSP22::transfer (to a holder)';
 /** A message's gas_required ÷ the reference's: [ref_time, proof_size]. */
 export function ratios(reference: MessageCost, r: MessageCost): [number, number] {
   return [Number(r.refTime) / Number(reference.refTime), Number(r.proofSize) / Number(reference.proofSize)];
+}
+
+/**
+ * How many calls of `r` fit in one block under `limits` (scripts/blocks.ts): declared
+ * with its dispatch weight, charged that weight less what it did not consume.
+ */
+export function fitOf(limits: BlockLimits, r: MessageCost): Fit {
+  return perBlock(limits, { refTime: r.dispatchRefTime, proofSize: r.dispatchProofSize }, {
+    refTime: r.dispatchRefTime - r.refTime + r.consumedRefTime,
+    proofSize: r.dispatchProofSize - r.proofSize + r.consumedProofSize,
+  });
 }
 
 /** The target the cost issue sets: a view 1×, a message entering ≤ 2 contracts 3×, more 4×. */

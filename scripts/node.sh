@@ -55,19 +55,15 @@ start() {
   fi
   # setsid: the node gets its own session, so a Ctrl-C in the caller's terminal does not
   # reach it and `stop` can kill exactly this process.
-  local chain=(--dev) wait_s=${NODE_WAIT_S:-60}
+  local chain=(--dev) relay=() wait_s=${NODE_WAIT_S:-60}
   if [ -n "${NODE_CHAIN:-}" ]; then
-    # The relay-chain client's own RPC and p2p ports: any free ones.
+    # After `--`: the embedded relay-chain client's own RPC and p2p ports, any free ones.
     chain=(--chain "$NODE_CHAIN")
+    relay=(-- --rpc-port 0 --port 0)
     wait_s=${NODE_WAIT_S:-180}
   fi
-  if [ -n "${NODE_CHAIN:-}" ]; then
-    setsid "$bin" "${chain[@]}" --tmp --rpc-port "$port" --port 0 --rpc-cors all -- --rpc-port 0 --port 0 \
-      >"$logfile" 2>&1 </dev/null &
-  else
-    setsid "$bin" "${chain[@]}" --tmp --rpc-port "$port" --port 0 --rpc-cors all \
-      >"$logfile" 2>&1 </dev/null &
-  fi
+  setsid "$bin" "${chain[@]}" --tmp --rpc-port "$port" --port 0 --rpc-cors all "${relay[@]}" \
+    >"$logfile" 2>&1 </dev/null &
   echo $! >"$pidfile"
   local pid=$!
   for _ in $(seq 1 $((wait_s * 2))); do

@@ -378,4 +378,16 @@ mod tests {
         assert_eq!(idx.len(8), 2);
         assert_eq!(idx.page(7, 1, 1, 10, Some).next, Some(2));
     }
+
+    #[ink::test]
+    fn a_full_swap_index_list_has_no_next_position_and_refuses_a_push() {
+        let mut idx: SwapIndex<u8, u64> = SwapIndex::default();
+        idx.len.insert(3, &Pos::MAX);
+        assert_eq!(idx.next_pos(3), None);
+        assert!(!idx.has_room(3));
+        assert!(!idx.push(3, 1), "a full list takes nothing");
+        assert_eq!(idx.len(3), Pos::MAX);
+        assert!(!idx.contains(3, 1));
+        assert_eq!(idx.next_pos(4), Some(0), "other lists are unaffected");
+    }
 }
