@@ -130,8 +130,8 @@ impl ComputeMarket {
     }
 
     /// Locks a planned offer's collateral in its vault for its provider, until the
-    /// offer expires. PSP22 collateral comes from the provider's approval of the
-    /// market, which then approves the vault for exactly that amount. These calls are
+    /// offer expires. PSP22 collateral goes from the provider (on its approval of the
+    /// market) straight to the vault. These calls are
     /// the message's last reads; everything is written after them.
     pub(crate) fn lock_collateral_for(&self, offer: &Offer) -> Result<u64> {
         let value = self.env().transferred_value();
@@ -330,10 +330,10 @@ impl ComputeMarket {
         Ok(())
     }
 
-    /// For a PSP22 `asset`, moves `amount` from `payer` (who approved the market) to
-    /// the market and approves `vault` for exactly that, so the vault, which pulls from
-    /// its caller, never spends an approval given to anyone else. Native: nothing (the
-    /// value is forwarded with the vault call).
+    /// For a PSP22 `asset`, moves `amount` from `payer` (who approved the market)
+    /// straight to `vault`, which counts what arrived when the market's call follows:
+    /// one token call, and the vault never spends an approval given to anyone else.
+    /// Native: nothing (the value is forwarded with the vault call).
     pub(crate) fn pull_payment(
         &self,
         asset: Asset,
@@ -342,8 +342,7 @@ impl ComputeMarket {
         amount: Balance,
     ) -> Result<()> {
         if let Asset::Psp22(token) = asset {
-            calls::transfer_from(token, payer, self.env().account_id(), amount)?;
-            calls::approve(token, vault, amount)?;
+            calls::transfer_from(token, payer, vault, amount)?;
         }
         Ok(())
     }

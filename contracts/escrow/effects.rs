@@ -30,10 +30,18 @@ use market_types::{
 type Result<T> = core::result::Result<T, VaultError>;
 
 impl Escrow {
-    /// Collects `amount` of `asset` from the caller for the current message: native
-    /// must arrive as exactly the transferred value; PSP22 is pulled from the caller
-    /// with `transfer_from` and what arrived is returned. Writes nothing.
-    pub(crate) fn collect(&self, asset: Asset, amount: Balance) -> Result<Balance> {
+    /// Collects `amount` of `asset` for `payer`'s escrow or collateral in the current
+    /// message: native must arrive as exactly the transferred value. PSP22 comes from
+    /// `payer` itself when it is the caller (pulled with `transfer_from` on its approval
+    /// of the vault), or, when an allow-listed controller acts for it (the message's
+    /// checks allowed nothing else), was moved here by the controller just before its
+    /// call. Returns what arrived. Writes nothing.
+    pub(crate) fn collect(
+        &self,
+        asset: Asset,
+        amount: Balance,
+        payer: AccountId,
+    ) -> Result<Balance> {
         let value = self.env().transferred_value();
         match asset {
             Asset::Native => {
@@ -42,7 +50,11 @@ impl Escrow {
             }
             Asset::Psp22(token) => {
                 ensure!(value == 0, VaultError::WrongValue);
-                self.pull(token, amount)
+                if self.env().caller() == payer {
+                    self.pull(token, amount)
+                } else {
+                    self.arrived(token, amount)
+                }
             }
         }
     }
@@ -81,6 +93,26 @@ impl Escrow {
             .ok_or(VaultError::TokenTransferFailed)?;
         ensure!(received > 0, VaultError::TokenTransferFailed);
         Ok(received)
+    }
+
+    /// What a controller moved to the vault for this call, which must be all of
+    /// `amount`: the vault's `token` balance above everything it owes in it must cover
+    /// it (a surplus someone sent unasked stays unowed beyond it). One token call
+    /// instead of a pull's three, and the controller never approves the vault: the
+    /// payer's tokens go from the payer to the vault on the payer's approval of the
+    /// controller. A token that skims on that transfer is refused, since the
+    /// controller's terms (a license's price, a rental's hours) name the whole amount.
+    /// Writes nothing.
+    ///
+    /// Errors: `TokenTransferFailed` (less arrived, or the vault holds less than it
+    /// owes), `Token`/`TokenTransferFailed` from the balance read.
+    fn arrived(&self, token: AccountId, amount: Balance) -> Result<Balance> {
+        let held = psp22_balance_of(token, self.env().account_id())?;
+        let unowed = held
+            .checked_sub(self.ledger.owed(Asset::Psp22(token)))
+            .ok_or(VaultError::TokenTransferFailed)?;
+        ensure!(unowed >= amount, VaultError::TokenTransferFailed);
+        Ok(amount)
     }
 
     /// Stores a freshly funded escrow (what `received` brought in is now owed), links

@@ -40,9 +40,12 @@
 //! the vault's words, `NotArbiter` and `NotPendingArbiter` (`From<AdminError>`).
 //!
 //! **The caller pays**, always: deposits, top-ups, bonds and collateral are the call's
-//! transferred value (native) or pulled with `transfer_from(caller, vault, amount)`
-//! (PSP22), so the vault never spends an approval someone else gave. A plain account may
-//! only name itself as payer. No deadline, window or lock may reach further than
+//! transferred value (native) or, in PSP22, pulled with `transfer_from(caller, vault,
+//! amount)` from a party calling for itself, or moved to the vault by an allow-listed
+//! controller just before its call (the vault counts its balance above what it owes,
+//! up to the amount; the controller takes its buyer's tokens straight to the vault on
+//! the buyer's approval of the controller). So the vault never spends an approval
+//! someone else gave. A plain account may only name itself as payer. No deadline, window or lock may reach further than
 //! `market_types::MAX_PERIOD_MS` (366 days) from now, so nothing is locked for ever.
 //!
 //! ## Disputes
@@ -682,9 +685,10 @@ mod escrow {
 
     impl EscrowVault for Escrow {
         /// Opens a one-shot order for `payer`. **The caller pays** the deposit: native,
-        /// exactly `terms.amount` as transferred value; PSP22, pulled from the caller
-        /// with `transfer_from` (the caller approved the vault; the vault holds what
-        /// arrived). The fee is fixed at today's rate. The delivery deadline must be in
+        /// exactly `terms.amount` as transferred value; PSP22, pulled from a payer
+        /// calling for itself with `transfer_from` (it approved the vault), or moved to
+        /// the vault by the controller before its call (see the module doc); the vault
+        /// holds what arrived. The fee is fixed at today's rate. The delivery deadline must be in
         /// the future and within `MAX_PERIOD_MS`, the review window at most that long,
         /// and the amount at least `min_deposit(asset)`.
         ///
@@ -816,7 +820,7 @@ mod escrow {
 
         /// Locks collateral for `owner` until `unlock_after` (at most `MAX_PERIOD_MS`
         /// from now). The caller becomes its controller and **pays** it (native: exactly
-        /// `amount`; PSP22: pulled from the caller after its approval).
+        /// `amount`; PSP22: as for `open_order`).
         ///
         /// Who may call: `owner` itself, or an allow-listed controller.
         ///

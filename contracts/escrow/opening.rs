@@ -43,7 +43,7 @@ impl Escrow {
         self.check_royalties(&terms.royalties)?;
         let collateral = self.plan_collateral(terms.collateral, opener)?;
         let id = self.next_id()?;
-        let received = self.collect(terms.asset, terms.amount)?;
+        let received = self.collect(terms.asset, terms.amount, payer)?;
         // A token that skims on transfer must not slip an order under the minimum.
         self.check_min_deposit(terms.asset, received)?;
         let rec = EscrowRecord {
@@ -130,7 +130,7 @@ impl Escrow {
             ensure!(backed, VaultError::InvalidPenalty);
         }
         let id = self.next_id()?;
-        let received = self.collect(terms.asset, terms.amount)?;
+        let received = self.collect(terms.asset, terms.amount, payer)?;
         // Accrual divides exactly what was promised: a token that skims is refused.
         ensure!(received == terms.amount, VaultError::TokenTransferFailed);
         let rec = EscrowRecord {
@@ -213,7 +213,7 @@ impl Escrow {
             proportional_top_up(deposit, duration_ms, extra_ms).ok_or(VaultError::InexactTopUp)?;
         ensure!(added > 0, VaultError::ZeroAmount);
         let new_deposit = deposit.checked_add(added).ok_or(VaultError::Overflow)?;
-        let received = self.collect(rec.asset, added)?;
+        let received = self.collect(rec.asset, added, rec.payer)?;
         ensure!(received == added, VaultError::TokenTransferFailed);
         if let EscrowTerms::Stream {
             duration_ms,
@@ -253,7 +253,7 @@ impl Escrow {
             .collateral_count
             .checked_add(1)
             .ok_or(VaultError::Overflow)?;
-        let received = self.collect(asset, amount)?;
+        let received = self.collect(asset, amount, owner)?;
         self.ledger.receive(asset, received)?;
         let collateral = Collateral {
             owner,

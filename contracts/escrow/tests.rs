@@ -123,6 +123,13 @@ fn fund_psp22(who: AccountId, amount: Balance, allowance: Balance) {
     psp22::set_balance(token(), who, amount);
     psp22::set_allowance(token(), who, vault_id(), allowance);
 }
+/// `who` gets `amount` of the test token and sends it to the vault, as a controller
+/// does with its buyer's payment before opening for it.
+fn prefund(who: AccountId, amount: Balance) {
+    psp22::mint(token(), who, amount);
+    let sent = psp22::transfer_as(token(), None, who, vault_id(), amount);
+    assert_eq!(sent, Ok(Ok(Ok(()))), "the transfer");
+}
 fn token_balance(who: AccountId) -> Balance {
     psp22::balance(token(), who)
 }

@@ -34,7 +34,7 @@ pub struct OrderTerms {
     pub payee: AccountId,
     pub asset: Asset,
     /// The deposit. For native orders the call's transferred value must equal it; for
-    /// PSP22 orders the vault pulls it with `transfer_from` and holds what arrived.
+    /// PSP22 orders see [`EscrowVault::open_order`]: the vault holds what arrived.
     pub amount: Balance,
     /// The payee must mark the order delivered by then; afterwards anyone may refund it.
     pub delivery_deadline: Timestamp,
@@ -60,7 +60,8 @@ pub struct StreamTerms {
     pub payee: AccountId,
     pub asset: Asset,
     /// Everything prepaid. For native streams the call's transferred value must equal
-    /// it; for PSP22 streams the vault pulls it from the caller.
+    /// it; PSP22 streams are paid as orders are ([`EscrowVault::open_order`]) and must
+    /// receive all of it.
     pub amount: Balance,
     /// How long the stream runs once started (at most [`crate::MAX_PERIOD_MS`]).
     pub duration_ms: u64,
@@ -427,9 +428,12 @@ pub enum VaultError {
 pub trait EscrowVault {
     /// Opens a one-shot order for `payer`; see [`OrderTerms`]. The caller must be
     /// `payer` or an allow-listed controller, and **the caller pays**: native, send
-    /// exactly `terms.amount`; PSP22, the caller must have approved the vault for it. So
-    /// the vault never spends an approval given to anyone else: a controller collects
-    /// from its own caller first (the buyer approves the contract it actually calls).
+    /// exactly `terms.amount`. PSP22: a payer calling for itself approves the vault,
+    /// which pulls the amount; a controller moves the amount to the vault just before
+    /// its call (from its buyer, on the buyer's approval of the controller: the buyer
+    /// approves the contract it actually calls), and the vault counts its balance above
+    /// everything it owes, up to the amount. So the vault never spends an approval
+    /// given to anyone else, and a controller's payment is one token call.
     #[ink(message, payable)]
     fn open_order(&mut self, payer: AccountId, terms: OrderTerms) -> Result<EscrowId, VaultError>;
 

@@ -73,11 +73,6 @@ pub fn transfer_from(
     psp22_calls::transfer_from(token, from, to, amount).map_err(token_error)
 }
 
-/// Lets `spender` take `amount` of the registry's `token`.
-pub fn approve(token: AccountId, spender: AccountId, amount: Balance) -> Result<(), Error> {
-    psp22_calls::approve(token, spender, amount).map_err(token_error)
-}
-
 /// The vault calls as a chain answers them (see the module doc).
 #[cfg(not(test))]
 mod on_chain {

@@ -149,8 +149,10 @@ impl ModelRegistry {
     }
 
     /// Moves the buyer's payment into the vault through an order the registry opens for
-    /// the buyer, and returns the order's id. PSP22 tokens come from the buyer's
-    /// approval of the registry, which then approves the vault for exactly the price.
+    /// the buyer, and returns the order's id. PSP22 tokens go from the buyer straight
+    /// to the vault on the buyer's approval of the registry (the contract the buyer
+    /// calls), and the vault counts what arrived: one token call, and no contract
+    /// spends an approval given to another.
     ///
     /// These calls are the purchase's last reads: no other contract may re-enter the
     /// registry meanwhile (ink! denies re-entry unless asked), and everything is
@@ -162,9 +164,7 @@ impl ModelRegistry {
         value: Balance,
     ) -> Result<EscrowId> {
         if let Asset::Psp22(token) = license.asset {
-            let me = self.env().account_id();
-            calls::transfer_from(token, license.buyer, me, license.price)?;
-            calls::approve(token, license.vault, license.price)?;
+            calls::transfer_from(token, license.buyer, license.vault, license.price)?;
         }
         calls::open_order(license.vault, license.buyer, terms, value)
     }

@@ -179,8 +179,8 @@ pub fn approve(
 
 /// A transfer of `value` of `token` from `from` to `to`, spending `spender`'s
 /// allowance when one is given and it is not `from` itself: what `transfer_from`
-/// (`spender`: its caller) and `transfer` (`None`, `from`: its caller) do. The vault
-/// stand-in pulls deposits with it.
+/// (`spender`: its caller) and `transfer` (`None`, `from`: its caller) do. Tests move
+/// tokens with it.
 pub fn transfer_as(
     token: AccountId,
     spender: Option<AccountId>,

@@ -31,7 +31,7 @@
 use super::psp22;
 use super::targets::{self, GovernedCall};
 use crate::math::{pro_rata, proportional_top_up};
-use crate::psp22_calls::{self, CallError};
+use crate::psp22_calls;
 use crate::{
     Answer, Asset, Balance, Bps, Collateral, CollateralId, Dispute, EscrowId, EscrowRecord,
     EscrowState, EscrowStatus, EscrowTerms, OrderTerms, SettleReason, Settlement, StreamTerms,
@@ -150,6 +150,10 @@ pub struct Vault {
     pub refusing: bool,
     /// Every read fails at the environment layer (a trap).
     pub unreadable: bool,
+    /// Per PSP22 token, what the vault has counted as arrived so far: a controller's
+    /// payment is whatever the vault holds above it (the real vault counts against
+    /// everything it owes; the stand-in pays no tokens out, so this is the same).
+    pub counted: BTreeMap<AccountId, Balance>,
 }
 
 thread_local! {
@@ -324,8 +328,12 @@ impl Vault {
         *c = c.saturating_add(amount);
     }
 
-    /// The vault collecting `amount` from its caller: the value sent, or a PSP22 pull.
+    /// The vault collecting `amount` for a payer its caller (a controller) acts for:
+    /// the value sent, or PSP22 tokens the controller moved to the vault before its
+    /// call (the vault's balance above what it counted so far, up to `amount`; all of
+    /// it must have arrived).
     fn collect(
+        &mut self,
         vault: AccountId,
         asset: Asset,
         amount: Balance,
@@ -336,11 +344,15 @@ impl Vault {
             Asset::Native => Ok(()),
             Asset::Psp22(_) if value != 0 => Err(VaultError::WrongValue),
             Asset::Psp22(token) => {
-                psp22_calls::outcome(psp22::transfer_as(token, Some(vault), me(), vault, amount))
-                    .map_err(|e| match e {
-                        CallError::Refused(reason) => VaultError::Token(reason),
-                        CallError::Failed => VaultError::TokenTransferFailed,
-                    })
+                let held = psp22_calls::balance_of(token, vault)
+                    .map_err(|_| VaultError::TokenTransferFailed)?;
+                let counted = self.counted.entry(token).or_default();
+                let arrived = held.saturating_sub(*counted).min(amount);
+                if arrived < amount {
+                    return Err(VaultError::TokenTransferFailed);
+                }
+                *counted = counted.saturating_add(amount);
+                Ok(())
             }
         }
     }
@@ -514,7 +526,7 @@ pub fn open_order(
         if terms.amount == 0 {
             return Err(VaultError::ZeroAmount);
         }
-        Vault::collect(vault, terms.asset, terms.amount, value)?;
+        v.collect(vault, terms.asset, terms.amount, value)?;
         if let Some(cid) = terms.collateral {
             v.link(cid, 0)?;
         }
@@ -579,7 +591,7 @@ pub fn open_stream(
         if terms.min_payout > terms.amount {
             return Err(VaultError::InvalidMinPayout);
         }
-        Vault::collect(vault, terms.asset, terms.amount, value)?;
+        v.collect(vault, terms.asset, terms.amount, value)?;
         let stream = EscrowTerms::Stream {
             start: terms.start,
             duration_ms: terms.duration_ms,
@@ -696,7 +708,7 @@ pub fn top_up(
         }
         let added = proportional_top_up(s.deposit, s.duration_ms, extra_ms)
             .ok_or(VaultError::InexactTopUp)?;
-        Vault::collect(vault, e.record.asset, added, value)?;
+        v.collect(vault, e.record.asset, added, value)?;
         s.deposit = s.deposit.checked_add(added).ok_or(VaultError::Overflow)?;
         s.duration_ms = s.duration_ms.saturating_add(extra_ms);
         v.escrow_mut(id)?.set_stream(s);
@@ -744,7 +756,7 @@ pub fn lock_collateral(
         if unlock_after > now().saturating_add(MAX_PERIOD_MS) {
             return Err(VaultError::PeriodTooLong);
         }
-        Vault::collect(vault, asset, amount, value)?;
+        v.collect(vault, asset, amount, value)?;
         let id = v
             .collateral_count
             .checked_add(1)

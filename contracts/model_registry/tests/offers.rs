@@ -263,7 +263,7 @@ fn native_purchase_opens_an_order_for_the_buyer_and_release_grants_it() {
 }
 
 #[ink::test]
-fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() {
+fn psp22_purchase_moves_the_buyers_tokens_straight_into_the_vault() {
     let a = accounts();
     let (mut c, id) = open_shop();
     // No approval of the registry: the token's own reason comes back.
@@ -281,8 +281,8 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
         Error::Token(TokenError::InsufficientBalance),
         c.purchase_license(id, 1, 1)
     );
-    // An approval of the vault itself is not enough: the vault only ever pulls
-    // from its caller, so nobody else's approval can be spent.
+    // An approval of the vault itself is not enough: the vault never pulls for a
+    // controller, so nobody else's approval can be spent.
     set_caller(a.charlie);
     psp22::set_allowance(token(), a.charlie, vault_a(), 7);
     assert_refused!(
@@ -291,7 +291,9 @@ fn psp22_purchase_moves_the_buyers_tokens_into_the_vault_through_the_registry() 
         c.purchase_license(id, 1, 1)
     );
     assert_eq!(psp22::balance(token(), a.charlie), 7);
-    // Approving the registry works: approve + purchase, nothing more.
+    // Approving the registry works: approve + purchase, nothing more. The tokens go
+    // from the buyer to the vault in one transfer; the registry holds and approves
+    // nothing on the way.
     psp22::set_allowance(token(), a.charlie, registry_id(), 7);
     let license = c.purchase_license(id, 1, 1).unwrap();
     assert_eq!(psp22::balance(token(), a.charlie), 0);

@@ -875,9 +875,10 @@ export interface ContractQuery<
 
   /**
    * Opens a one-shot order for `payer`. **The caller pays** the deposit: native,
-   * exactly `terms.amount` as transferred value; PSP22, pulled from the caller
-   * with `transfer_from` (the caller approved the vault; the vault holds what
-   * arrived). The fee is fixed at today's rate. The delivery deadline must be in
+   * exactly `terms.amount` as transferred value; PSP22, pulled from a payer
+   * calling for itself with `transfer_from` (it approved the vault), or moved to
+   * the vault by the controller before its call (see the module doc); the vault
+   * holds what arrived. The fee is fixed at today's rate. The delivery deadline must be in
    * the future and within `MAX_PERIOD_MS`, the review window at most that long,
    * and the amount at least `min_deposit(asset)`.
    *
@@ -1102,7 +1103,7 @@ export interface ContractQuery<
   /**
    * Locks collateral for `owner` until `unlock_after` (at most `MAX_PERIOD_MS`
    * from now). The caller becomes its controller and **pays** it (native: exactly
-   * `amount`; PSP22: pulled from the caller after its approval).
+   * `amount`; PSP22: as for `open_order`).
    *
    * Who may call: `owner` itself, or an allow-listed controller.
    *

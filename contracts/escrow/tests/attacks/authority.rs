@@ -26,21 +26,22 @@ fn a_controller_cannot_spend_the_payers_approval() {
         (1_000, 1_000)
     );
     // Django, a controller (which may name any payer), opens on her approval, or locks
-    // her tokens as collateral: refused, the vault pulls from Django.
+    // her tokens as collateral, without moving any tokens itself: refused, the vault
+    // never pulls for a controller, it counts only what the controller moved to it.
     assert_refused!(
         c,
-        Error::Token(TokenError::InsufficientAllowance),
+        Error::TokenTransferFailed,
         as_(django(), || c.open_order(alice(), psp22_order(1_000)))
     );
     assert_refused!(
         c,
-        Error::Token(TokenError::InsufficientAllowance),
+        Error::TokenTransferFailed,
         as_(django(), || c
             .open_stream(alice(), psp22_stream(1_000, T0, 1_000)))
     );
     assert_refused!(
         c,
-        Error::Token(TokenError::InsufficientAllowance),
+        Error::TokenTransferFailed,
         as_(django(), || c.lock_collateral(
             alice(),
             psp22(),
@@ -48,26 +49,98 @@ fn a_controller_cannot_spend_the_payers_approval() {
             T0 + DAY
         ))
     );
+    assert_eq!(
+        (token_balance(alice()), allowance_of(alice())),
+        (1_000, 1_000)
+    );
     // A plain account still may name only itself as payer.
     assert_refused!(
         c,
         Error::NotController,
         as_(charlie(), || c.open_order(alice(), psp22_order(1_000)))
     );
-    // The controller collects from its own buyer first and pays from its own approval.
-    fund_psp22(django(), 1_000, 1_000);
+    // The controller moves its buyer's payment to the vault first (here from its own
+    // tokens), then opens: what arrived is counted.
+    prefund(django(), 1_000);
     let id = as_(django(), || c.open_order(alice(), psp22_order(1_000))).unwrap();
     assert_eq!(c.escrow(id).unwrap().payer, alice());
     assert_eq!(
         (token_balance(alice()), allowance_of(alice())),
         (1_000, 1_000)
     );
-    assert_eq!((token_balance(django()), allowance_of(django())), (0, 0));
+    assert_eq!(token_balance(django()), 0);
     assert_eq!(
         c.reserves(psp22()),
         Reserves {
             owed: 1_000,
             holdings: 1_000
+        }
+    );
+    // What the vault already owes is not a next payment: the same tokens twice fail.
+    assert_refused!(
+        c,
+        Error::TokenTransferFailed,
+        as_(django(), || c.open_order(alice(), psp22_order(1_000)))
+    );
+}
+
+#[ink::test]
+fn a_controllers_payment_must_have_arrived_in_full() {
+    let mut c = setup_with_token();
+    as_(eve(), || c.set_controller(django(), true)).unwrap();
+    // Someone sends the vault 300 unasked: nobody's money, and not owed.
+    prefund(charlie(), 300);
+    // Django moves 1,000 and opens an order of 1,000: the order holds 1,000, not 1,300.
+    prefund(django(), 1_000);
+    let id = as_(django(), || c.open_order(alice(), psp22_order(1_000))).unwrap();
+    assert!(matches!(
+        c.escrow(id).unwrap().terms,
+        EscrowTerms::Order { amount: 1_000, .. }
+    ));
+    assert_eq!(
+        c.reserves(psp22()),
+        Reserves {
+            owed: 1_000,
+            holdings: 1_300
+        }
+    );
+    // A controller's payment must arrive in full: 300 unowed does not cover 1,000,
+    // for an order or a stream (a token that skims on the controller's transfer ends
+    // here too).
+    assert_refused!(
+        c,
+        Error::TokenTransferFailed,
+        as_(django(), || c.open_order(alice(), psp22_order(1_000)))
+    );
+    assert_refused!(
+        c,
+        Error::TokenTransferFailed,
+        as_(django(), || c
+            .open_stream(alice(), psp22_stream(1_000, T0, 1_000)))
+    );
+    prefund(django(), 699);
+    assert_refused!(
+        c,
+        Error::TokenTransferFailed,
+        as_(django(), || c.open_order(alice(), psp22_order(1_000)))
+    );
+    // One more: 1,000 arrived, with the 300 nobody owned, which is owed from now on.
+    prefund(django(), 1);
+    as_(django(), || c.open_order(alice(), psp22_order(1_000))).unwrap();
+    assert_eq!(c.reserves(psp22()).owed, 2_000);
+    assert_eq!(token_balance(vault_id()), 2_000);
+    // A payer calling for itself is pulled from, the surplus untouched by its order.
+    fund_psp22(alice(), 500, 500);
+    let own = as_(alice(), || c.open_order(alice(), psp22_order(500))).unwrap();
+    assert!(matches!(
+        c.escrow(own).unwrap().terms,
+        EscrowTerms::Order { amount: 500, .. }
+    ));
+    assert_eq!(
+        c.reserves(psp22()),
+        Reserves {
+            owed: 2_500,
+            holdings: 2_500
         }
     );
 }
@@ -76,7 +149,7 @@ fn a_controller_cannot_spend_the_payers_approval() {
 fn top_ups_and_collateral_are_paid_by_the_caller() {
     let mut c = setup_with_token();
     as_(eve(), || c.set_controller(django(), true)).unwrap();
-    fund_psp22(django(), 1_000, 1_000);
+    prefund(django(), 1_000);
     let id = as_(django(), || {
         c.open_stream(alice(), psp22_stream(1_000, T0, 1_000))
     })
@@ -85,16 +158,26 @@ fn top_ups_and_collateral_are_paid_by_the_caller() {
     fund_psp22(alice(), 500, 500);
     assert_refused!(
         c,
-        Error::Token(TokenError::InsufficientAllowance),
+        Error::TokenTransferFailed,
         as_(django(), || c.top_up(id, 100))
     );
-    fund_psp22(django(), 100, 100);
+    prefund(django(), 100);
     as_(django(), || c.top_up(id, 100)).unwrap();
     assert_eq!((token_balance(alice()), allowance_of(alice())), (500, 500));
     assert_eq!(token_balance(django()), 0);
     // Collateral a controller locks for Bob comes from the controller, not from Bob.
     fund_psp22(bob(), 700, 700);
-    fund_psp22(django(), 700, 700);
+    assert_refused!(
+        c,
+        Error::TokenTransferFailed,
+        as_(django(), || c.lock_collateral(
+            bob(),
+            psp22(),
+            700,
+            T0 + DAY
+        ))
+    );
+    prefund(django(), 700);
     let cid = as_(django(), || {
         c.lock_collateral(bob(), psp22(), 700, T0 + DAY)
     })

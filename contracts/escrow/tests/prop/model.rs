@@ -79,12 +79,17 @@ impl Run<'_> {
         }
     }
 
-    /// Calls `f` as `who` paying `amount` of `asset`: native as the transferred value,
-    /// PSP22 by giving `who` the tokens and its approval of the vault first. `funding`
-    /// 0 approves one unit short, 1 holds one unit short, anything else is exact.
+    /// Calls `f` as `who` paying `amount` of `asset` for `payer`: native as the
+    /// transferred value; PSP22, when `who` is the payer, by giving it the tokens and
+    /// its approval of the vault first, and when `who` acts for the payer (a
+    /// controller), by moving the tokens to the vault first, as a controller does in
+    /// the same message (a refusal takes them back, as the chain's revert would).
+    /// `funding` 0 approves (or moves) one unit short, 1 holds one unit short, anything
+    /// else is exact.
     pub(super) fn pay<T>(
         &mut self,
         who: AccountId,
+        payer: AccountId,
         asset: Asset,
         amount: Balance,
         funding: u8,
@@ -92,6 +97,27 @@ impl Run<'_> {
     ) -> Result<T, Error> {
         match asset {
             Asset::Native => paid(who, amount, || f(&mut self.c)),
+            Asset::Psp22(t) if who != payer => {
+                let sent = if funding < 2 {
+                    amount.saturating_sub(1)
+                } else {
+                    amount
+                };
+                let before = psp22::balance(t, vault_id());
+                // The ledger mints at will; a vault balance past u128::MAX, which no
+                // real token's supply allows, is not sent.
+                if let Some(after) = before.checked_add(sent) {
+                    psp22::set_balance(t, vault_id(), after);
+                }
+                let r = as_(who, || f(&mut self.c));
+                if r.is_err() {
+                    psp22::set_balance(t, vault_id(), before);
+                }
+                if funding < 2 && matches!(r, Err(Error::TokenTransferFailed)) {
+                    self.count("token_refused");
+                }
+                r
+            }
             Asset::Psp22(t) => {
                 let (held, allowed) = match funding {
                     0 => (amount, amount.saturating_sub(1)),

@@ -33,7 +33,9 @@ impl Run<'_> {
                 t.review_window_ms = review;
                 t.royalties[0].bps = royalty_bps;
                 t.collateral = collateral.map(|i| self.pick_collateral(i));
-                let r = self.pay(opener, asset, amount, funding, |c| c.open_order(alice(), t));
+                let r = self.pay(opener, alice(), asset, amount, funding, |c| {
+                    c.open_order(alice(), t)
+                });
                 match r {
                     Ok(id) => {
                         let got = crate::rules::money::held(&self.c.escrow(id).unwrap()).unwrap();
@@ -96,7 +98,7 @@ impl Run<'_> {
                     deposit / 1_000 * Balance::from(floor)
                 };
                 let terms = t.clone();
-                let r = self.pay(opener, asset, deposit, funding, |c| {
+                let r = self.pay(opener, alice(), asset, deposit, funding, |c| {
                     c.open_stream(alice(), t)
                 });
                 match r {
@@ -412,6 +414,7 @@ impl Run<'_> {
                 {
                     let asset = rec.as_ref().unwrap().asset;
                     let state = rec.as_ref().unwrap().state;
+                    let payer = rec.as_ref().unwrap().payer;
                     // The same price per millisecond: exactly deposit × extra / duration,
                     // or nothing can be paid (and nothing is sent).
                     let cost = match mul_div(deposit, extra, duration_ms) {
@@ -422,7 +425,7 @@ impl Run<'_> {
                     // More native value than the emulated balance holds is never sent.
                     let sent = asset != Asset::Native || vault_balance().checked_add(add).is_some();
                     let accrued_before = accrued_at(deposit, start, duration_ms, self.now);
-                    let r = self.pay(who, asset, add, 2, |c| c.top_up(id, extra));
+                    let r = self.pay(who, payer, asset, add, 2, |c| c.top_up(id, extra));
                     if sent {
                         self.check_auth(&rec, who, &r);
                     }
@@ -579,7 +582,7 @@ impl Run<'_> {
                 let asset = asset_of(token);
                 let who = if by_controller { django() } else { bob() };
                 let until = self.now + unlock;
-                if let Ok(cid) = self.pay(who, asset, amount, 2, |c| {
+                if let Ok(cid) = self.pay(who, bob(), asset, amount, 2, |c| {
                     c.lock_collateral(bob(), asset, amount, until)
                 }) {
                     self.locked.insert(cid);
