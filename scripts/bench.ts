@@ -5,16 +5,24 @@
  *
  *   npx tsx scripts/bench.ts [--url ws://127.0.0.1:9977] [--out bench/results.json]
  *
+ * Growth runs to GROWTH items (1,000 unless BENCH_GROWTH says otherwise).
+ *
  * Vault: deploys the contracts, opens one escrow, dry-runs each message and records the
- * weight it consumes (ref_time, proof_size); then opens escrows up to 200 between the
- * same two parties (so their open-escrow indexes hold 200 entries each) and dry-runs the
- * same messages on the newest escrow.
+ * weight it consumes (ref_time, proof_size); then opens escrows up to GROWTH between the
+ * same two parties (so their open-escrow indexes hold that many entries each) and
+ * dry-runs the same messages on the newest escrow.
+ *
+ * Registry: with one model (one license), dry-runs registering, adding an offer,
+ * purchasing, and the model, page and license views; then grows to GROWTH models of one
+ * owner under one tag and GROWTH licenses of one buyer on one model, and dry-runs the
+ * same on the newest model and license.
  *
  * Compute market: with one offer and one rental, dry-runs publishing, renting, starting,
- * claiming, ending early and extending, and the offer and rental views; then grows to 200
- * offers of one provider in one region and GPU model (so every offer index holds 200
- * entries) and 200 rentals of one renter on the newest offer (so the renter's, the
- * provider's and the offer's rental lists hold 200, all still open), and dry-runs the
+ * claiming, ending early and extending, and the offer and rental views; then grows to
+ * GROWTH offers of one provider in one region and GPU model (so every offer index holds
+ * that many entries) and GROWTH rentals of one renter on the newest offer (so the
+ * renter's, the provider's and the offer's rental lists hold that many, all still open),
+ * and dry-runs the
  * same messages on the newest offer and rental. Search views scan a bounded window from a
  * cursor: each is measured from cursor 0 and from a cursor near the end of the index.
  *
@@ -64,7 +72,8 @@ import { measureHops } from './hops.js';
 import { fitOf, measureMessages, MESSAGE_DAO_PARAMS, MESSAGE_HOUR_MS, ratios, target, type MessageCost } from './messages.js';
 
 const AMOUNT = 10n ** 12n; // 1 UNIT
-const TARGET = 200;
+/** How many escrows, models, licenses, offers and rentals the large state holds. */
+const TARGET = Number(process.env.BENCH_GROWTH ?? 1_000);
 
 type Row = [refTime: bigint, proofSize: bigint];
 const cost = (e: Estimate<unknown>): Row => [e.gasConsumed.refTime, e.gasConsumed.proofSize];
@@ -84,8 +93,8 @@ const HOUR_MS = 2_000;
 const GPU_MODEL = 'A100-80GB';
 const VRAM_GB = 80;
 const REGION = 'eu-west';
-/** GPUs per offer: room for every rental of the run on the newest offer. */
-const CAPACITY = 256;
+/** GPUs per offer: room for every rental of the run on the newest offer (at most 1,024). */
+const CAPACITY = Math.min(1_024, Math.max(256, TARGET + 8));
 const PRICE = UNIT / 1000n; // per GPU-hour
 const MAX_HOURS = 100; // 200 s of bench time
 /** A measured rental runs 50 "hours" (100 s): it does not end while it is measured. */
@@ -123,6 +132,98 @@ interface ComputeBench {
     items: Record<string, { with_small: number; with_large: number }>;
     weights: Record<string, { with_small: number[]; with_large: number[] }>;
     seconds: number;
+  };
+}
+
+// ---- model registry ---------------------------------------------------------------
+interface RegistryCounts {
+  models: number;
+  models_of_owner: number;
+  models_with_tag: number;
+  licenses: number;
+  licenses_of_buyer: number;
+}
+
+type RegisterArgs = [string, string, `0x${string}`, { major: number; minor: number; patch: number }, bigint | undefined, number, string[]];
+
+interface RegistryBench {
+  small: Rows;
+  large: Rows;
+  json: {
+    counts: { small: RegistryCounts; large: RegistryCounts };
+    weights: Record<string, { with_small: number[]; with_large: number[] }>;
+    seconds: number;
+  };
+}
+
+/**
+ * The registry with 1 model and 1 license, then with TARGET models of one owner under
+ * one tag and TARGET licenses of one buyer on the first model: the owner's and the
+ * tag's index lists and the buyer's license lists grow; each message is dry-run on the
+ * newest model and license both times.
+ */
+async function benchRegistry(market: Market, who: Record<DevName, Signer>): Promise<RegistryBench> {
+  const started = Date.now();
+  const registry = market.registry;
+  const native = { type: 'Native' as const };
+  const price = UNIT;
+  const bob = who.Bob;
+  const eve = who.Eve;
+  let registered = 0;
+  const register = async () => {
+    registered += 1;
+    const args: RegisterArgs = [`model-${registered}`, `ipfs://model-card-${registered}`, hash('11'), { major: 1, minor: 0, patch: 0 }, undefined, 0, ['llm']];
+    return (await send(registry, bob, 'registerModel', args)).value;
+  };
+  const first = await register();
+  await send(registry, bob, 'addOffer', [first, { type: 'Perpetual' }, price, native]);
+  const buy = () => send(registry, eve, 'purchaseLicense', [first, 0, 1], { value: price });
+  await buy();
+  const counts = async (): Promise<RegistryCounts> => ({
+    models: Number((await dryRun(registry, bob.address, 'modelCount', [])).value),
+    models_of_owner: Number((await dryRun(registry, bob.address, 'ownerModelCount', [bob.address])).value),
+    models_with_tag: Number((await dryRun(registry, bob.address, 'tagModelCount', ['llm'])).value),
+    licenses: Number((await dryRun(registry, bob.address, 'licenseCount', [])).value),
+    licenses_of_buyer: Number((await dryRun(registry, eve.address, 'accountLicenseCount', [eve.address])).value),
+  });
+  const measure = async (c: RegistryCounts): Promise<Rows> => {
+    const rows: Rows = {};
+    const newest = BigInt(c.models);
+    const args: RegisterArgs = ['model-new', 'ipfs://model-card-new', hash('11'), { major: 1, minor: 0, patch: 0 }, undefined, 0, ['llm']];
+    rows['register_model'] = cost(await dryRun(registry, bob.address, 'registerModel', args));
+    rows['add_offer (native)'] = cost(await dryRun(registry, bob.address, 'addOffer', [newest, { type: 'Perpetual' }, price, native]));
+    rows['purchase_license (native)'] = cost(await dryRun(registry, eve.address, 'purchaseLicense', [first, 0, 1], { value: price }));
+    rows['model (view)'] = cost(await dryRun(registry, eve.address, 'model', [newest]));
+    rows['has_valid_license (view)'] = cost(await dryRun(registry, eve.address, 'hasValidLicense', [eve.address, first]));
+    rows['license (view)'] = cost(await dryRun(registry, eve.address, 'license', [BigInt(c.licenses)]));
+    const last = (len: number) => BigInt(Math.max(0, len - 1));
+    rows['models_by_owner, 1 from end (view)'] = cost(await dryRun(registry, eve.address, 'modelsByOwner', [bob.address, last(c.models_of_owner), 1]));
+    rows['models_by_tag, 1 from end (view)'] = cost(await dryRun(registry, eve.address, 'modelsByTag', ['llm', last(c.models_with_tag), 1]));
+    rows['licenses_of, 1 from end (view)'] = cost(await dryRun(registry, eve.address, 'licensesOf', [eve.address, last(c.licenses_of_buyer), 1]));
+    return rows;
+  };
+  const smallCounts = await counts();
+  const small = await measure(smallCounts);
+  process.stdout.write(`bench: registry: registering models up to ${TARGET}, then buying licenses up to ${TARGET} (one transaction each) `);
+  while (registered < TARGET) {
+    await register();
+    if (registered % 50 === 0) process.stdout.write('.');
+  }
+  for (let n = smallCounts.licenses; n < TARGET; n++) {
+    await buy();
+    if (n % 50 === 0) process.stdout.write('.');
+  }
+  console.log('');
+  const largeCounts = await counts();
+  const large = await measure(largeCounts);
+  return {
+    small,
+    large,
+    json: {
+      counts: { small: smallCounts, large: largeCounts },
+      weights: weightsJson(small, large),
+      seconds: Math.round((Date.now() - started) / 1000),
+    },
   };
 }
 
@@ -528,6 +629,7 @@ async function main(): Promise<void> {
   big['withdraw (measured with 2)'] = cost(await dryRun(vault, who.Bob.address, 'escrowVaultWithdraw', [{ type: 'Native' }]));
   const openCount = (await dryRun(vault, who.Alice.address, 'openEscrowCount', [who.Alice.address])).value;
 
+  const registryBench = await benchRegistry(market, who);
   const computeBench = await benchCompute(market, who);
   const daoBench = await benchDao(market, who);
   await market.client.disconnect();
@@ -555,6 +657,7 @@ async function main(): Promise<void> {
     node: url,
     escrows: { small: Number(smallN), large: Number(bigN), open_for_alice_at_large: Number(openCount) },
     weights: weightsJson(small, big),
+    registry: registryBench.json,
     compute: computeBench.json,
     dao: daoBench.json,
     block_limits: limitsToJson(limits),
@@ -571,6 +674,12 @@ async function main(): Promise<void> {
 
   console.log(`\nDry-run weight of each vault message with ${smallN} and with ${bigN} escrows (${openCount} open for the same payer):\n`);
   printTable(small, big, Number(smallN), Number(bigN));
+  const rc = registryBench.json.counts;
+  console.log(
+    `\nDry-run weight of each registry message with ${rc.small.models} model and ${rc.small.licenses} license, and with ` +
+      `${rc.large.models} models (one owner, one tag) and ${rc.large.licenses} licenses (one buyer, one model):\n`,
+  );
+  printTable(registryBench.small, registryBench.large, rc.small.models, rc.large.models);
   const c = computeBench.json.counts;
   console.log(
     `\nDry-run weight of each compute-market message with ${c.small.offers} offer and ${c.small.rentals} rental, and with ` +
@@ -583,7 +692,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `\n  A page's cost follows the index entries it examines (at most ${MAX_SCAN}) and the items it returns (at most ${MAX_PAGE}),\n` +
-      '  not the length of the index: with 200, a page from the end costs what the same page from 0 costs.',
+      `  not the length of the index: with ${TARGET}, a page from the end costs what the same page from 0 costs.`,
   );
   console.log(
     `\nDry-run weight of each DAO message with a case of ${FEW} and of ${JURORS} jurors, and a proposal ${FEW} and ${JURORS} members voted on ` +
