@@ -25,7 +25,7 @@ test:
 build:
 	bash scripts/build.sh
 
-## bench: dry-run weights: growth (1 vs 1,000 escrows, models, licenses, offers, rentals; 3 vs 100 voters), per message and per parachain block, per hop; sizes
+## bench: dry-run weights: growth (1 vs 1,000 escrows, models, offers, rentals; 200 licenses; 3 vs 100 voters), per message and per parachain block, per hop; sizes
 bench:
 	bash scripts/bench.sh
 

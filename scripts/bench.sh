@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: cost benchmark on a local node this script starts and always stops.
 # Writes bench/results.json and prints dry-run weights of the vault's messages with 1
-# and with 1,000 existing escrows, of the registry's with 1 and 1,000 models and
-# licenses, of the compute market's messages and views with 1 and with 1,000 offers and
+# and with 1,000 existing escrows, of the registry's with 1 and 1,000 models (and 200
+# licenses of one buyer), of the compute market's messages and views with 1 and with 1,000 offers and
 # rentals (BENCH_GROWTH sets the 1,000), of the dispute DAO's messages with a case of 3 and of 100
 # jurors (and proposals 3 and 100 members voted on), one call of each user-facing
 # message against the reference transfer with how many fit in one parachain block, what
 # one more contract hop, KiB of code and storage cell cost (the probe in bench/probe),
 # plus every contract's optimized size (scripts/bench.ts, through the typed TypeScript
-# client; about 25 minutes with 1,000, most of it the 5,000 transactions that grow the
+# client; about 35 minutes with 1,000, most of it the ~4,500 transactions that grow the
 # state, one block each).
 #
 # The block limits come from the contracts-node's parachain runtime itself: this starts

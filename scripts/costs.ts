@@ -133,6 +133,11 @@ const WHY: Record<string, string> = {
   offers_by_region:
     'a search examines index entries until it has a page or reaches `max_scan`; with one offer there is one entry to examine. Bounded by `max_scan` and `max_page`, and the same from the end of the index as from its start (table below).',
   offers_by_gpu: 'as `offers_by_region`.',
+  model:
+    "the newest model's name and card are longer in the large run (`model-1000`, `ipfs://model-card-1000`) than in the small one (`model-1`), so its record is 6 bytes longer: the bytes read, not the count of models.",
+  add_offer: "reads the model's record: as `model`.",
+  models_by_owner: "returns the newest model's record: as `model`.",
+  models_by_tag: "returns the newest model's record: as `model`.",
 };
 
 function flatness(s: Section): string[] {
