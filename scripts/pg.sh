@@ -8,6 +8,7 @@
 #   scripts/pg.sh stop      stop the cluster this script started (and only it)
 #   scripts/pg.sh status    say whether it runs
 #   scripts/pg.sh url       print its connection URL
+#   scripts/pg.sh psql ...  psql on the database (arguments passed on)
 #
 # INDEXER_PG_PORT (default 5544) is the TCP port on 127.0.0.1; INDEXER_PG_DIR (default
 # .run/pg) holds the data (data/), the unix socket (sock/) and the log (postgres.log);
@@ -153,8 +154,12 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   url) url ;;
+  psql)
+    shift
+    exec "$(bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$user" -d "$db" "$@"
+    ;;
   *)
-    echo "usage: scripts/pg.sh install|start|stop|status|url   (INDEXER_PG_PORT=$port)" >&2
+    echo "usage: scripts/pg.sh install|start|stop|status|url|psql   (INDEXER_PG_PORT=$port)" >&2
     exit 2
     ;;
 esac
