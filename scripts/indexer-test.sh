@@ -12,8 +12,9 @@
 #      same processor reconnects and indexes them;
 #   3. the truth check (indexer/check.ts truth): every entity the chain's views return
 #      against the rows, field by field, and every contract event of every block
-#      against the events table; then a corrupted row and a corrupted event must make
-#      it fail (the check can fail);
+#      against the events table; the API's check (indexer/api-check.ts): every route
+#      through the typed client against the chain's views; then a corrupted row and a
+#      corrupted event must make the truth check fail (it can fail);
 #   4. indexes the same chain again into an empty database in one go and compares every
 #      table's digest with the first database: the crash and the reconnect cost nothing
 #      and duplicated nothing.
@@ -148,8 +149,9 @@ say "the processor reconnected: $(grep -c reconnecting "$dir/processor-2.log") r
 INDEXER_DATABASE_URL=$replay_url run_ts indexer/main.ts process --network "$network" --url "$url" --until-head >"$dir/replay.log" 2>&1 &
 replay_pid=$!
 
-# 3. The truth check, and proof that it can fail.
+# 3. The truth check, the API's check, and proof that the truth check can fail.
 INDEXER_DATABASE_URL=$live_url run_ts indexer/check.ts truth --url "$url" --network "$network" | tee "$dir/truth.log"
+INDEXER_DATABASE_URL=$live_url run_ts indexer/api-check.ts --url "$url" --network "$network" || fail "the API disagrees with the chain"
 psql_live() { INDEXER_PG_DB=$db_live bash scripts/pg.sh psql -tAc "$1"; }
 name=$(psql_live "SELECT name FROM models WHERE id = 1")
 read -r ev_block ev_index ev_name <<<"$(psql_live "SELECT block_number, event_index, name FROM events ORDER BY block_number, event_index LIMIT 1" | tr '|' ' ')"

@@ -27,9 +27,14 @@ db=${INDEXER_PG_DB:-indexer}
 user=indexer
 mkdir -p "$(dirname "$base")"
 base=$(cd "$(dirname "$base")" && pwd)/$(basename "$base")
-data=$base/data
-sock=$base/sock
-log=$base/postgres.log
+# A link to where the cluster really is (see start): server commands get the real path.
+[ -L "$base" ] && base=$(readlink -f "$base")
+set_paths() {
+  data=$base/data
+  sock=$base/sock
+  log=$base/postgres.log
+}
+set_paths
 
 say() { echo "pg: $*"; }
 fail() {
@@ -57,6 +62,12 @@ install() {
   mkdir -p .run/setup
   say "postgresql: installing Debian's postgresql (log .run/setup/apt-postgresql.log)"
   {
+    # The package would create and start a system cluster on 5432 ("main"); the project
+    # never uses it, so ask postgresql-common not to create it (unless configured already).
+    if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+      $as_root mkdir -p /etc/postgresql-common &&
+        echo "create_main_cluster = false" | $as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
     $as_root apt-get update -qq &&
       DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends postgresql
   } >.run/setup/apt-postgresql.log 2>&1 || {
@@ -93,6 +104,19 @@ start() {
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || fail "running as root needs the 'postgres' user (Debian's postgresql package creates it)"
     chown postgres: "$base" "$sock"
+    # The postgres user must reach the folder: a checkout under /root (mode 700) is out
+    # of its reach; then the cluster lives in /var/tmp and .run/pg points there.
+    if ! runuser -u postgres -- test -w "$base"; then
+      local elsewhere
+      elsewhere=/var/tmp/indexer-pg-$(echo "$PWD" | cksum | cut -d' ' -f1)
+      rmdir "$sock" "$base" 2>/dev/null || true
+      mkdir -p "$elsewhere/sock"
+      chown postgres: "$elsewhere" "$elsewhere/sock"
+      ln -sfn "$elsewhere" "$base"
+      say "the postgres user cannot reach $(dirname "$base"): the cluster lives in $elsewhere ($base links there)"
+      base=$elsewhere
+      set_paths
+    fi
   fi
   if [ ! -f "$data/PG_VERSION" ]; then
     rm -rf "$data"
