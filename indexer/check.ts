@@ -149,7 +149,7 @@ async function compareEntities(pool: pg.Pool, m: MarketAt, t: Tally): Promise<vo
       tags: x.tags, status: x.status.type, successor: x.status.type === 'Deprecated' ? (x.status.value ?? null) : null,
       offer_count: x.offerCount, auditor_count: x.auditorCount, created_at: x.createdAt, updated_at: x.updatedAt,
       rating_sum: rating.data[0], rating_count: rating.data[1],
-    }, x && { ...(plain(x) as object), rating: plain(rating.data) });
+    }, x && plain(x));
     models.delete(String(id));
     if (!x) continue;
     for (let o = 0; o <= x.offerCount; o++) {

@@ -52,6 +52,7 @@ export function assetText(asset: { type: 'Native' } | { type: 'Psp22'; value: Ac
 
 export type Key =
   | { kind: 'model'; id: bigint }
+  | { kind: 'modelRating'; id: bigint }
   | { kind: 'licenseOffer'; modelId: bigint; offerId: number }
   | { kind: 'license'; id: bigint }
   | { kind: 'escrow'; id: bigint }
@@ -78,11 +79,21 @@ export function keyId(k: Key): string {
   }
 }
 
-/** The set of entities a block touched, without duplicates, in first-touched order. */
+/**
+ * The entities a range of blocks touched, each once, with the last block whose events
+ * touched it (a row's `block_number`: the same whether blocks are indexed one by one or
+ * in a range).
+ */
 export class Touched {
-  readonly keys = new Map<string, Key>();
-  add(k: Key): void {
-    if (!this.keys.has(keyId(k))) this.keys.set(keyId(k), k);
+  readonly keys = new Map<string, { key: Key; block: number }>();
+  constructor(private readonly block = 0) {}
+  add(k: Key, block = this.block): void {
+    const id = keyId(k);
+    const had = this.keys.get(id);
+    if (!had || had.block < block) this.keys.set(id, { key: k, block });
+  }
+  merge(other: Touched): void {
+    for (const { key, block } of other.keys.values()) this.add(key, block);
   }
 }
 
@@ -101,7 +112,9 @@ export function touchedBy(contract: ContractName, name: string, args: Record<str
   const has = (k: string) => args[k] !== undefined && args[k] !== null;
   switch (contract) {
     case 'model_registry':
-      if (has('modelId')) t.add({ kind: 'model', id: big(args.modelId) });
+      // A rating moves only the model's rating totals, read on their own (a registration
+      // or a tag change leaves them alone, and the catch-up skips a view per model).
+      if (has('modelId')) t.add(name === 'ModelRated' ? { kind: 'modelRating', id: big(args.modelId) } : { kind: 'model', id: big(args.modelId) });
       if (has('modelId') && has('offerId')) t.add({ kind: 'licenseOffer', modelId: big(args.modelId), offerId: Number(args.offerId) });
       if (has('licenseId')) t.add({ kind: 'license', id: big(args.licenseId) });
       return;
@@ -134,11 +147,15 @@ export function touchedBy(contract: ContractName, name: string, args: Record<str
   }
 }
 
-/** A row to upsert (`values` by column), or the entity's removal when its view is empty. */
+/**
+ * A row to upsert (`values` by column), or the entity's removal when its view is empty
+ * (`values` null); `update` changes those columns of an existing row only.
+ */
 export interface Row {
   table: string;
   key: Record<string, string | number>;
   values: Record<string, unknown> | null;
+  update?: boolean;
 }
 
 /** The five contracts, reading their views at one block. */
@@ -183,12 +200,9 @@ export async function readRows(m: MarketAt, k: Key, more: (k: Key) => void): Pro
   const c = m.deployment.contracts;
   switch (k.kind) {
     case 'model': {
-      const [model, rating] = await Promise.all([m.registry.query.model(k.id, caller), m.registry.query.rating(k.id, caller)]);
-      const v = model.data;
+      const v = (await m.registry.query.model(k.id, caller)).data;
       const key = { id: k.id.toString() };
       if (!v) return [{ table: 'models', key, values: null }];
-      const ratingSum = rating.data[0];
-      const ratingCount = rating.data[1];
       const version = `${v.version.major}.${v.version.minor}.${v.version.patch}`;
       return [
         {
@@ -209,14 +223,16 @@ export async function readRows(m: MarketAt, k: Key, more: (k: Key) => void): Pro
             auditor_count: v.auditorCount,
             created_at: v.createdAt.toString(),
             updated_at: v.updatedAt.toString(),
-            rating_sum: ratingSum.toString(),
-            rating_count: ratingCount.toString(),
             search: { sql: "to_tsvector('simple', $)", value: `${v.name} ${v.tags.join(' ')}` },
-            data: { ...(plain(v) as object), rating: plain(rating.data) },
+            data: plain(v),
             block_number: block,
           },
         },
       ];
+    }
+    case 'modelRating': {
+      const [sum, count] = (await m.registry.query.rating(k.id, caller)).data;
+      return [{ table: 'models', key: { id: k.id.toString() }, values: { rating_sum: sum.toString(), rating_count: count.toString() }, update: true }];
     }
     case 'licenseOffer': {
       const v = (await m.registry.query.offer(k.modelId, k.offerId, caller)).data;

@@ -35,6 +35,18 @@ export class CursorMoved extends Error {
   }
 }
 
+/**
+ * The node no longer has the state of a block to index (it keeps only the last 256
+ * blocks' state by default): the indexer needs a node that keeps every finalized block's
+ * state, `--state-pruning archive-canonical` (or `archive`).
+ */
+export class StatePruned extends Error {
+  constructor(readonly url: string, cause: string) {
+    super(`the node at ${url} has discarded the state of a block to index (${cause}): run it with --state-pruning archive-canonical`);
+    this.name = 'StatePruned';
+  }
+}
+
 class StepTimeout extends Error {
   constructor(what: string, ms: number) {
     super(`${what}: no answer in ${ms / 1000} s`);
@@ -61,18 +73,29 @@ export interface ProcessorOptions {
   log?: (line: string) => void;
 }
 
-/** One block, fetched and decoded, ready to write. */
+/** One block, fetched and decoded: its events and the entities they touched. */
 interface Fetched {
   number: number;
   hash: string;
   parent: string;
   time: bigint;
-  at: ISubstrateClientAt;
   events: EventRow[];
   accounts: [string, number][];
-  rows: Row[];
-  read: Set<string>;
+  touched: Touched;
 }
+
+/** Consecutive blocks written in one transaction, their entities read at the last one. */
+interface Range {
+  blocks: Fetched[];
+  end: Fetched;
+  rows: Row[];
+}
+
+/** A range holds at most this many blocks, or stops at the block that passes this many events. */
+const RANGE_BLOCKS = 1_000;
+const RANGE_EVENTS = 20_000;
+/** Views in flight at once. */
+const VIEW_CONCURRENCY = 32;
 
 interface EventRow {
   index: number;
@@ -92,13 +115,24 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** `f` over `items`, at most `limit` at a time, results in order. */
+async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export class Processor {
   private readonly addresses = new Map<string, ContractName>();
   private readonly log: (line: string) => void;
   private stopping = false;
   private wake: (() => void) | undefined;
   /** Counters for the logs and the benchmark. */
-  readonly stats = { blocks: 0, events: 0, rows: 0, startedAt: Date.now() };
+  readonly stats = { blocks: 0, events: 0, rows: 0, startedAt: Date.now(), ms: { block: 0, views: 0, waited: 0, write: 0 } };
 
   constructor(private readonly opts: ProcessorOptions) {
     for (const name of CONTRACTS) this.addresses.set(opts.deployment.contracts[name].address, name);
@@ -127,8 +161,10 @@ export class Processor {
         if (done) return done;
       } catch (err) {
         if (err instanceof ChainMismatch || err instanceof BrokenChain || err instanceof CursorMoved) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        if (/State already discarded|UnknownBlock|state.*(pruned|not available)/i.test(message)) throw new StatePruned(this.opts.url, message);
         if (this.stopping) return await this.cursor();
-        this.log(`indexer: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}; reconnecting in ${(backoff / 1000).toFixed(1)} s`);
+        this.log(`indexer: ${err instanceof Error ? `${err.name}: ${message}` : message}; reconnecting in ${(backoff / 1000).toFixed(1)} s`);
       } finally {
         await client?.disconnect().catch(() => undefined);
       }
@@ -222,7 +258,16 @@ export class Processor {
     return header.number;
   }
 
-  /** Blocks cursor+1..head, fetched `prefetch` ahead, written one by one in order. */
+  /**
+   * Blocks cursor+1..head. Each block's events are fetched `prefetch` blocks ahead; the
+   * blocks are written in ranges, one transaction each: a range's events, the entities
+   * they touched read once at the range's last block, and the cursor at that block. When
+   * following the chain a range is the one new block; after a pause (a restart, a lost
+   * node) it is everything up to the head, up to RANGE_BLOCKS blocks or RANGE_EVENTS
+   * events. Views at the chain's head are about ten times cheaper than at an older block
+   * (the node caches the head's state), and an entity touched a hundred times is read
+   * once. Either way the database is at the end of a whole block after each commit.
+   */
   private async catchUp(client: Client, market: Market, start: Cursor, head: number): Promise<Cursor> {
     let cursor = start;
     const ahead = this.opts.prefetch ?? 8;
@@ -238,17 +283,36 @@ export class Processor {
     };
     try {
       while (cursor.blockNumber < head && !this.stopping) {
-        fill();
-        const n = cursor.blockNumber + 1;
-        const block = await pending.get(n)!;
-        pending.delete(n);
-        if (block.parent !== cursor.blockHash) throw new BrokenChain(n, cursor.blockHash, block.parent);
-        await withTimeout(this.readLive(client, block), 60_000, `live entities at #${n}`);
-        await this.write(block, cursor);
-        cursor = { blockNumber: n, blockHash: block.hash };
-        this.stats.blocks += 1;
-        this.stats.events += block.events.length;
-        this.stats.rows += block.rows.length;
+        const blocks: Fetched[] = [];
+        let events = 0;
+        let parent = cursor.blockHash;
+        const t0 = performance.now();
+        while (cursor.blockNumber + blocks.length < head && blocks.length < RANGE_BLOCKS && events < RANGE_EVENTS && !this.stopping) {
+          fill();
+          const n = cursor.blockNumber + blocks.length + 1;
+          const block = await pending.get(n)!;
+          pending.delete(n);
+          if (block.parent !== parent) throw new BrokenChain(n, parent, block.parent);
+          parent = block.hash;
+          blocks.push(block);
+          events += block.events.length;
+        }
+        if (blocks.length === 0) break;
+        const end = blocks[blocks.length - 1];
+        const touched = new Touched();
+        for (const b of blocks) touched.merge(b.touched);
+        const t1 = performance.now();
+        const m = this.market(client, await client.at(end.hash as `0x${string}`), end.number);
+        const rows = await withTimeout(this.readRange(m, touched), 60_000 + 20 * touched.keys.size, `entities at #${end.number}`);
+        const t2 = performance.now();
+        await this.write({ blocks, end, rows }, cursor);
+        this.stats.ms.waited += t1 - t0;
+        this.stats.ms.views += t2 - t1;
+        this.stats.ms.write += performance.now() - t2;
+        cursor = { blockNumber: end.number, blockHash: end.hash };
+        this.stats.blocks += blocks.length;
+        this.stats.events += events;
+        this.stats.rows += rows.length;
       }
       return cursor;
     } finally {
@@ -261,15 +325,16 @@ export class Processor {
     return marketAt(client, at, this.opts.deployment, this.opts.metadata, n);
   }
 
-  /** Reads block n: its events, the entities they touched at that block. */
+  /** Reads block n: its events, and which entities they touched. */
   private async fetch(client: Client, market: Market, n: number): Promise<Fetched> {
+    const started = performance.now();
     const hash = await client.rpc.chain_getBlockHash(n);
     if (!hash) throw new Error(`the node has no block #${n}`);
     const header = await client.rpc.chain_getHeader(hash);
     if (!header) throw new Error(`the node has no header for #${n} (${hash})`);
     const at = await client.at(hash);
     const [records, time] = await Promise.all([at.query.system.events(), at.query.timestamp.now()]);
-    const touched = new Touched();
+    const touched = new Touched(n);
     const events: EventRow[] = [];
     const accounts: [string, number][] = [];
     records.forEach((record, index) => {
@@ -291,9 +356,8 @@ export class Processor {
       for (const a of accountsIn(decoded.data)) accounts.push([a, index]);
       touchedBy(contract, decoded.name, decoded.data, touched);
     });
-    const read = new Set<string>();
-    const rows = touched.keys.size > 0 ? await this.readAll(this.market(client, at, n), [...touched.keys.values()], read) : [];
-    return { number: n, hash, parent: header.parentHash, time, at, events, accounts, rows, read };
+    this.stats.ms.block += performance.now() - started;
+    return { number: n, hash, parent: header.parentHash, time, events, accounts, touched };
   }
 
   /** Which of our contracts emitted this record, if any. */
@@ -304,53 +368,66 @@ export class Processor {
     return address ? this.addresses.get(address) : undefined;
   }
 
-  /** Reads keys and whatever they pull in (`more`), each once. */
-  private async readAll(m: MarketAt, keys: Key[], read: Set<string>): Promise<Row[]> {
-    const rows: Row[] = [];
-    let queue = keys.filter((k) => !read.has(keyId(k)));
+  /**
+   * The rows of every entity the range touched, and of whatever those pull in (`more`:
+   * the touching entity's block passes on), each read once at the range's last block;
+   * then the cases and proposals whose view moves with time alone, read again there
+   * (their `block_number`, the last block whose events touched them, stays).
+   */
+  private async readRange(m: MarketAt, touched: Touched): Promise<Row[]> {
+    const byKey = new Map<string, { block: number; rows: Row[] }>();
+    let queue = [...touched.keys.values()];
     while (queue.length > 0) {
-      for (const k of queue) read.add(keyId(k));
-      const more: Key[] = [];
-      const batches = await Promise.all(queue.map((k) => readRows(m, k, (x) => more.push(x))));
-      for (const b of batches) rows.push(...b);
+      const more = new Touched();
+      const read = await mapLimit(queue, VIEW_CONCURRENCY, ({ key, block }) => readRows(m, key, (x) => more.add(x, block)));
+      queue.forEach(({ key, block }, i) => byKey.set(keyId(key), { block, rows: read[i] }));
       queue = [];
-      for (const k of more) {
-        if (!read.has(keyId(k)) && !queue.some((q) => keyId(q) === keyId(k))) queue.push(k);
+      for (const { key, block } of more.keys.values()) {
+        const had = byKey.get(keyId(key));
+        if (!had) queue.push({ key, block });
+        else if (had.block < block) had.block = block; // read already, at the same block: only its block moves
+      }
+    }
+    const [cases, proposals] = await Promise.all([
+      this.opts.pool.query<{ id: string }>("SELECT id FROM cases WHERE phase <> 'Closed'"),
+      this.opts.pool.query<{ id: string; state: string }>('SELECT id, state FROM proposals'),
+    ]);
+    const live: Key[] = [
+      ...cases.rows.map((r): Key => ({ kind: 'case', id: BigInt(r.id) })),
+      ...proposals.rows.filter((r) => isLiveProposal(r.state)).map((r): Key => ({ kind: 'proposal', id: BigInt(r.id) })),
+    ].filter((k) => !byKey.has(keyId(k)));
+    const liveRows = await mapLimit(live, VIEW_CONCURRENCY, (k) => readRows(m, k, () => undefined));
+    const rows: Row[] = [];
+    for (const { block, rows: rs } of byKey.values()) {
+      for (const r of rs) rows.push(r.values && 'block_number' in r.values ? { ...r, values: { ...r.values, block_number: block } } : r);
+    }
+    for (const rs of liveRows) {
+      for (const r of rs) {
+        if (!r.values) continue;
+        const { block_number: _b, ...values } = r.values;
+        rows.push({ ...r, values, update: true });
       }
     }
     return rows;
   }
 
-  /** Cases and proposals whose view moves with time alone, read again at this block. */
-  private async readLive(client: Client, block: Fetched): Promise<void> {
-    const [cases, proposals] = await Promise.all([
-      this.opts.pool.query<{ id: string }>("SELECT id FROM cases WHERE phase <> 'Closed'"),
-      this.opts.pool.query<{ id: string; state: string }>('SELECT id, state FROM proposals'),
-    ]);
-    const keys: Key[] = [
-      ...cases.rows.map((r): Key => ({ kind: 'case', id: BigInt(r.id) })),
-      ...proposals.rows.filter((r) => isLiveProposal(r.state)).map((r): Key => ({ kind: 'proposal', id: BigInt(r.id) })),
-    ].filter((k) => !block.read.has(keyId(k)));
-    if (keys.length === 0) return;
-    block.rows.push(...(await this.readAll(this.market(client, block.at, block.number), keys, block.read)));
-  }
-
-  /** One transaction: the block's events, its rows, the cursor (which must still be at the block before). */
-  private async write(block: Fetched, before: Cursor): Promise<void> {
+  /** One transaction: the range's events, its rows, the cursor (which must still be where the range began). */
+  private async write(range: Range, before: Cursor): Promise<void> {
     const db = await this.opts.pool.connect();
     try {
       await db.query('BEGIN');
+      const events: unknown[][] = [];
+      const accounts: unknown[][] = [];
+      for (const b of range.blocks) {
+        const time = b.time.toString();
+        for (const e of b.events) events.push([b.number, e.index, b.hash, time, e.extrinsic, e.contract, e.name, JSON.stringify(e.args)]);
+        for (const [a, i] of b.accounts) accounts.push([a, b.number, i]);
+      }
+      await insertMany(db, 'events (block_number, event_index, block_hash, block_time, extrinsic_index, contract, name, args)', events, '');
+      await insertMany(db, 'event_accounts (account, block_number, event_index)', accounts, 'ON CONFLICT DO NOTHING');
+      await writeRows(db, range.rows);
+      const block = range.end;
       const time = block.time.toString();
-      for (const e of block.events) {
-        await db.query(
-          'INSERT INTO events (block_number, event_index, block_hash, block_time, extrinsic_index, contract, name, args) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)',
-          [block.number, e.index, block.hash, time, e.extrinsic, e.contract, e.name, JSON.stringify(e.args)],
-        );
-      }
-      for (const [account, index] of block.accounts) {
-        await db.query('INSERT INTO event_accounts (account, block_number, event_index) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [account, block.number, index]);
-      }
-      for (const row of block.rows) await upsert(db, row);
       const moved = await db.query(
         'UPDATE indexer_cursor SET block_number = $1, block_hash = $2, block_time = $3, updated_at = now() WHERE block_number = $4 AND block_hash = $5',
         [block.number, block.hash, time, before.blockNumber, before.blockHash],
@@ -366,29 +443,66 @@ export class Processor {
   }
 }
 
-/** INSERT … ON CONFLICT DO UPDATE of one entity's row, or its DELETE when the view is empty. */
-async function upsert(db: pg.PoolClient, row: Row): Promise<void> {
-  const keyCols = Object.keys(row.key);
-  if (row.values === null) {
-    await db.query(`DELETE FROM ${row.table} WHERE ${keyCols.map((c, i) => `${c} = $${i + 1}`).join(' AND ')}`, Object.values(row.key));
-    return;
+/** Rows of a multi-row INSERT, at most this many a statement (pg's 65,535 parameters). */
+const CHUNK = 500;
+
+/** One multi-row INSERT per CHUNK rows; `tail` follows VALUES (an ON CONFLICT clause). */
+async function insertMany(db: pg.PoolClient, into: string, rows: unknown[][], tail: string): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    const tuples = chunk.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
+    await db.query(`INSERT INTO ${into} VALUES ${tuples.join(', ')} ${tail}`, params);
   }
-  const cols: string[] = [...keyCols];
-  const params: unknown[] = [...Object.values(row.key)];
-  const exprs: string[] = keyCols.map((_, i) => `$${i + 1}`);
-  for (const [col, value] of Object.entries(row.values)) {
-    cols.push(col);
-    if (value && typeof value === 'object' && 'sql' in value && 'value' in value) {
-      params.push((value as { value: unknown }).value);
-      exprs.push((value as { sql: string }).sql.replace('$', `$${params.length}`));
-    } else if (col === 'data') {
-      params.push(JSON.stringify(value));
-      exprs.push(`$${params.length}::jsonb`);
-    } else {
-      params.push(value);
-      exprs.push(`$${params.length}`);
+}
+
+/** A column's SQL expression for parameter `$n`: jsonb for `data`, `{ sql, value }` as given. */
+function columnValue(col: string, value: unknown, params: unknown[]): string {
+  if (value && typeof value === 'object' && 'sql' in value && 'value' in value) {
+    params.push((value as { value: unknown }).value);
+    return (value as { sql: string }).sql.replace('$', `$${params.length}`);
+  }
+  params.push(col === 'data' ? JSON.stringify(value) : value);
+  return col === 'data' ? `$${params.length}::jsonb` : `$${params.length}`;
+}
+
+/**
+ * A block's rows: upserts (INSERT … ON CONFLICT DO UPDATE), grouped by table into
+ * multi-row statements; then deletions (an entity whose view became empty); then
+ * partial updates (a model's rating totals), which need the row the upserts made.
+ */
+async function writeRows(db: pg.PoolClient, rows: Row[]): Promise<void> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    if (row.values === null || row.update) continue;
+    const sig = `${row.table}(${Object.keys(row.key).join(',')};${Object.keys(row.values).join(',')})`;
+    groups.set(sig, [...(groups.get(sig) ?? []), row]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0];
+    const keyCols = Object.keys(first.key);
+    const cols = [...keyCols, ...Object.keys(first.values!)];
+    for (let i = 0; i < group.length; i += CHUNK) {
+      const params: unknown[] = [];
+      const tuples = group.slice(i, i + CHUNK).map((row) => {
+        const exprs = keyCols.map((c) => columnValue(c, row.key[c], params));
+        for (const [col, value] of Object.entries(row.values!)) exprs.push(columnValue(col, value, params));
+        return `(${exprs.join(', ')})`;
+      });
+      const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
+      await db.query(`INSERT INTO ${first.table} (${cols.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`, params);
     }
   }
-  const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  await db.query(`INSERT INTO ${row.table} (${cols.join(', ')}) VALUES (${exprs.join(', ')}) ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`, params);
+  for (const row of rows) {
+    const keyCols = Object.keys(row.key);
+    if (row.values === null) {
+      await db.query(`DELETE FROM ${row.table} WHERE ${keyCols.map((c, i) => `${c} = $${i + 1}`).join(' AND ')}`, Object.values(row.key));
+    } else if (row.update) {
+      const params: unknown[] = [];
+      const sets = Object.entries(row.values).map(([col, value]) => `${col} = ${columnValue(col, value, params)}`);
+      const where = keyCols.map((c) => `${c} = ${columnValue(c, row.key[c], params)}`);
+      const done = await db.query(`UPDATE ${row.table} SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params);
+      if (done.rowCount !== 1) throw new Error(`${row.table} ${JSON.stringify(row.key)}: no row to update (its creation was never indexed)`);
+    }
+  }
 }

@@ -68,7 +68,7 @@ trap cleanup EXIT
 
 start_node() {
   if rpc system_health | grep -q result; then fail "port $port already answers RPC; set INDEXER_TEST_PORT"; fi
-  setsid "$node_bin" --dev --base-path "$dir/chain" --rpc-port "$port" --port 0 --rpc-cors all \
+  setsid "$node_bin" --dev --state-pruning archive-canonical --base-path "$dir/chain" --rpc-port "$port" --port 0 --rpc-cors all \
     >>"$dir/node.log" 2>&1 </dev/null &
   node_pid=$!
   for _ in $(seq 1 120); do

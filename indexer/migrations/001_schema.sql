@@ -55,8 +55,9 @@ CREATE TABLE models (
   auditor_count integer NOT NULL,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL,
-  rating_sum numeric(39, 0) NOT NULL,
-  rating_count bigint NOT NULL,
+  -- Kept by ModelRated events alone (the model's upserts leave them as they are).
+  rating_sum numeric(39, 0) NOT NULL DEFAULT 0,
+  rating_count bigint NOT NULL DEFAULT 0,
   search tsvector NOT NULL,
   data jsonb NOT NULL,
   block_number bigint NOT NULL
