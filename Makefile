@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help demo test build lint bench budgets costs deploy app node node-stop indexer indexer-stop setup clean
+.PHONY: help demo test build lint bench budgets costs deploy app node node-stop indexer indexer-stop indexer-bench setup clean
 
 # `make deploy` / `make app` defaults: the node `make node` starts.
 URL ?= ws://127.0.0.1:9944
@@ -74,6 +74,10 @@ indexer:
 ## indexer-stop: stop the processor, the API and the PostgreSQL cluster `make indexer` started
 indexer-stop:
 	bash scripts/indexer.sh stop
+
+## indexer-bench: seed 10,000 models and 10,000 GPU offers on a fresh node, time the indexer's catch-up and five searches
+indexer-bench:
+	bash scripts/indexer-bench.sh
 
 ## setup: install the pinned toolchain, cargo-contract and the node if missing
 setup:

@@ -9,6 +9,7 @@ import type { IEventRecord } from 'dedot/types';
 import type pg from 'pg';
 import { connect, CONTRACTS, type Client, type ContractName, type Deployment, type MetadataSet } from '../client/src/index.js';
 import { openMarket, type Market } from '../client/src/contracts.js';
+import { reset } from './db.js';
 import { accountsIn, isLiveProposal, keyId, marketAt, plain, readRows, Touched, touchedBy, type Key, type MarketAt, type Plain, type Row } from './entities.js';
 
 /** The database follows another chain or deployment than the node and file given. */
@@ -91,9 +92,15 @@ interface Range {
   rows: Row[];
 }
 
-/** A range holds at most this many blocks, or stops at the block that passes this many events. */
-const RANGE_BLOCKS = 1_000;
-const RANGE_EVENTS = 20_000;
+/**
+ * A range holds at most this many blocks, or stops at the block that passes this many
+ * events (memory: about 1 KB an event). Large enough that a catch-up usually ends its
+ * range at the head, where views are cheap.
+ */
+const RANGE_BLOCKS = 10_000;
+const RANGE_EVENTS = 100_000;
+/** The longest one view may take before the connection is given up as stuck. */
+const VIEW_TIMEOUT_MS = 30_000;
 /** Views in flight at once. */
 const VIEW_CONCURRENCY = 32;
 
@@ -193,12 +200,19 @@ export class Processor {
       const row = existing.rows[0];
       // jsonb keeps its own key order: compare contract by contract.
       const same = CONTRACTS.every((n) => row.contracts[n] === d.contracts[n].address);
-      if (row.genesis_hash === genesis && same) return await this.cursor();
-      if (!this.opts.resetOnNewChain) {
+      if (row.genesis_hash === genesis && same) {
+        // Every dev chain has the same genesis, and a fresh one gets the same contract
+        // addresses: the indexed block must still be this chain's block.
+        const cursor = await this.cursor();
+        const hash = await client.rpc.chain_getBlockHash(cursor.blockNumber);
+        if (hash === cursor.blockHash) return cursor;
+        if (!this.opts.resetOnNewChain) {
+          throw new ChainMismatch(`the database indexed block #${cursor.blockNumber} ${cursor.blockHash}, which the node at ${this.opts.url} does not have (${hash ?? 'no such block'}): a new chain; reset the database (indexer/main.ts reset) or pass --reset-on-new-chain`);
+        }
+      } else if (!this.opts.resetOnNewChain) {
         throw new ChainMismatch(`the database indexes genesis ${row.genesis_hash} (contracts ${JSON.stringify(row.contracts)}), not ${genesis} (${contracts}): reset it (indexer/main.ts reset) or pass --reset-on-new-chain`);
       }
       this.log('indexer: the database followed another chain or deployment: emptying it');
-      const { reset } = await import('./db.js');
       await reset(this.opts.pool);
     }
     const first = Math.min(...CONTRACTS.map((n) => d.contracts[n].block));
@@ -302,10 +316,13 @@ export class Processor {
         const touched = new Touched();
         for (const b of blocks) touched.merge(b.touched);
         const t1 = performance.now();
+        const big = blocks.length > 1;
+        if (big) this.log(`indexer: blocks #${blocks[0].number}..#${end.number}: ${events} events fetched in ${((t1 - t0) / 1000).toFixed(1)} s; reading ${touched.keys.size} entities at #${end.number}`);
         const m = this.market(client, await client.at(end.hash as `0x${string}`), end.number);
-        const rows = await withTimeout(this.readRange(m, touched), 60_000 + 20 * touched.keys.size, `entities at #${end.number}`);
+        const rows = await this.readRange(m, touched);
         const t2 = performance.now();
         await this.write({ blocks, end, rows }, cursor);
+        if (big) this.log(`indexer: blocks #${blocks[0].number}..#${end.number}: ${rows.length} rows read in ${((t2 - t1) / 1000).toFixed(1)} s, written in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
         this.stats.ms.waited += t1 - t0;
         this.stats.ms.views += t2 - t1;
         this.stats.ms.write += performance.now() - t2;
@@ -379,7 +396,7 @@ export class Processor {
     let queue = [...touched.keys.values()];
     while (queue.length > 0) {
       const more = new Touched();
-      const read = await mapLimit(queue, VIEW_CONCURRENCY, ({ key, block }) => readRows(m, key, (x) => more.add(x, block)));
+      const read = await mapLimit(queue, VIEW_CONCURRENCY, ({ key, block }) => withTimeout(readRows(m, key, (x) => more.add(x, block)), VIEW_TIMEOUT_MS, `${keyId(key)} at #${m.blockNumber}`));
       queue.forEach(({ key, block }, i) => byKey.set(keyId(key), { block, rows: read[i] }));
       queue = [];
       for (const { key, block } of more.keys.values()) {
@@ -396,7 +413,7 @@ export class Processor {
       ...cases.rows.map((r): Key => ({ kind: 'case', id: BigInt(r.id) })),
       ...proposals.rows.filter((r) => isLiveProposal(r.state)).map((r): Key => ({ kind: 'proposal', id: BigInt(r.id) })),
     ].filter((k) => !byKey.has(keyId(k)));
-    const liveRows = await mapLimit(live, VIEW_CONCURRENCY, (k) => readRows(m, k, () => undefined));
+    const liveRows = await mapLimit(live, VIEW_CONCURRENCY, (k) => withTimeout(readRows(m, k, () => undefined), VIEW_TIMEOUT_MS, `${keyId(k)} at #${m.blockNumber}`));
     const rows: Row[] = [];
     for (const { block, rows: rs } of byKey.values()) {
       for (const r of rs) rows.push(r.values && 'block_number' in r.values ? { ...r, values: { ...r.values, block_number: block } } : r);
