@@ -55,7 +55,7 @@ start() {
   for _ in $(seq 1 60); do
     if curl -sf "http://127.0.0.1:$api_port/status" >/dev/null 2>&1; then
       echo "indexer: API on http://127.0.0.1:$api_port ($(curl -s "http://127.0.0.1:$api_port/status"))"
-      echo "indexer: logs .run/indexer-process.log, .run/indexer-api.log; the dApp reads it with ?indexer=http://127.0.0.1:$api_port"
+      echo "indexer: logs .run/indexer-process.log, .run/indexer-api.log; stop with make indexer-stop"
       return 0
     fi
     for name in process api; do
