@@ -13,8 +13,10 @@
 #   3. the truth check (indexer/check.ts truth): every entity the chain's views return
 #      against the rows, field by field, and every contract event of every block
 #      against the events table; the API's check (indexer/api-check.ts): every route
-#      through the typed client against the chain's views; then a corrupted row and a
-#      corrupted event must make the truth check fail (it can fail);
+#      through the typed client against the chain's views; the dApp's searches through
+#      the indexer in headless Chromium (tests/browser/indexer.ts; INDEXER_TEST_NO_BROWSER=1
+#      leaves them out where there is no Chromium); then a corrupted row and a corrupted
+#      event must make the truth check fail (it can fail);
 #   4. indexes the same chain again into an empty database in one go and compares every
 #      table's digest with the first database: the crash and the reconnect cost nothing
 #      and duplicated nothing.
@@ -54,9 +56,12 @@ rpc() { # method [params-json]
 node_pid=""
 proc_pid=""
 demo_pid=""
+api_pid=""
+api_port=${INDEXER_TEST_API_PORT:-4351}
 pg_was_running=0
 cleanup() {
   [ -z "$proc_pid" ] || kill -KILL "$proc_pid" 2>/dev/null || true
+  [ -z "$api_pid" ] || kill "$api_pid" 2>/dev/null || true
   [ -z "$demo_pid" ] || kill -KILL -- "-$demo_pid" 2>/dev/null || true
   if [ -n "$node_pid" ]; then
     kill "$node_pid" 2>/dev/null || true
@@ -152,6 +157,24 @@ replay_pid=$!
 # 3. The truth check, the API's check, and proof that the truth check can fail.
 INDEXER_DATABASE_URL=$live_url run_ts indexer/check.ts truth --url "$url" --network "$network" | tee "$dir/truth.log"
 INDEXER_DATABASE_URL=$live_url run_ts indexer/api-check.ts --url "$url" --network "$network" || fail "the API disagrees with the chain"
+chromium_bin=${CHROMIUM:-/usr/bin/chromium}
+if [ "${INDEXER_TEST_NO_BROWSER:-0}" = 1 ]; then
+  say "the dApp's searches through the indexer left out (INDEXER_TEST_NO_BROWSER=1)"
+else
+  [ -x "$chromium_bin" ] || fail "no Chromium at $chromium_bin for the dApp's searches (SETUP_BROWSER=1 bash scripts/setup.sh installs it; INDEXER_TEST_NO_BROWSER=1 leaves them out)"
+  INDEXER_DATABASE_URL=$live_url run_ts indexer/main.ts serve --network "$network" --url "$url" --port "$api_port" >"$dir/api.log" 2>&1 &
+  api_pid=$!
+  # A build of the dApp of its own (it carries deployments/, this test's included).
+  npx --no-install vite build --config app/vite.config.ts --logLevel warn --outDir "$PWD/$dir/dist" --emptyOutDir
+  for _ in $(seq 1 40); do
+    curl -sf "http://127.0.0.1:$api_port/status" >/dev/null && break
+    sleep 0.25
+  done
+  BROWSER_NETWORK=$network INDEXER_API="http://127.0.0.1:$api_port" INDEXER_DIST="$dir/dist" CHROMIUM="$chromium_bin" \
+    run_ts tests/browser/indexer.ts || fail "the dApp's searches through the indexer (log above; API log $dir/api.log)"
+  kill "$api_pid"
+  api_pid=""
+fi
 psql_live() { INDEXER_PG_DB=$db_live bash scripts/pg.sh psql -tAc "$1"; }
 name=$(psql_live "SELECT name FROM models WHERE id = 1")
 read -r ev_block ev_index ev_name <<<"$(psql_live "SELECT block_number, event_index, name FROM events ORDER BY block_number, event_index LIMIT 1" | tr '|' ' ')"
