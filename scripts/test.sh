@@ -133,7 +133,7 @@ if ! bash scripts/indexer-test.sh >.run/indexer-test.log 2>&1; then
   echo "test: FAILED: the indexer's test (log .run/indexer-test.log)" >&2
   exit 1
 fi
-grep -E '^(truth|api|indexer-test): (at block|OK|live and|[0-9]+ checks)' .run/indexer-test.log || true
+grep -E '^(truth|api|browser-indexer|indexer-test): (at block|OK|live and|[0-9]+ checks)' .run/indexer-test.log || true
 stage "indexer"
 
 # The dApp in headless Chromium against a node with the contracts deployed.
