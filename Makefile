@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help demo test build lint bench budgets costs deploy app node node-stop setup clean
+.PHONY: help demo test build lint bench budgets costs deploy app node node-stop indexer indexer-stop indexer-bench setup clean
 
 # `make deploy` / `make app` defaults: the node `make node` starts.
 URL ?= ws://127.0.0.1:9944
@@ -17,7 +17,7 @@ help:
 demo:
 	bash scripts/demo.sh
 
-## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, cost budgets, scenario, browser tests
+## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, cost budgets, scenario, indexer, browser tests
 test:
 	bash scripts/test.sh
 
@@ -65,6 +65,19 @@ node:
 ## node-stop: stop the node `make node` started
 node-stop:
 	bash scripts/node.sh stop
+
+## indexer: PostgreSQL (.run/pg, port 5544), migrations, the event processor and the API on :4350 for NETWORK
+indexer:
+	SETUP_PG=1 bash scripts/setup.sh
+	NETWORK=$(NETWORK) bash scripts/indexer.sh start
+
+## indexer-stop: stop the processor, the API and the PostgreSQL cluster `make indexer` started
+indexer-stop:
+	bash scripts/indexer.sh stop
+
+## indexer-bench: seed 10,000 models and 10,000 GPU offers on a fresh node, time the indexer's catch-up and five searches
+indexer-bench:
+	bash scripts/indexer-bench.sh
 
 ## setup: install the pinned toolchain, cargo-contract and the node if missing
 setup:

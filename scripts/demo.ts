@@ -4,7 +4,10 @@
  * dry-run first, refused calls come back as typed errors, and every money movement is
  * checked to the last unit.
  *
- *   npx tsx scripts/demo.ts [--url ws://127.0.0.1:9955]
+ *   npx tsx scripts/demo.ts [--url ws://127.0.0.1:9955] [--network demo]
+ *
+ * `--network` names the deployment file (deployments/<network>.json); the indexer's
+ * test runs the scenario under its own name.
  *
  * Actors (the dev chain's well-known accounts):
  *   Alice   deployer, holds the MMT supply; admin and arbiter until she hands both roles
@@ -87,6 +90,7 @@ const bpsText = (v: bigint) => `${(Number(v) / 100).toLocaleString('en-US', { ma
 
 async function main(): Promise<void> {
   const url = process.argv.includes('--url') ? process.argv[process.argv.indexOf('--url') + 1] : 'ws://127.0.0.1:9955';
+  const network = process.argv.includes('--network') ? process.argv[process.argv.indexOf('--network') + 1] : 'demo';
   const who = await devSigners();
   const names = new Map<string, DevName>(Object.entries(who).map(([n, s]) => [s.address, n as DevName]));
   let m!: Market;
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
   const startBalances = new Map<string, bigint>();
   await step('deploy and wire market_token, escrow, model_registry, compute_market, dispute_dao', async () => {
     // keepAdmin: Alice's admin steps come first; step 3 hands the roles to the DAO.
-    const d = await deploy({ url, network: 'demo', fresh: true, treasury: who.Ferdie.address, hourMs: HOUR_MS, keepAdmin: true, log: (l) => deployLines.push(l) });
+    const d = await deploy({ url, network, fresh: true, treasury: who.Ferdie.address, hourMs: HOUR_MS, keepAdmin: true, log: (l) => deployLines.push(l) });
     for (const s of Object.values(who)) startBalances.set(s.address, await freeBalance(d.market.client, s.address));
     m = d.market;
     return deployLines.filter((l) => l.includes('instantiated')).join('\n         ');
@@ -647,7 +651,7 @@ async function main(): Promise<void> {
     rows.push(`           escrow ${vault.address}`);
     rows.push(`           compute_market ${compute.address}`);
     rows.push(`           dispute_dao ${dao.address}`);
-    rows.push('(addresses and metadata in deployments/demo.json and deployments/demo/)');
+    rows.push(`(addresses and metadata in deployments/${network}.json and deployments/${network}/)`);
     console.log(rows.map((r) => `  ${r}`).join('\n'));
     void names;
   });

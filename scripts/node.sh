@@ -55,7 +55,9 @@ start() {
   fi
   # setsid: the node gets its own session, so a Ctrl-C in the caller's terminal does not
   # reach it and `stop` can kill exactly this process.
-  local chain=(--dev) relay=() wait_s=${NODE_WAIT_S:-60}
+  # archive-canonical: the node keeps every finalized block's state (the default keeps
+  # 256), which the indexer reads its views at (docs/indexer.md).
+  local chain=(--dev --state-pruning archive-canonical) relay=() wait_s=${NODE_WAIT_S:-60}
   if [ -n "${NODE_CHAIN:-}" ]; then
     # After `--`: the embedded relay-chain client's own RPC and p2p ports, any free ones.
     chain=(--chain "$NODE_CHAIN")

@@ -14,6 +14,9 @@
 #                    (the typed client, deploy/demo/bench scripts, the dApp).
 #   chromium         Debian's chromium for the browser tests, only with SETUP_BROWSER=1
 #                    (`make test` sets it; the demo does not need a browser).
+#   postgresql       Debian's postgresql for the indexer, only with SETUP_PG=1 (`make
+#                    test` and `make indexer` set it), through scripts/pg.sh install; the
+#                    cluster itself is the project's own (.run/pg, port 5544).
 #
 # Idempotent: when everything is present it only checks (about a second) and prints one
 # line per tool. Run by `make test`, `make demo` and `make build`, so a new user types
@@ -260,4 +263,9 @@ if [ "${SETUP_BROWSER:-0}" = 1 ]; then
     apt_install chromium || fail "chromium is needed for the browser tests: apt-get install chromium (or set CHROMIUM_PATH)"
     say "chromium: installed ($("$browser" --version 2>/dev/null | head -n1))"
   fi
+fi
+
+# ------------------------------------------------------------------ postgresql (the indexer)
+if [ "${SETUP_PG:-0}" = 1 ]; then
+  bash scripts/pg.sh install | sed 's/^pg: /setup: /'
 fi

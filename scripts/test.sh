@@ -4,13 +4,13 @@
 # e2e test on substrate-contracts-node against those release builds, the operators'
 # cargo-contract path, the committed cost budgets (bench/budgets.json), the TypeScript
 # scenario (`make demo`), and the dApp's browser
-# tests in headless Chromium. Fails if any test fails, or if no e2e test ran (a missing
+# tests in headless Chromium, and the indexer against a real PostgreSQL. Fails if any test fails, or if no e2e test ran (a missing
 # node is a failure, never a skip). Prints how many unit and e2e tests ran and how long
 # each stage took (also in .run/stages.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 begin=$(date +%s)
-SETUP_BROWSER=1 bash scripts/setup.sh
+SETUP_BROWSER=1 SETUP_PG=1 bash scripts/setup.sh
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 mkdir -p .run
@@ -126,6 +126,18 @@ if ! DEMO_SKIP_BUILD=1 bash scripts/demo.sh >.run/demo.log 2>&1; then
   exit 1
 fi
 stage "scenario (make demo)"
+
+# The indexer on the project's PostgreSQL cluster (scripts/pg.sh): the scenario indexed
+# live through a crash and a node restart, every entity checked against the chain's
+# views field by field, the API against the chain, a replay with identical tables.
+echo "test: the indexer (scripts/indexer-test.sh, log .run/indexer-test.log)"
+if ! bash scripts/indexer-test.sh >.run/indexer-test.log 2>&1; then
+  tail -n 40 .run/indexer-test.log
+  echo "test: FAILED: the indexer's test (log .run/indexer-test.log)" >&2
+  exit 1
+fi
+grep -E '^(truth|api|browser-indexer|indexer-test): (at block|OK|live and|[0-9]+ checks)' .run/indexer-test.log || true
+stage "indexer"
 
 # The dApp in headless Chromium against a node with the contracts deployed.
 echo "test: browser tests (scripts/browser-test.sh, screenshots in .run/browser/)"

@@ -3,7 +3,7 @@
  * files) and opens the shared typed client on it. One client for every call.
  */
 import { createContext, useContext } from 'react';
-import { connect, openMarket, type Deployment, type Market, type MetadataSet, type Signer } from '../../client/src/index.js';
+import { connect, IndexerClient, openMarket, type Deployment, type Market, type MetadataSet, type Signer } from '../../client/src/index.js';
 import { CONTRACTS } from '../../client/src/contracts.js';
 
 export interface Chain {
@@ -31,9 +31,22 @@ export function useApp(): AppState {
   return ctx;
 }
 
-export function params(): { network: string; rpc?: string } {
+export function params(): { network: string; rpc?: string; indexer?: string } {
   const q = new URLSearchParams(window.location.search);
-  return { network: q.get('network') || 'local', rpc: q.get('rpc') || undefined };
+  return { network: q.get('network') || 'local', rpc: q.get('rpc') || undefined, indexer: q.get('indexer') || undefined };
+}
+
+let indexerClient: IndexerClient | undefined;
+/**
+ * The indexer's API when the page was opened with `?indexer=<url>` (docs/indexer.md):
+ * the Models and GPUs searches ask it for ids and read each entity from the chain;
+ * without it they page through the contracts' own views.
+ */
+export function indexer(): IndexerClient | undefined {
+  const url = params().indexer;
+  if (!url) return undefined;
+  if (!indexerClient || indexerClient.baseUrl !== url) indexerClient = new IndexerClient(url);
+  return indexerClient;
 }
 
 async function fetchJson<T>(path: string): Promise<T> {

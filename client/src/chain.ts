@@ -31,8 +31,12 @@ export class NodeUnreachable extends Error {
  * Connects over the legacy JSON-RPC API. The dev node seals a block per transaction
  * ("instant seal"), and the new JSON-RPC `transaction_v1_broadcast` never gets a
  * transaction into such a block; the legacy `author_submitAndWatchExtrinsic` does.
+ *
+ * `stalingDetectionMs`: dedot drops a connection that sees no new block for that long
+ * (its default 30 s); a dev node seals nothing while idle, so a long-lived follower (the
+ * indexer) passes 0 to turn that off and watches the connection itself.
  */
-export async function connect(url: string, timeoutMs = 15_000): Promise<Client> {
+export async function connect(url: string, timeoutMs = 15_000, stalingDetectionMs?: number): Promise<Client> {
   await probe(url, timeoutMs);
   const provider = new WsProvider({ endpoint: url, retryDelayMs: 0, maxRetryAttempts: 0 });
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,7 +44,8 @@ export async function connect(url: string, timeoutMs = 15_000): Promise<Client> 
     timer = setTimeout(() => reject(new NodeUnreachable(url, `no answer in ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    return await Promise.race([DedotClient.legacy(provider), timeout]);
+    const client = stalingDetectionMs === undefined ? DedotClient.legacy(provider) : DedotClient.legacy({ provider, stalingDetectionTimeout: stalingDetectionMs });
+    return await Promise.race([client, timeout]);
   } catch (err) {
     if (err instanceof NodeUnreachable) throw err;
     throw new NodeUnreachable(url, err instanceof Error && err.message ? err.message : 'the connection failed');

@@ -6,3 +6,4 @@ export * from './format.js';
 export * from './tx.js';
 export * from './compute.js';
 export * from './dao.js';
+export * from './indexer.js';

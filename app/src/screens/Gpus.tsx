@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { dryRun, duration, formatUnits, parseUnits, short, type Market } from '../../../client/src/index.js';
+import { dryRun, duration, formatUnits, IndexerUnreachable, parseUnits, short, type Market } from '../../../client/src/index.js';
 import type { ComputeMarketOfferView } from '../../../client/src/contracts/compute-market/types.js';
 import { Attestation, money, priceText, Reputation, useNow } from '../compute.js';
-import { useApp } from '../market.js';
+import { indexer, useApp } from '../market.js';
+import { SearchSource } from '../source.js';
 
 const PAGE = 6;
 
@@ -25,8 +26,35 @@ interface Page {
  * index per call (a page may be empty and still have a `next`); "latest" walks offer
  * ids downwards, skipping offers that take no rentals.
  */
+/**
+ * A region or GPU-model search through the indexer, cheapest first (`cursor` is the
+ * offset): its ids, each offer read from the chain. Undefined when no indexer is
+ * configured or it does not answer.
+ */
+async function fromIndexer(m: Market, caller: string, q: Query, cursor: bigint | undefined): Promise<Page | undefined> {
+  const api = indexer();
+  const t = q.text.trim();
+  if (!api || q.mode === 'latest' || !t) return undefined;
+  let found;
+  try {
+    found = await api.gpuOffers({ ...(q.mode === 'region' ? { region: t } : { gpuModel: t }), maxPrice: q.maxPrice, minVram: q.minVram, limit: PAGE, offset: Number(cursor ?? 0n) });
+  } catch (err) {
+    if (err instanceof IndexerUnreachable) return undefined;
+    throw err;
+  }
+  const items: ComputeMarketOfferView[] = [];
+  for (const row of found.items) {
+    const v = (await dryRun(m.compute, caller, 'offer', [BigInt(row.id)])).value;
+    if (v) items.push(v);
+  }
+  const end = found.offset + found.items.length;
+  return { items, next: end < found.total ? BigInt(end) : undefined };
+}
+
 async function loadPage(m: Market, caller: string, q: Query, cursor: bigint | undefined): Promise<Page> {
   const t = q.text.trim();
+  const viaIndexer = await fromIndexer(m, caller, q, cursor);
+  if (viaIndexer) return viaIndexer;
   if (q.mode === 'region' && t) return (await dryRun(m.compute, caller, 'offersByRegion', [t, cursor ?? 0n, PAGE, q.maxPrice, q.minVram])).value;
   if (q.mode === 'gpu' && t) return (await dryRun(m.compute, caller, 'offersByGpu', [t, cursor ?? 0n, PAGE, q.maxPrice, q.minVram])).value;
   let id = cursor ?? (await dryRun(m.compute, caller, 'offerCount', [])).value;
@@ -106,6 +134,7 @@ export function GpusScreen({ onRent }: { onRent: (offerId: bigint) => void }) {
           <p className="muted">
             Rent GPU time from providers who lock collateral for it. Pay goes into a vault stream and reaches the provider only as the hours run.
           </p>
+          <SearchSource />
         </div>
       </div>
       <form

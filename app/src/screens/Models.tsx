@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { bps, chainNow, dryRun, Refused, relativeTime, short, type Market } from '../../../client/src/index.js';
+import { bps, chainNow, dryRun, IndexerUnreachable, Refused, relativeTime, short, type Market } from '../../../client/src/index.js';
 import type { ModelRegistryModel, ModelRegistryOffer } from '../../../client/src/contracts/model-registry/types.js';
 import { step, useAction } from '../actions.js';
-import { useApp } from '../market.js';
+import { indexer, useApp } from '../market.js';
+import { SearchSource } from '../source.js';
 import { amount, kindText, useLoad, versionText } from '../util.js';
 
 const PAGE = 5;
@@ -14,8 +15,33 @@ interface Page {
   next?: bigint;
 }
 
+/**
+ * A name or tag search through the indexer (`cursor` is the offset): its ids, each model
+ * read from the chain. Undefined when no indexer is configured or it does not answer.
+ */
+async function fromIndexer(m: Market, caller: string, mode: Mode, q: string, cursor: bigint): Promise<Page | undefined> {
+  const api = indexer();
+  if (!api || (mode !== 'name' && mode !== 'tag') || !q) return undefined;
+  let found;
+  try {
+    found = await api.models({ ...(mode === 'tag' ? { tag: q.toLowerCase() } : { q }), limit: PAGE, offset: Number(cursor) });
+  } catch (err) {
+    if (err instanceof IndexerUnreachable) return undefined;
+    throw err;
+  }
+  const items: [bigint, ModelRegistryModel][] = [];
+  for (const row of found.items) {
+    const model = (await dryRun(m.registry, caller, 'model', [BigInt(row.id)])).value;
+    if (model) items.push([BigInt(row.id), model]);
+  }
+  const end = found.offset + found.items.length;
+  return { items, next: end < found.total ? BigInt(end) : undefined };
+}
+
 async function loadPage(m: Market, caller: string, mode: Mode, query: string, cursor: bigint): Promise<Page> {
   const q = query.trim();
+  const viaIndexer = await fromIndexer(m, caller, mode, q, cursor);
+  if (viaIndexer) return viaIndexer;
   if (mode === 'tag' && q) {
     const r = (await dryRun(m.registry, caller, 'modelsByTag', [q.toLowerCase(), cursor, PAGE])).value;
     return { items: r.items, next: r.next };
@@ -66,6 +92,7 @@ export function ModelsScreen() {
         <div>
           <h2>Models</h2>
           <p className="muted">{total.data !== undefined ? `${total.data} model${total.data === 1n ? '' : 's'} registered` : 'Loading the catalogue…'}</p>
+          <SearchSource />
         </div>
         <form
           className="search"
