@@ -5,11 +5,13 @@
  * the unit.
  *
  *   npx tsx scripts/network-scenario.ts --url ws://127.0.0.1:9910 --network parachain \
- *     [--fault-start 'shell command'] [--fault-end 'shell command']
+ *     [--fault-url ws://127.0.0.1:9911] [--fault-start 'shell command'] [--fault-end 'shell command']
  *
  * network-test.sh passes `scripts/network.sh stop-node collator-bob` as the fault and
  * `start-node collator-bob` as its end, and connects to collator alice: what is sent
- * during the outage waits for alice's slots. Every transaction is reported with the block
+ * during the outage waits for alice's slots. With --fault-url, a transfer is submitted to
+ * that node (collator bob) just before the fault stops it: it must be included once (it
+ * reached collator alice first), or be reported dropped and sent again, never lost. Every transaction is reported with the block
  * that included it and how long finality took; a transaction the pool drops or refuses
  * fails the run with the node's reason (the client's `send` rejects on Invalid and Drop),
  * so none is lost silently. Runs on a dev node too (no fault given: the same checks).
@@ -20,7 +22,7 @@
  */
 import { execSync } from 'node:child_process';
 import { deploy } from './deploy.js';
-import { devSigners, dryRun, formatUnits, freeBalance, paidBy, send, type Client, type Sent, type Signer } from '../client/src/index.js';
+import { connect, devSigners, dryRun, formatUnits, freeBalance, paidBy, send, tick, type Client, type Sent, type Signer } from '../client/src/index.js';
 
 const UNIT = 10n ** 12n;
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -72,7 +74,11 @@ async function main(): Promise<void> {
     return sent;
   };
   const credits0 = new Map<string, bigint>();
-  for (const a of [treasury, who.Bob.address, who.Eve.address, who.Charlie.address]) credits0.set(a, await credit(a));
+  const withdrawers = [who.Bob, who.Eve, who.Charlie, who.Ferdie, who.Alice];
+  for (const a of [treasury, ...withdrawers.map((s) => s.address)]) credits0.set(a, await credit(a));
+  // What the vault owed before this run (an earlier run's collateral, say): the run adds
+  // one collateral lock and pays out the credits of the accounts that withdraw.
+  const owed0 = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value.owed;
 
   // Phase 1: a model with a native perpetual offer, a GPU offer with its collateral.
   const price = 10n * UNIT;
@@ -103,7 +109,49 @@ async function main(): Promise<void> {
   // The fault: one collator stops; the chain goes on with the other.
   const fault = arg('--fault-start');
   const before = await best();
-  if (fault) {
+  // A transfer handed to the node that is about to stop (--fault-url), just before it
+  // stops: either it reached the other collator and is included, or it is reported
+  // dropped and sent again; the nonce makes sure it lands exactly once.
+  const faultUrl = arg('--fault-url');
+  const transfer = 1n * UNIT;
+  const daveBefore = await freeBalance(client, who.Dave.address);
+  if (faultUrl) {
+    const nonce = Number((await client.query.system.account(who.Alice.address)).nonce);
+    const side = await connect(faultUrl);
+    const signed = await side.tx.balances.transferKeepAlive(who.Dave.address, transfer).sign(who.Alice.pair!, { nonce });
+    const hash = await (side.rpc as unknown as Record<string, (...a: unknown[]) => Promise<string>>).author_submitExtrinsic(signed.toHex());
+    await side.disconnect();
+    console.log(`scenario: Alice's transfer of ${u(transfer)} UNIT to Dave (nonce ${nonce}) submitted to ${faultUrl} as ${hash}`);
+    if (fault) {
+      console.log(`scenario: fault: ${fault}`);
+      execSync(fault, { stdio: 'inherit' });
+    }
+    // Ten blocks of the remaining collator (an instant-seal dev node makes none while
+    // idle: there Ferdie seals them with remarks).
+    const from = await best();
+    const waitFrom = Date.now();
+    let landed = false;
+    while ((await best()) < from + 10 && Date.now() - waitFrom < 300_000) {
+      if (Number((await client.query.system.account(who.Alice.address)).nonce) > nonce) {
+        landed = true;
+        break;
+      }
+      if (blockMs < 1_000n) await tick(client, who.Ferdie);
+      else await new Promise((r) => setTimeout(r, 1_000));
+    }
+    if (landed) {
+      console.log(`scenario: that transfer was included by the remaining collator (by block #${await best()})`);
+    } else {
+      console.log(`scenario: that transfer was DROPPED with the stopped node (Alice's nonce still ${nonce} after 10 blocks): sending it again through ${url}`);
+      await tx('Alice sends the transfer again', async () => {
+        const r = await client.tx.balances.transferKeepAlive(who.Dave.address, transfer).signAndSend(who.Alice.pair!, { nonce }).untilBestChainBlockIncluded();
+        if (r.dispatchError) throw new CheckFailed(`the transfer failed: ${JSON.stringify(r.dispatchError)}`);
+        const st = r.status as { value?: { blockNumber: number; blockHash: string } };
+        return { blockNumber: st.value?.blockNumber ?? -1, blockHash: st.value?.blockHash ?? '', events: r.events } as unknown as Sent<undefined>;
+      });
+    }
+    eq((await freeBalance(client, who.Dave.address)) - daveBefore, transfer, 'Dave receives the transfer exactly once');
+  } else if (fault) {
     console.log(`scenario: fault: ${fault}`);
     execSync(fault, { stdio: 'inherit' });
   }
@@ -132,7 +180,7 @@ async function main(): Promise<void> {
   eq(await gained(treasury), 3n * fee + settled.fee, 'treasury: three license fees and the rental fee');
   eq(await gained(who.Bob.address), 3n * (price - fee) + settled.toPayee, 'Bob: three licenses less the fee, and the rental');
   eq(await gained(who.Eve.address), settled.refund, "Eve: the rental's unused part");
-  for (const s of [who.Bob, who.Eve, who.Charlie, who.Ferdie, who.Alice]) {
+  for (const s of withdrawers) {
     const c = await credit(s.address);
     if (c === 0n) continue;
     const free = await freeBalance(client, s.address);
@@ -142,9 +190,10 @@ async function main(): Promise<void> {
     eq((await freeBalance(client, s.address)) - free, c - cost.fee - cost.storageDeposit, `${s.name}'s balance rises by the credit, less the network fee, plus the storage deposit released`);
   }
   const r = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value;
-  eq(r.owed, collateral, "the vault owes exactly Bob's locked collateral");
+  const withdrawn0 = withdrawers.reduce((sum, s) => sum + credits0.get(s.address)!, 0n);
+  eq(r.owed, owed0 - withdrawn0 + collateral, "the vault owes what it owed before, less the earlier credits withdrawn, plus Bob's new collateral");
   if (r.holdings < r.owed) throw new CheckFailed(`the vault holds ${r.holdings}, less than it owes (${r.owed})`);
-  console.log(`scenario: vault owes ${u(r.owed)} UNIT (the collateral) and holds ${u(r.holdings)}; best block #${await best()}`);
+  console.log(`scenario: vault owes ${u(r.owed)} UNIT (collateral) and holds ${u(r.holdings)}; best block #${await best()}`);
   await client.disconnect();
 }
 
