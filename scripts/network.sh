@@ -12,6 +12,8 @@
 #   scripts/network.sh start-node NAME     collator-bob) and start it again on its data
 #   scripts/network.sh wait-blocks N [PORT]  wait until the chain on PORT (default 9910) is
 #                                          N blocks past where it was
+#   scripts/network.sh heads NAME          the node's best and finalized block numbers
+#   scripts/network.sh install             build the relay binaries in the background (make relay)
 #
 # Everything lives in $NETWORK_DIR (default .run/network/): the chain specs, each node's
 # base path, log (<name>.log) and pid (<name>.pid). `start` begins a fresh network every
@@ -106,11 +108,11 @@ have_relay() {
   for b in polkadot polkadot-prepare-worker polkadot-execute-worker; do
     command -v "$b" >/dev/null || return 1
   done
-  polkadot --version 2>/dev/null | grep -q "^polkadot $POLKADOT_VERSION"
+  [[ "$(polkadot --version 2>/dev/null)" == "polkadot $POLKADOT_VERSION"* ]]
 }
 
 check_binaries() {
-  have_relay || fail "polkadot $POLKADOT_VERSION with polkadot-prepare-worker and polkadot-execute-worker is not on PATH; build it (about 2 h on 2 cores) in the background with: setsid nohup bash scripts/relay-install.sh > .run/relay-install.log 2>&1 &"
+  have_relay || fail "polkadot $POLKADOT_VERSION with polkadot-prepare-worker and polkadot-execute-worker is not on PATH: run make relay (builds them in the background, about 2 h on 2 cores), then make network again"
   command -v substrate-contracts-node >/dev/null || fail "substrate-contracts-node not found (run scripts/setup.sh)"
 }
 
@@ -214,6 +216,8 @@ start() {
     rpc "$port" system_health >/dev/null 2>&1 && fail "port $port already answers RPC from another process"
   done
   local t0=$SECONDS
+  # A start that fails half-way stops the nodes it started (their logs stay).
+  trap 'echo "network: start failed: stopping its nodes (logs in $dir/)" >&2; stop >/dev/null' EXIT
   rm -rf "${dir:?}"/*
   build_specs
   launch alice
@@ -239,6 +243,7 @@ start() {
     sleep 2
   done
   say "parachain block #$best after $((SECONDS - t0)) s; relay at #$(block_number 9900), finalized #$(block_number 9900 finalized)"
+  trap - EXIT
   say "ready: relay ws://127.0.0.1:9900, parachain ws://127.0.0.1:9910 (logs and data in $dir/)"
 }
 
@@ -280,8 +285,28 @@ status() {
   [ "$up" -gt 0 ]
 }
 
+# `make relay`: the relay binaries built in the background, once (a second call while the
+# build runs only says so). Not part of `start`: a 2-hour, ~20 GB build is started on
+# purpose, never as a side effect.
+install() {
+  if have_relay; then
+    say "relay binaries present: $(polkadot --version)"
+    return 0
+  fi
+  mkdir -p .run
+  local pid
+  if pid=$(cat .run/relay-install.pid 2>/dev/null) && kill -0 "$pid" 2>/dev/null; then
+    say "the relay build already runs (pid $pid); follow it in .run/relay-install.log"
+    return 0
+  fi
+  setsid nohup bash scripts/relay-install.sh >.run/relay-install.log 2>&1 </dev/null &
+  echo $! >.run/relay-install.pid
+  say "building polkadot $POLKADOT_VERSION in the background (pid $!): about 2 h on 2 cores and ~20 GB of disk; follow .run/relay-install.log, then make network"
+}
+
 case "${1:-}" in
   start) start ;;
+  install) install ;;
   stop) stop ;;
   status) status ;;
   stop-node) stop_node "${2:?usage: stop-node NAME}" ;;
@@ -291,8 +316,12 @@ case "${1:-}" in
     say "$2 up again (ws://127.0.0.1:$(rpc_port "$2"))"
     ;;
   wait-blocks) wait_blocks "${2:?usage: wait-blocks N [PORT]}" "${3:-9910}" ;;
+  heads) # <name>: its best and finalized block numbers, on one line
+    port=$(rpc_port "${2:?usage: heads NAME}")
+    echo "$(block_number "$port") $(block_number "$port" finalized)"
+    ;;
   *)
-    echo "usage: scripts/network.sh start|stop|status|stop-node NAME|start-node NAME|wait-blocks N [PORT]" >&2
+    echo "usage: scripts/network.sh start|stop|status|stop-node NAME|start-node NAME|wait-blocks N [PORT]|heads NAME|install" >&2
     exit 2
     ;;
 esac
