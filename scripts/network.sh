@@ -218,7 +218,8 @@ start() {
   local t0=$SECONDS
   # A start that fails half-way stops the nodes it started (their logs stay).
   trap 'echo "network: start failed: stopping its nodes (logs in $dir/)" >&2; stop >/dev/null' EXIT
-  rm -rf "${dir:?}"/*
+  # Only what this script writes there (NETWORK_DIR may name any folder).
+  rm -rf "${NODES[@]/#/$dir/}" "$dir"/*.json "$dir"/*.hex "$dir"/*.log "$dir"/*.cmd
   build_specs
   launch alice
   launch bob
