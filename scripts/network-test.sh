@@ -10,7 +10,9 @@
 #      collator bob, which is then stopped (blocks must keep coming from alice), the
 #      scenario goes on through alice, bob is started again; every payout, withdrawal
 #      and the vault's reserves are checked to the unit;
-#   4. the restarted collator has caught up with alice's best block and follows finality.
+#   4. the restarted collator has caught up with alice's best block and follows finality;
+#   5. scripts/network-burst.ts: 24 purchases, then 24 rentals, from 24 accounts at once,
+#      counted per parachain block and compared with make bench's per-block figures.
 #
 # Needs the relay binaries (scripts/relay-install.sh); scripts/test.sh runs this only when
 # they are on PATH. NETWORK_SKIP_BUILD=1 skips the contracts' release build (make test has
@@ -58,5 +60,9 @@ if ! [[ "$f" =~ ^[0-9]+$ && $f -gt $fin_from ]]; then
   echo "network-test: FAILED: collator bob's finalized block stays at #$f (was #$fin_from)" >&2
   exit 1
 fi
+# Throughput: 24 license purchases at once, then 24 rentals, counted per parachain block
+# against make bench's per-block figures (docs/costs.md).
+npx --no-install tsx scripts/network-burst.ts --url ws://127.0.0.1:9910 --network parachain --accounts 24
+
 bash scripts/network.sh status
 echo "network-test: OK in $((SECONDS - begin)) s: collator bob restarted and synced to #$b (finalized #$f)"
