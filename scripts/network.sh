@@ -36,6 +36,9 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 dir=${NETWORK_DIR:-.run/network}
 POLKADOT_VERSION=18.0.0
+# What that crate's binaries answer to --version: polkadot-sdk's node version, not the
+# crate's (the workers must match the node exactly).
+POLKADOT_NODE_VERSION=1.16.0
 NODES=(alice bob collator-alice collator-bob)
 
 say() { echo "network: $*"; }
@@ -108,7 +111,7 @@ have_relay() {
   for b in polkadot polkadot-prepare-worker polkadot-execute-worker; do
     command -v "$b" >/dev/null || return 1
   done
-  [[ "$(polkadot --version 2>/dev/null)" == "polkadot $POLKADOT_VERSION"* ]]
+  [[ "$(polkadot --version 2>/dev/null)" == "polkadot $POLKADOT_NODE_VERSION"* ]]
 }
 
 check_binaries() {

@@ -20,11 +20,12 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 POLKADOT_VERSION=18.0.0
+POLKADOT_NODE_VERSION=1.16.0 # what the crate's binaries print: polkadot-sdk's node version
 BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 
 have_relay() {
   [[ -x "$BIN/polkadot" && -x "$BIN/polkadot-prepare-worker" && -x "$BIN/polkadot-execute-worker" ]] &&
-    "$BIN/polkadot" --version 2>/dev/null | grep -q "^polkadot $POLKADOT_VERSION"
+    [[ "$("$BIN/polkadot" --version 2>/dev/null)" == "polkadot $POLKADOT_NODE_VERSION"* ]]
 }
 
 if have_relay; then

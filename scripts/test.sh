@@ -132,7 +132,7 @@ stage "browser tests"
 # The marketplace on a local relay chain and parachain, a collator stopped mid-scenario
 # (scripts/network-test.sh, docs/network.md). Only where the relay binaries are installed:
 # they take about 2 h to build, which `make relay` does on purpose, never `make test`.
-if [[ "$(polkadot --version 2>/dev/null)" == "polkadot 18.0.0"* ]] &&
+if [[ "$(polkadot --version 2>/dev/null)" == "polkadot 1.16.0"* ]] && # the crate polkadot 18.0.0
   command -v polkadot-prepare-worker >/dev/null && command -v polkadot-execute-worker >/dev/null; then
   echo "test: the network: relay chain, parachain, a collator stopped (scripts/network-test.sh, log .run/network-test.log)"
   if ! NETWORK_SKIP_BUILD=1 bash scripts/network-test.sh >.run/network-test.log 2>&1; then
