@@ -111,7 +111,9 @@ export interface Sent<R> extends Estimate<R> {
 
 function failureText(err: unknown): string {
   if (err && typeof err === 'object') {
-    const e = err as { name?: string; message?: string; moduleError?: { pallet?: string; name?: string; docs?: string[] } };
+    const e = err as { name?: string; message?: string; moduleError?: { pallet?: string; name?: string; docs?: string[] }; result?: { status?: { type?: string; value?: { error?: string } } } };
+    // dedot's RejectedTxError: the pool's verdict (Invalid, Usurped, Dropped) is in its result.
+    if (e.result?.status?.type) return `the transaction pool reported ${e.result.status.type}${e.result.status.value?.error ? `: ${e.result.status.value.error}` : ''}`;
     if (e.moduleError?.name) return `${e.moduleError.pallet ?? 'pallet'}.${e.moduleError.name}${e.moduleError.docs?.length ? ` (${e.moduleError.docs.join(' ')})` : ''}`;
     if (e.message) return e.message;
   }
@@ -273,7 +275,12 @@ export async function send<A extends InkApi, M extends Message<A>>(
   checkFitsBlock(contract as unknown as Contract<InkApi>, String(method), withMargin(est.gasRequired, options.gasMarginPct ?? 10));
   const tx = build(contract, method, args, est, options.value, options.gasMarginPct);
   const account = signer.pair ?? signer.address;
-  const signerOptions = signer.injected ? { signer: signer.injected } : {};
+  // The node's next nonce counts the transactions in its pool too. dedot's default, the
+  // runtime's nonce at the best block, can lag a transaction just reported included on a
+  // parachain (observed: the next one was Invalid), and never sees one retracted by a
+  // reorg and waiting to be included again.
+  const nonce = Number(await (contract.client.rpc as unknown as { system_accountNextIndex: (a: string) => Promise<number> }).system_accountNextIndex(signer.address));
+  const signerOptions = signer.injected ? { signer: signer.injected, nonce } : { nonce };
   let result;
   try {
     result = await tx.signAndSend(account, signerOptions).untilBestChainBlockIncluded();
