@@ -29,7 +29,8 @@
 # Needs polkadot 18.0.0 with polkadot-prepare-worker and polkadot-execute-worker beside it
 # (scripts/relay-install.sh builds them: about 2 h on 2 cores) and
 # substrate-contracts-node 0.42.0 (scripts/setup.sh). NETWORK_WAIT_S (default 600) bounds
-# the wait for the first parachain block.
+# the wait for the first parachain block; NETWORK_LOG adds a log filter to every node's
+# own side (e.g. NETWORK_LOG=txpool=debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -145,7 +146,7 @@ launch() { # <name>: starts one node on its data in $dir/<name>/
   fi
   local common=(--base-path "$dir/$name" --rpc-port "$(rpc_port "$name")" --port "$(p2p_port "$name")"
     --node-key "$(node_key "$name")" --rpc-cors all --no-prometheus --no-telemetry --no-mdns
-    --no-hardware-benchmarks --allow-private-ip)
+    --no-hardware-benchmarks --allow-private-ip ${NETWORK_LOG:+"-l$NETWORK_LOG"})
   case $name in
     alice | bob)
       mapfile -t boot < <(relay_bootnodes "$name")

@@ -275,12 +275,7 @@ export async function send<A extends InkApi, M extends Message<A>>(
   checkFitsBlock(contract as unknown as Contract<InkApi>, String(method), withMargin(est.gasRequired, options.gasMarginPct ?? 10));
   const tx = build(contract, method, args, est, options.value, options.gasMarginPct);
   const account = signer.pair ?? signer.address;
-  // The node's next nonce counts the transactions in its pool too. dedot's default, the
-  // runtime's nonce at the best block, can lag a transaction just reported included on a
-  // parachain (observed: the next one was Invalid), and never sees one retracted by a
-  // reorg and waiting to be included again.
-  const nonce = Number(await (contract.client.rpc as unknown as { system_accountNextIndex: (a: string) => Promise<number> }).system_accountNextIndex(signer.address));
-  const signerOptions = signer.injected ? { signer: signer.injected, nonce } : { nonce };
+  const signerOptions = signer.injected ? { signer: signer.injected } : {};
   let result;
   try {
     result = await tx.signAndSend(account, signerOptions).untilBestChainBlockIncluded();
