@@ -4,6 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help demo test build lint bench budgets costs deploy app node node-stop indexer indexer-stop indexer-bench setup clean
+.PHONY: network network-stop relay
 
 # `make deploy` / `make app` defaults: the node `make node` starts.
 URL ?= ws://127.0.0.1:9944
@@ -78,6 +79,19 @@ indexer-stop:
 ## indexer-bench: seed 10,000 models and 10,000 GPU offers on a fresh node, time the indexer's catch-up and five searches
 indexer-bench:
 	bash scripts/indexer-bench.sh
+
+## network: a local relay chain (2 validators) and the marketplace parachain (2 collators, ws://127.0.0.1:9910); docs/network.md
+network:
+	bash scripts/setup.sh
+	bash scripts/network.sh start
+
+## network-stop: stop every node `make network` started
+network-stop:
+	bash scripts/network.sh stop
+
+## relay: build the relay-chain binaries `make network` needs, in the background (about 2 h on 2 cores)
+relay:
+	bash scripts/network.sh install
 
 ## setup: install the pinned toolchain, cargo-contract and the node if missing
 setup:

@@ -111,7 +111,9 @@ export interface Sent<R> extends Estimate<R> {
 
 function failureText(err: unknown): string {
   if (err && typeof err === 'object') {
-    const e = err as { name?: string; message?: string; moduleError?: { pallet?: string; name?: string; docs?: string[] } };
+    const e = err as { name?: string; message?: string; moduleError?: { pallet?: string; name?: string; docs?: string[] }; result?: { status?: { type?: string; value?: { error?: string } } } };
+    // dedot's RejectedTxError: the pool's verdict (Invalid, Usurped, Dropped) is in its result.
+    if (e.result?.status?.type) return `the transaction pool reported ${e.result.status.type}${e.result.status.value?.error ? `: ${e.result.status.value.error}` : ''}`;
     if (e.moduleError?.name) return `${e.moduleError.pallet ?? 'pallet'}.${e.moduleError.name}${e.moduleError.docs?.length ? ` (${e.moduleError.docs.join(' ')})` : ''}`;
     if (e.message) return e.message;
   }

@@ -1,0 +1,205 @@
+/**
+ * The marketplace through a collator outage (scripts/network-test.sh, issue 20): license
+ * purchases and a GPU rental on a deployment made by scripts/deploy.ts, with a fault
+ * injected between two phases, then every payout and the vault's reserves checked to
+ * the unit.
+ *
+ *   npx tsx scripts/network-scenario.ts --url ws://127.0.0.1:9910 --network parachain \
+ *     [--fault-url ws://127.0.0.1:9911] [--fault-start 'shell command'] [--fault-end 'shell command']
+ *
+ * network-test.sh passes `scripts/network.sh stop-node collator-bob` as the fault and
+ * `start-node collator-bob` as its end, and connects to collator alice: what is sent
+ * during the outage waits for alice's slots. With --fault-url, a transfer is submitted to
+ * that node (collator bob) just before the fault stops it: it must be included once (it
+ * reached collator alice first), or be reported dropped and sent again, never lost. Every transaction is reported with the block
+ * that included it and how long finality took; a transaction the pool drops or refuses
+ * fails the run with the node's reason (the client's `send` rejects on Invalid and Drop),
+ * so none is lost silently. Runs on a dev node too (no fault given: the same checks).
+ *
+ * Actors: Bob sells a model license (10 UNIT, native) and rents out 2 GPUs; Eve and
+ * Charlie buy licenses; Eve rents a GPU and ends early; Ferdie is the treasury (set by
+ * `deploy.ts --treasury`, the default is the deployer: the run reads it from the vault).
+ */
+import { execSync } from 'node:child_process';
+import { deploy } from './deploy.js';
+import { connect, devSigners, dryRun, formatUnits, freeBalance, paidBy, send, tick, type Client, type Sent, type Signer } from '../client/src/index.js';
+
+const UNIT = 10n ** 12n;
+const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const u = (v: bigint) => formatUnits(v, 12);
+
+class CheckFailed extends Error {}
+function eq(actual: bigint, expected: bigint, what: string): void {
+  if (actual !== expected) throw new CheckFailed(`${what}: expected ${expected}, got ${actual}`);
+}
+
+/** Waits until the block that included a transaction is finalized and still canonical. */
+async function finalized(client: Client, sent: Sent<unknown>): Promise<number> {
+  const t0 = Date.now();
+  const rpc = client.rpc as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (;;) {
+    const head = (await rpc.chain_getFinalizedHead()) as string;
+    const header = (await rpc.chain_getHeader(head)) as { number: number | string };
+    if (Number(header.number) >= sent.blockNumber) {
+      const hash = (await rpc.chain_getBlockHash(sent.blockNumber)) as string;
+      if (hash !== sent.blockHash) throw new CheckFailed(`block #${sent.blockNumber} ${sent.blockHash} was replaced by ${hash} before finality`);
+      return (Date.now() - t0) / 1000;
+    }
+    if (Date.now() - t0 > 300_000) throw new CheckFailed(`block #${sent.blockNumber} not finalized after 300 s`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+async function main(): Promise<void> {
+  const url = arg('--url') ?? 'ws://127.0.0.1:9910';
+  const network = arg('--network') ?? 'parachain';
+  const who = await devSigners();
+  const { market: m } = await deploy({ url, network, log: () => undefined });
+  const { registry, vault, compute, client } = m;
+  const native = { type: 'Native' as const };
+  const treasury = (await dryRun(vault, who.Alice.address, 'treasury', [])).value.address(42);
+  const feeBps = BigInt((await dryRun(vault, who.Alice.address, 'feeBps', [])).value);
+  const credit = async (address: string) => (await dryRun(vault, who.Alice.address, 'creditOf', [address, native])).value;
+  const best = async () => Number((await client.query.system.number()));
+  const blockMs = 2n * (client.consts.timestamp.minimumPeriod as bigint);
+  console.log(`scenario: ${url}, ${network}, block time ${blockMs} ms (2 × timestamp.minimumPeriod), best block #${await best()}`);
+
+  /** Sends through the client, then reports inclusion and finality. */
+  const tx = async <R>(what: string, p: () => Promise<Sent<R>>): Promise<Sent<R>> => {
+    const t0 = Date.now();
+    const sent = await p();
+    const incl = (Date.now() - t0) / 1000;
+    const fin = await finalized(client, sent as Sent<unknown>);
+    console.log(`scenario: ${what}: included in #${sent.blockNumber} after ${incl.toFixed(1)} s, finalized ${fin.toFixed(1)} s later`);
+    return sent;
+  };
+  const credits0 = new Map<string, bigint>();
+  const withdrawers = [who.Bob, who.Eve, who.Charlie, who.Ferdie, who.Alice];
+  for (const a of [treasury, ...withdrawers.map((s) => s.address)]) credits0.set(a, await credit(a));
+  // What the vault owed before this run (an earlier run's collateral, say): the run adds
+  // one collateral lock and pays out the credits of the accounts that withdraw.
+  const owed0 = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value.owed;
+
+  // Phase 1: a model with a native perpetual offer, a GPU offer with its collateral.
+  const price = 10n * UNIT;
+  const fee = (price * feeBps) / 10_000n;
+  const model = (await tx('Bob registers a model', () => send(registry, who.Bob, 'registerModel', ['net-model', 'ipfs://net-model', `0x${'aa'.repeat(32)}`, { major: 1, minor: 0, patch: 0 }, undefined, 0, ['llm']]))).value;
+  await tx('Bob offers a perpetual license for 10 UNIT', () => send(registry, who.Bob, 'addOffer', [model, { type: 'Perpetual' }, price, native]));
+  const gpuPrice = UNIT / 2n;
+  const collateral = gpuPrice * 2n * 4n; // 2 GPUs, at most 4 hours, ratio 100 %
+  const startWindowMs = 100n * blockMs > 60_000n ? 100n * blockMs : 60_000n;
+  const offerId = (await tx('Bob publishes 2 GPUs with their collateral', () => send(compute, who.Bob, 'publishOffer', ['L40S', 48, 2, 'eu-west', gpuPrice, 1, 4, native, `0x${'bb'.repeat(32)}`, startWindowMs], { value: collateral }))).value;
+
+  const buy = async (buyer: Signer): Promise<bigint> => {
+    const before = await freeBalance(client, buyer.address);
+    const offer = (await dryRun(registry, buyer.address, 'offer', [model, 0])).value!;
+    const bought = await tx(`${buyer.name} buys a license`, () => send(registry, buyer, 'purchaseLicense', [model, 0, offer.version], { value: price }));
+    const paid = paidBy(bought.events, buyer.address);
+    eq(before - (await freeBalance(client, buyer.address)), price + paid.fee + paid.storageDeposit, `${buyer.name} pays the price, the network fee and the storage deposit, nothing more`);
+    return bought.value;
+  };
+  const settle = async (buyer: Signer, license: bigint) => {
+    const escrowId = (await dryRun(registry, buyer.address, 'license', [license])).value!.escrowId;
+    await tx(`Bob delivers license #${license}`, () => send(vault, who.Bob, 'deliver', [escrowId, `0x${'cc'.repeat(32)}`]));
+    await tx(`${buyer.name} releases license #${license}`, () => send(registry, buyer, 'releaseLicense', [license]));
+  };
+  const first = await buy(who.Eve);
+  await settle(who.Eve, first);
+
+  // The fault: one collator stops; the chain goes on with the other.
+  const fault = arg('--fault-start');
+  const before = await best();
+  // A transfer handed to the node that is about to stop (--fault-url), just before it
+  // stops: either it reached the other collator and is included, or it is reported
+  // dropped and sent again; the nonce makes sure it lands exactly once.
+  const faultUrl = arg('--fault-url');
+  const transfer = 1n * UNIT;
+  const daveBefore = await freeBalance(client, who.Dave.address);
+  if (faultUrl) {
+    const nonce = Number((await client.query.system.account(who.Alice.address)).nonce);
+    const side = await connect(faultUrl);
+    const signed = await side.tx.balances.transferKeepAlive(who.Dave.address, transfer).sign(who.Alice.pair!, { nonce });
+    const hash = await (side.rpc as unknown as Record<string, (...a: unknown[]) => Promise<string>>).author_submitExtrinsic(signed.toHex());
+    await side.disconnect();
+    console.log(`scenario: Alice's transfer of ${u(transfer)} UNIT to Dave (nonce ${nonce}) submitted to ${faultUrl} as ${hash}`);
+    if (fault) {
+      console.log(`scenario: fault: ${fault}`);
+      execSync(fault, { stdio: 'inherit' });
+    }
+    // Ten blocks of the remaining collator (an instant-seal dev node makes none while
+    // idle: there Ferdie seals them with remarks).
+    const from = await best();
+    const waitFrom = Date.now();
+    let landed = false;
+    while ((await best()) < from + 10 && Date.now() - waitFrom < 300_000) {
+      if (Number((await client.query.system.account(who.Alice.address)).nonce) > nonce) {
+        landed = true;
+        break;
+      }
+      if (blockMs < 1_000n) await tick(client, who.Ferdie);
+      else await new Promise((r) => setTimeout(r, 1_000));
+    }
+    if (landed) {
+      console.log(`scenario: that transfer was included by the remaining collator (by block #${await best()})`);
+    } else {
+      console.log(`scenario: that transfer was DROPPED with the stopped node (Alice's nonce still ${nonce} after 10 blocks): sending it again through ${url}`);
+      await tx('Alice sends the transfer again', async () => {
+        const r = await client.tx.balances.transferKeepAlive(who.Dave.address, transfer).signAndSend(who.Alice.pair!, { nonce }).untilBestChainBlockIncluded();
+        if (r.dispatchError) throw new CheckFailed(`the transfer failed: ${JSON.stringify(r.dispatchError)}`);
+        const st = r.status as { value?: { blockNumber: number; blockHash: string } };
+        return { blockNumber: st.value?.blockNumber ?? -1, blockHash: st.value?.blockHash ?? '', events: r.events } as unknown as Sent<undefined>;
+      });
+    }
+    eq((await freeBalance(client, who.Dave.address)) - daveBefore, transfer, 'Dave receives the transfer exactly once');
+  } else if (fault) {
+    console.log(`scenario: fault: ${fault}`);
+    execSync(fault, { stdio: 'inherit' });
+  }
+  const t0 = Date.now();
+  const second = await buy(who.Eve);
+  const third = await buy(who.Charlie);
+  const rentCost = gpuPrice * 2n;
+  const offer = (await dryRun(compute, who.Eve.address, 'offer', [offerId])).value!;
+  const rentalId = (await tx('Eve rents 1 GPU for 2 hours', () => send(compute, who.Eve, 'rent', [offerId, 1, 2, offer.offer.version], { value: rentCost }))).value;
+  await tx('Bob starts the rental', () => send(compute, who.Bob, 'start', [rentalId, `0x${'dd'.repeat(32)}`]));
+  const during = await best();
+  console.log(`scenario: during the fault: blocks #${before} → #${during} in ${((Date.now() - t0) / 1000).toFixed(0)} s, every transaction included`);
+  const recover = arg('--fault-end');
+  if (recover) {
+    console.log(`scenario: recovery: ${recover}`);
+    execSync(recover, { stdio: 'inherit' });
+  }
+
+  // Phase 3: settle everything, then check every payout and the vault.
+  await settle(who.Eve, second);
+  await settle(who.Charlie, third);
+  const ended = await tx('Eve ends the rental early', () => send(compute, who.Eve, 'endEarly', [rentalId]));
+  const settled = vault.events.EscrowSettled.find(ended.events)!.data;
+  eq(settled.toPayee + settled.fee + settled.royalties + settled.refund, rentCost, 'rental: paid to Bob + fee + refund = prepaid');
+  const gained = async (address: string) => (await credit(address)) - credits0.get(address)!;
+  eq(await gained(treasury), 3n * fee + settled.fee, 'treasury: three license fees and the rental fee');
+  eq(await gained(who.Bob.address), 3n * (price - fee) + settled.toPayee, 'Bob: three licenses less the fee, and the rental');
+  eq(await gained(who.Eve.address), settled.refund, "Eve: the rental's unused part");
+  for (const s of withdrawers) {
+    const c = await credit(s.address);
+    if (c === 0n) continue;
+    const free = await freeBalance(client, s.address);
+    const w = await tx(`${s.name} withdraws ${u(c)} UNIT`, () => send(vault, s, 'escrowVaultWithdraw', [native]));
+    eq(w.value, c, `${s.name} withdraws the whole credit`);
+    const cost = paidBy(w.events, s.address);
+    eq((await freeBalance(client, s.address)) - free, c - cost.fee - cost.storageDeposit, `${s.name}'s balance rises by the credit, less the network fee, plus the storage deposit released`);
+  }
+  const r = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value;
+  const withdrawn0 = withdrawers.reduce((sum, s) => sum + credits0.get(s.address)!, 0n);
+  eq(r.owed, owed0 - withdrawn0 + collateral, "the vault owes what it owed before, less the earlier credits withdrawn, plus Bob's new collateral");
+  if (r.holdings < r.owed) throw new CheckFailed(`the vault holds ${r.holdings}, less than it owes (${r.owed})`);
+  console.log(`scenario: vault owes ${u(r.owed)} UNIT (collateral) and holds ${u(r.holdings)}; best block #${await best()}`);
+  await client.disconnect();
+}
+
+main()
+  .then(() => console.log('scenario: OK'))
+  .catch((err: unknown) => {
+    console.error(`scenario: FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
