@@ -198,19 +198,31 @@ fn run(ops: Vec<Op>, seen: &Seen) {
 
 #[test]
 fn reserves_and_conservation_hold_for_any_sequence() {
-    use proptest::test_runner::{Config, TestRunner};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        max_shrink_iters: 2_000,
-        failure_persistence: None,
-        // The default ChaCha generator costs a tenth of a debug-build run.
-        rng_algorithm: proptest::test_runner::RngAlgorithm::XorShift,
-        ..Config::default()
-    });
+    // A fixed seed: the coverage check below asks that every kind of step happened at
+    // least once, and the rarest (a payee's refund of a disputed escrow whose collateral
+    // then stays held: 1 to 15 in 10,000 random sequences) must not depend on luck.
+    // PROPTEST_SEED (any text) explores other sequences.
+    let seed = std::env::var("PROPTEST_SEED").unwrap_or_else(|_| "escrow-vault".into());
+    let mut bytes = [0u8; 16];
+    for (i, b) in seed.bytes().enumerate() {
+        bytes[i % 16] = bytes[i % 16].wrapping_mul(31).wrapping_add(b);
+    }
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases,
+            max_shrink_iters: 2_000,
+            failure_persistence: None,
+            // The default ChaCha generator costs a tenth of a debug-build run.
+            rng_algorithm: RngAlgorithm::XorShift,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::XorShift, &bytes),
+    );
     let seen = Seen::default();
     runner
         .run(&proptest::collection::vec(op(), 1..40), |ops| {
