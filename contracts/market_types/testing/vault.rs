@@ -330,8 +330,7 @@ impl Vault {
 
     /// The vault collecting `amount` for a payer its caller (a controller) acts for:
     /// the value sent, or PSP22 tokens the controller moved to the vault before its
-    /// call (the vault's balance above what it counted so far, up to `amount`; all of
-    /// it must have arrived).
+    /// call (the vault's balance above what it counted so far must cover `amount`).
     fn collect(
         &mut self,
         vault: AccountId,
@@ -347,8 +346,7 @@ impl Vault {
                 let held = psp22_calls::balance_of(token, vault)
                     .map_err(|_| VaultError::TokenTransferFailed)?;
                 let counted = self.counted.entry(token).or_default();
-                let arrived = held.saturating_sub(*counted).min(amount);
-                if arrived < amount {
+                if held.saturating_sub(*counted) < amount {
                     return Err(VaultError::TokenTransferFailed);
                 }
                 *counted = counted.saturating_add(amount);
