@@ -7,12 +7,16 @@
  *                             [--treasury <address>] [--hour-ms <ms>] [--fresh] [--build]
  *                             [--keep-admin] [--guardian <address>]
  *                             [--dao-periods short|long] [--dao-param name=value …]
- *                             [--ruling-window-ms <ms>]
+ *                             [--ruling-window-ms <ms>] [--wait best|finalized]
  *
  * The dispute DAO is deployed last, naming the four others. Its parameters default to
  * `short` periods on a development chain (cases of seconds: commit 4 s, reveal 4 s,
  * appeal 3 s, 2 rounds; voting 6 s, timelock 4 s) and `long` ones elsewhere (days; see
- * `daoDefaults`); `--dao-param commitMs=5000` overrides one (any field of `DaoParams`'
+ * `daoDefaults`). `short` periods are sized from the chain's block time, read from its
+ * runtime (`blockTimeMs`): on a chain with blocks of B ≥ 1 s each period is multiplied by
+ * ⌈B / 1 s⌉, so the shortest phase (appeal) spans at least three blocks (a 6 s parachain:
+ * commit 24 s, reveal 24 s, appeal 18 s), and a rental "hour" defaults to 10 blocks.
+ * Everything else defaults to a real hour; `--dao-param commitMs=5000` overrides one (any field of `DaoParams`'
  * jury or gov — `jury.quorumBps` / `gov.quorumBps` for the name both have — or
  * `unbondingMs`). They are recorded in the deployment file, and a later run reuses them.
  * Opening a case costs `caseFee` in MMT (`short`: 6 MMT, `long`: 60 MMT; the opener
@@ -42,6 +46,7 @@ import { randomBytes } from 'node:crypto';
 import { Contract, ContractDeployer } from 'dedot/contracts';
 import {
   connect,
+  blockTimeMs,
   CONTRACTS,
   dryRun,
   formatUnits,
@@ -51,7 +56,11 @@ import {
   Refused,
   send,
   signerFromUri,
+  finalizeBest,
+  setDefaultInclusion,
+  submit,
   toGovParams,
+  TxDropped,
   toJuryParams,
   type Client,
   type ContractName,
@@ -61,6 +70,8 @@ import {
   type Deployment,
   type Market,
   type Signer,
+  type Inclusion,
+  type Submittable,
 } from '../client/src/index.js';
 import { loadBundle, loadMetadata, readDeployment, ROOT, writeDeployment, type Bundle } from '../client/src/node.js';
 import { readFileSync } from 'node:fs';
@@ -69,7 +80,10 @@ export interface DeployOptions {
   url: string;
   network: string;
   treasury?: string;
-  /** Length of a rental "hour" for a new deployment (default 3 600 000 ms). */
+  /**
+   * Length of a rental "hour" for a new deployment (default 3 600 000 ms; with `short`
+   * periods on a chain with blocks of 1 s or more, 10 blocks).
+   */
   hourMs?: number;
   /** Ignore an existing deployment file and instantiate everything anew. */
   fresh?: boolean;
@@ -85,6 +99,12 @@ export interface DeployOptions {
   daoParams?: Record<string, string | number>;
   /** The vault's ruling window (must exceed the DAO's longest case). */
   rulingWindowMs?: number;
+  /**
+   * What each step waits for: `best` (a best-chain block includes it; the default) or
+   * `finalized`. Either way the deployment is written only once the chain has finalized
+   * a block holding every step.
+   */
+  wait?: Inclusion;
   log?: (line: string) => void;
 }
 
@@ -111,14 +131,15 @@ const MMT = 10n ** 12n;
  * reserve, at least the reward the case draws from it, so a self-dealt case never
  * pays): the reward plus 1 MMT (`short`), 60 MMT for a 50 MMT reward (`long`).
  */
-function daoDefaults(periods: 'short' | 'long', guardian: string | null): DaoParams {
+function daoDefaults(periods: 'short' | 'long', guardian: string | null, blockMs = 0): DaoParams {
   const day = Number(DAY_MS);
   const short = periods === 'short';
+  const k = shortScale(blockMs);
   const jury: DaoParams['jury'] = short
     ? {
-        commitMs: 4_000,
-        revealMs: 4_000,
-        appealMs: 3_000,
+        commitMs: 4_000 * k,
+        revealMs: 4_000 * k,
+        appealMs: 3_000 * k,
         quorumBps: 2_000,
         quorumCap: `${100n * MMT}`,
         minJurors: 2,
@@ -144,10 +165,19 @@ function daoDefaults(periods: 'short' | 'long', guardian: string | null): DaoPar
         caseFee: `${60n * MMT}`,
       };
   const gov: DaoParams['gov'] = short
-    ? { votingDelayMs: 0, votingPeriodMs: 6_000, quorumBps: 2_000, timelockMs: 4_000, graceMs: 120_000, extensionMs: 2_000, proposalThreshold: `${MMT}` }
+    ? { votingDelayMs: 0, votingPeriodMs: 6_000 * k, quorumBps: 2_000, timelockMs: 4_000 * k, graceMs: 120_000 * k, extensionMs: 2_000 * k, proposalThreshold: `${MMT}` }
     : { votingDelayMs: day, votingPeriodMs: 5 * day, quorumBps: 1_000, timelockMs: 2 * day, graceMs: 14 * day, extensionMs: day, proposalThreshold: `${1_000n * MMT}` };
   const longestCaseMs = Number(maxCaseMs(jury));
-  return { jury, gov, unbondingMs: short ? 60_000 : 30 * day, guardian, longestCaseMs };
+  return { jury, gov, unbondingMs: short ? 60_000 * k : 30 * day, guardian, longestCaseMs };
+}
+
+/**
+ * How much longer `short` periods are on a chain with blocks of `blockMs`: 1 under a
+ * second (the instant-seal dev node), else ⌈blockMs / 1 s⌉, so a 3 s phase spans three
+ * blocks.
+ */
+export function shortScale(blockMs: number): number {
+  return blockMs >= 1_000 ? Math.ceil(blockMs / 1_000) : 1;
 }
 
 /**
@@ -229,6 +259,15 @@ async function codeHashAt(client: Client, address: string): Promise<string | und
 }
 
 /** Instantiates one contract (uploading its code if the chain lacks it). */
+/** The new contract's address, from the transaction's `Contracts.Instantiated` event. */
+function instantiatedAddress(events: { event: unknown }[]): string | undefined {
+  for (const r of events) {
+    const e = r.event as { pallet: string; palletEvent: { name: string; data?: { contract?: { address(): string } } } };
+    if (e.pallet === 'Contracts' && e.palletEvent.name === 'Instantiated') return e.palletEvent.data?.contract?.address();
+  }
+  return undefined;
+}
+
 export async function instantiate(
   client: Client,
   signer: Signer,
@@ -257,32 +296,35 @@ export async function instantiate(
       `signer ${signer.address} has ${free} (smallest unit) but instantiating ${name} needs a storage deposit of ${deposit}: fund it first`,
     );
   }
-  const ctorTx = deployer.tx.new as unknown as (...a: unknown[]) => {
-    signAndSend(a: unknown): { untilBestChainBlockIncluded(): Promise<{
-      dispatchError?: unknown;
-      status: { type: string; value?: { blockNumber: number } };
-      contractAddress(): Promise<string>;
-    }> };
-  };
-  const result = await ctorTx(...args, {
-    gasLimit: dry.raw.gasRequired,
-    storageDepositLimit: deposit,
-    salt,
-  })
-    .signAndSend(signer.pair ?? signer.address)
-    .untilBestChainBlockIncluded();
+  const ctorTx = deployer.tx.new as unknown as (...a: unknown[]) => Submittable;
+  let result;
+  try {
+    result = await submit(client, ctorTx(...args, { gasLimit: dry.raw.gasRequired, storageDepositLimit: deposit, salt }), signer, `instantiate ${name}`, { log });
+  } catch (err) {
+    throw new DeployError(`${name}: instantiation ${err instanceof TxDropped ? err.message : `failed: ${String(err)}`}`);
+  }
   if (result.dispatchError) {
     const e = result.dispatchError as { type: string };
     const meta = e.type === 'Module' ? client.registry.findErrorMeta(e as never) : undefined;
     throw new DeployError(`${name}: instantiation failed: ${meta ? `${meta.pallet}.${meta.name}` : JSON.stringify(e)}`);
   }
-  const address = await result.contractAddress();
-  const block = result.status.value?.blockNumber ?? -1;
+  const address = instantiatedAddress(result.events);
+  if (!address) throw new DeployError(`${name}: block #${result.blockNumber} has no Contracts.Instantiated event for this transaction`);
+  const block = result.blockNumber;
   log(`${name.padEnd(15)} instantiated at ${address} in block #${block} (code ${short(codeHash)}${onChain ? ', code already on chain' : ''})`);
   return { address, codeHash, block };
 }
 
 export async function deploy(opts: DeployOptions): Promise<Deployed> {
+  const was = setDefaultInclusion(opts.wait ?? 'best');
+  try {
+    return await deployWith(opts);
+  } finally {
+    setDefaultInclusion(was);
+  }
+}
+
+async function deployWith(opts: DeployOptions): Promise<Deployed> {
   const log = opts.log ?? ((l: string) => console.log(`deploy: ${l}`));
   if (opts.build) {
     log('building the contracts (scripts/build.sh)');
@@ -320,9 +362,13 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
   const treasury = opts.treasury ?? signer.address;
   const devChain = /development|local|dev/i.test(chain);
   const periods = opts.daoPeriods ?? (devChain ? 'short' : 'long');
+  const blockMs = blockTimeMs(client);
+  if (periods === 'short' && shortScale(blockMs) > 1) {
+    log(`block time ${blockMs} ms (from the runtime): short periods × ${shortScale(blockMs)}, a rental hour of ${(10 * blockMs) / 1000} s unless --hour-ms`);
+  }
   // A deployment file from before the DAO has no DAO parameters: they are added (and
   // one from before the case fee gets the new jury fields).
-  const defaults = withOverrides(daoDefaults(periods, opts.guardian ?? null), opts.daoParams ?? {});
+  const defaults = withOverrides(daoDefaults(periods, opts.guardian ?? null, blockMs), opts.daoParams ?? {});
   const dao = previous?.params.dao ? withNewJuryFields(previous.params.dao, defaults) : defaults;
   if (previous?.params.dao && (opts.guardian || opts.daoPeriods || Object.keys(opts.daoParams ?? {}).length)) {
     log(`DAO parameters: those of deployments/${opts.network}.json (the DAO there was instantiated with them; --fresh for new ones)`);
@@ -348,7 +394,7 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
         maxRoyaltyBps: 2_000,
         tokenSymbol: 'MMT',
         tokenDecimals: 12,
-        hourMs: opts.hourMs ?? 3_600_000,
+        hourMs: opts.hourMs ?? (periods === 'short' && shortScale(blockMs) > 1 ? 10 * blockMs : 3_600_000),
         collateralRatioBps: 10_000,
         noShowBps: 1_000,
         maxStartWindowMs: Number(DAY_MS),
@@ -422,6 +468,14 @@ export async function deploy(opts: DeployOptions): Promise<Deployed> {
   } else {
     await handOver(market, signer, log);
   }
+  // A parachain's best blocks can still be abandoned for another fork: the deployment
+  // is written once a finalized block holds every step (instant on the dev node).
+  const t = Date.now();
+  const fin = await finalizeBest(client);
+  if (!fin.final) {
+    throw new DeployError(`block #${fin.blockNumber} (${short(fin.blockHash)}) was replaced by another fork before it was finalized: run the deploy again (it is idempotent)`);
+  }
+  log(`finalized: block #${fin.blockNumber} holds every step (finality ${((Date.now() - t) / 1000).toFixed(1)} s after the last step's block)`);
   const path = writeDeployment(deployment, metadata);
   log(`wrote ${path.replace(`${ROOT}/`, '')} and the metadata the dApp reads (deployments/${opts.network}/)`);
   return { market, deployer: signer, reused };
@@ -573,6 +627,12 @@ function arg(name: string, fallback?: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+function waitArg(): Inclusion | undefined {
+  const w = arg('wait');
+  if (w !== undefined && w !== 'best' && w !== 'finalized') throw new DeployError(`--wait ${w}: best or finalized`);
+  return w;
+}
+
 function periodsArg(): 'short' | 'long' | undefined {
   const p = arg('dao-periods');
   if (p !== undefined && p !== 'short' && p !== 'long') throw new DeployError(`--dao-periods ${p}: short or long`);
@@ -611,6 +671,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         daoPeriods: periodsArg(),
         daoParams: daoParamArgs(),
         rulingWindowMs: arg('ruling-window-ms') ? Number(arg('ruling-window-ms')) : undefined,
+        wait: waitArg(),
       }),
     )
     .then(async ({ market, reused }) => {

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploy } from './deploy.js';
 import { ROOT } from '../client/src/node.js';
-import { devSigners, dryRun, formatUnits, send, signerFromUri, type Sent, type Signer } from '../client/src/index.js';
+import { devSigners, dryRun, formatUnits, send, signerFromUri, submit, type Sent, type Signer, type Submittable } from '../client/src/index.js';
 
 const UNIT = 10n ** 12n;
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const nonce = Number((await client.query.system.account(who.Alice.address)).nonce);
   await Promise.all(
     accounts.map(async (a, i) => {
-      const r = await client.tx.balances.transferKeepAlive(a.address, fund).signAndSend(who.Alice.pair!, { nonce: nonce + i }).untilBestChainBlockIncluded();
+      const r = await submit(client, client.tx.balances.transferKeepAlive(a.address, fund) as unknown as Submittable, who.Alice, `fund ${a.name}`, { nonce: nonce + i });
       if (r.dispatchError) throw new Error(`funding ${a.name} failed: ${JSON.stringify(r.dispatchError)}`);
     }),
   );

@@ -28,14 +28,20 @@ trap 'bash scripts/network.sh stop >/dev/null 2>&1 || true' EXIT
 bash scripts/network.sh start
 
 FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
-# A rental "hour" of 10 parachain blocks (6 s each), so a rental outlives the outage.
-npx --no-install tsx scripts/deploy.ts --url ws://127.0.0.1:9910 --network parachain --fresh \
-  --treasury "$FERDIE" --hour-ms 60000 --dao-periods long
+# The periods come from the chain's block time, read from its runtime (Aura's 6 s slot):
+# the DAO's short periods × 6 and a rental "hour" of 10 blocks, so a rental outlives the
+# outage. Each step waits for its best-chain block; the deployment is written once a
+# finalized block holds them all.
+t=$SECONDS
+npx --no-install tsx scripts/deploy.ts --url ws://127.0.0.1:9910 --network parachain --fresh --treasury "$FERDIE"
+echo "network-test: deployed in $((SECONDS - t)) s"
 
+t=$SECONDS
 npx --no-install tsx scripts/network-scenario.ts --url ws://127.0.0.1:9910 --network parachain \
   --fault-url ws://127.0.0.1:9911 \
   --fault-start 'bash scripts/network.sh stop-node collator-bob && bash scripts/network.sh wait-blocks 2 9910' \
   --fault-end 'bash scripts/network.sh start-node collator-bob'
+echo "network-test: scenario with the collator fault in $((SECONDS - t)) s"
 
 # The restarted collator syncs: its best block reaches the best alice had when it came
 # back, and its finalized block moves past where it was.

@@ -118,6 +118,17 @@ fi
 sed -n '/^budgets: OK/p' .run/budgets.log
 stage "cost budgets"
 
+# The client's transactions on a node of its own: one the pool lets go is watched by its
+# nonce until it lands or is reported dropped; never lost silently, never landed twice.
+echo "test: the client's submit (scripts/submit-test.sh, log .run/submit-test.log)"
+if ! bash scripts/submit-test.sh >.run/submit-test.log 2>&1; then
+  tail -n 30 .run/submit-test.log
+  echo "test: FAILED: the client's submit (log .run/submit-test.log)" >&2
+  exit 1
+fi
+grep -E '^submit-test: (ok|OK)' .run/submit-test.log
+stage "client submit (lost and dropped)"
+
 # The main job: the whole scenario through the typed TypeScript client.
 echo "test: the marketplace scenario (make demo, log .run/demo.log)"
 if ! DEMO_SKIP_BUILD=1 bash scripts/demo.sh >.run/demo.log 2>&1; then

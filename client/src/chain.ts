@@ -7,6 +7,7 @@ import type { InjectedSigner } from 'dedot/types';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { submit, type Submittable } from './submit.js';
 
 export type Client = DedotClient;
 
@@ -119,12 +120,27 @@ export async function chainNow(client: Client): Promise<bigint> {
 }
 
 /**
+ * The chain's target block time in ms, read from its runtime: Aura's slot duration where
+ * the runtime has Aura (a parachain: 6,000 ms for the contracts-node parachain runtime),
+ * else twice `timestamp.minimumPeriod`. An instant-seal dev node answers a few ms: it
+ * makes a block per transaction, not on a clock.
+ */
+export function blockTimeMs(client: Client): number {
+  const c = client.consts as unknown as { aura?: { slotDuration?: bigint }; timestamp: { minimumPeriod: bigint } };
+  try {
+    const slot = c.aura?.slotDuration;
+    if (slot !== undefined && slot > 0n) return Number(slot);
+  } catch {
+    // no Aura in this runtime
+  }
+  return Number(2n * c.timestamp.minimumPeriod);
+}
+
+/**
  * Seals a block by sending a `system.remark`. The dev node seals only when a
  * transaction arrives, and a dry-run sees the last block's time: after waiting for a
  * stream to accrue, tick first so the next dry-run sees the clock move.
  */
 export async function tick(client: Client, signer: Signer): Promise<void> {
-  const account = signer.pair ?? signer.address;
-  const options = signer.injected ? { signer: signer.injected } : {};
-  await client.tx.system.remark('0x').signAndSend(account, options).untilBestChainBlockIncluded();
+  await submit(client, client.tx.system.remark('0x') as unknown as Submittable, signer, 'tick');
 }

@@ -7,6 +7,7 @@ import type { Contract, ContractCallResult, GenericContractApi, GenericContractC
 import type { IEventRecord } from 'dedot/types';
 import type { Signer } from './chain.js';
 import { describeError, errorName, type ContractKind } from './errors.js';
+import { submit, TxDropped, type Inclusion, type Submittable } from './submit.js';
 
 type InkApi = GenericContractApi & { metadataType: 'ink' };
 type DropLast<T extends unknown[]> = T extends [...infer H, unknown?] ? H : T;
@@ -82,6 +83,16 @@ export interface CallOptions {
    * margin costs nothing.
    */
   gasMarginPct?: number;
+  /**
+   * Wait until a best-chain block includes the transaction, or until that block is
+   * finalized. Default: `'finalized'` on a parachain, `'best'` on the dev node
+   * (client/src/submit.ts).
+   */
+  wait?: Inclusion;
+  /** Lines about detours on the way (a pool's verdict that was not final, a resend). */
+  log?: (line: string) => void;
+  /** The nonce to sign with: to send again a transaction reported dropped (`TxDropped.nonce`). */
+  nonce?: number;
 }
 
 export interface Estimate<R> {
@@ -107,6 +118,13 @@ export interface Sent<R> extends Estimate<R> {
   blockNumber: number;
   blockHash: string;
   events: IEventRecord[];
+  /** The block is finalized (the wait was `'finalized'`). */
+  finalized: boolean;
+  /** What the pool said on the way that turned out not to be final (submit.ts). */
+  detours: string[];
+  /** Ms from sending to inclusion in a best-chain block, and to its finality (when waited for). */
+  includedMs?: number;
+  finalizedMs?: number;
 }
 
 function failureText(err: unknown): string {
@@ -259,10 +277,11 @@ function build<A extends InkApi, M extends Message<A>>(
 }
 
 /**
- * Dry-runs, then signs and sends `method`, and waits for its block. Returns the dry-run's
- * value (what the transaction returned: the dev node runs nothing in between), the
- * block, and the events. Throws `Refused` before sending anything when the dry-run
- * returns an error, `CallFailed` when the extrinsic fails on chain.
+ * Dry-runs, then signs and sends `method`, and waits for its block (on a parachain, for
+ * that block's finality: `options.wait`). Returns the dry-run's value (what the
+ * transaction returned when nothing ran in between), the block, and the events. Throws
+ * `Refused` before sending anything when the dry-run returns an error, `CallFailed` when
+ * the extrinsic fails on chain or is dropped (never silently lost: submit.ts).
  */
 export async function send<A extends InkApi, M extends Message<A>>(
   contract: Contract<A>,
@@ -274,23 +293,24 @@ export async function send<A extends InkApi, M extends Message<A>>(
   const est = await dryRun(contract, signer.address, method, args, options);
   checkFitsBlock(contract as unknown as Contract<InkApi>, String(method), withMargin(est.gasRequired, options.gasMarginPct ?? 10));
   const tx = build(contract, method, args, est, options.value, options.gasMarginPct);
-  const account = signer.pair ?? signer.address;
-  const signerOptions = signer.injected ? { signer: signer.injected } : {};
   let result;
   try {
-    result = await tx.signAndSend(account, signerOptions).untilBestChainBlockIncluded();
+    result = await submit(contract.client as never, tx as unknown as Submittable, signer, String(method), { wait: options.wait, log: options.log, nonce: options.nonce });
   } catch (err) {
-    throw new CallFailed(String(method), failureText(err));
+    throw new CallFailed(String(method), err instanceof TxDropped ? err.reason : failureText(err));
   }
   if (result.dispatchError) {
     throw new CallFailed(String(method), dispatchText(contract as unknown as Contract<InkApi>, result.dispatchError));
   }
-  const status = result.status as { type: string; value?: { blockNumber: number; blockHash: string } };
   return {
     ...est,
-    blockNumber: status.value?.blockNumber ?? -1,
-    blockHash: status.value?.blockHash ?? '',
+    blockNumber: result.blockNumber,
+    blockHash: result.blockHash,
     events: result.events,
+    finalized: result.finalized,
+    detours: result.detours,
+    includedMs: result.includedMs,
+    finalizedMs: result.finalizedMs,
   };
 }
 

@@ -1,0 +1,334 @@
+/**
+ * Sends one signed transaction and follows it until it is in a block (or finalized),
+ * without ever losing track of it. Every transaction of the client, the deploy script and
+ * the dApp goes through here.
+ *
+ * Why not just `signAndSend(…).untilBestChainBlockIncluded()`: on a parachain, a
+ * collator's pool can report a transaction `Invalid` (or `Dropped`) that is not dead.
+ * Cumulus' lookahead collator sometimes builds on a parent older than its best block; a
+ * nonce that is right at the best block is in the future there, and the block builder
+ * reports the transaction invalid to its pool, which removes it (docs/network.md). The
+ * same bytes may still sit in the other collator's pool and be included later. So a
+ * pool's verdict is a hint, not a result: while the signer's nonce is unused, `submit`
+ * hands the identical bytes to the node again (the same signature and nonce, so it can
+ * land at most once), and once the nonce is used it finds the block that used it. Only
+ * when another transaction used that nonce, or the transaction stays out for
+ * `lostAfterBlocks` blocks, is it reported dropped, with the pool's words.
+ *
+ * On a parachain a best block can also be retracted (a fork the collators abandon), so
+ * `'finalized'` is the default wait there: the block is final once the relay chain
+ * finalized its inclusion. A dev node seals and finalizes each block at once, so
+ * `'best'` is its default.
+ */
+import type { IEventRecord } from 'dedot/types';
+import type { Client, Signer } from './chain.js';
+
+/** How long `submit` waits: until a best-chain block includes it, or until that block is final. */
+export type Inclusion = 'best' | 'finalized';
+
+/** A transaction as dedot builds it (`client.tx.…(…)`, a contract's `tx.…`, a deployer's `tx.new`). */
+export interface Submittable {
+  sign(account: unknown, options?: Record<string, unknown>): Promise<unknown>;
+  send(callback: (result: WatchedResult) => void): Promise<unknown>;
+  toHex(): string;
+  readonly hash: string;
+}
+
+interface WatchedResult {
+  status: { type: string; value?: { blockHash?: string; blockNumber?: number; txIndex?: number; error?: string } };
+  events?: IEventRecord[];
+}
+
+/** Where the transaction landed, and what it did. */
+export interface Included {
+  blockHash: string;
+  blockNumber: number;
+  txIndex: number;
+  /** Its events (the records of its extrinsic index in that block). */
+  events: IEventRecord[];
+  /** `System.ExtrinsicFailed`'s error, when the call failed on chain (fees are still paid). */
+  dispatchError?: unknown;
+  /** The block is finalized (always when waiting for `'finalized'`). */
+  finalized: boolean;
+  /** The nonce it was signed with. */
+  nonce: number;
+  /** What the pool said along the way that was not final (`Invalid`, `Dropped`, a retracted block), in order. */
+  detours: string[];
+  /** Ms from sending to the first best-chain block that included it (when seen). */
+  includedMs?: number;
+  /** Ms from sending to its block's finality (when waited for). */
+  finalizedMs?: number;
+}
+
+/**
+ * The transaction is gone: the node refused it, its nonce went to another transaction,
+ * or it stayed out too long. When `nonce` is still unused (`nonceUnused`), a copy may
+ * still wait in some node's pool: send it again **with the same nonce** (`nonce` in the
+ * options), so that at most one of them can ever land.
+ */
+export class TxDropped extends Error {
+  constructor(
+    readonly label: string,
+    readonly reason: string,
+    readonly nonce: number,
+    readonly nonceUnused: boolean,
+  ) {
+    super(`${label}: dropped: ${reason}`);
+    this.name = 'TxDropped';
+  }
+}
+
+export interface SubmitOptions {
+  /** Default: `'finalized'` on a parachain (the runtime has `ParachainSystem`), else `'best'`. */
+  wait?: Inclusion;
+  /** The nonce to sign with (default: the node's next index for the signer, pool included). */
+  nonce?: number;
+  /** Blocks to keep trying after the pool let the transaction go (default 20). */
+  lostAfterBlocks?: number;
+  /** Called with a line for each detour (the pool's verdict, a resend, a retraction). */
+  log?: (line: string) => void;
+}
+
+const POLL_MS = 1_000;
+/** How long a used nonce may go without word from the watcher before phase 2 looks for it. */
+const QUIET_MS = 10_000;
+
+let chosen: Inclusion | undefined;
+
+/**
+ * Sets the wait for every later `submit` without its own `wait` (a script's `--wait`);
+ * `undefined` goes back to choosing by chain. Returns the setting it replaced.
+ */
+export function setDefaultInclusion(wait: Inclusion | undefined): Inclusion | undefined {
+  const was = chosen;
+  chosen = wait;
+  return was;
+}
+
+/**
+ * The wait `submit` uses when not told: the one `setDefaultInclusion` set, else
+ * `'finalized'` on a parachain runtime and `'best'` on anything else (the dev node).
+ */
+export function defaultInclusion(client: Client): Inclusion {
+  if (chosen) return chosen;
+  try {
+    const pallets = (client.metadata as unknown as { latest: { pallets: { name: string }[] } }).latest.pallets;
+    return pallets.some((p) => p.name === 'ParachainSystem') ? 'finalized' : 'best';
+  } catch {
+    return 'best';
+  }
+}
+
+type Rpc = Record<string, (...a: unknown[]) => Promise<unknown>>;
+
+interface Header {
+  number: number | string;
+}
+
+/** Signs `tx` as `signer` and follows it until it is included (or finalized). */
+export async function submit(client: Client, tx: Submittable, signer: Signer, label: string, options: SubmitOptions = {}): Promise<Included> {
+  const rpc = client.rpc as unknown as Rpc;
+  const wait = options.wait ?? defaultInclusion(client);
+  const lostAfter = options.lostAfterBlocks ?? 20;
+  const nonce = options.nonce ?? Number(await rpc.system_accountNextIndex(signer.address));
+  if (nonce === 0 && Number((await client.query.system.account(signer.address)).nonce) > 0) {
+    // dedot signs `nonce: 0` with the account's current nonce instead (it reads the
+    // option with `||`): refuse here what the node would refuse.
+    throw new TxDropped(label, 'the node would refuse it: nonce 0 is already used', 0, false);
+  }
+  const account = signer.pair ?? signer.address;
+  await tx.sign(account, signer.injected ? { signer: signer.injected, nonce } : { nonce });
+  const hex = tx.toHex();
+  const detours: string[] = [];
+  const note = (line: string) => {
+    detours.push(line);
+    options.log?.(`${label}: ${line}`);
+  };
+  // The first block that could hold it: the best block now + 1.
+  const startBlock = (await bestNumber(rpc)) + 1;
+  const sentAt = Date.now();
+  let includedMs: number | undefined;
+  const timed = (r: Included): Included => {
+    r.includedMs = includedMs ?? Date.now() - sentAt;
+    if (r.finalized) r.finalizedMs = Date.now() - sentAt;
+    return r;
+  };
+
+  // Phase 1: the node's own watcher. It settles the common case; a pool's `Invalid` or
+  // `Drop` hands over to phase 2 instead of failing.
+  let unsub: (() => Promise<unknown>) | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const watched = await new Promise<{ kind: 'done'; result: Included } | { kind: 'lost'; why: string }>((resolve, reject) => {
+    let settled = false;
+    const finish = (v: { kind: 'done'; result: Included } | { kind: 'lost'; why: string }) => {
+      if (!settled) {
+        settled = true;
+        resolve(v);
+      }
+    };
+    tx.send((r) => {
+      const s = r.status;
+      if (s.type === 'BestChainBlockIncluded') includedMs ??= Date.now() - sentAt;
+      if (s.type === 'NoLongerInBestChain') {
+        note('its block left the best chain; still waiting');
+      } else if ((s.type === 'BestChainBlockIncluded' && wait === 'best') || s.type === 'Finalized') {
+        finish({ kind: 'done', result: included(s.value!.blockHash!, s.value!.blockNumber!, s.value!.txIndex!, r.events ?? [], s.type === 'Finalized', nonce, detours) });
+      } else if (s.type === 'Invalid' || s.type === 'Drop') {
+        finish({ kind: 'lost', why: `the pool reported ${s.type}${s.value?.error ? ` (${s.value.error})` : ''}` });
+      }
+    })
+      .then((u) => {
+        unsub = typeof u === 'function' ? (u as () => Promise<unknown>) : undefined;
+      })
+      .catch((err: unknown) => {
+        const text = errText(err);
+        // Another transaction with this nonce waits in the pool (an earlier copy of this
+        // one, sent again with its nonce): whichever lands, phase 2 sees it.
+        if (/too low priority|1014/i.test(text)) finish({ kind: 'lost', why: `the pool holds another transaction with nonce ${nonce}` });
+        // The node refused it outright (a bad signature, a used nonce, no funds): final.
+        else if (!settled) {
+          settled = true;
+          reject(new TxDropped(label, `the node refused it: ${text}`, nonce, false));
+        }
+      });
+    // A watcher that goes quiet (its node stopped, a lost notification) must not hang
+    // the caller: once the nonce is used, or the transaction stays out for `lostAfter`
+    // blocks, phase 2 takes over.
+    let usedSince: number | undefined;
+    let busy = false;
+    timer = setInterval(() => {
+      if (busy || settled) return;
+      busy = true;
+      (async () => {
+        const best = await bestNumber(rpc);
+        const used = Number((await client.query.system.account(signer.address)).nonce) > nonce;
+        if (used) usedSince ??= Date.now();
+        if (used && Date.now() - usedSince! > (wait === 'best' ? QUIET_MS : 6 * QUIET_MS)) finish({ kind: 'lost', why: 'the node\'s watcher said nothing after its nonce was used' });
+        else if (!used && best - startBlock >= lostAfter) finish({ kind: 'lost', why: `the node's watcher said nothing in ${lostAfter} blocks` });
+      })()
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false;
+        });
+    }, 2 * POLL_MS);
+  }).finally(() => clearInterval(timer));
+  if (watched.kind === 'done') {
+    unsub?.().catch(() => undefined);
+    return timed(watched.result);
+  }
+  unsub?.().catch(() => undefined);
+
+  // Phase 2: the pool let it go. Watch the signer's nonce at the best block.
+  note(`${watched.why}; its nonce ${nonce} is watched`);
+  const lostAt = await bestNumber(rpc);
+  let lastResent = lostAt;
+  for (;;) {
+    const best = await bestNumber(rpc);
+    const used = Number((await client.query.system.account(signer.address)).nonce) > nonce;
+    if (used) {
+      const found = await findInChain(client, rpc, hex, startBlock, best);
+      if (!found) throw new TxDropped(label, `its nonce ${nonce} was used by another transaction of ${signer.address} (${watched.why})`, nonce, false);
+      note(`found in block #${found.blockNumber} by its nonce`);
+      includedMs ??= Date.now() - sentAt;
+      if (wait === 'best') return timed({ ...found, nonce, detours });
+      const final = await untilFinal(rpc, found.blockHash, found.blockNumber);
+      if (final) return timed({ ...found, finalized: true, nonce, detours });
+      note(`block #${found.blockNumber} was not finalized (another fork won); looking again`);
+      continue;
+    }
+    if (best - lostAt >= lostAfter) {
+      throw new TxDropped(label, `not included in ${lostAfter} blocks after ${watched.why}; nothing was charged, and its nonce ${nonce} is still unused: send it again with nonce ${nonce}, so that at most one copy lands`, nonce, true);
+    }
+    if (best > lastResent) {
+      lastResent = best;
+      try {
+        await rpc.author_submitExtrinsic(hex);
+        note(`handed to the node again at block #${best}`);
+      } catch (err) {
+        const text = errText(err);
+        if (/already imported|1013/i.test(text)) note(`handed to the node again at block #${best}: it still holds it`);
+        else if (/too low priority|1014/i.test(text)) note(`handed to the node again at block #${best}: it holds another transaction with nonce ${nonce}`);
+        // Stale: the nonce was used meanwhile (the next round finds where).
+        else if (!/outdated|stale|1010/i.test(text)) note(`the node refused the resend: ${text}`);
+      }
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function included(blockHash: string, blockNumber: number, txIndex: number, events: IEventRecord[], finalized: boolean, nonce: number, detours: string[]): Included {
+  return { blockHash, blockNumber, txIndex, events, dispatchError: failure(events), finalized, nonce, detours };
+}
+
+/** `System.ExtrinsicFailed`'s dispatch error among a transaction's events. */
+function failure(events: IEventRecord[]): unknown {
+  for (const r of events) {
+    const e = r.event as unknown as { pallet: string; palletEvent: { name: string; data?: { dispatchError?: unknown } } };
+    if (e.pallet === 'System' && e.palletEvent.name === 'ExtrinsicFailed') return e.palletEvent.data?.dispatchError;
+  }
+  return undefined;
+}
+
+async function bestNumber(rpc: Rpc): Promise<number> {
+  const h = (await rpc.chain_getHeader()) as Header;
+  return Number(h.number);
+}
+
+/** Scans the best chain's blocks `from..to` for the extrinsic `hex`. */
+async function findInChain(client: Client, rpc: Rpc, hex: string, from: number, to: number): Promise<Omit<Included, 'nonce' | 'detours'> | undefined> {
+  for (let n = to; n >= from; n--) {
+    const hash = (await rpc.chain_getBlockHash(n)) as string | null;
+    if (!hash) continue;
+    const block = (await rpc.chain_getBlock(hash)) as { block: { extrinsics: string[] } };
+    const txIndex = block.block.extrinsics.indexOf(hex);
+    if (txIndex < 0) continue;
+    const at = await client.at(hash as `0x${string}`);
+    const all = (await at.query.system.events()) as unknown as IEventRecord[];
+    const events = all.filter((r) => {
+      const p = r.phase as unknown as { type: string; value?: number };
+      return p.type === 'ApplyExtrinsic' && p.value === txIndex;
+    });
+    return { blockHash: hash, blockNumber: n, txIndex, events, dispatchError: failure(events), finalized: false };
+  }
+  return undefined;
+}
+
+/**
+ * Waits until the chain finalizes the current best block; returns it and whether that
+ * block itself was finalized (false: another fork won at its height, so what it
+ * included must be checked again).
+ */
+export async function finalizeBest(client: Client): Promise<{ blockNumber: number; blockHash: string; final: boolean }> {
+  const rpc = client.rpc as unknown as Rpc;
+  const blockHash = (await rpc.chain_getBlockHash()) as string;
+  const blockNumber = Number(((await rpc.chain_getHeader(blockHash)) as Header).number);
+  return { blockNumber, blockHash, final: await untilFinal(rpc, blockHash, blockNumber) };
+}
+
+/**
+ * Waits until the chain finalizes height `number`; true when the finalized block there
+ * is `hash`, false when another block was finalized at that height.
+ */
+async function untilFinal(rpc: Rpc, hash: string, number: number): Promise<boolean> {
+  for (;;) {
+    const head = (await rpc.chain_getFinalizedHead()) as string;
+    const h = (await rpc.chain_getHeader(head)) as Header;
+    if (Number(h.number) >= number) {
+      const canonical = (await rpc.chain_getBlockHash(number)) as string | null;
+      return canonical === hash;
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function errText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { message?: string; code?: number; data?: unknown };
+    return [e.code, e.message, e.data === undefined ? undefined : String(e.data)].filter((x) => x !== undefined).join(' ');
+  }
+  return String(err);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
