@@ -72,10 +72,16 @@ export async function modelsByPrefix(m: Market, caller: string, prefix: string, 
 export async function modelsByWords(m: Market, caller: string, text: string, firstPage: number): Promise<ChainAnswer> {
   const w = new Walk(firstPage);
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  const found = await walkCatalogue(m, caller, w, (x) => {
-    const have = new Set([...x.name.toLowerCase().split(/[-\s]/), ...x.tags.map((t) => t.toLowerCase())]);
-    return words.every((word) => have.has(word));
-  }, false);
+  const found = await walkCatalogue(
+    m,
+    caller,
+    w,
+    (x) => {
+      const have = new Set([...x.name.toLowerCase().split(/[-\s]/), ...x.tags.map((t) => t.toLowerCase())]);
+      return words.every((word) => have.has(word));
+    },
+    false,
+  );
   return w.answer(found.map(([id]) => String(id)));
 }
 

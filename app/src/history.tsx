@@ -78,9 +78,7 @@ export function usePager(size: number): { offset: number; pager: (total: number,
         </button>
       </div>
     ) : (
-      <p className="muted small">
-        {total} in all
-      </p>
+      <p className="muted small">{total} in all</p>
     );
   return { offset, pager, reset: () => setOffset(0) };
 }
@@ -142,7 +140,9 @@ export function describe(m: Market, e: EventRow, native: { symbol: string; decim
     case 'StreamClaimed':
       return { what: `Stream #${a.id} claimed (gross ${$(a.gross)})`, amount: $(a.toPayee) };
     case 'Withdrawn':
-      return e.contract === 'dispute_dao' ? { what: `Stake withdrawn${a.unbonded ? ' after unbonding' : ''}`, amount: $(a.amount) } : { what: 'Vault credit withdrawn', amount: $(a.amount) };
+      return e.contract === 'dispute_dao'
+        ? { what: `Stake withdrawn${a.unbonded ? ' after unbonding' : ''}`, amount: $(a.amount) }
+        : { what: 'Vault credit withdrawn', amount: $(a.amount) };
     case 'NoShowPenaltyPaid':
       return { what: `No-show penalty for escrow #${a.id}, from collateral #${a.collateral}`, amount: $(a.amount) };
     case 'CollateralSlashed':
@@ -166,7 +166,8 @@ export function argsText(args: Record<string, unknown>, me?: string): string {
     if (typeof v === 'string' && /^[1-9A-HJ-NP-Za-km-z]{46,48}$/.test(v)) return who(v, me);
     if (typeof v === 'string' && v.startsWith('0x') && v.length > 18) return `${v.slice(0, 10)}…`;
     if (Array.isArray(v)) return `[${v.map(part).join(', ')}]`;
-    if (v && typeof v === 'object') return 'type' in v ? enumText(v) + ('value' in v ? ` ${part((v as { value: unknown }).value)}` : '') : `{${argsText(v as Record<string, unknown>, me)}}`;
+    if (v && typeof v === 'object')
+      return 'type' in v ? enumText(v) + ('value' in v ? ` ${part((v as { value: unknown }).value)}` : '') : `{${argsText(v as Record<string, unknown>, me)}}`;
     return String(v);
   };
   return Object.entries(args)

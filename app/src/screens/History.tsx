@@ -49,13 +49,22 @@ export function HistoryScreen({ onCase }: { onCase: (id?: bigint) => void }) {
             show();
           }}
         >
-          <input placeholder={account ? `${account.name} (the header’s account)` : 'An account’s SS58 address…'} value={text} onChange={(e) => setText(e.target.value)} data-testid="history-account-input" />
+          <input
+            placeholder={account ? `${account.name} (the header’s account)` : 'An account’s SS58 address…'}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="history-account-input"
+          />
           <button className="primary" type="submit" data-testid="history-account-go">
             Show
           </button>
         </form>
       </div>
-      {problem && <div className="error-box" data-testid="history-account-problem">{problem}</div>}
+      {problem && (
+        <div className="error-box" data-testid="history-account-problem">
+          {problem}
+        </div>
+      )}
       {!address ? (
         <div className="empty">Choose an account in the header, or type an address above, to see its history.</div>
       ) : (
@@ -161,7 +170,11 @@ function LicensesPanel({ address }: { address: string }) {
             ← Previous
           </button>
           <span className="muted small">page {cursors.length}</span>
-          <button className="secondary small" disabled={d.data.page.next === undefined} onClick={() => d.data.page.next !== undefined && setCursors([...cursors, d.data.page.next])}>
+          <button
+            className="secondary small"
+            disabled={d.data.page.next === undefined}
+            onClick={() => d.data.page.next !== undefined && setCursors([...cursors, d.data.page.next])}
+          >
             Next →
           </button>
         </div>
@@ -205,16 +218,28 @@ function EventTable({ rows, address, testid }: { rows: EventRow[]; address: stri
 function PurchasesPanel({ address }: { address: string }) {
   const { version } = useApp();
   const { offset, pager } = usePager(SIZE);
-  const data = useLoad(() => sourced((api) => api.purchasesOf(address, { limit: SIZE, offset }), async () => null), [address, offset, version]);
+  const data = useLoad(
+    () =>
+      sourced(
+        (api) => api.purchasesOf(address, { limit: SIZE, offset }),
+        async () => null,
+      ),
+    [address, offset, version],
+  );
   const d = data.data;
   return (
     <Panel title="Purchases" testid="history-purchases" chain="no view lists payments" loaded={d} error={data.error}>
-      {d?.source === 'indexer' && (d.data.items.length === 0 ? <div className="empty small">No purchases by this account.</div> : <EventTable rows={d.data.items} address={address} testid="history-purchases" />)}
+      {d?.source === 'indexer' &&
+        (d.data.items.length === 0 ? (
+          <div className="empty small">No purchases by this account.</div>
+        ) : (
+          <EventTable rows={d.data.items} address={address} testid="history-purchases" />
+        ))}
       {d?.source === 'indexer' && pager(d.data.total, 'history-purchases')}
       {d?.source === 'chain' && (
         <div className="empty small" data-testid="history-purchases-needs-indexer">
-          The purchase history needs the indexer: the contracts keep no list of payments. The licenses above and the rentals below each show what they cost (a rental’s
-          extensions are in its prepaid total).
+          The purchase history needs the indexer: the contracts keep no list of payments. The licenses above and the rentals below each show what they cost (a rental’s extensions
+          are in its prepaid total).
         </div>
       )}
     </Panel>
@@ -342,7 +367,12 @@ function CreditsPanel({ address }: { address: string }) {
   const d = data.data;
   return (
     <Panel title="Credits" testid="history-credits" chain="the vault’s credit_of (the credit now, not its history)" loaded={d} error={data.error}>
-      {d?.source === 'indexer' && (d.data.items.length === 0 ? <div className="empty small">Nothing credited to or debited from this account yet.</div> : <EventTable rows={d.data.items} address={address} testid="history-credits" />)}
+      {d?.source === 'indexer' &&
+        (d.data.items.length === 0 ? (
+          <div className="empty small">Nothing credited to or debited from this account yet.</div>
+        ) : (
+          <EventTable rows={d.data.items} address={address} testid="history-credits" />
+        ))}
       {d?.source === 'indexer' && pager(d.data.total, 'history-credits')}
       {d?.source === 'chain' && (
         <>

@@ -8,9 +8,9 @@ import { dryRun, IndexerError, short, type CaseDetail, type ProviderRecord } fro
 import type { ComputeMarketReputation } from '../../../client/src/contracts/compute-market/types.js';
 import type { DisputeDaoCaseView } from '../../../client/src/contracts/dispute-dao/types.js';
 import { PhasePill } from '../dao.js';
-import { argsText, money, Panel, parseAddress, sourced, timeText, tokenText } from '../history.js';
+import { argsText, assetOf, money, Panel, parseAddress, sourced, timeText, tokenText } from '../history.js';
 import { useApp } from '../market.js';
-import { amount, useLoad } from '../util.js';
+import { amount, assetSymbol, useLoad } from '../util.js';
 
 const COUNTERS: [keyof ComputeMarketReputation, string][] = [
   ['completed', 'completed'],
@@ -101,7 +101,7 @@ export function ProviderRecordPanel({ initial }: { initial?: string }) {
               </div>
               {Object.entries(d.data.volume).map(([asset, v]) => (
                 <div key={asset}>
-                  <dt>Paid by completed rentals</dt>
+                  <dt>Paid by completed rentals, {assetSymbol(market, assetOf(asset), native.symbol)}</dt>
                   <dd>{money(market, v, asset, native)}</dd>
                 </div>
               ))}
@@ -112,7 +112,7 @@ export function ProviderRecordPanel({ initial }: { initial?: string }) {
               <dl className="kv compact">
                 {d.data.volumes.map((v) => (
                   <div key={v.asset.type}>
-                    <dt>Paid by completed rentals</dt>
+                    <dt>Paid by completed rentals, {assetSymbol(market, v.asset, native.symbol)}</dt>
                     <dd>{amount(market, v.value, v.asset, native)}</dd>
                   </div>
                 ))}
@@ -177,8 +177,8 @@ export function CaseTimeline({ onCase }: { onCase: (id?: bigint) => void }) {
                 opened={d.data.case.openedAt}
               />
               <p className="small" data-testid="history-case-needs-indexer">
-                The timeline of the case’s events needs the indexer: the DAO’s view gives the case as it is now ({d.data.roundInfo.commits} votes committed, {d.data.roundInfo.reveals}{' '}
-                revealed this round).
+                The timeline of the case’s events needs the indexer: the DAO’s view gives the case as it is now ({d.data.roundInfo.commits} votes committed,{' '}
+                {d.data.roundInfo.reveals} revealed this round).
               </p>
             </>
           )}
@@ -226,7 +226,18 @@ function IndexedCase({ c }: { c: CaseDetail }) {
   const { market } = useApp();
   return (
     <>
-      <CaseFacts phase={<span className={`pill pill-phase-${c.phase.toLowerCase()}`} data-testid="case-phase">{c.status === 'Open' ? c.phase : c.status}</span>} escrow={c.escrowId} payer={c.payer} payee={c.payee} round={c.round} opened={c.openedAt} />
+      <CaseFacts
+        phase={
+          <span className={`pill pill-phase-${c.phase.toLowerCase()}`} data-testid="case-phase">
+            {c.status === 'Open' ? c.phase : c.status}
+          </span>
+        }
+        escrow={c.escrowId}
+        payer={c.payer}
+        payee={c.payee}
+        round={c.round}
+        opened={c.openedAt}
+      />
       <h4>Votes</h4>
       {c.votes.length === 0 ? (
         <div className="empty small">No votes yet.</div>
@@ -247,7 +258,10 @@ function IndexedCase({ c }: { c: CaseDetail }) {
                 <td>{v.round + 1}</td>
                 <td className="mono">{short(v.juror)}</td>
                 <td className="num">{tokenText(market, v.weight)}</td>
-                <td>{v.choice === null ? 'not revealed' : v.choice}{v.voided ? ' · voided' : ''}</td>
+                <td>
+                  {v.choice === null ? 'not revealed' : v.choice}
+                  {v.voided ? ' · voided' : ''}
+                </td>
                 <td>{v.settled ? 'yes' : 'no'}</td>
               </tr>
             ))}
