@@ -76,7 +76,7 @@ indexer:
 indexer-stop:
 	bash scripts/indexer.sh stop
 
-## indexer-bench: seed 10,000 models and 10,000 GPU offers on a fresh node, time the indexer's catch-up and five searches
+## indexer-bench: seed 10,000 models and 10,000 GPU offers on a fresh node, time the catch-up and five searches, against the on-chain views
 indexer-bench:
 	bash scripts/indexer-bench.sh
 

@@ -114,7 +114,26 @@ async function main(): Promise<void> {
     const purchases = await api.purchasesOf(eve, { limit: 100 });
     same('accounts/Eve/purchases LicensePurchased', purchases.items.filter((e) => e.name === 'LicensePurchased').length, lic.length);
     same('accounts/Eve/purchases RentalBooked', purchases.items.filter((e) => e.name === 'RentalBooked').length, rentals.length);
+    // The asset of each purchase's amount: the license's or the rental's, on chain.
+    const assetOf = (a: { type: 'Native' } | { type: 'Psp22'; value: { address: (p: number) => string } }) => (a.type === 'Native' ? 'Native' : a.value.address(42));
+    same(
+      'accounts/Eve/purchases assets',
+      purchases.items.map((e) => e.asset),
+      purchases.items.map((e) => {
+        if (e.name === 'LicensePurchased') {
+          const l = lic.find((x) => x.licenseId.toString() === String(e.args.licenseId));
+          return l ? assetOf(l.license.asset) : 'no such license';
+        }
+        const r = rentals.find(([id]) => id.toString() === String(e.args.rentalId));
+        return r ? assetOf(r[1].asset) : 'no such rental';
+      }),
+    );
     const credits = await api.creditsOf(eve, { limit: 100 });
+    same(
+      'accounts/Eve/credits assets (the vault\'s known, the DAO\'s in its stake token)',
+      credits.items.map((e) => (e.contract === 'dispute_dao' ? e.asset === null : typeof e.asset === 'string' && e.asset.length > 0)),
+      credits.items.map(() => true),
+    );
     checks += 1;
     if (credits.total === 0 || credits.items.some((e) => !JSON.stringify(e.args).includes(eve))) problems.push(`accounts/Eve/credits: ${credits.total} events, each must name Eve`);
     const order = credits.items.map((e) => BigInt(e.blockNumber) * 1000n + BigInt(e.eventIndex));

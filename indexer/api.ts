@@ -348,15 +348,25 @@ export class Api {
     return await this.page(`SELECT * FROM rentals WHERE ${role === 'provider' ? 'provider' : 'renter'} = $1 ORDER BY id DESC`, [account], q.paging(), rentalRow);
   }
 
-  /** Events of `names` that name the account (`payerOnly`: as the buyer or renter). */
+  /**
+   * Events of `names` that name the account (`payerOnly`: as the buyer or renter), each
+   * with the asset its amounts are in: the event's own, or that of the escrow,
+   * collateral or rental it names (null for the DAO's, which are in its stake token).
+   */
   async accountEvents(account: string, names: string[], q: Query, payerOnly: boolean): Promise<Page<EventRow>> {
     const who = payerOnly ? "AND (e.args ->> 'buyer' = $1 OR e.args ->> 'renter' = $1)" : '';
     return await this.page(
-      `SELECT e.* FROM event_accounts a JOIN events e USING (block_number, event_index)
+      `SELECT e.*, COALESCE(
+                CASE e.args -> 'asset' ->> 'type' WHEN 'Native' THEN 'Native' WHEN 'Psp22' THEN e.args -> 'asset' ->> 'value' END,
+                CASE WHEN e.contract = 'escrow' AND e.name LIKE 'Collateral%' THEN (SELECT c.asset FROM collaterals c WHERE c.id = (e.args ->> 'id')::bigint)
+                     WHEN e.contract = 'escrow' AND e.args ? 'id' THEN (SELECT x.asset FROM escrows x WHERE x.id = (e.args ->> 'id')::bigint) END,
+                CASE WHEN e.args ? 'rentalId' THEN (SELECT r.asset FROM rentals r WHERE r.id = (e.args ->> 'rentalId')::bigint) END
+              ) AS asset
+         FROM event_accounts a JOIN events e USING (block_number, event_index)
         WHERE a.account = $1 AND e.name = ANY($2) ${who} ORDER BY e.block_number DESC, e.event_index DESC`,
       [account, names],
       q.paging(),
-      eventRow,
+      (r) => ({ ...eventRow(r), asset: str(r.asset) }),
     );
   }
 

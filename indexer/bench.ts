@@ -2,7 +2,7 @@
  * The indexer's scale benchmark (scripts/indexer-bench.sh runs it on a fresh node and an
  * empty database):
  *
- *   npx tsx indexer/bench.ts --url ws://… [--models 10000] [--offers 10000] [--runs 200]
+ *   npx tsx indexer/bench.ts --url ws://… [--models 10000] [--offers 10000] [--runs 200] [--chain-runs 3]
  *
  * 1. deploys the contracts (deployments/indexer-bench.json) and seeds MODELS models and
  *    OFFERS GPU offers through `utility.batchAll` (50 contract calls an extrinsic, six
@@ -11,7 +11,10 @@
  * 2. indexes the chain from its first block into the empty database (--until-head) and
  *    measures the catch-up: blocks, events and rows per second;
  * 3. serves the API and measures five searches, RUNS times each over HTTP (the dApp's
- *    view of them): p50, p99 and the largest latency.
+ *    view of them): p50, p99 and the largest latency;
+ * 4. answers the same five searches from the chain's paged views alone
+ *    (indexer/onchain.ts), CHAIN_RUNS times each (--chain-runs, default 3): the calls
+ *    and the median time, and fails unless they give the API's answer.
  *
  * Writes .run/indexer-bench.json and prints a table; docs/indexer.md quotes the numbers.
  */
@@ -19,11 +22,12 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { devSigners, dryRun, IndexerClient, type Signer } from '../client/src/index.js';
-import { ROOT, readDeployment } from '../client/src/node.js';
+import { connect, devSigners, dryRun, IndexerClient, openMarket, type Page, type Paging, type Signer } from '../client/src/index.js';
+import { loadMetadata, ROOT, readDeployment } from '../client/src/node.js';
 import { deploy } from '../scripts/deploy.js';
 import { serve } from './api.js';
 import { openPool, reset } from './db.js';
+import { cheapestFree, modelsByPrefix, modelsByTagAndOwner, modelsByWords, offersUnder, type ChainAnswer } from './onchain.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
   const models = Number(option('models', '10000'));
   const offers = Number(option('offers', '10000'));
   const runs = Number(option('runs', '200'));
+  const chainRuns = Number(option('chain-runs', '3'));
   const phase = option('phase', 'all');
   const r = rng(21);
   const who = await devSigners();
@@ -172,31 +177,85 @@ async function main(): Promise<void> {
   }
   const sizes = (await pool.query("SELECT relname AS t, n_live_tup AS n FROM pg_stat_user_tables WHERE relname IN ('models', 'gpu_offers', 'events')")).rows;
 
-  // Five searches through the API, over HTTP.
+  // Five searches through the API, over HTTP; then the same answers from the chain's
+  // paged views (indexer/onchain.ts), which must be the same ids in the same order.
   const server = await serve({ pool, port: 0, nodeUrl: url });
   const head = (await pool.query<{ block_number: string }>('SELECT block_number FROM indexer_cursor')).rows[0]?.block_number;
   const api = new IndexerClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const searches: [string, () => Promise<{ total: number }>][] = [
-    ['models by name prefix ("llama-7b")', () => api.models({ prefix: 'llama-7b' })],
-    ['models by full text ("mistral instruct")', () => api.models({ q: 'mistral instruct' })],
-    ['models by tag and owner (vision, Bob)', () => api.models({ tag: 'vision', owner: who.Bob.address })],
-    ['cheapest free A100 in eu-west with 80 GB', () => api.gpuOffers({ region: 'eu-west', gpuModel: 'A100', minVram: 80, minFree: 1, limit: 10 })],
-    ['GPU offers ≥ 48 GB under 0.5 UNIT/h, by price', () => api.gpuOffers({ minVram: 48, maxPrice: UNIT / 2n, limit: 20 })],
+  const client = await connect(url, 15_000, 0);
+  const m = openMarket(client, deployment, loadMetadata());
+  const caller = deployment.deployer;
+  const bob = who.Bob.address;
+  interface Search {
+    name: string;
+    /** The API's first page (what the dApp asks for). */
+    run: (p: Paging) => Promise<Page<{ id: string }>>;
+    limit: number;
+    /** `rank`: the API orders by relevance, so the answers are compared as sets. */
+    order: 'listed' | 'rank';
+    chain: () => Promise<ChainAnswer>;
+  }
+  const searches: Search[] = [
+    { name: 'models by name prefix ("llama-7b")', limit: 20, order: 'listed', run: (p) => api.models({ prefix: 'llama-7b', ...p }), chain: () => modelsByPrefix(m, caller, 'llama-7b', 20) },
+    { name: 'models by full text ("mistral instruct")', limit: 20, order: 'rank', run: (p) => api.models({ q: 'mistral instruct', ...p }), chain: () => modelsByWords(m, caller, 'mistral instruct', 20) },
+    { name: 'models by tag and owner (vision, Bob)', limit: 20, order: 'listed', run: (p) => api.models({ tag: 'vision', owner: bob, ...p }), chain: () => modelsByTagAndOwner(m, caller, 'vision', bob, 20) },
+    {
+      name: 'cheapest free A100 in eu-west with 80 GB',
+      limit: 10,
+      order: 'listed',
+      run: (p) => api.gpuOffers({ region: 'eu-west', gpuModel: 'A100', minVram: 80, minFree: 1, ...p }),
+      chain: () => cheapestFree(m, caller, 'eu-west', 'A100', 80, 10),
+    },
+    {
+      name: 'GPU offers ≥ 48 GB under 0.5 UNIT/h, by price',
+      limit: 20,
+      order: 'listed',
+      run: (p) => api.gpuOffers({ minVram: 48, maxPrice: UNIT / 2n, ...p }),
+      chain: () => offersUnder(m, caller, REGIONS, UNIT / 2n, 48, 20),
+    },
   ];
   const results = [];
-  for (const [name, run] of searches) {
-    const first = await run(); // warm the plan cache; not counted
+  const mismatches: string[] = [];
+  for (const s of searches) {
+    const first = await s.run({ limit: s.limit }); // warm the plan cache; not counted
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const a = performance.now();
-      await run();
+      await s.run({ limit: s.limit });
       times.push(performance.now() - a);
     }
     times.sort((x, y) => x - y);
-    const row = { search: name, matches: first.total, p50_ms: +percentile(times, 50).toFixed(2), p99_ms: +percentile(times, 99).toFixed(2), max_ms: +times[times.length - 1].toFixed(2) };
+    // Every id the API matches, page by page (not timed), to compare with the chain's.
+    const every: string[] = [];
+    for (let offset = 0; offset < first.total; offset += 100) every.push(...(await s.run({ limit: 100, offset })).items.map((i) => i.id));
+    const chainMs: number[] = [];
+    let answer: ChainAnswer | undefined;
+    for (let i = 0; i < chainRuns; i++) {
+      const a = performance.now();
+      answer = await s.chain();
+      chainMs.push(performance.now() - a);
+    }
+    chainMs.sort((x, y) => x - y);
+    const key = (ids: string[]) => JSON.stringify(s.order === 'rank' ? [...ids].sort() : ids);
+    if (key(answer!.ids) !== key(every)) mismatches.push(`${s.name}: the API answers ${every.length} ids, the chain ${answer!.ids.length}, not the same ${s.order === 'rank' ? 'set' : 'list'}`);
+    const row = {
+      search: s.name,
+      matches: first.total,
+      p50_ms: +percentile(times, 50).toFixed(2),
+      p99_ms: +percentile(times, 99).toFixed(2),
+      max_ms: +times[times.length - 1].toFixed(2),
+      chain_calls: answer!.calls,
+      chain_first_page_calls: answer!.firstPageCalls,
+      chain_ms: Math.round(percentile(chainMs, 50)),
+      chain_same_answer: key(answer!.ids) === key(every),
+    };
     results.push(row);
-    console.log(`bench: ${name}: ${row.matches} matches, p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, max ${row.max_ms} ms (${runs} runs)`);
+    console.log(
+      `bench: ${s.name}: ${row.matches} matches; indexer p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, max ${row.max_ms} ms (${runs} runs); ` +
+        `on chain ${row.chain_calls} calls (first page after ${row.chain_first_page_calls}), ${row.chain_ms} ms (median of ${chainRuns}), ${row.chain_same_answer ? 'the same answer' : 'A DIFFERENT ANSWER'}`,
+    );
   }
+  await client.disconnect();
   server.close();
   await pool.end();
 
@@ -205,10 +264,23 @@ async function main(): Promise<void> {
     seeded: { ...seeded, indexed_head: Number(head) },
     catch_up: catchUp,
     tables: Object.fromEntries(sizes.map((x: { t: string; n: string }) => [x.t, Number(x.n)])),
+    chain_runs: chainRuns,
     searches: results,
   };
   writeFileSync(join(ROOT, `.run/indexer-bench${phase === 'all' ? '' : `-${phase}`}.json`), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`bench: results in .run/indexer-bench${phase === 'all' ? '' : `-${phase}`}.json`);
+  printTable(results);
+  if (mismatches.length) throw new Error(`the chain's views and the API disagree:\n  ${mismatches.join('\n  ')}`);
+}
+
+/** The table docs/indexer.md quotes. */
+function printTable(rows: { search: string; matches: number; p50_ms: number; p99_ms: number; chain_calls: number; chain_first_page_calls: number; chain_ms: number }[]): void {
+  const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
+  console.log('| search | matches | indexer p50 | indexer p99 | on-chain calls (first page) | on-chain time |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.search} | ${r.matches.toLocaleString('en-US')} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${r.chain_calls.toLocaleString('en-US')} (${r.chain_first_page_calls.toLocaleString('en-US')}) | ${ms(r.chain_ms)} |`);
+  }
 }
 
 main().then(

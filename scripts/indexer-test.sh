@@ -177,7 +177,7 @@ else
     kill -0 "$api_pid" 2>/dev/null || fail "the API exited (log $dir/api.log)"
     sleep 0.25
   done
-  BROWSER_NETWORK=$network INDEXER_API="http://127.0.0.1:$api_port" INDEXER_DIST="$dir/dist" CHROMIUM="$chromium_bin" \
+  BROWSER_NETWORK=$network INDEXER_API="http://127.0.0.1:$api_port" INDEXER_DIST="$dir/dist" CHROMIUM="$chromium_bin" BROWSER_ARTIFACTS="$dir/shots" \
     run_ts tests/browser/indexer.ts || fail "the dApp's searches through the indexer (log above; API log $dir/api.log)"
   kill "$api_pid"
   api_pid=""

@@ -16,6 +16,7 @@ import { ProviderScreen } from './screens/Provider.js';
 import { DisputesScreen } from './screens/Disputes.js';
 import { JuryScreen } from './screens/Jury.js';
 import { GovernanceScreen } from './screens/Governance.js';
+import { HistoryScreen } from './screens/History.js';
 
 const TABS = [
   ['models', 'Models'],
@@ -29,6 +30,7 @@ const TABS = [
   ['disputes', 'Disputes'],
   ['jury', 'Jury'],
   ['governance', 'Governance'],
+  ['history', 'History'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -184,6 +186,7 @@ function Connected({ chain }: { chain: Chain }) {
             {tab === 'disputes' && <DisputesScreen caseId={caseId} onCase={openCase} />}
             {tab === 'jury' && <JuryScreen onCase={openCase} />}
             {tab === 'governance' && <GovernanceScreen />}
+            {tab === 'history' && <HistoryScreen onCase={openCase} />}
           </main>
           <footer className="foot">
             registry {short(chain.market.registry.address)} · vault {short(chain.market.vault.address)} · {chain.market.deployment.params.tokenSymbol}{' '}

@@ -165,6 +165,12 @@ export interface EventRow {
   contract: string;
   name: string;
   args: Record<string, unknown>;
+  /**
+   * In an account's purchases and credits: the asset its amounts are in (`Native` or
+   * the token's address), from the event or the escrow, collateral or rental it names;
+   * null for the DAO's events, whose amounts are in its stake token (the market token).
+   */
+  asset?: string | null;
 }
 
 export interface CaseDetail extends CaseRow {

@@ -72,7 +72,7 @@ export async function as(page: Page, who: Signer): Promise<void> {
   await page.waitForFunction((name) => document.querySelector('[data-testid="balances"]')?.textContent?.includes('UNIT') && !!name, who.name);
 }
 
-export type TabKey = 'models' | 'list' | 'licenses' | 'seller' | 'gpus' | 'rent' | 'rentals' | 'provider' | 'disputes' | 'jury' | 'governance';
+export type TabKey = 'models' | 'list' | 'licenses' | 'seller' | 'gpus' | 'rent' | 'rentals' | 'provider' | 'disputes' | 'jury' | 'governance' | 'history';
 
 export async function tab(page: Page, key: TabKey): Promise<void> {
   await page.click(tid(`tab-${key}`));
