@@ -58,11 +58,17 @@ async function main(): Promise<void> {
     const pending = submit(client, remark(client, 'case 1: nonce N + 1'), who.Charlie, 'case 1', { nonce: n + 1, lostAfterBlocks: 3, wait: 'best', log });
     // Blocks until submit watches the nonce (the phase-1 watch polls every 2 s).
     for (let i = 0; i < 12 && !lines.some((l) => l.startsWith('case 1:') && l.includes('is watched')); i++) await blocks(client, who.Ferdie, 1);
-    check(lines.some((l) => l.startsWith('case 1:') && l.includes("watcher said nothing in 3 blocks") && l.includes('is watched')), 'case 1: after 3 quiet blocks submit watches the nonce instead of the node\'s watcher');
+    check(
+      lines.some((l) => l.startsWith('case 1:') && l.includes('watcher said nothing in 3 blocks') && l.includes('is watched')),
+      "case 1: after 3 quiet blocks submit watches the nonce instead of the node's watcher",
+    );
     const gap = await submit(client, remark(client, 'case 1: nonce N'), who.Charlie, 'case 1 gap', { nonce: n, wait: 'best' });
     await blocks(client, who.Ferdie, 1);
     const r = await pending;
-    check(r.detours.some((d) => d.startsWith('found in block')), `case 1: the first transaction is found in block #${r.blockNumber}, after its nonce was used`);
+    check(
+      r.detours.some((d) => d.startsWith('found in block')),
+      `case 1: the first transaction is found in block #${r.blockNumber}, after its nonce was used`,
+    );
     check(r.blockNumber >= gap.blockNumber && (await nonceOf(client, who.Charlie)) === n + 2, 'case 1: both landed, in nonce order, each once (nonce + 2)');
   }
 
@@ -76,8 +82,14 @@ async function main(): Promise<void> {
     });
     for (let i = 0; i < 20 && !dropped; i++) await blocks(client, who.Ferdie, 1);
     await pending;
-    check(lines.some((l) => l.startsWith('case 2:') && l.includes('is watched')) && lines.some((l) => l.startsWith('case 2:') && l.includes('handed to the node again')), 'case 2: submit watched the nonce and handed the bytes to the node again');
-    check(!!dropped && dropped.nonceUnused && dropped.nonce === n + 1 && /still unused/.test(dropped.reason), `case 2: reported dropped, nonce ${n + 1} unused (${dropped?.reason.slice(0, 60)}…)`);
+    check(
+      lines.some((l) => l.startsWith('case 2:') && l.includes('is watched')) && lines.some((l) => l.startsWith('case 2:') && l.includes('handed to the node again')),
+      'case 2: submit watched the nonce and handed the bytes to the node again',
+    );
+    check(
+      !!dropped && dropped.nonceUnused && dropped.nonce === n + 1 && /still unused/.test(dropped.reason),
+      `case 2: reported dropped, nonce ${n + 1} unused (${dropped?.reason.slice(0, 60)}…)`,
+    );
     // Fill the gap, then send it again with the reported nonce: two copies with nonce N + 1 exist.
     await submit(client, remark(client, 'case 2: nonce N'), who.Dave, 'case 2 gap', { nonce: n, wait: 'best' });
     let again: string;
@@ -107,7 +119,10 @@ async function main(): Promise<void> {
         else throw e;
       }
     }
-    check(refusals.length === 2 && refusals.every((r) => !r.nonceUnused && /refuse/.test(r.reason)), `case 3: used nonces ${n} and 0 are refused (${refusals.map((r) => r.reason.slice(0, 60)).join('; ')})`);
+    check(
+      refusals.length === 2 && refusals.every((r) => !r.nonceUnused && /refuse/.test(r.reason)),
+      `case 3: used nonces ${n} and 0 are refused (${refusals.map((r) => r.reason.slice(0, 60)).join('; ')})`,
+    );
     check((await nonceOf(client, who.Eve)) === n + 1, 'case 3: nothing else landed');
   }
   await client.disconnect();

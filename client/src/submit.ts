@@ -203,7 +203,8 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
         const best = await bestNumber(rpc);
         const used = Number((await client.query.system.account(signer.address)).nonce) > nonce;
         if (used) usedSince ??= Date.now();
-        if (used && Date.now() - usedSince! > (wait === 'best' ? QUIET_MS : 6 * QUIET_MS)) finish({ kind: 'lost', why: 'the node\'s watcher said nothing after its nonce was used' });
+        if (used && Date.now() - usedSince! > (wait === 'best' ? QUIET_MS : 6 * QUIET_MS))
+          finish({ kind: 'lost', why: "the node's watcher said nothing after its nonce was used" });
         else if (!used && best - startBlock >= lostAfter) finish({ kind: 'lost', why: `the node's watcher said nothing in ${lostAfter} blocks` });
       })()
         .catch(() => undefined)
@@ -237,7 +238,12 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
       continue;
     }
     if (best - lostAt >= lostAfter) {
-      throw new TxDropped(label, `not included in ${lostAfter} blocks after ${watched.why}; nothing was charged, and its nonce ${nonce} is still unused: send it again with nonce ${nonce}, so that at most one copy lands`, nonce, true);
+      throw new TxDropped(
+        label,
+        `not included in ${lostAfter} blocks after ${watched.why}; nothing was charged, and its nonce ${nonce} is still unused: send it again with nonce ${nonce}, so that at most one copy lands`,
+        nonce,
+        true,
+      );
     }
     if (best > lastResent) {
       lastResent = best;
