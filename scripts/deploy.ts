@@ -15,7 +15,8 @@
  * `daoDefaults`). `short` periods are sized from the chain's block time, read from its
  * runtime (`blockTimeMs`): on a chain with blocks of B ≥ 1 s each period is multiplied by
  * ⌈B / 1 s⌉, so the shortest phase (appeal) spans at least three blocks (a 6 s parachain:
- * commit 24 s, reveal 24 s, appeal 18 s), and a rental "hour" defaults to 10 blocks.
+ * commit 24 s, reveal 24 s, appeal 18 s), and a rental "hour" defaults to 30 blocks (a
+ * transaction that waits for finality takes about 5).
  * Everything else defaults to a real hour; `--dao-param commitMs=5000` overrides one (any field of `DaoParams`'
  * jury or gov — `jury.quorumBps` / `gov.quorumBps` for the name both have — or
  * `unbondingMs`). They are recorded in the deployment file, and a later run reuses them.
@@ -82,7 +83,7 @@ export interface DeployOptions {
   treasury?: string;
   /**
    * Length of a rental "hour" for a new deployment (default 3 600 000 ms; with `short`
-   * periods on a chain with blocks of 1 s or more, 10 blocks).
+   * periods on a chain with blocks of 1 s or more, 30 blocks).
    */
   hourMs?: number;
   /** Ignore an existing deployment file and instantiate everything anew. */
@@ -364,7 +365,7 @@ async function deployWith(opts: DeployOptions): Promise<Deployed> {
   const periods = opts.daoPeriods ?? (devChain ? 'short' : 'long');
   const blockMs = blockTimeMs(client);
   if (periods === 'short' && shortScale(blockMs) > 1) {
-    log(`block time ${blockMs} ms (from the runtime): short periods × ${shortScale(blockMs)}, a rental hour of ${(10 * blockMs) / 1000} s unless --hour-ms`);
+    log(`block time ${blockMs} ms (from the runtime): short periods × ${shortScale(blockMs)}, a rental hour of 30 blocks (${(30 * blockMs) / 1000} s) unless --hour-ms`);
   }
   // A deployment file from before the DAO has no DAO parameters: they are added (and
   // one from before the case fee gets the new jury fields).
@@ -394,7 +395,7 @@ async function deployWith(opts: DeployOptions): Promise<Deployed> {
         maxRoyaltyBps: 2_000,
         tokenSymbol: 'MMT',
         tokenDecimals: 12,
-        hourMs: opts.hourMs ?? (periods === 'short' && shortScale(blockMs) > 1 ? 10 * blockMs : 3_600_000),
+        hourMs: opts.hourMs ?? (periods === 'short' && shortScale(blockMs) > 1 ? 30 * blockMs : 3_600_000),
         collateralRatioBps: 10_000,
         noShowBps: 1_000,
         maxStartWindowMs: Number(DAY_MS),

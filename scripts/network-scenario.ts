@@ -173,11 +173,12 @@ async function main(): Promise<void> {
     execSync(recover, { stdio: 'inherit' });
   }
 
-  // Phase 3: settle everything, then check every payout and the vault.
-  await settle(who.Eve, second);
-  await settle(who.Charlie, third);
+  // Phase 3: settle everything, then check every payout and the vault. The rental first,
+  // while its hours last (each transaction here waits for finality, some 30 s).
   const ended = await tx('Eve ends the rental early', () => send(compute, who.Eve, 'endEarly', [rentalId]));
   const settled = vault.events.EscrowSettled.find(ended.events)!.data;
+  await settle(who.Eve, second);
+  await settle(who.Charlie, third);
   eq(settled.toPayee + settled.fee + settled.royalties + settled.refund, rentCost, 'rental: paid to Bob + fee + refund = prepaid');
   const gained = async (address: string) => (await credit(address)) - credits0.get(address)!;
   eq(await gained(treasury), 3n * fee + settled.fee, 'treasury: three license fees and the rental fee');

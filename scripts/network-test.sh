@@ -29,7 +29,7 @@ bash scripts/network.sh start
 
 FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
 # The periods come from the chain's block time, read from its runtime (Aura's 6 s slot):
-# the DAO's short periods × 6 and a rental "hour" of 10 blocks, so a rental outlives the
+# the DAO's short periods × 6 and a rental "hour" of 30 blocks, so a rental outlives the
 # outage. Each step waits for its best-chain block; the deployment is written once a
 # finalized block holds them all.
 t=$SECONDS
