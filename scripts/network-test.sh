@@ -25,6 +25,7 @@ begin=$SECONDS
 
 [ "${NETWORK_SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh
 trap 'bash scripts/network.sh stop >/dev/null 2>&1 || true' EXIT
+bash scripts/network.sh stop >/dev/null 2>&1 || true # a fresh network every time
 bash scripts/network.sh start
 
 FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL

@@ -87,6 +87,16 @@ export interface SubmitOptions {
   lostAfterBlocks?: number;
   /** Called with a line for each detour (the pool's verdict, a resend, a retraction). */
   log?: (line: string) => void;
+  /**
+   * `'immortal'` (the default on a parachain) or `'mortal'` (dedot's: valid for about
+   * 12 minutes after the block it names). dedot names the finalized block when finality
+   * lags at most 5 blocks, else the best block's parent; on a parachain finality often
+   * lags more, and when that block is then abandoned for another fork, the transaction
+   * names a block the chain does not have and every node refuses it for good
+   * (`AncientBirthBlock`), so no resend can save it. An immortal one stays valid until
+   * its nonce is used, which is also what makes "send it again with the same nonce" safe.
+   */
+  mortality?: 'immortal' | 'mortal';
 }
 
 const POLL_MS = 1_000;
@@ -111,11 +121,16 @@ export function setDefaultInclusion(wait: Inclusion | undefined): Inclusion | un
  */
 export function defaultInclusion(client: Client): Inclusion {
   if (chosen) return chosen;
+  return onParachain(client) ? 'finalized' : 'best';
+}
+
+/** The runtime is a parachain's (it has `ParachainSystem`): its best blocks can be abandoned. */
+export function onParachain(client: Client): boolean {
   try {
     const pallets = (client.metadata as unknown as { latest: { pallets: { name: string }[] } }).latest.pallets;
-    return pallets.some((p) => p.name === 'ParachainSystem') ? 'finalized' : 'best';
+    return pallets.some((p) => p.name === 'ParachainSystem');
   } catch {
-    return 'best';
+    return false;
   }
 }
 
@@ -137,7 +152,9 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
     throw new TxDropped(label, 'the node would refuse it: nonce 0 is already used', 0, false);
   }
   const account = signer.pair ?? signer.address;
-  await tx.sign(account, signer.injected ? { signer: signer.injected, nonce } : { nonce });
+  const immortal = (options.mortality ?? (onParachain(client) ? 'immortal' : 'mortal')) === 'immortal';
+  const signOptions: Record<string, unknown> = { nonce, ...(immortal ? { mortality: { type: 'Immortal' } } : {}), ...(signer.injected ? { signer: signer.injected } : {}) };
+  await tx.sign(account, signOptions);
   const hex = tx.toHex();
   const detours: string[] = [];
   const note = (line: string) => {
@@ -255,7 +272,7 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
         if (/already imported|1013/i.test(text)) note(`handed to the node again at block #${best}: it still holds it`);
         else if (/too low priority|1014/i.test(text)) note(`handed to the node again at block #${best}: it holds another transaction with nonce ${nonce}`);
         // Stale: the nonce was used meanwhile (the next round finds where).
-        else if (!/outdated|stale|1010/i.test(text)) note(`the node refused the resend: ${text}`);
+        else if (!/outdated|stale/i.test(text)) note(`the node refused the resend: ${text}`);
       }
     }
     await sleep(POLL_MS);
