@@ -574,11 +574,17 @@ async function wire(m: Market, signer: Signer, log: (l: string) => void): Promis
     if (await done()) {
       log(`wiring: ${what} (already)`);
     } else {
-      await run().catch((err: unknown) => (err instanceof Refused && /NotArbiter|NotAdmin/.test(err.code) ? roleMoved(what, err) : Promise.reject(err)));
+      const sent = await run().catch((err: unknown) => (err instanceof Refused && /NotArbiter|NotAdmin/.test(err.code) ? roleMoved(what, err) : Promise.reject(err)));
       if (!(await done())) throw new DeployError(`wiring did not take: ${what}`);
-      log(`wiring: ${what}`);
+      log(`wiring: ${what}${detoursOf(sent)}`);
     }
   }
+}
+
+/** ` (on the way: …)` when a transaction's pool verdicts were not final (client/src/submit.ts). */
+function detoursOf(sent: unknown): string {
+  const d = (sent as { detours?: string[] } | undefined)?.detours;
+  return d?.length ? ` (on the way: ${d.join('; ')})` : '';
 }
 
 /** Who holds each governed role now, and who was proposed for it. */
@@ -612,14 +618,15 @@ export async function handOver(m: Market, signer: Signer, log: (l: string) => vo
     if (holder !== signer.address) {
       throw new DeployError(`${what}: the role is held by ${holder}, neither the deployer nor this DAO (an earlier DAO? hand it over by its proposal, or --fresh)`);
     }
+    let proposed: unknown;
     if (pending !== dao.address) {
-      if (target === 'Vault') await send(vault, signer, 'vaultArbiterProposeArbiter', [dao.address]);
-      else if (target === 'Registry') await send(registry, signer, 'administeredProposeAdmin', [dao.address]);
-      else await send(compute, signer, 'administeredProposeAdmin', [dao.address]);
+      if (target === 'Vault') proposed = await send(vault, signer, 'vaultArbiterProposeArbiter', [dao.address]);
+      else if (target === 'Registry') proposed = await send(registry, signer, 'administeredProposeAdmin', [dao.address]);
+      else proposed = await send(compute, signer, 'administeredProposeAdmin', [dao.address]);
     }
-    await send(dao, signer, 'acceptRole', [target]);
+    const accepted = await send(dao, signer, 'acceptRole', [target]);
     if ((await roles(m, signer.address))[target].holder !== dao.address) throw new DeployError(`${what} did not take`);
-    log(what);
+    log(`${what}${detoursOf(proposed)}${detoursOf(accepted)}`);
   }
 }
 

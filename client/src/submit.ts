@@ -11,7 +11,9 @@
  * same bytes may still sit in the other collator's pool and be included later. So a
  * pool's verdict is a hint, not a result: while the signer's nonce is unused, `submit`
  * hands the identical bytes to the node again (the same signature and nonce, so it can
- * land at most once), and once the nonce is used it finds the block that used it. Only
+ * land at most once; when the node has banned those bytes, as it does for 30 minutes
+ * with what its block builder reported invalid, the same call signed again with the same
+ * nonce), and once the nonce is used it finds the block that used it, among every copy. Only
  * when another transaction used that nonce, or the transaction stays out for
  * `lostAfterBlocks` blocks, is it reported dropped, with the pool's words.
  *
@@ -155,7 +157,10 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
   const immortal = (options.mortality ?? (onParachain(client) ? 'immortal' : 'mortal')) === 'immortal';
   const signOptions: Record<string, unknown> = { nonce, ...(immortal ? { mortality: { type: 'Immortal' } } : {}), ...(signer.injected ? { signer: signer.injected } : {}) };
   await tx.sign(account, signOptions);
-  const hex = tx.toHex();
+  // Every signed copy of this transaction (all with this nonce, so at most one can land):
+  // a node bans the bytes its block builder reported invalid (for 30 minutes by
+  // default), so phase 2 may sign the same call again.
+  const hexes = [tx.toHex()];
   const detours: string[] = [];
   const note = (line: string) => {
     detours.push(line);
@@ -244,7 +249,7 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
     const best = await bestNumber(rpc);
     const used = Number((await client.query.system.account(signer.address)).nonce) > nonce;
     if (used) {
-      const found = await findInChain(client, rpc, hex, startBlock, best);
+      const found = await findInChain(client, rpc, hexes, startBlock, best);
       if (!found) throw new TxDropped(label, `its nonce ${nonce} was used by another transaction of ${signer.address} (${watched.why})`, nonce, false);
       note(`found in block #${found.blockNumber} by its nonce`);
       includedMs ??= Date.now() - sentAt;
@@ -264,6 +269,7 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
     }
     if (best > lastResent) {
       lastResent = best;
+      const hex = hexes[hexes.length - 1];
       try {
         await rpc.author_submitExtrinsic(hex);
         note(`handed to the node again at block #${best}`);
@@ -271,6 +277,18 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
         const text = errText(err);
         if (/already imported|1013/i.test(text)) note(`handed to the node again at block #${best}: it still holds it`);
         else if (/too low priority|1014/i.test(text)) note(`handed to the node again at block #${best}: it holds another transaction with nonce ${nonce}`);
+        else if (/banned|1012/i.test(text)) {
+          // The node will not take these bytes again for a while: the same call, signed
+          // again with the same nonce (new bytes), so still at most one lands.
+          await tx.sign(account, signOptions);
+          hexes.push(tx.toHex());
+          try {
+            await rpc.author_submitExtrinsic(hexes[hexes.length - 1]);
+            note(`the node bans the first copy for a while: signed again with nonce ${nonce} and handed to it at block #${best}`);
+          } catch (again) {
+            note(`the node bans the first copy; a copy signed again with nonce ${nonce} was refused too: ${errText(again)}`);
+          }
+        }
         // Stale: the nonce was used meanwhile (the next round finds where).
         else if (!/outdated|stale/i.test(text)) note(`the node refused the resend: ${text}`);
       }
@@ -297,13 +315,13 @@ async function bestNumber(rpc: Rpc): Promise<number> {
   return Number(h.number);
 }
 
-/** Scans the best chain's blocks `from..to` for the extrinsic `hex`. */
-async function findInChain(client: Client, rpc: Rpc, hex: string, from: number, to: number): Promise<Omit<Included, 'nonce' | 'detours'> | undefined> {
+/** Scans the best chain's blocks `from..to` for any of the extrinsics `hexes`. */
+async function findInChain(client: Client, rpc: Rpc, hexes: string[], from: number, to: number): Promise<Omit<Included, 'nonce' | 'detours'> | undefined> {
   for (let n = to; n >= from; n--) {
     const hash = (await rpc.chain_getBlockHash(n)) as string | null;
     if (!hash) continue;
     const block = (await rpc.chain_getBlock(hash)) as { block: { extrinsics: string[] } };
-    const txIndex = block.block.extrinsics.indexOf(hex);
+    const txIndex = block.block.extrinsics.findIndex((x) => hexes.includes(x));
     if (txIndex < 0) continue;
     const at = await client.at(hash as `0x${string}`);
     const all = (await at.query.system.events()) as unknown as IEventRecord[];
