@@ -166,8 +166,10 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
     detours.push(line);
     options.log?.(`${label}: ${line}`);
   };
-  // The first block that could hold it: the best block now + 1.
-  const startBlock = (await bestNumber(rpc)) + 1;
+  // The first block that could hold it: the one after the finalized head, not after the
+  // best block (a collator may build on a parent older than the best: it did here).
+  const startBlock = (await finalizedNumber(rpc)) + 1;
+  const sentBest = await bestNumber(rpc);
   const sentAt = Date.now();
   let includedMs: number | undefined;
   const timed = (r: Included): Included => {
@@ -227,7 +229,7 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
         if (used) usedSince ??= Date.now();
         if (used && Date.now() - usedSince! > (wait === 'best' ? QUIET_MS : 6 * QUIET_MS))
           finish({ kind: 'lost', why: "the node's watcher said nothing after its nonce was used" });
-        else if (!used && best - startBlock >= lostAfter) finish({ kind: 'lost', why: `the node's watcher said nothing in ${lostAfter} blocks` });
+        else if (!used && best - sentBest >= lostAfter) finish({ kind: 'lost', why: `the node's watcher said nothing in ${lostAfter} blocks` });
       })()
         .catch(() => undefined)
         .finally(() => {
@@ -308,6 +310,11 @@ function failure(events: IEventRecord[]): unknown {
     if (e.pallet === 'System' && e.palletEvent.name === 'ExtrinsicFailed') return e.palletEvent.data?.dispatchError;
   }
   return undefined;
+}
+
+async function finalizedNumber(rpc: Rpc): Promise<number> {
+  const head = (await rpc.chain_getFinalizedHead()) as string;
+  return Number(((await rpc.chain_getHeader(head)) as Header).number);
 }
 
 async function bestNumber(rpc: Rpc): Promise<number> {
