@@ -14,8 +14,8 @@
  * appeal 3 s, 2 rounds; voting 6 s, timelock 4 s) and `long` ones elsewhere (days; see
  * `daoDefaults`). `short` periods are sized from the chain's block time, read from its
  * runtime (`blockTimeMs`): on a chain with blocks of B ≥ 1 s each period is multiplied by
- * ⌈B / 1 s⌉, so the shortest phase (appeal) spans at least three blocks (a 6 s parachain:
- * commit 24 s, reveal 24 s, appeal 18 s), and a rental "hour" defaults to 30 blocks (a
+ * 4 × ⌈B / 1 s⌉, so the shortest phase (appeal) spans 12 blocks (a 6 s parachain: commit
+ * 96 s, reveal 96 s, appeal 72 s), and a rental "hour" defaults to 30 blocks (a
  * transaction that waits for finality takes about 5).
  * Everything else defaults to a real hour; `--dao-param commitMs=5000` overrides one (any field of `DaoParams`'
  * jury or gov — `jury.quorumBps` / `gov.quorumBps` for the name both have — or
@@ -174,11 +174,12 @@ function daoDefaults(periods: 'short' | 'long', guardian: string | null, blockMs
 
 /**
  * How much longer `short` periods are on a chain with blocks of `blockMs`: 1 under a
- * second (the instant-seal dev node), else ⌈blockMs / 1 s⌉, so a 3 s phase spans three
- * blocks.
+ * second (the instant-seal dev node), else 4 × ⌈blockMs / 1 s⌉, so a 3 s phase spans 12
+ * blocks: longer than a transaction takes to be final on the local parachain (about 5
+ * blocks), so a juror can still act in a phase after the case's opening is final.
  */
 export function shortScale(blockMs: number): number {
-  return blockMs >= 1_000 ? Math.ceil(blockMs / 1_000) : 1;
+  return blockMs >= 1_000 ? 4 * Math.ceil(blockMs / 1_000) : 1;
 }
 
 /**

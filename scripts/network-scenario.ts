@@ -11,18 +11,23 @@
  * `start-node collator-bob` as its end, and connects to collator alice: what is sent
  * during the outage waits for alice's slots. With --fault-url, a transfer is submitted to
  * that node (collator bob) just before the fault stops it: it must be included once (it
- * reached collator alice first), or be reported dropped and sent again, never lost. Every transaction is reported with the block
- * that included it and how long finality took; a transaction the pool drops or refuses
- * fails the run with the node's reason (the client's `send` rejects on Invalid and Drop),
- * so none is lost silently. Runs on a dev node too (no fault given: the same checks).
+ * reached collator alice first), or be reported dropped and sent again, never lost.
+ * Every transaction goes through the client's `submit` (client/src/submit.ts): on a
+ * parachain it waits for finality, and is reported with the block that included it, the
+ * time to inclusion and to finality, and any detour (a pool's Invalid, a retracted
+ * block); one that is really lost fails the run with the reason. Runs on a dev node too
+ * (no fault given: the same checks).
  *
  * Actors: Bob sells a model license (10 UNIT, native) and rents out 2 GPUs; Eve and
  * Charlie buy licenses; Eve rents a GPU and ends early; Ferdie is the treasury (set by
  * `deploy.ts --treasury`, the default is the deployer: the run reads it from the vault).
+ * Then a jury case: Charlie, Dave and Ferdie stake MMT, Eve disputes a second rental and
+ * opens a case, the jurors commit and reveal, Alice executes the ruling, and every credit
+ * it made, each withdrawal and the vault's reserves are checked to the unit.
  */
 import { execSync } from 'node:child_process';
 import { deploy } from './deploy.js';
-import { blockTimeMs, connect, defaultInclusion, devSigners, dryRun, formatUnits, freeBalance, paidBy, send, submit, tick, type Client, type Sent, type Signer, type Submittable } from '../client/src/index.js';
+import { blockTimeMs, commitmentOf, connect, defaultInclusion, devSigners, randomSalt, revealVote, dryRun, formatUnits, freeBalance, paidBy, send, submit, tick, type Client, type Sent, type Signer, type Submittable } from '../client/src/index.js';
 
 const UNIT = 10n ** 12n;
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -31,6 +36,9 @@ const u = (v: bigint) => formatUnits(v, 12);
 class CheckFailed extends Error {}
 function eq(actual: bigint, expected: bigint, what: string): void {
   if (actual !== expected) throw new CheckFailed(`${what}: expected ${expected}, got ${actual}`);
+}
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new CheckFailed(what);
 }
 
 /** Waits until the block that included a transaction is finalized and still canonical. */
@@ -198,7 +206,124 @@ async function main(): Promise<void> {
   eq(r.owed, owed0 - withdrawn0 + collateral, "the vault owes what it owed before, less the earlier credits withdrawn, plus Bob's new collateral");
   if (r.holdings < r.owed) throw new CheckFailed(`the vault holds ${r.holdings}, less than it owes (${r.owed})`);
   console.log(`scenario: vault owes ${u(r.owed)} UNIT (collateral) and holds ${u(r.holdings)}; best block #${await best()}`);
+
+  // Phase 4: a jury decides a disputed rental, its phases sized from the block time by
+  // deploy.ts (× 24 here: commit 96 s, reveal 96 s, appeal 72 s).
+  await juryCase({ m, who, tx, credit, best, offerId, gpuPrice, treasury, feeBps });
   await client.disconnect();
+}
+
+interface JuryCaseContext {
+  m: Awaited<ReturnType<typeof deploy>>['market'];
+  who: Awaited<ReturnType<typeof devSigners>>;
+  tx: <R>(what: string, p: () => Promise<Sent<R>>) => Promise<Sent<R>>;
+  credit: (address: string) => Promise<bigint>;
+  best: () => Promise<number>;
+  offerId: bigint;
+  gpuPrice: bigint;
+  treasury: string;
+  feeBps: bigint;
+}
+
+/**
+ * Three jurors stake; Eve rents a GPU, Bob starts, Eve disputes the stream and opens a
+ * case; the jurors commit and reveal at once (each phase outlasts a transaction's wait
+ * for finality); the ruling (50 % to Bob, his collateral slashed) is executed, and every
+ * credit it makes, each withdrawal and the vault's reserves are checked to the unit.
+ */
+async function juryCase(c: JuryCaseContext): Promise<void> {
+  const { m, who, tx, credit, best } = c;
+  const { token, vault, compute, dao, client } = m;
+  const native = { type: 'Native' as const };
+  const BPS = 10_000n;
+  const cfg = (await dryRun(dao, who.Alice.address, 'config', [])).value;
+  const phaseS = `commit ${Number(cfg.jury.commitMs) / 1000} s, reveal ${Number(cfg.jury.revealMs) / 1000} s, appeal ${Number(cfg.jury.appealMs) / 1000} s`;
+  console.log(`scenario: the jury's phases: ${phaseS} (read from the DAO)`);
+  const chainTime = async () => BigInt(await client.query.timestamp.now());
+  const until = async (at: bigint, what: string) => {
+    const t0 = Date.now();
+    // A dev node makes blocks only for transactions: there Ferdie's remarks move its clock.
+    const sealed = blockTimeMs(client) < 1_000;
+    while ((await chainTime()) < at) {
+      await new Promise((r) => setTimeout(r, sealed ? 500 : 2_000));
+      if (sealed) await tick(client, who.Ferdie);
+    }
+    console.log(`scenario: ${what} (waited ${((Date.now() - t0) / 1000).toFixed(0)} s, block #${await best()})`);
+  };
+  const jurors = [
+    { s: who.Charlie, stake: 300n * UNIT, choice: 7 },
+    { s: who.Dave, stake: 200n * UNIT, choice: 7 },
+    { s: who.Ferdie, stake: 100n * UNIT, choice: 4 },
+  ];
+  // Alice's MMT to the jurors and the case fee to Eve, at once with consecutive nonces;
+  // each juror's approval and stake one after the other, the jurors at once.
+  const n0 = Number(await (client.rpc as unknown as Record<string, (a: string) => Promise<number>>).system_accountNextIndex(who.Alice.address));
+  const grants: [Signer, bigint][] = [...jurors.map((j): [Signer, bigint] => [j.s, j.stake]), [who.Eve, cfg.jury.caseFee]];
+  await Promise.all(grants.map(([to, amount], i) => tx(`Alice sends ${u(amount)} MMT to ${to.name} (nonce ${n0 + i})`, () => send(token, who.Alice, 'psp22Transfer', [to.address, amount, '0x'], { nonce: n0 + i }))));
+  await Promise.all(
+    jurors.map(async (j) => {
+      await tx(`${j.s.name} approves the DAO`, () => send(token, j.s, 'psp22Approve', [dao.address, j.stake]));
+      await tx(`${j.s.name} stakes ${u(j.stake)} MMT`, () => send(dao, j.s, 'stake', [j.stake]));
+    }),
+  );
+
+  const owedBefore = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value.owed;
+  const cost = c.gpuPrice * 2n;
+  const offer = (await dryRun(compute, who.Eve.address, 'offer', [c.offerId])).value!;
+  const rental = (await tx('Eve rents 1 GPU for 2 hours', () => send(compute, who.Eve, 'rent', [c.offerId, 1, 2, offer.offer.version], { value: cost }))).value;
+  const escrowId = (await dryRun(compute, who.Eve.address, 'rental', [rental])).value!.escrowId;
+  await tx('Bob starts it', () => send(compute, who.Bob, 'start', [rental, `0x${'ab'.repeat(32)}`]));
+  const bond = (await dryRun(vault, who.Eve.address, 'requiredBond', [escrowId])).value!;
+  await tx(`Eve disputes the stream (bond ${u(bond)} UNIT)`, () => send(vault, who.Eve, 'dispute', [escrowId], { value: bond }));
+  await tx('Eve approves the DAO for the case fee', () => send(token, who.Eve, 'psp22Approve', [dao.address, cfg.jury.caseFee]));
+  const caseId = (await tx('Eve opens a case', () => send(dao, who.Eve, 'openCase', [escrowId, 'ipfs://net-evidence']))).value;
+  let view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+  eq(view.case.totalStake, 600n * UNIT, 'the case snapshots the 600 MMT staked');
+  const collateralId = view.case.collateral!;
+  const lockBefore = (await dryRun(vault, who.Alice.address, 'vaultArbiterCollateral', [collateralId])).value!.amount;
+
+  const salts = jurors.map(() => randomSalt());
+  await Promise.all(jurors.map((j, i) => tx(`${j.s.name} commits a hidden vote`, () => send(dao, j.s, 'commitVote', [caseId, commitmentOf(j.choice, salts[i], j.s.address, caseId, 0)]))));
+  // A commit that came after the phase would have failed on chain (CallFailed).
+  view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+  eq(BigInt((await dryRun(dao, who.Alice.address, 'roundInfo', [caseId, 0])).value.commits), 3n, 'three commits recorded');
+  await until(view.phaseEnds, 'the commit phase is over');
+  await Promise.all(jurors.map((j, i) => tx(`${j.s.name} reveals`, () => revealVote(dao, j.s, caseId, j.choice, salts[i]))));
+  view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+  eq(view.roundInfo.revealedWeight, 600n * UNIT, 'revealed weight: all 600 MMT');
+  while (view.phase !== 'Executable') {
+    await until(view.phaseEnds, `the ${view.phase.toLowerCase()} phase is over`);
+    view = (await dryRun(dao, who.Alice.address, 'case', [caseId])).value!;
+  }
+  const before = { eve: await credit(who.Eve.address), bob: await credit(who.Bob.address), treasury: await credit(c.treasury) };
+  const ruled = await tx('Alice executes the ruling', () => send(dao, who.Alice, 'executeRuling', [caseId]));
+  const ruling = dao.events.RulingExecuted.find(ruled.events)!.data;
+  const settled = vault.events.EscrowSettled.find(ruled.events)!.data;
+  check(ruling.choice === 7 && ruling.payeeBps === 5_000 && ruling.applied, `the majority's ruling, 50 % to Bob and a slash, applied (choice ${ruling.choice})`);
+  eq(settled.toPayee + settled.fee + settled.royalties + settled.refund, cost, 'the frozen stream: to Bob + fee + refund = what Eve prepaid');
+  const payeeSide = (cost * 5_000n) / BPS;
+  eq(settled.fee, (payeeSide * c.feeBps) / BPS, 'the fee, on the payee side only');
+  eq(ruling.slashed, (cost * BigInt(cfg.jury.slashBps)) / BPS, "the slash, a share of the frozen amount taken from Bob's collateral");
+  eq(lockBefore - (await dryRun(vault, who.Alice.address, 'vaultArbiterCollateral', [collateralId])).value!.amount, ruling.slashed, "Bob's collateral lock shrank by the slash");
+  eq((await credit(who.Eve.address)) - before.eve, settled.refund + ruling.slashed + settled.bondReturned, "Eve's credit: refund + slash + her bond back");
+  eq((await credit(who.Bob.address)) - before.bob, settled.toPayee, "Bob's credit: his half less the fee");
+  eq((await credit(c.treasury)) - before.treasury, settled.fee, "the treasury's credit: the fee");
+  eq(settled.bondReturned, bond, "Eve's bond comes back (her side got half)");
+  // The treasury withdraws too when it is one of the dev accounts (Ferdie in network-test).
+  const treasurer = Object.values(who).find((s) => s.address === c.treasury);
+  const payees = [who.Eve, who.Bob, ...(treasurer ? [treasurer] : [])];
+  for (const s of payees) {
+    const cr = await credit(s.address);
+    const free = await freeBalance(client, s.address);
+    const w = await tx(`${s.name} withdraws ${u(cr)} UNIT`, () => send(vault, s, 'escrowVaultWithdraw', [native]));
+    eq(w.value, cr, `${s.name} withdraws the whole credit`);
+    const paid = paidBy(w.events, s.address);
+    eq((await freeBalance(client, s.address)) - free, cr - paid.fee - paid.storageDeposit, `${s.name}'s balance rises by the credit less the network fee`);
+  }
+  const r = (await dryRun(vault, who.Alice.address, 'reserves', [native])).value;
+  eq(r.owed, owedBefore - ruling.slashed + (treasurer ? 0n : settled.fee), 'the vault owes what it owed before the case, less the slash paid out of the collateral (plus a fee not withdrawn)');
+  if (r.holdings < r.owed) throw new CheckFailed(`the vault holds ${r.holdings}, less than it owes (${r.owed})`);
+  console.log(`scenario: case #${caseId} ruled and paid out to the unit; the vault owes ${u(r.owed)} UNIT and holds ${u(r.holdings)}`);
 }
 
 main()

@@ -9,7 +9,8 @@
 #   3. scripts/network-scenario.ts: licenses and a GPU rental; a transfer is handed to
 #      collator bob, which is then stopped (blocks must keep coming from alice), the
 #      scenario goes on through alice, bob is started again; every payout, withdrawal
-#      and the vault's reserves are checked to the unit;
+#      and the vault's reserves are checked to the unit; then a jury decides a disputed
+#      rental in phases sized from the block time, its ruling paid out to the unit;
 #   4. the restarted collator has caught up with alice's best block and follows finality;
 #   5. scripts/network-burst.ts: 24 purchases, then 24 rentals, from 24 accounts at once,
 #      counted per parachain block and compared with make bench's per-block figures.
@@ -30,7 +31,7 @@ bash scripts/network.sh start
 
 FERDIE=5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL
 # The periods come from the chain's block time, read from its runtime (Aura's 6 s slot):
-# the DAO's short periods × 6 and a rental "hour" of 30 blocks, so a rental outlives the
+# the DAO's short periods × 24 and a rental "hour" of 30 blocks, so a rental outlives the
 # outage. Each step waits for its best-chain block; the deployment is written once a
 # finalized block holds them all.
 t=$SECONDS
