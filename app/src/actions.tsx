@@ -84,7 +84,7 @@ type Phase =
   | { kind: 'confirm'; req: ActionRequest; estimates: (Estimate<unknown> | undefined)[]; from: number; results: Sent<unknown>[] }
   | { kind: 'sending'; req: ActionRequest; estimates: (Estimate<unknown> | undefined)[]; at: number }
   | { kind: 'refused'; req: ActionRequest; error: ErrorInfo }
-  | { kind: 'done'; req: ActionRequest; message: string };
+  | { kind: 'done'; req: ActionRequest; message: string; receipt: string };
 
 interface ActionApi {
   /** Opens the panel; a function is awaited first (to read the chain before choosing steps). */
@@ -100,6 +100,17 @@ function toError(err: unknown): ErrorInfo {
   if (err instanceof CallFailed) return { plain: `The call could not run: ${err.message}`, code: 'CallFailed' };
   if (err instanceof TooHeavy) return { plain: `This transaction is too heavy for one block of this chain: ${err.message}`, code: 'TooHeavy' };
   return { plain: err instanceof Error ? err.message : String(err), code: 'Error' };
+}
+
+/**
+ * Where the last transaction landed, as a wallet says it: its block, and whether that
+ * block is final (on a parachain `send` waits for finality: client/src/submit.ts).
+ */
+function receiptOf(sent: Sent<unknown> | undefined): string {
+  if (!sent) return '';
+  const s = (ms: number | undefined) => (ms === undefined ? '?' : (ms / 1000).toFixed(1));
+  if (sent.finalized) return `Block #${sent.blockNumber}, final: included after ${s(sent.includedMs)} s, finalized after ${s(sent.finalizedMs)} s.`;
+  return `Block #${sent.blockNumber} of the best chain.`;
 }
 
 export function ActionProvider({ children }: { children: ReactNode }) {
@@ -144,7 +155,7 @@ export function ActionProvider({ children }: { children: ReactNode }) {
         if (i < req.steps.length - 1) refresh();
       }
       const message = req.done ? await req.done(results) : `Included in block #${results[results.length - 1]?.blockNumber}.`;
-      setPhase({ kind: 'done', req, message });
+      setPhase({ kind: 'done', req, message, receipt: receiptOf(results[results.length - 1]) });
     } catch (err) {
       setPhase({ kind: 'refused', req, error: toError(err) });
     } finally {
@@ -234,6 +245,9 @@ export function ActionProvider({ children }: { children: ReactNode }) {
             {phase.kind === 'done' && (
               <div className="ok-box" data-testid="success-box">
                 {phase.message}
+                <div className="small muted" data-testid="confirm-receipt">
+                  {phase.receipt}
+                </div>
               </div>
             )}
             <div className="panel-actions">
@@ -251,7 +265,7 @@ export function ActionProvider({ children }: { children: ReactNode }) {
                   </button>
                 </>
               )}
-              {phase.kind === 'sending' && <span className="muted"><span className="spinner" /> Waiting for the block…</span>}
+              {phase.kind === 'sending' && <span className="muted"><span className="spinner" /> Waiting for the block (and its finality on a parachain)…</span>}
               {(phase.kind === 'refused' || phase.kind === 'done') && (
                 <button className="secondary" onClick={close} data-testid="confirm-dismiss">
                   Close

@@ -102,6 +102,8 @@ export async function sign(page: Page): Promise<string> {
   if ((await panel.getAttribute('data-phase')) === 'refused') {
     throw new Failed(`sending failed: ${await page.locator(tid('error-plain')).textContent()} [${await page.locator(tid('error-code')).textContent()}]`);
   }
+  const receipt = (await page.locator(tid('confirm-receipt')).textContent()) ?? '';
+  check(/^Block #\d+/.test(receipt), `the panel says which block holds it ("${receipt}")`);
   return (await page.locator(tid('success-box')).textContent()) ?? '';
 }
 
