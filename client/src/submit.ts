@@ -74,6 +74,8 @@ export class TxDropped extends Error {
     readonly reason: string,
     readonly nonce: number,
     readonly nonceUnused: boolean,
+    /** Every signed copy (hex): pass them back as `earlierCopies` when sending it again. */
+    readonly copies: string[] = [],
   ) {
     super(`${label}: dropped: ${reason}`);
     this.name = 'TxDropped';
@@ -85,6 +87,11 @@ export interface SubmitOptions {
   wait?: Inclusion;
   /** The nonce to sign with (default: the node's next index for the signer, pool included). */
   nonce?: number;
+  /**
+   * Copies of this same transaction signed earlier with `nonce` (`TxDropped.copies`):
+   * if one of them lands instead of the new one, that is this transaction landing.
+   */
+  earlierCopies?: string[];
   /** Blocks to keep trying after the pool let the transaction go (default 20). */
   lostAfterBlocks?: number;
   /** Called with a line for each detour (the pool's verdict, a resend, a retraction). */
@@ -102,6 +109,12 @@ export interface SubmitOptions {
 }
 
 const POLL_MS = 1_000;
+/** Wall-clock time per block of `lostAfterBlocks`, for chains that make no block while idle. */
+const MIN_BLOCK_WAIT_MS = 6_000;
+/** How long `'finalized'` waits for finality once the transaction is in a block. */
+const FINALITY_LIMIT_MS = 600_000;
+/** Re-signings at most (each may ask a browser wallet again). */
+const MAX_RESIGN = 2;
 /** How long a used nonce may go without word from the watcher before phase 2 looks for it. */
 const QUIET_MS = 10_000;
 
@@ -160,7 +173,8 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
   // Every signed copy of this transaction (all with this nonce, so at most one can land):
   // a node bans the bytes its block builder reported invalid (for 30 minutes by
   // default), so phase 2 may sign the same call again.
-  const hexes = [tx.toHex()];
+  const hexes = [tx.toHex(), ...(options.earlierCopies ?? [])];
+  const limitMs = lostAfter * Math.max(MIN_BLOCK_WAIT_MS, blockMsOf(client));
   const detours: string[] = [];
   const note = (line: string) => {
     detours.push(line);
@@ -168,7 +182,8 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
   };
   // The first block that could hold it: the one after the finalized head, not after the
   // best block (a collator may build on a parent older than the best: it did here).
-  const startBlock = (await finalizedNumber(rpc)) + 1;
+  // Earlier copies may have landed before this call: look 256 blocks further back for them.
+  const startBlock = Math.max(0, (await finalizedNumber(rpc)) + 1 - (options.earlierCopies?.length ? 256 : 0));
   const sentBest = await bestNumber(rpc);
   const sentAt = Date.now();
   let includedMs: number | undefined;
@@ -203,17 +218,26 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
     })
       .then((u) => {
         unsub = typeof u === 'function' ? (u as () => Promise<unknown>) : undefined;
+        // Phase 1 may have ended before the subscription was made: end it now.
+        if (settled && unsub) unsub().catch(() => undefined);
       })
       .catch((err: unknown) => {
         const text = errText(err);
         // Another transaction with this nonce waits in the pool (an earlier copy of this
         // one, sent again with its nonce): whichever lands, phase 2 sees it.
-        if (/too low priority|1014/i.test(text)) finish({ kind: 'lost', why: `the pool holds another transaction with nonce ${nonce}` });
-        // The node refused it outright (a bad signature, a used nonce, no funds): final.
-        else if (!settled) {
-          settled = true;
-          reject(new TxDropped(label, `the node refused it: ${text}`, nonce, false));
+        if (/too low priority|1014/.test(text)) finish({ kind: 'lost', why: `the pool holds another transaction with nonce ${nonce}` });
+        // Its nonce is used: by an earlier copy of it (phase 2 finds which), or by another.
+        else if (/outdated|stale/i.test(text)) finish({ kind: 'lost', why: `the node refused it: ${text}` });
+        // The node judged it invalid (a bad signature, no funds): final.
+        else if (/^(1010|1011)\b/.test(text)) {
+          if (!settled) {
+            settled = true;
+            reject(new TxDropped(label, `the node refused it: ${text}`, nonce, false, hexes));
+          }
         }
+        // Anything else (a dropped connection, a timeout) says nothing about the
+        // transaction, which the node may well have: phase 2 finds out.
+        else finish({ kind: 'lost', why: `the submission got no answer (${text})` });
       });
     // A watcher that goes quiet (its node stopped, a lost notification) must not hang
     // the caller: once the nonce is used, or the transaction stays out for `lostAfter`
@@ -230,6 +254,7 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
         if (used && Date.now() - usedSince! > (wait === 'best' ? QUIET_MS : 6 * QUIET_MS))
           finish({ kind: 'lost', why: "the node's watcher said nothing after its nonce was used" });
         else if (!used && best - sentBest >= lostAfter) finish({ kind: 'lost', why: `the node's watcher said nothing in ${lostAfter} blocks` });
+        else if (!used && Date.now() - sentAt > limitMs) finish({ kind: 'lost', why: `the node's watcher said nothing in ${Math.round(limitMs / 1000)} s` });
       })()
         .catch(() => undefined)
         .finally(() => {
@@ -245,57 +270,114 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
 
   // Phase 2: the pool let it go. Watch the signer's nonce at the best block.
   note(`${watched.why}; its nonce ${nonce} is watched`);
-  const lostAt = await bestNumber(rpc);
+  let lostAt = await bestNumber(rpc);
+  let lostSince = Date.now();
   let lastResent = lostAt;
+  let holding = 0;
+  let resigned = 0;
+  const resign = async (why: string, best: number) => {
+    if (resigned >= MAX_RESIGN) return;
+    // dedot signs `nonce: 0` with the account's current nonce instead: never re-sign
+    // nonce 0 once it is used (the next round finds the copy that used it).
+    if (nonce === 0 && Number((await client.query.system.account(signer.address)).nonce) > 0) return;
+    resigned++;
+    try {
+      await tx.sign(account, signOptions);
+      const hex = tx.toHex();
+      if (hexes.includes(hex)) return note(`${why}; signing again gave the same bytes`);
+      hexes.unshift(hex);
+      await rpc.author_submitExtrinsic(hex);
+      note(`${why}: signed again with nonce ${nonce} and handed to the node at block #${best}`);
+    } catch (err) {
+      note(`${why}; the copy signed again with nonce ${nonce} did not go out: ${errText(err)}`);
+    }
+  };
   for (;;) {
-    const best = await bestNumber(rpc);
-    const used = Number((await client.query.system.account(signer.address)).nonce) > nonce;
-    if (used) {
-      const found = await findInChain(client, rpc, hexes, startBlock, best);
-      if (!found) throw new TxDropped(label, `its nonce ${nonce} was used by another transaction of ${signer.address} (${watched.why})`, nonce, false);
-      note(`found in block #${found.blockNumber} by its nonce`);
-      includedMs ??= Date.now() - sentAt;
-      if (wait === 'best') return timed({ ...found, nonce, detours });
-      const final = await untilFinal(rpc, found.blockHash, found.blockNumber);
-      if (final) return timed({ ...found, finalized: true, nonce, detours });
-      note(`block #${found.blockNumber} was not finalized (another fork won); looking again`);
-      continue;
-    }
-    if (best - lostAt >= lostAfter) {
-      throw new TxDropped(
-        label,
-        `not included in ${lostAfter} blocks after ${watched.why}; nothing was charged, and its nonce ${nonce} is still unused: send it again with nonce ${nonce}, so that at most one copy lands`,
-        nonce,
-        true,
-      );
-    }
-    if (best > lastResent) {
-      lastResent = best;
-      const hex = hexes[hexes.length - 1];
-      try {
-        await rpc.author_submitExtrinsic(hex);
-        note(`handed to the node again at block #${best}`);
-      } catch (err) {
-        const text = errText(err);
-        if (/already imported|1013/i.test(text)) note(`handed to the node again at block #${best}: it still holds it`);
-        else if (/too low priority|1014/i.test(text)) note(`handed to the node again at block #${best}: it holds another transaction with nonce ${nonce}`);
-        else if (/banned|1012/i.test(text)) {
-          // The node will not take these bytes again for a while: the same call, signed
-          // again with the same nonce (new bytes), so still at most one lands.
-          await tx.sign(account, signOptions);
-          hexes.push(tx.toHex());
-          try {
-            await rpc.author_submitExtrinsic(hexes[hexes.length - 1]);
-            note(`the node bans the first copy for a while: signed again with nonce ${nonce} and handed to it at block #${best}`);
-          } catch (again) {
-            note(`the node bans the first copy; a copy signed again with nonce ${nonce} was refused too: ${errText(again)}`);
-          }
-        }
-        // Stale: the nonce was used meanwhile (the next round finds where).
-        else if (!/outdated|stale/i.test(text)) note(`the node refused the resend: ${text}`);
+    try {
+      // One best block for both questions: its number, and the nonce in its state.
+      const head = (await rpc.chain_getBlockHash()) as string;
+      const best = Number(((await rpc.chain_getHeader(head)) as Header).number);
+      const at = await client.at(head as `0x${string}`);
+      const used = Number((await at.query.system.account(signer.address)).nonce) > nonce;
+      if (used) {
+        const found = await findInChain(client, rpc, hexes, startBlock, head);
+        if (!found) throw new TxDropped(label, `its nonce ${nonce} was used by another transaction of ${signer.address} (${watched.why})`, nonce, false, hexes);
+        note(`found in block #${found.blockNumber} by its nonce`);
+        includedMs ??= Date.now() - sentAt;
+        if (wait === 'best') return timed({ ...found, nonce, detours });
+        const final = await untilFinal(rpc, found.blockHash, found.blockNumber, label);
+        if (final) return timed({ ...found, finalized: true, nonce, detours });
+        note(`block #${found.blockNumber} was not finalized (another fork won); looking again`);
+        lostAt = best;
+        lostSince = Date.now();
+        continue;
       }
+      if (best - lostAt >= lostAfter || Date.now() - lostSince > limitMs) {
+        throw new TxDropped(
+          label,
+          `not included in ${best - lostAt} blocks (${Math.round((Date.now() - lostSince) / 1000)} s) after ${watched.why}; nothing was charged, and its nonce ${nonce} is still unused: ` +
+            `send it again with nonce ${nonce} and these copies (TxDropped.copies), so that at most one lands`,
+          nonce,
+          true,
+          hexes,
+        );
+      }
+      if (best > lastResent) {
+        lastResent = best;
+        try {
+          await rpc.author_submitExtrinsic(hexes[0]);
+          holding = 0;
+          note(`handed to the node again at block #${best}`);
+        } catch (err) {
+          const text = errText(err);
+          if (/already imported|1013/i.test(text)) {
+            // An RPC node may hold it while the collators have banned it: after five
+            // blocks of that, a copy signed again.
+            if (++holding >= 5) await resign(`the node held it for ${holding} blocks`, best);
+            else note(`handed to the node again at block #${best}: it still holds it`);
+          } else if (/too low priority|1014/i.test(text)) note(`handed to the node again at block #${best}: it holds another transaction with nonce ${nonce}`);
+          // The node will not take these bytes again for a while (it bans what its block
+          // builder reported invalid): the same call signed again with the same nonce.
+          else if (/banned|1012/i.test(text)) await resign('the node bans the first copy for a while', best);
+          // Stale: the nonce was used meanwhile (the next round finds where).
+          else if (!/outdated|stale/i.test(text)) note(`the node refused the resend: ${text}`);
+        }
+      }
+    } catch (err) {
+      if (err instanceof TxDropped || err instanceof NotFinalized) throw err;
+      // The node did not answer (a reconnect, a timeout): ask again next round, within the limit.
+      note(`no answer from the node while watching: ${errText(err)}`);
+      if (Date.now() - lostSince > limitMs)
+        throw new TxDropped(label, `the node did not answer for ${Math.round(limitMs / 1000)} s while its nonce ${nonce} was watched`, nonce, true, hexes);
     }
     await sleep(POLL_MS);
+  }
+}
+
+/** The transaction is in block `blockNumber`, which the chain did not finalize in time. */
+export class NotFinalized extends Error {
+  constructor(
+    readonly label: string,
+    readonly blockNumber: number,
+    readonly waitedMs: number,
+  ) {
+    super(`${label}: in block #${blockNumber}, not finalized after ${Math.round(waitedMs / 1000)} s`);
+    this.name = 'NotFinalized';
+  }
+}
+
+/** The chain's block time in ms (Aura's slot, else 2 × `timestamp.minimumPeriod`), 0 when unknown. */
+function blockMsOf(client: Client): number {
+  const c = client.consts as unknown as { aura?: { slotDuration?: bigint }; timestamp?: { minimumPeriod?: bigint } };
+  try {
+    if (c.aura?.slotDuration) return Number(c.aura.slotDuration);
+  } catch {
+    // no Aura
+  }
+  try {
+    return Number(2n * (c.timestamp?.minimumPeriod ?? 0n));
+  } catch {
+    return 0;
   }
 }
 
@@ -322,23 +404,29 @@ async function bestNumber(rpc: Rpc): Promise<number> {
   return Number(h.number);
 }
 
-/** Scans the best chain's blocks `from..to` for any of the extrinsics `hexes`. */
-async function findInChain(client: Client, rpc: Rpc, hexes: string[], from: number, to: number): Promise<Omit<Included, 'nonce' | 'detours'> | undefined> {
-  for (let n = to; n >= from; n--) {
-    const hash = (await rpc.chain_getBlockHash(n)) as string | null;
-    if (!hash) continue;
-    const block = (await rpc.chain_getBlock(hash)) as { block: { extrinsics: string[] } };
+/**
+ * Looks for any of the extrinsics `hexes` in block `head` and its ancestors down to
+ * height `from` (following parent hashes, so a reorg while scanning cannot mix forks).
+ */
+async function findInChain(client: Client, rpc: Rpc, hexes: string[], from: number, head: string): Promise<Omit<Included, 'nonce' | 'detours'> | undefined> {
+  let hash = head;
+  for (;;) {
+    const block = (await rpc.chain_getBlock(hash)) as { block: { header: { number: number | string; parentHash: string }; extrinsics: string[] } };
+    const n = Number(block.block.header.number);
+    if (n < from) return undefined;
     const txIndex = block.block.extrinsics.findIndex((x) => hexes.includes(x));
-    if (txIndex < 0) continue;
-    const at = await client.at(hash as `0x${string}`);
-    const all = (await at.query.system.events()) as unknown as IEventRecord[];
-    const events = all.filter((r) => {
-      const p = r.phase as unknown as { type: string; value?: number };
-      return p.type === 'ApplyExtrinsic' && p.value === txIndex;
-    });
-    return { blockHash: hash, blockNumber: n, txIndex, events, dispatchError: failure(events), finalized: false };
+    if (txIndex >= 0) {
+      const at = await client.at(hash as `0x${string}`);
+      const all = (await at.query.system.events()) as unknown as IEventRecord[];
+      const events = all.filter((r) => {
+        const p = r.phase as unknown as { type: string; value?: number };
+        return p.type === 'ApplyExtrinsic' && p.value === txIndex;
+      });
+      return { blockHash: hash, blockNumber: n, txIndex, events, dispatchError: failure(events), finalized: false };
+    }
+    if (n === 0) return undefined;
+    hash = block.block.header.parentHash;
   }
-  return undefined;
 }
 
 /**
@@ -357,8 +445,10 @@ export async function finalizeBest(client: Client): Promise<{ blockNumber: numbe
  * Waits until the chain finalizes height `number`; true when the finalized block there
  * is `hash`, false when another block was finalized at that height.
  */
-async function untilFinal(rpc: Rpc, hash: string, number: number): Promise<boolean> {
+async function untilFinal(rpc: Rpc, hash: string, number: number, label = 'transaction'): Promise<boolean> {
+  const t0 = Date.now();
   for (;;) {
+    if (Date.now() - t0 > FINALITY_LIMIT_MS) throw new NotFinalized(label, number, Date.now() - t0);
     const head = (await rpc.chain_getFinalizedHead()) as string;
     const h = (await rpc.chain_getHeader(head)) as Header;
     if (Number(h.number) >= number) {

@@ -67,7 +67,16 @@ export class Refused extends Error {
 
 /** The call could not run at all (trap, out of gas, pallet error, dropped transaction). */
 export class CallFailed extends Error {
-  constructor(readonly method: string, reason: string) {
+  constructor(
+    readonly method: string,
+    reason: string,
+    /**
+     * Set when the transaction was dropped (submit.ts): its nonce, whether it is still
+     * unused, and its signed copies, to send it again with `nonce` and `earlierCopies`
+     * so that at most one lands.
+     */
+    readonly dropped?: TxDropped,
+  ) {
     super(`${method} failed: ${reason}`);
     this.name = 'CallFailed';
   }
@@ -91,8 +100,10 @@ export interface CallOptions {
   wait?: Inclusion;
   /** Lines about detours on the way (a pool's verdict that was not final, a resend). */
   log?: (line: string) => void;
-  /** The nonce to sign with: to send again a transaction reported dropped (`TxDropped.nonce`). */
+  /** The nonce to sign with: to send again a transaction reported dropped (`CallFailed.dropped.nonce`). */
   nonce?: number;
+  /** Its earlier signed copies (`CallFailed.dropped.copies`): one of them landing is this call landing. */
+  earlierCopies?: string[];
 }
 
 export interface Estimate<R> {
@@ -295,9 +306,9 @@ export async function send<A extends InkApi, M extends Message<A>>(
   const tx = build(contract, method, args, est, options.value, options.gasMarginPct);
   let result;
   try {
-    result = await submit(contract.client as never, tx as unknown as Submittable, signer, String(method), { wait: options.wait, log: options.log, nonce: options.nonce });
+    result = await submit(contract.client as never, tx as unknown as Submittable, signer, String(method), { wait: options.wait, log: options.log, nonce: options.nonce, earlierCopies: options.earlierCopies });
   } catch (err) {
-    throw new CallFailed(String(method), err instanceof TxDropped ? err.reason : failureText(err));
+    throw new CallFailed(String(method), err instanceof TxDropped ? err.reason : failureText(err), err instanceof TxDropped ? err : undefined);
   }
   if (result.dispatchError) {
     throw new CallFailed(String(method), dispatchText(contract as unknown as Contract<InkApi>, result.dispatchError));
