@@ -23,7 +23,7 @@
  * `'best'` is its default.
  */
 import type { IEventRecord } from 'dedot/types';
-import type { Client, Signer } from './chain.js';
+import { blockTimeMs, type Client, type Signer } from './chain.js';
 
 /** How long `submit` waits: until a best-chain block includes it, or until that block is final. */
 export type Inclusion = 'best' | 'finalized';
@@ -174,7 +174,7 @@ export async function submit(client: Client, tx: Submittable, signer: Signer, la
   // a node bans the bytes its block builder reported invalid (for 30 minutes by
   // default), so phase 2 may sign the same call again.
   const hexes = [tx.toHex(), ...(options.earlierCopies ?? [])];
-  const limitMs = lostAfter * Math.max(MIN_BLOCK_WAIT_MS, blockMsOf(client));
+  const limitMs = lostAfter * Math.max(MIN_BLOCK_WAIT_MS, blockTimeMs(client));
   const detours: string[] = [];
   const note = (line: string) => {
     detours.push(line);
@@ -363,21 +363,6 @@ export class NotFinalized extends Error {
   ) {
     super(`${label}: in block #${blockNumber}, not finalized after ${Math.round(waitedMs / 1000)} s`);
     this.name = 'NotFinalized';
-  }
-}
-
-/** The chain's block time in ms (Aura's slot, else 2 × `timestamp.minimumPeriod`), 0 when unknown. */
-function blockMsOf(client: Client): number {
-  const c = client.consts as unknown as { aura?: { slotDuration?: bigint }; timestamp?: { minimumPeriod?: bigint } };
-  try {
-    if (c.aura?.slotDuration) return Number(c.aura.slotDuration);
-  } catch {
-    // no Aura
-  }
-  try {
-    return Number(2n * (c.timestamp?.minimumPeriod ?? 0n));
-  } catch {
-    return 0;
   }
 }
 
