@@ -18,7 +18,7 @@ help:
 demo:
 	bash scripts/demo.sh
 
-## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, cost budgets, scenario, indexer, browser tests
+## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, cost budgets, client submit, scenario, indexer, browser tests; the network where the relay binaries are installed
 test:
 	bash scripts/test.sh
 
