@@ -57,7 +57,7 @@ import {
   Refused,
   send,
   signerFromUri,
-  finalizeBest,
+  finalizeSent,
   setDefaultInclusion,
   submit,
   toGovParams,
@@ -346,6 +346,7 @@ async function deployWith(opts: DeployOptions): Promise<Deployed> {
   log(`connected to ${chain} at ${opts.url} (genesis ${short(genesisHash)})`);
 
   const signer = await deployerSigner();
+  const nonce0 = Number((await client.query.system.account(signer.address)).nonce);
   if (!process.env.DEPLOY_SURI && !process.env.DEPLOY_SURI_FILE && !/development|local|dev/i.test(chain)) {
     throw new DeployError(`${chain} is not a development chain: set DEPLOY_SURI or DEPLOY_SURI_FILE to the deployer's secret`);
   }
@@ -471,13 +472,13 @@ async function deployWith(opts: DeployOptions): Promise<Deployed> {
     await handOver(market, signer, log);
   }
   // A parachain's best blocks can still be abandoned for another fork: the deployment
-  // is written once a finalized block holds every step (instant on the dev node).
+  // is written once the finalized chain holds every step the deployer sent (its nonce
+  // there reaches its nonce at the best block; instant on the dev node).
   const t = Date.now();
-  const fin = await finalizeBest(client);
-  if (!fin.final) {
-    throw new DeployError(`block #${fin.blockNumber} (${short(fin.blockHash)}) was replaced by another fork before it was finalized: run the deploy again (it is idempotent)`);
-  }
-  log(`finalized: block #${fin.blockNumber} holds every step (finality ${((Date.now() - t) / 1000).toFixed(1)} s after the last step's block)`);
+  const nonceEnd = Number((await client.query.system.account(signer.address)).nonce);
+  const fin = await finalizeSent(client, signer.address, nonceEnd);
+  if (fin.nonce === nonce0) log('finalized: nothing was sent (everything was in place)');
+  else log(`finalized: block #${fin.blockNumber} holds every step (nonce ${fin.nonce}; ${((Date.now() - t) / 1000).toFixed(1)} s after the last step)`);
   const path = writeDeployment(deployment, metadata);
   log(`wrote ${path.replace(`${ROOT}/`, '')} and the metadata the dApp reads (deployments/${opts.network}/)`);
   return { market, deployer: signer, reused };

@@ -415,15 +415,28 @@ async function findInChain(client: Client, rpc: Rpc, hexes: string[], from: numb
 }
 
 /**
- * Waits until the chain finalizes the current best block; returns it and whether that
- * block itself was finalized (false: another fork won at its height, so what it
- * included must be checked again).
+ * Waits until the finalized chain holds every transaction `address` has in the best
+ * chain: its nonce at the finalized head reaches its nonce at the best block. For a
+ * sender that sent nothing else meanwhile (a deploy), that is "every step is final",
+ * whichever blocks the steps ended up in after a fork. `atLeast`: the nonce the sender
+ * saw used after its last transaction. Returns the finalized block, or throws
+ * `NotFinalized` after `limitMs`.
  */
-export async function finalizeBest(client: Client): Promise<{ blockNumber: number; blockHash: string; final: boolean }> {
+export async function finalizeSent(client: Client, address: string, atLeast = 0, limitMs = FINALITY_LIMIT_MS): Promise<{ blockNumber: number; blockHash: string; nonce: number }> {
   const rpc = client.rpc as unknown as Rpc;
-  const blockHash = (await rpc.chain_getBlockHash()) as string;
-  const blockNumber = Number(((await rpc.chain_getHeader(blockHash)) as Header).number);
-  return { blockNumber, blockHash, final: await untilFinal(rpc, blockHash, blockNumber) };
+  const t0 = Date.now();
+  const nonceAt = async (hash: string) => Number((await (await client.at(hash as `0x${string}`)).query.system.account(address)).nonce);
+  for (;;) {
+    const best = (await rpc.chain_getBlockHash()) as string;
+    const head = (await rpc.chain_getFinalizedHead()) as string;
+    // Never less than what the sender saw used: a fork that drops a step lowers the
+    // best block's nonce, and must not pass for "final".
+    const want = Math.max(atLeast, await nonceAt(best));
+    const have = await nonceAt(head);
+    if (have >= want) return { blockHash: head, blockNumber: Number(((await rpc.chain_getHeader(head)) as Header).number), nonce: have };
+    if (Date.now() - t0 > limitMs) throw new NotFinalized(`the transactions of ${address}`, Number(((await rpc.chain_getHeader(best)) as Header).number), Date.now() - t0);
+    await sleep(POLL_MS);
+  }
 }
 
 /**
