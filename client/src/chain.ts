@@ -34,10 +34,12 @@ export class NodeUnreachable extends Error {
  * transaction into such a block; the legacy `author_submitAndWatchExtrinsic` does.
  *
  * `stalingDetectionMs`: dedot drops a connection that sees no new block for that long
- * (its default 30 s); a dev node seals nothing while idle, so a long-lived follower (the
- * indexer) passes 0 to turn that off and watches the connection itself.
+ * and reconnects. Off by default (0): a dev node seals nothing while idle, a parachain
+ * with a collator down can go more than 30 s (dedot's default) without a block, and with
+ * no retries allowed here dedot's reconnect leaves the client wedged (seen on the local
+ * parachain: docs/network.md). A dropped socket still fails every call.
  */
-export async function connect(url: string, timeoutMs = 15_000, stalingDetectionMs?: number): Promise<Client> {
+export async function connect(url: string, timeoutMs = 15_000, stalingDetectionMs = 0): Promise<Client> {
   await probe(url, timeoutMs);
   const provider = new WsProvider({ endpoint: url, retryDelayMs: 0, maxRetryAttempts: 0 });
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,7 +47,7 @@ export async function connect(url: string, timeoutMs = 15_000, stalingDetectionM
     timer = setTimeout(() => reject(new NodeUnreachable(url, `no answer in ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    const client = stalingDetectionMs === undefined ? DedotClient.legacy(provider) : DedotClient.legacy({ provider, stalingDetectionTimeout: stalingDetectionMs });
+    const client = DedotClient.legacy({ provider, stalingDetectionTimeout: stalingDetectionMs });
     return await Promise.race([client, timeout]);
   } catch (err) {
     if (err instanceof NodeUnreachable) throw err;
