@@ -32,7 +32,10 @@
 //! pool, or went to the reserve. A case without a ruling follows a first round without
 //! quorum, so it never holds an appeal bond. Besides, `total_staked` is Σ staked and the
 //! total's last checkpoint, each member's `at_risk` is the risk of its votes neither
-//! settled nor denounced, and the DAO's token balance equals `owed`.
+//! settled nor denounced, and the DAO's token balance equals `owed`. A member's
+//! `earned` and `lost` are lifetime statistics outside the invariant: the same tokens
+//! can be staked, lost, and staked again, so they are not bounded by `owed` and
+//! saturate instead of refusing the operation that adds to them.
 //! `tests/dao_props.rs` checks all of it after every step of random juries;
 //! `tests/ledger_tests.rs` checks every operation for any amounts.
 
@@ -388,12 +391,12 @@ impl StakeLedger {
         let r = self.record(juror);
         let mut m = r.member;
         m.at_risk = sub(m.at_risk, risk)?;
-        m.lost = add(m.lost, risk)?;
+        m.lost = m.lost.saturating_add(risk);
         m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
         let rd = self.record(by);
         let mut d = rd.member;
         d.credit = add(d.credit, bounty)?;
-        d.earned = add(d.earned, bounty)?;
+        d.earned = d.earned.saturating_add(bounty);
         let reserve = add(self.reward_reserve, to_reserve)?;
         let held = sub(case.risk_held, risk)?;
         self.put(juror, r, &m);
@@ -477,8 +480,8 @@ impl StakeLedger {
         m.at_risk = sub(m.at_risk, vote.risk)?;
         m.open_votes = m.open_votes.checked_sub(1).ok_or(Error::Overflow)?;
         m.credit = add(m.credit, split.reward)?;
-        m.earned = add(m.earned, split.reward)?;
-        m.lost = add(m.lost, split.forfeited)?;
+        m.earned = m.earned.saturating_add(split.reward);
+        m.lost = m.lost.saturating_add(split.forfeited);
         m.staked = add(m.staked, split.returned)?;
         let (paid_weight, paid) = if split.outcome == VoteOutcome::Coherent {
             (

@@ -150,9 +150,13 @@ pub struct Member {
     pub open_votes: u32,
     /// Withdrawable: rewards, returned appeal bonds, denunciation bounties.
     pub credit: Balance,
-    /// Everything ever earned as rewards and bounties (realised yield).
+    /// Everything ever earned as rewards and bounties (realised yield). A lifetime
+    /// statistic, not money the DAO holds: it saturates at `u128::MAX` rather than
+    /// refuse the settlement or denunciation that adds to it.
     pub earned: Balance,
-    /// Everything ever lost as penalties.
+    /// Everything ever lost as penalties. A lifetime statistic like `earned`: the same
+    /// stake can be restaked and lost again, so it can pass what `owed` bounds, and it
+    /// saturates instead of blocking a settlement.
     pub lost: Balance,
 }
 

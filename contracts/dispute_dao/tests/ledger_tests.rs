@@ -4,7 +4,8 @@
 //! the members' stakes and both are checkpointed; stake at risk is the open votes');
 //! money in is refused with `Overflow` exactly when `owed` would pass `u128::MAX`, and
 //! before the token is asked; nothing else ever overflows (every other sum is bounded
-//! by `owed`); and a refused operation, a refused transfer included, leaves the books
+//! by `owed`, and the lifetime statistics `earned` and `lost`, which are not,
+//! saturate); and a refused operation, a refused transfer included, leaves the books
 //! and the caller's case as they were.
 
 use super::*;
@@ -618,6 +619,76 @@ impl Run<'_> {
     }
 }
 
+/// Opens a case with these parameters, runs `ops` against the model, then closes the
+/// case with `ruling`, settles every vote and withdraws everything: the pool is paid to
+/// the last unit and the books end holding only stakes and the reserve. Returns the
+/// ledger at the end.
+fn replay(
+    (fee, reward, delay, penalty, snapshot): (Balance, Balance, u64, u16, u32),
+    ops: Vec<Op>,
+    ruling: u8,
+    seen: &Seen,
+) -> StakeLedger {
+    let mut case = case(0, 0, 0);
+    case.fee = fee;
+    case.jury.juror_reward = reward;
+    case.jury.penalty_bps = penalty;
+    case.snapshot_block = snapshot;
+    let mut l = StakeLedger::default();
+    l.open_case(&mut case, ok).unwrap();
+    let mut r = Run {
+        l,
+        case,
+        votes: Vec::new(),
+        rounds: Vec::new(),
+        block: 0,
+        now: 0,
+        delay,
+        tally: [0; CHOICES as usize],
+        seen,
+    };
+    r.check();
+    for op in ops {
+        r.step(op);
+    }
+    r.step(Op::Execute(ruling));
+    while r.votes.iter().any(|v| !v.vote.settled) {
+        r.step(Op::Settle(0));
+    }
+    assert_eq!(r.case.paid, r.case.pool, "the pool is paid exactly");
+    r.now += delay;
+    for w in 0..MEMBERS {
+        r.step(Op::WithdrawCredit(w, false));
+        r.step(Op::Withdraw(w, false));
+    }
+    let (total, reserve, owed) = r.l.totals();
+    assert_eq!(owed, total + reserve);
+    r.l
+}
+
+/// Found by the property test below in CI: a juror who loses most of a stake near
+/// `u128::MAX` to a denunciation, stakes again and loses again has lost more than
+/// `u128::MAX` in all. That lifetime statistic once used checked addition, so the
+/// second vote's settlement failed with `Overflow` and its stake stayed locked.
+#[ink::test]
+fn a_lifetime_loss_past_u128_max_saturates_instead_of_locking_a_vote() {
+    let seen = Seen::default();
+    let ops = vec![
+        Op::Stake(3, u128::MAX - 1_000, false),
+        Op::Commit(3, 0),
+        Op::Denounce(0, 1),
+        Op::WithdrawCredit(1, false),
+        Op::Stake(3, 99_527_366_144_677_762_600_287_635_179_821_408_192, false),
+        Op::Commit(3, 0),
+    ];
+    let l = replay((0, 0, 0, 5_860, 32), ops, 0, &seen);
+    // The path ran: the denounced risk and the second vote's forfeited risk (it voted
+    // 7, the ruling is 0) add up past u128::MAX, and both votes settled.
+    let m = l.member(who(3));
+    assert_eq!((m.lost, m.at_risk, m.open_votes), (u128::MAX, 0, 0));
+    assert!(seen.denounced.get() == 1 && seen.settled.get() == 1);
+}
+
 #[test]
 fn the_ledger_keeps_its_invariant_for_any_amounts() {
     let seen = Seen::default();
@@ -639,52 +710,13 @@ fn the_ledger_keeps_its_invariant_for_any_amounts() {
     );
     let input = (input, 0u8..=10);
     runner
-        .run(
-            &input,
-            |(((fee, reward, delay, penalty, snapshot), ops), ruling)| {
-                ink::env::test::run_test::<E, _>(|_| {
-                    let mut case = case(0, 0, 0);
-                    case.fee = fee;
-                    case.jury.juror_reward = reward;
-                    case.jury.penalty_bps = penalty;
-                    case.snapshot_block = snapshot;
-                    let mut l = StakeLedger::default();
-                    l.open_case(&mut case, ok).unwrap();
-                    let mut r = Run {
-                        l,
-                        case,
-                        votes: Vec::new(),
-                        rounds: Vec::new(),
-                        block: 0,
-                        now: 0,
-                        delay,
-                        tally: [0; CHOICES as usize],
-                        seen: &seen,
-                    };
-                    r.check();
-                    for op in ops {
-                        r.step(op);
-                    }
-                    // Then the case closes, every vote settles and everyone takes what it
-                    // is owed: the pool is paid to the last unit, and the books hold only
-                    // stakes and the reserve.
-                    r.step(Op::Execute(ruling));
-                    while r.votes.iter().any(|v| !v.vote.settled) {
-                        r.step(Op::Settle(0));
-                    }
-                    assert_eq!(r.case.paid, r.case.pool, "the pool is paid exactly");
-                    r.now += delay;
-                    for w in 0..MEMBERS {
-                        r.step(Op::WithdrawCredit(w, false));
-                        r.step(Op::Withdraw(w, false));
-                    }
-                    let (total, reserve, owed) = r.l.totals();
-                    assert_eq!(owed, total + reserve);
-                    Ok(())
-                })
-                .map_err(|e| TestCaseError::fail(format!("{e:?}")))
-            },
-        )
+        .run(&input, |((params, ops), ruling)| {
+            ink::env::test::run_test::<E, _>(|_| {
+                replay(params, ops, ruling, &seen);
+                Ok(())
+            })
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))
+        })
         .unwrap();
     for (what, n) in [
         ("overflowed", &seen.overflowed),
