@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: help demo test build lint bench budgets costs deploy app node node-stop indexer indexer-stop indexer-bench setup clean
-.PHONY: network network-stop relay
+.PHONY: network network-stop relay fuzz
 
 # `make deploy` / `make app` defaults: the node `make node` starts.
 URL ?= ws://127.0.0.1:9944
@@ -21,6 +21,10 @@ demo:
 ## test: lint + tsc, release builds, unit and e2e tests, cargo-contract path, cost budgets, client submit, scenario, indexer, browser tests; the network where the relay binaries are installed
 test:
 	bash scripts/test.sh
+
+## fuzz: the vault's and the DAO's property tests ROUNDS times (default 20) from fresh random seeds; a failure prints the seeds that replay it
+fuzz:
+	bash scripts/fuzz.sh
 
 ## build: release builds of every contract with cargo-contract (sizes), then the client's typings
 build:
