@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make fuzz`: the property tests of the escrow vault and the dispute DAO (every
-# `proptest` runner: random escrow sequences, money for any amounts, the stake ledger,
-# random juries, checkpoints, ruling plans) ROUNDS times (default 20), each round with
-# fresh random seeds. `make test` runs them once with fixed seeds, so CI is
-# reproducible; this explores sequences it never tried. A failing round prints its
-# seeds: set them to replay it (proptest also prints the shrunk input).
+# `make fuzz`: the property tests of the escrow vault, the dispute DAO and the compute
+# market (every `proptest` runner: random escrow sequences, money for any amounts, the
+# stake ledger, random juries, checkpoints, ruling plans, random rental sequences)
+# ROUNDS times (default 20), each round with fresh random seeds. `make test` runs them
+# once with fixed seeds, so CI is reproducible; this explores sequences it never tried.
+# A failing round prints its seeds: set them to replay it (proptest also prints the
+# shrunk input).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,18 +13,19 @@ bash scripts/setup.sh
 source scripts/env.sh
 mkdir -p .run
 rounds=${ROUNDS:-20}
+pkgs=(-p escrow -p dispute_dao -p compute_market)
 begin=$(date +%s)
 echo "fuzz: building the test binaries"
-cargo test -p escrow -p dispute_dao --no-run 2>&1 | tail -1
+cargo test "${pkgs[@]}" --no-run 2>&1 | tail -1
 for round in $(seq 1 "$rounds"); do
   rng=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
   seed=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
   log=.run/fuzz-$round.log
-  if PROPTEST_RNG_SEED=$rng PROPTEST_SEED=$seed cargo test -p escrow -p dispute_dao >"$log" 2>&1; then
+  if PROPTEST_RNG_SEED=$rng PROPTEST_SEED=$seed cargo test "${pkgs[@]}" >"$log" 2>&1; then
     echo "fuzz: round $round/$rounds passed ($(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s}') tests, $(( $(date +%s) - begin )) s so far)"
     rm -f "$log"
   else
-    echo "fuzz: FAILED in round $round: replay with PROPTEST_RNG_SEED=$rng PROPTEST_SEED=$seed cargo test -p escrow -p dispute_dao" >&2
+    echo "fuzz: FAILED in round $round: replay with PROPTEST_RNG_SEED=$rng PROPTEST_SEED=$seed cargo test ${pkgs[*]}" >&2
     grep -E "panicked|minimal failing|left:|right:|^test .* FAILED" "$log" | head -20 >&2
     echo "fuzz: full log in $log" >&2
     exit 1

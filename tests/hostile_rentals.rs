@@ -142,6 +142,9 @@ async fn a_provider_refunding_a_disputed_rental_cannot_escape_the_slash<Client: 
     assert_eq!(query!(client, v.credit_of(id(&bob), Asset::Native)), 0);
     let record = query!(client, v.escrow(escrow_id)).expect("escrow");
     assert_eq!(record.state, EscrowState::Settled);
+    // The settlement keeps the penalty it paid: the market records that figure.
+    let settlement = record.settlement.expect("the settlement");
+    assert_eq!(settlement.penalty_paid, 200_000);
 
     // And the collateral stays locked for the dispute until its ruling deadline: the
     // vault still counts the escrow open on it.

@@ -9,7 +9,7 @@ use crate::compute_market::ComputeMarket;
 use crate::errors::{Error, Result};
 use crate::events::{RentalBooked, RentalExtended, RentalSettled, RentalStarted};
 use crate::rules::rentals::{self, check_booking};
-use crate::rules::reputation::{outcome_of, penalty_paid};
+use crate::rules::reputation::outcome_of;
 use crate::types::{Offer, OfferStatus, Outcome, Rental, RentalId, RentalKey, RentalStatus};
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
@@ -335,9 +335,11 @@ impl ComputeMarket {
     }
 
     /// How the rental finished, if the vault has settled its stream (`status`, as
-    /// read there), and the no-show penalty that paid the renter (the vault pays at
-    /// most what the collateral held). Only a payee's refund needs one more read: was
-    /// the stream disputed when refunded.
+    /// read there), and the no-show penalty the vault paid the renter out of the
+    /// collateral (`Settlement::penalty_paid`: a cancellation of a stream nobody
+    /// started, or a payee's refund; less than the stream's penalty after a slash or
+    /// when open disputes held part of the lock). Only a payee's refund needs one more
+    /// read: was the stream disputed when refunded.
     fn settled_outcome(
         &self,
         rental: &Rental,
@@ -352,12 +354,7 @@ impl ComputeMarket {
         let disputed = settlement.reason == market_types::SettleReason::RefundedByPayee
             && calls::was_disputed(rental.vault, rental.escrow_id);
         let outcome = outcome_of(&settlement, rental.started_at.is_some(), disputed);
-        let penalty = if penalty_paid(settlement.reason) {
-            rental.no_show_penalty.min(offer.collateral)
-        } else {
-            0
-        };
-        Some((outcome, penalty))
+        Some((outcome, settlement.penalty_paid.min(offer.collateral)))
     }
 
     /// Writes how a rental ended: its GPUs back if it held them (only a booked or

@@ -158,7 +158,10 @@ pub struct RentalExtended {
 /// it counted in its outcome's reputation counter (it paid at least the minimum
 /// counted value of its asset and was not withdrawn; a rental below the minimum counts
 /// in `below_minimum` only). `penalty` is what the provider's collateral paid the
-/// renter for a no-show (or a provider's refund).
+/// renter for a no-show (or a provider's refund), as the vault paid it (its answer to
+/// `cancel_no_show`, or `Settlement::penalty_paid` for a stream the vault settled by
+/// itself): less than the rental's penalty when a slash or open disputes left less of
+/// the collateral free.
 #[ink::event]
 pub struct RentalSettled {
     #[ink(topic)]

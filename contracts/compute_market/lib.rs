@@ -71,7 +71,7 @@
 //!   once, whichever path ends it (`cancel_no_show`, `end_early`, `settle`).
 //! - Collateral: an offer's collateral covers its largest exposure at the ratio in
 //!   force when it was published or last updated, and the no-show penalties of its
-//!   booked rentals (`penalties_reserved ≤ collateral`); an offer with an open rental
+//!   rentals not closed (`penalties_reserved ≤ collateral`); an offer with an open rental
 //!   cannot be retired, so its collateral never leaves while a stream depends on it
 //!   (the vault enforces the same), nor while the vault holds it for a dispute over a
 //!   stream its provider refunded (`retire_offer` refuses with `CollateralHeld`).
@@ -403,8 +403,9 @@ mod compute_market {
         /// offer's collateral with a no-show penalty of `no_show_bps` of the amount,
         /// and a minimum payout to the provider of the price of the first
         /// `min(min_charge_hours, hours)` hours (paid if the renter withdraws or ends
-        /// it early, or a dispute over it falls back). Native: send exactly the amount. PSP22: send nothing, and approve **the
-        /// market** for the amount beforehand.
+        /// it early; not when a dispute over it falls back without a ruling, which pays
+        /// what accrued until the freeze). Native: send exactly the amount. PSP22: send
+        /// nothing, and approve **the market** for the amount beforehand.
         ///
         /// Who: anyone but the provider, while new rentals are not paused.
         /// Errors: `Paused`, `OfferNotFound`, `OfferNotActive`, `OfferExpired`,
@@ -805,9 +806,10 @@ mod compute_market {
         }
 
         /// Sets the minimum charge of rentals booked from now on: withdrawing or ending
-        /// one early (or a dispute over it falling back without a ruling) pays its
-        /// provider at least the price of its first `min_charge_hours` hours (all of
-        /// them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
+        /// one early pays its provider at least the price of its first
+        /// `min_charge_hours` hours (all of them for a shorter rental; 0: nothing); a
+        /// dispute over it that falls back without a ruling pays only what accrued
+        /// until the freeze. Rentals already booked keep theirs.
         ///
         /// Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
         /// `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.

@@ -20,6 +20,7 @@ mod admin;
 mod griefing;
 mod offers;
 mod pause;
+mod props;
 mod rentals;
 mod self_dealing;
 mod views;

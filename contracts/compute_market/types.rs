@@ -75,17 +75,20 @@ pub struct Offer {
     pub vault: AccountId,
     pub collateral_id: CollateralId,
     /// What the collateral holds as far as the market knows: what was locked, less the
-    /// no-show penalties paid out of it (an arbiter's slash is not seen here).
+    /// no-show penalties the vault paid out of it (`RentalSettled::penalty`; an
+    /// arbiter's slash is not seen here, so this is at least what the vault holds).
     pub collateral: Balance,
     /// The collateral's unlock time: from then on the provider may take it back at the
     /// vault, so the offer takes no new rentals.
     pub expires_at: Timestamp,
     /// GPUs held by booked and running rentals.
     pub in_use: u32,
-    /// Rentals whose stream is not yet settled in the vault (retiring waits for them).
+    /// Rentals not closed yet: their stream is not settled in the vault, or how it
+    /// settled is not recorded here yet (retiring waits for them).
     pub open_rentals: u32,
-    /// No-show penalties of booked (not yet started) rentals, each owed out of the
-    /// collateral if the provider does not start it.
+    /// No-show penalties of its rentals not closed (booked, running, or ended and
+    /// waiting for the vault), each owed out of the collateral if the provider does not
+    /// start it or refunds its stream at the vault.
     pub penalties_reserved: Balance,
     pub created_at: Timestamp,
 }
@@ -165,10 +168,11 @@ pub struct Rental {
     pub paid: Balance,
     /// Owed to the renter out of the collateral if the provider does not start in time.
     pub no_show_penalty: Balance,
-    /// The least its provider is paid in all if the renter withdraws or ends it early,
-    /// or a dispute over it falls back without a ruling: the price of
-    /// `min(min_charge_hours, hours)` hours of its GPUs when booked (the stream's
-    /// `min_payout`; extensions do not change it).
+    /// The least its provider is paid in all if the renter withdraws or ends it early
+    /// (not when a dispute over it falls back without a ruling: the vault then pays
+    /// what accrued until the freeze): the price of `min(min_charge_hours, hours)`
+    /// hours of its GPUs when booked (the stream's `min_payout`; extensions do not
+    /// change it).
     pub min_payout: Balance,
     pub booked_at: Timestamp,
     /// The provider must start it by then; afterwards anyone may cancel it.

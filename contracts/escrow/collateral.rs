@@ -174,6 +174,9 @@ impl Escrow {
                 });
             }
         }
+        if let Some(s) = plan.record.settlement.as_mut() {
+            s.penalty_paid = paid;
+        }
         self.apply(id, &plan.credits, &plan.record)?;
         self.env().emit_event(plan.event);
         if let Some(event) = penalty_event {

@@ -144,6 +144,12 @@ pub struct Settlement {
     /// Share of the (remaining) deposit that went to the payee side (payee, fee and
     /// royalties), in basis points: 10 000 for a release, 0 for a refund.
     pub payee_share_bps: Bps,
+    /// What the payer was paid out of the stream's collateral as its no-show penalty
+    /// (a stream nobody started in time, or one its payee refunded): at most the
+    /// penalty fixed when the stream opened, less when a slash or open disputes left
+    /// less of the collateral free (`Collateral::at_stake`); 0 for everything else. A
+    /// controller records the exact figure from here.
+    pub penalty_paid: Balance,
 }
 
 /// The part of an escrow a controller needs to read.

@@ -93,16 +93,6 @@ pub fn outcome_of(settlement: &Settlement, started: bool, disputed: bool) -> Out
     }
 }
 
-/// Whether the vault paid the stream's no-show penalty out of the collateral when it
-/// settled this way: a cancellation of a stream nobody started, and a payee's refund
-/// (backing out costs what not showing up costs, disputed or not).
-pub fn penalty_paid(reason: SettleReason) -> bool {
-    matches!(
-        reason,
-        SettleReason::NotStarted | SettleReason::RefundedByPayee
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +102,7 @@ mod tests {
             reason,
             at: 0,
             payee_share_bps,
+            penalty_paid: 0,
         }
     }
 
@@ -241,7 +232,5 @@ mod tests {
             outcome_of(&settled(R::DisputeExpired, 0), true, true),
             Outcome::Disputed
         );
-        assert!(penalty_paid(R::NotStarted) && penalty_paid(R::RefundedByPayee));
-        assert!(!penalty_paid(R::StoppedByPayer) && !penalty_paid(R::Resolved));
     }
 }

@@ -265,6 +265,7 @@ pub fn plan(
         reason,
         at: now,
         payee_share_bps: share,
+        penalty_paid: 0,
     });
     let event = EscrowSettled {
         id,
@@ -431,7 +432,8 @@ mod tests {
             Some(Settlement {
                 reason: SettleReason::Released,
                 at: 50,
-                payee_share_bps: BPS_DENOMINATOR
+                payee_share_bps: BPS_DENOMINATOR,
+                penalty_paid: 0,
             })
         );
     }

@@ -310,6 +310,7 @@ fn check_plan(rec: &EscrowRecord, side: PayeeSide, reason: SettleReason, now: Ti
         reason,
         at: now,
         payee_share_bps: share,
+        penalty_paid: 0,
     });
     match &mut expected.terms {
         EscrowTerms::Order { amount, .. } => *amount = 0,

@@ -423,7 +423,20 @@ impl Vault {
             reason,
             at: now(),
             payee_share_bps,
+            penalty_paid: 0,
         });
+    }
+
+    /// Records in settled escrow `id`'s settlement the no-show penalty paid, as the
+    /// vault does.
+    fn record_penalty(&mut self, id: EscrowId, paid: Balance) {
+        if let Some(s) = self
+            .escrows
+            .get_mut(&id)
+            .and_then(|e| e.record.settlement.as_mut())
+        {
+            s.penalty_paid = paid;
+        }
     }
 
     /// A stream the caller opened (the real vault lets only a controller move a stream
@@ -733,6 +746,7 @@ pub fn cancel_unstarted(vault: AccountId, id: EscrowId) -> Answer<Result<Balance
         }
         let paid = v.pay_penalty(&e, s.no_show_penalty);
         v.settle(id, 0, SettleReason::NotStarted);
+        v.record_penalty(id, paid);
         Ok(paid)
     })
 }

@@ -173,6 +173,7 @@ mod tests {
                 reason: SettleReason::Released,
                 at,
                 payee_share_bps: share,
+                penalty_paid: 0,
             }),
         })
     }

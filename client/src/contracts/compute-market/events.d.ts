@@ -478,7 +478,10 @@ export interface ContractEvents<
    * it counted in its outcome's reputation counter (it paid at least the minimum
    * counted value of its asset and was not withdrawn; a rental below the minimum counts
    * in `below_minimum` only). `penalty` is what the provider's collateral paid the
-   * renter for a no-show (or a provider's refund).
+   * renter for a no-show (or a provider's refund), as the vault paid it (its answer to
+   * `cancel_no_show`, or `Settlement::penalty_paid` for a stream the vault settled by
+   * itself): less than the rental's penalty when a slash or open disputes left less of
+   * the collateral free.
    *
    * @signature_topic: 0x81680d0ed9e659647968a4d40a8b6334b1295c2f6430316757ca5a2ce1a84fcf
    **/

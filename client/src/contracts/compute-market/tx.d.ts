@@ -206,8 +206,9 @@ export interface ContractTx<
    * offer's collateral with a no-show penalty of `no_show_bps` of the amount,
    * and a minimum payout to the provider of the price of the first
    * `min(min_charge_hours, hours)` hours (paid if the renter withdraws or ends
-   * it early, or a dispute over it falls back). Native: send exactly the amount. PSP22: send nothing, and approve **the
-   * market** for the amount beforehand.
+   * it early; not when a dispute over it falls back without a ruling, which pays
+   * what accrued until the freeze). Native: send exactly the amount. PSP22: send
+   * nothing, and approve **the market** for the amount beforehand.
    *
    * Who: anyone but the provider, while new rentals are not paused.
    * Errors: `Paused`, `OfferNotFound`, `OfferNotActive`, `OfferExpired`,
@@ -518,9 +519,10 @@ export interface ContractTx<
 
   /**
    * Sets the minimum charge of rentals booked from now on: withdrawing or ending
-   * one early (or a dispute over it falling back without a ruling) pays its
-   * provider at least the price of its first `min_charge_hours` hours (all of
-   * them for a shorter rental; 0: nothing). Rentals already booked keep theirs.
+   * one early pays its provider at least the price of its first
+   * `min_charge_hours` hours (all of them for a shorter rental; 0: nothing); a
+   * dispute over it that falls back without a ruling pays only what accrued
+   * until the freeze. Rentals already booked keep theirs.
    *
    * Who: the admin. Errors: `NotAdmin`, `OutOfRange` (above
    * `MAX_MIN_CHARGE_HOURS`). Emits: `RentalRulesChanged`.

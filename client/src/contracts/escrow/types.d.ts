@@ -76,6 +76,7 @@ export type MarketTypesVaultSettlement = {
   reason: MarketTypesVaultSettleReason;
   at: bigint;
   payeeShareBps: number;
+  penaltyPaid: bigint;
 };
 
 export type MarketTypesVaultSettleReason =

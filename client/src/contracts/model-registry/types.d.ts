@@ -308,6 +308,7 @@ export type MarketTypesVaultSettlement = {
   reason: MarketTypesVaultSettleReason;
   at: bigint;
   payeeShareBps: number;
+  penaltyPaid: bigint;
 };
 
 export type MarketTypesVaultSettleReason =

@@ -267,6 +267,9 @@ fn a_provider_cannot_drain_a_disputed_collateral_through_penalties_to_a_second_a
     // Nothing left the collateral: it is all at stake for the open dispute.
     assert_eq!(c.collateral(cid).unwrap().amount, 5_000);
     assert_eq!(credit(&c, charlie()), 1_000, "its payment back, no penalty");
+    // The settlement says so, for the market that records the penalty from it.
+    let settled = c.escrow(sybil).unwrap().settlement.unwrap();
+    assert_eq!(settled.penalty_paid, 0);
     as_(eve(), || c.slash_collateral(cid, vec![(alice(), 5_000)])).unwrap();
     as_(eve(), || c.resolve(disputed, 0)).unwrap();
     let col = c.collateral(cid).unwrap();
@@ -282,4 +285,6 @@ fn a_provider_cannot_drain_a_disputed_collateral_through_penalties_to_a_second_a
     let booking = paid(django(), 1_000, || c.open_stream(charlie(), t)).unwrap();
     as_(bob(), || c.refund(booking)).unwrap();
     assert_eq!(c.collateral(cid).unwrap().amount, 700);
+    let settled = c.escrow(booking).unwrap().settlement.unwrap();
+    assert_eq!(settled.penalty_paid, 300);
 }

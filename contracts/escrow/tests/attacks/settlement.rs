@@ -401,6 +401,11 @@ fn a_penalty_is_paid_once_and_its_collateral_stays_locked_until_then() {
     );
     set_time(T0 + DAY + 1);
     assert_eq!(as_(charlie(), || c.cancel_unstarted(id)), Ok(1_000));
+    let settled = c.escrow(id).unwrap().settlement.unwrap();
+    assert_eq!(
+        settled.penalty_paid, 1_000,
+        "the settlement keeps what was paid"
+    );
     assert_refused!(
         c,
         Error::EscrowNotOpen,

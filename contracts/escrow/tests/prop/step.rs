@@ -536,6 +536,9 @@ impl Run<'_> {
                         self.count("cancel_too_early");
                     }
                     if let Ok(penalty) = r {
+                        // The settlement keeps what was paid, for the controller.
+                        let s = self.c.escrow(id).unwrap().settlement.unwrap();
+                        assert_eq!(s.penalty_paid, penalty, "penalty kept in {id}");
                         if let Some(col) = col_before {
                             let cid = rec.collateral.unwrap();
                             let after = self.c.collateral(cid).unwrap();

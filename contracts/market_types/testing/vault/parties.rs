@@ -103,6 +103,7 @@ pub fn payee_refund(vault: AccountId, id: EscrowId) -> Balance {
         };
         let paid = v.pay_penalty(&e, penalty);
         v.settle(id, due, SettleReason::RefundedByPayee);
+        v.record_penalty(id, paid);
         if held {
             if let Some(l) = e
                 .record
