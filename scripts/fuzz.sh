@@ -14,6 +14,9 @@ source scripts/env.sh
 mkdir -p .run
 rounds=${ROUNDS:-20}
 pkgs=(-p escrow -p dispute_dao -p compute_market)
+# The vault's test checks that its rarest kinds of step (a few in 10,000 sequences)
+# happened: true for its fixed seed, luck for a random one, so it skips that check here.
+export FUZZ=1
 begin=$(date +%s)
 echo "fuzz: building the test binaries"
 cargo test "${pkgs[@]}" --no-run 2>&1 | tail -1

@@ -718,14 +718,17 @@ fn the_ledger_keeps_its_invariant_for_any_amounts() {
             .map_err(|e| TestCaseError::fail(format!("{e:?}")))
         })
         .unwrap();
-    for (what, n) in [
-        ("overflowed", &seen.overflowed),
-        ("refused by the token", &seen.token_refused),
-        ("accepted money in", &seen.accepted_in),
-        ("settled", &seen.settled),
-        ("denounced", &seen.denounced),
-        ("withdrawn", &seen.withdrawn),
+    // About a third of the least seen over many seeds (settled 316–386, denounced
+    // 213–301, the others 780 and more): `make fuzz` draws new seeds, and a kind of
+    // step must not fall short by luck.
+    for (what, n, least) in [
+        ("overflowed", &seen.overflowed, 200),
+        ("refused by the token", &seen.token_refused, 200),
+        ("accepted money in", &seen.accepted_in, 200),
+        ("settled", &seen.settled, 100),
+        ("denounced", &seen.denounced, 70),
+        ("withdrawn", &seen.withdrawn, 200),
     ] {
-        assert!(n.get() > 200, "{what}: only {}", n.get());
+        assert!(n.get() >= least, "{what}: only {}", n.get());
     }
 }

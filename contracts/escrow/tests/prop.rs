@@ -235,7 +235,9 @@ fn reserves_and_conservation_hold_for_any_sequence() {
         .unwrap();
     let seen = seen.into_inner();
     println!("{cases} sequences; successes by kind: {seen:?}");
-    if cases >= 1_000 {
+    // The rarest kinds happen a few times in 10,000 sequences: the check holds for the
+    // fixed seed, not for any seed, so `make fuzz` (which sets FUZZ) reports it only.
+    if cases >= 1_000 && std::env::var_os("FUZZ").is_none() {
         for what in [
             // every terminal reason
             "Released",
