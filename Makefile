@@ -22,7 +22,7 @@ demo:
 test:
 	bash scripts/test.sh
 
-## fuzz: the vault's and the DAO's property tests ROUNDS times (default 20) from fresh random seeds; a failure prints the seeds that replay it
+## fuzz: the contracts' property tests ROUNDS times (default 20) from fresh random seeds; a failure prints the seeds that replay it
 fuzz:
 	bash scripts/fuzz.sh
 
