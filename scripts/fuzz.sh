@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make fuzz`: the property tests of the escrow vault, the dispute DAO and the compute
-# market (every `proptest` runner: random escrow sequences, money for any amounts, the
-# stake ledger, random juries, checkpoints, ruling plans, random rental sequences)
+# `make fuzz`: the property tests of the escrow vault, the dispute DAO, the compute
+# market and the model registry (every `proptest` runner: random escrow sequences,
+# money for any amounts, the stake ledger, random juries, checkpoints, ruling plans,
+# random rental sequences, random catalogue and license sequences)
 # ROUNDS times (default 20), each round with fresh random seeds. `make test` runs them
 # once with fixed seeds, so CI is reproducible; this explores sequences it never tried.
 # A failing round prints its seeds: set them to replay it (proptest also prints the
@@ -13,7 +14,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 mkdir -p .run
 rounds=${ROUNDS:-20}
-pkgs=(-p escrow -p dispute_dao -p compute_market)
+pkgs=(-p escrow -p dispute_dao -p compute_market -p model_registry)
 # The vault's test checks that its rarest kinds of step (a few in 10,000 sequences)
 # happened: true for its fixed seed, luck for a random one, so it skips that check here.
 export FUZZ=1

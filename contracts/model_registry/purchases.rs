@@ -59,8 +59,10 @@ impl Purchase {
 }
 
 impl ModelRegistry {
-    /// Every check of `purchase_license`, in the order its doc lists them, and what it
-    /// will write; plus the terms of the order to open in the vault. Reads only.
+    /// Every check of `purchase_license`, in the order its doc lists them (but for
+    /// `Overflow`, refused where its sum is made: the license id and the delivery
+    /// deadline right after `WrongPayment`), and what it will write; plus the terms of
+    /// the order to open in the vault. Reads only.
     pub(crate) fn plan_purchase(
         &self,
         buyer: AccountId,

@@ -6,7 +6,8 @@
 //! `assert_refused!`, the `shop()` with its vaults and `buy()`); the tests live in
 //! `tests/`, by theme: `models.rs` (models and versions), `offers.rs` (offers and
 //! purchases), `licenses.rs` (licenses and entitlements), `attestations.rs`
-//! (attestations and ratings), `admin.rs` (admin, handovers and pause) and `pages.rs`.
+//! (attestations and ratings), `admin.rs` (admin, handovers and pause) and `pages.rs`;
+//! `props.rs` is the property test (its model and operations in `props/`).
 
 use crate::errors::{Error, Result};
 use crate::events::*;
@@ -227,3 +228,4 @@ mod licenses;
 mod models;
 mod offers;
 mod pages;
+mod props;
