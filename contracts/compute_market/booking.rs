@@ -227,7 +227,7 @@ impl ComputeMarket {
             Err(e) => e,
         };
         let status = calls::escrow_status(rental.vault, rental.escrow_id);
-        match self.settled_outcome(&rental, &offer, status) {
+        match self.settled_outcome(&rental, status) {
             Some((outcome, penalty)) => {
                 Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty))
             }
@@ -288,7 +288,7 @@ impl ComputeMarket {
         let (rental, offer) = self.rental_and_offer(rental_id)?;
         ensure!(rental.status != RentalStatus::Closed, Error::RentalClosed);
         let status = calls::escrow_status(rental.vault, rental.escrow_id);
-        if let Some((outcome, penalty)) = self.settled_outcome(&rental, &offer, status) {
+        if let Some((outcome, penalty)) = self.settled_outcome(&rental, status) {
             return Ok(self.conclude(rental_id, rental, offer, Some(outcome), penalty));
         }
         // A frozen stream pays nothing more until it is ruled: holding the GPUs until
@@ -343,7 +343,6 @@ impl ComputeMarket {
     fn settled_outcome(
         &self,
         rental: &Rental,
-        offer: &Offer,
         status: Option<EscrowStatus>,
     ) -> Option<(Outcome, Balance)> {
         let status = status?;
@@ -354,7 +353,7 @@ impl ComputeMarket {
         let disputed = settlement.reason == market_types::SettleReason::RefundedByPayee
             && calls::was_disputed(rental.vault, rental.escrow_id);
         let outcome = outcome_of(&settlement, rental.started_at.is_some(), disputed);
-        Some((outcome, settlement.penalty_paid.min(offer.collateral)))
+        Some((outcome, settlement.penalty_paid))
     }
 
     /// Writes how a rental ended: its GPUs back if it held them (only a booked or
